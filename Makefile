@@ -1,0 +1,219 @@
+# lede - one non-recursive GNU Makefile.
+#
+#   make            build liblede.a, liblede.so, lede-index, lede-search, liblede.pc
+#   make test       install missing packages, build, run every test
+#   make demo       install missing packages, build, index corpus/, search it
+#   make bench      benchmarks against Xapian's tools and SQLite FTS5
+#   make fuzz       libFuzzer targets (clang); FUZZ_SECONDS per target
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make SANITIZE=address,undefined test
+#
+# Variables: CC CXX CFLAGS CXXFLAGS LDFLAGS PREFIX DESTDIR SANITIZE V=1
+
+CC ?= cc
+CXX ?= c++
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+CFLAGS ?= -O2 -g
+CXXFLAGS ?= -O2 -g
+SANITIZE ?=
+
+SOVERSION := 0
+VERSION := $(shell sed -n 's/^\#define LEDE_VERSION_STRING "\(.*\)"/\1/p' include/lede.h)
+
+ifeq ($(SANITIZE),)
+B := build
+SANFLAGS :=
+else
+B := build/san
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Evaluated lazily, inside recipes, so `make deps` can run first.
+DEP_MODS := xapian-core libutf8proc zlib jansson libxml-2.0
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DEP_MODS) 2>/dev/null)
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs $(DEP_MODS) 2>/dev/null)
+TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
+CPPFLAGS_ALL = -Iinclude -Ilib -D_GNU_SOURCE $(DEP_CFLAGS)
+ALL_CFLAGS = -std=c11 $(WARN) -fPIC -fvisibility=hidden $(SANFLAGS) $(CFLAGS)
+ALL_CXXFLAGS = -std=c++17 -Wall -Wextra -fPIC -fvisibility=hidden $(SANFLAGS) $(CXXFLAGS)
+
+# Library: lib/, the readers and indexing core in indexer/, the query,
+# search and snippet core in searcher/. The CLIs are main.c (+ cli_*.c).
+CLI_INDEX_SRC := indexer/main.c $(wildcard indexer/cli_*.c)
+CLI_SEARCH_SRC := searcher/main.c $(wildcard searcher/cli_*.c)
+LIB_C_SRC := $(sort $(wildcard lib/*.c) \
+	$(filter-out $(CLI_INDEX_SRC),$(wildcard indexer/*.c)) \
+	$(filter-out $(CLI_SEARCH_SRC),$(wildcard searcher/*.c)))
+LIB_CXX_SRC := lib/xapian_c.cc
+LIB_OBJ := $(LIB_C_SRC:%.c=$(B)/%.o) $(LIB_CXX_SRC:%.cc=$(B)/%.o)
+
+STATIC := $(B)/liblede.a
+SHARED := $(B)/liblede.so.$(VERSION)
+SONAME := liblede.so.$(SOVERSION)
+LEDE_INDEX := $(B)/lede-index
+LEDE_SEARCH := $(B)/lede-search
+PCFILE := $(B)/liblede.pc
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+API_SRC := $(wildcard tests/api/api_*.c)
+API_BIN := $(API_SRC:tests/api/%.c=$(B)/tests/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/tests/replay_%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+
+.PHONY: all deps test check demo bench fuzz install uninstall clean format lint eval
+all: $(STATIC) $(B)/liblede.so $(LEDE_INDEX) $(LEDE_SEARCH) $(PCFILE)
+
+deps:
+	$(Q)sh mk/deps.sh build test
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CXX     $<"
+	$(Q)$(CXX) $(CPPFLAGS_ALL) $(ALL_CXXFLAGS) -MMD -MP -c $< -o $@
+
+$(STATIC): $(LIB_OBJ)
+	@[ "$(V)" = 1 ] || echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(SHARED): $(LIB_OBJ) lib/lede.sym
+	@[ "$(V)" = 1 ] || echo "  LD      $@"
+	$(Q)$(CXX) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=lib/lede.sym \
+		$(SANFLAGS) $(LDFLAGS) -o $@ $(LIB_OBJ) $(DEP_LIBS)
+
+$(B)/liblede.so: $(SHARED)
+	$(Q)ln -sf liblede.so.$(VERSION) $(B)/$(SONAME) && ln -sf liblede.so.$(VERSION) $@
+
+# The CLIs link the static library: no rpath games, and they still see only
+# the public API (they include nothing but lede.h).
+$(LEDE_INDEX): $(CLI_INDEX_SRC:%.c=$(B)/%.o) $(STATIC)
+	@[ "$(V)" = 1 ] || echo "  LINK    $@"
+	$(Q)$(CXX) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(LEDE_SEARCH): $(CLI_SEARCH_SRC:%.c=$(B)/%.o) $(STATIC)
+	@[ "$(V)" = 1 ] || echo "  LINK    $@"
+	$(Q)$(CXX) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(PCFILE): liblede.pc.in include/lede.h
+	@mkdir -p $(dir $@)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+# ---- tests ---------------------------------------------------------------
+$(B)/tests/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(TEST_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/tests/test_%: $(B)/tests/test_%.o $(STATIC)
+	$(Q)$(CXX) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) $(TEST_LIBS)
+
+$(B)/tests/api_%.o: tests/api/api_%.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CC      $<"
+	$(Q)$(CC) -Iinclude $(TEST_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/tests/api_%: $(B)/tests/api_%.o $(STATIC)
+	$(Q)$(CXX) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) $(TEST_LIBS)
+
+$(B)/tests/replay_%.o: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/tests/replay_main.o: tests/fuzz/replay_main.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/tests/replay_%: $(B)/tests/replay_%.o $(B)/tests/replay_main.o $(STATIC)
+	$(Q)$(CXX) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+TEST_BINS := $(UNIT_BIN) $(API_BIN) $(FUZZ_REPLAY)
+
+# `make test` installs what is missing, then builds and runs in a sub-make
+# (so pkg-config answers after the install).
+test: deps
+	$(Q)$(MAKE) --no-print-directory check
+
+check: all $(TEST_BINS)
+	$(Q)B=$(B) SANITIZE="$(SANITIZE)" CC="$(CC)" sh tests/run.sh
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh mk/demo.sh $(B)
+
+bench: deps
+	$(Q)sh mk/deps.sh bench
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh bench/run.sh $(B)
+
+eval: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh bench/eval.sh $(B)
+
+# ---- fuzzing (clang + libFuzzer) -------------------------------------------
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(Q)sh mk/deps.sh build fuzz
+	$(Q)$(MAKE) --no-print-directory CC=clang CXX=clang++ B=build/fuzz-lib \
+		SANITIZE=address,undefined build/fuzz-lib/liblede.a
+	$(Q)mkdir -p build/fuzz
+	$(Q)set -e; for src in $(FUZZ_SRC); do \
+		n=$$(basename $$src .c); \
+		clang -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS_ALL) \
+			$$src build/fuzz-lib/liblede.a -o build/fuzz/$$n $(DEP_LIBS) -lstdc++; \
+		mkdir -p tests/fuzz/corpus/$$n; \
+		echo "  FUZZ    $$n ($(FUZZ_SECONDS) s)"; \
+		build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+			-artifact_prefix=tests/fuzz/crashes/$$n- tests/fuzz/corpus/$$n \
+			tests/fuzz/seeds/$$n 2>build/fuzz/$$n.log || exit 1; \
+	done
+
+# ---- install ---------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(LEDE_INDEX) $(LEDE_SEARCH) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/
+	ln -sf liblede.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf liblede.so.$(VERSION) $(DESTDIR)$(LIBDIR)/liblede.so
+	install -m 644 include/lede.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(PCFILE) $(DESTDIR)$(LIBDIR)/pkgconfig/
+	for m in docs/*.1; do [ -f "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/ || true; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/lede-index $(DESTDIR)$(BINDIR)/lede-search
+	rm -f $(DESTDIR)$(LIBDIR)/liblede.a $(DESTDIR)$(LIBDIR)/liblede.so*
+	rm -f $(DESTDIR)$(INCLUDEDIR)/lede.h $(DESTDIR)$(LIBDIR)/pkgconfig/liblede.pc
+	rm -f $(DESTDIR)$(MANDIR)/man1/lede-index.1 $(DESTDIR)$(MANDIR)/man1/lede-search.1
+
+clean:
+	rm -rf build
+
+format:
+	clang-format -i include/*.h lib/*.[ch] lib/*.cc indexer/*.[ch] searcher/*.[ch] tests/*/*.c
+
+lint:
+	cppcheck --quiet --enable=warning,performance,portability -Iinclude -Ilib lib indexer searcher
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

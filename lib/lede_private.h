@@ -1,0 +1,207 @@
+/*
+ * lede_private.h - internal interfaces shared between lede's source files.
+ *
+ * One banner section per .c file. Nothing here is installed; the public API
+ * is include/lede.h. Functions shared across files are named <module>_<verb>;
+ * they return lede_status and write details into a caller's error buffer
+ * (struct lede_err) when they have no handle of their own.
+ */
+#ifndef LEDE_PRIVATE_H
+#define LEDE_PRIVATE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lede.h"
+
+#if defined(__GNUC__)
+#define LEDE_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define LEDE_PRINTF(a, b)
+#endif
+
+/* ---------------------------------------------------------------------
+ * Limits. Every limit in lede is one of these, with the reason for it.
+ * ------------------------------------------------------------------- */
+
+/* Xapian (glass) rejects terms over 245 bytes, prefix included, and a
+ * rejected term discards the whole uncommitted batch (xapian.md 6.1). */
+#define LEDE_MAX_TERM_BYTES 245
+/* Words longer than this are dropped by the analyzer: real words are short,
+ * longer "words" in scraped news are base64, hashes or minified script. */
+#define LEDE_MAX_WORD_BYTES 64
+/* One article's text is capped: a bigger one is a dump, not an article, and
+ * the cap bounds the indexer's memory per article. */
+#define LEDE_MAX_ARTICLE_BYTES (8u * 1024 * 1024)
+/* A line of a line-oriented format (JSONL) longer than this is skipped. */
+#define LEDE_MAX_LINE_BYTES (16u * 1024 * 1024)
+/* Decompressed size cap for one .gz input: stops gzip bombs. */
+#define LEDE_MAX_GUNZIP_BYTES (4ull * 1024 * 1024 * 1024)
+/* Short metadata fields (title, byline, ...) are cut at this many bytes. */
+#define LEDE_MAX_FIELD_BYTES 4096
+/* Article ids longer than this are hashed for the Q term (full id kept). */
+#define LEDE_MAX_ID_TERM_BYTES 200
+/* Positions per document: Xapian positions are 32-bit; also bounds the
+ * position table for pathological articles. */
+#define LEDE_MAX_POSITIONS 2000000u
+
+/* ---------------------------------------------------------------------
+ * err: a caller-owned error buffer for functions without a handle.
+ * ------------------------------------------------------------------- */
+#define LEDE_ERRMSG_MAX 512
+typedef struct lede_err {
+	lede_status status;
+	char msg[LEDE_ERRMSG_MAX];
+} lede_err;
+
+/* Sets e->status and formats e->msg (if e is not NULL); returns status. */
+lede_status err_set(lede_err *e, lede_status s, const char *fmt, ...)
+	LEDE_PRINTF(3, 4);
+void err_clear(lede_err *e);
+
+/* ---------------------------------------------------------------------
+ * buf.c: bounded growable byte buffer. Always NUL-terminated after data.
+ * Sticky status: once an append fails, later appends are no-ops and
+ * buf.status keeps the first failure (FTS5's *pRc idiom).
+ * ------------------------------------------------------------------- */
+typedef struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	lede_status status;
+} buf;
+
+#define BUF_INIT { NULL, 0, 0, LEDE_OK }
+
+lede_status buf_reserve(buf *b, size_t extra);
+lede_status buf_append(buf *b, const void *p, size_t n);
+lede_status buf_append_str(buf *b, const char *s);
+lede_status buf_append_byte(buf *b, unsigned char c);
+lede_status buf_printf(buf *b, const char *fmt, ...) LEDE_PRINTF(2, 3);
+void buf_reset(buf *b);            /* len = 0, status = OK, keeps memory */
+void buf_free(buf *b);             /* frees memory, back to BUF_INIT */
+char *buf_detach(buf *b);          /* returns data (caller frees), resets */
+
+/* Small string helpers used across modules (in buf.c). */
+char *lede_strndup(const char *s, size_t n);   /* NULL on OOM */
+char *lede_strdup(const char *s);              /* NULL in, NULL out */
+
+/* ---------------------------------------------------------------------
+ * utf8.c: the only includer of utf8proc.h.
+ * ------------------------------------------------------------------- */
+
+/* Decodes one code point at s[0..len). Returns bytes consumed (>= 1). On an
+ * invalid or truncated sequence sets *cp = -1 and consumes 1 byte. */
+size_t utf8_decode(const char *s, size_t len, int32_t *cp);
+/* Encodes cp into out (4 bytes room). Returns bytes written. */
+size_t utf8_encode(int32_t cp, char *out);
+/* 1 if s[0..len) is valid UTF-8. */
+int utf8_valid(const char *s, size_t len);
+/* Appends s with invalid sequences replaced by U+FFFD; *nbad counts them. */
+lede_status utf8_sanitize(buf *out, const char *s, size_t len, size_t *nbad);
+/* Converts Latin-1 to UTF-8. */
+lede_status utf8_from_latin1(buf *out, const char *s, size_t len);
+/* NFKC + case fold + (optional) accent strip of a short string, for
+ * comparing field values (source names, sections): appends to out. */
+lede_status utf8_fold(buf *out, const char *s, size_t len, int strip_accents);
+
+
+/* ---------------------------------------------------------------------
+ * analyzer.c: text -> tokens with byte offsets. The SAME code runs at index,
+ * query and highlight time (DESIGN.md "Text analysis").
+ * ------------------------------------------------------------------- */
+typedef struct analyzer analyzer;
+
+/* Settings stored in the index and checked on open. */
+typedef struct analyzer_settings {
+	char lang[32];        /* Snowball language name, or "none" */
+	int fold_accents;     /* 1: cafe == café (default) */
+} analyzer_settings;
+
+enum {
+	TOKEN_CJK = 1u << 0,      /* Han/Kana/Hangul unigram or bigram */
+	TOKEN_BIGRAM = 1u << 1,   /* a CJK bigram (two characters) */
+	TOKEN_NUMBER = 1u << 2,   /* starts with a digit */
+	TOKEN_ACRONYM = 1u << 3   /* U.S. style acronym */
+};
+
+typedef struct token {
+	const char *term;  /* normalized word term (NFKC, folded, accents per
+	                      settings); borrowed for the callback only */
+	size_t term_len;
+	const char *stem;  /* stem of the word (accent-folded like term), or
+	                      NULL when the token has no stem (CJK, numbers,
+	                      lang "none") */
+	size_t stem_len;
+	size_t start, end; /* byte range in the ORIGINAL text */
+	uint32_t pos;      /* word position (pos_base + index); a CJK bigram has
+	                      the position of its first character */
+	unsigned flags;    /* TOKEN_* */
+} token;
+
+/* Called per token in text order; return nonzero to stop the run early. */
+typedef int (*token_cb)(void *ctx, const token *t);
+
+/* Creates an analyzer. Unknown lang: LEDE_ERR_INVALID with a message listing
+ * the available languages. Caller frees with analyzer_free(). */
+lede_status analyzer_new(analyzer **out, const analyzer_settings *s,
+                         lede_err *err);
+void analyzer_free(analyzer *a);
+const analyzer_settings *analyzer_get_settings(const analyzer *a);
+
+/* Tokenizes text[0..len) (any bytes: invalid UTF-8 separates tokens).
+ * Positions start at pos_base; *out_next_pos (may be NULL) receives the
+ * position after the last token. Returns LEDE_ERR_INTERRUPTED if cb stopped
+ * it, LEDE_ERR_NOMEM on allocation failure. */
+lede_status analyzer_run(analyzer *a, const char *text, size_t len,
+                         uint32_t pos_base, token_cb cb, void *ctx,
+                         uint32_t *out_next_pos);
+
+/* Normalizes a single query word the way analyzer_run would, without
+ * splitting: used for prefix (word*) queries. Appends to out. */
+lede_status analyzer_normalize(analyzer *a, buf *out, const char *s,
+                               size_t len);
+
+/* 1 if term (a normalized word term) is a stopword of the analyzer's
+ * language (English list; used at query time only). */
+int analyzer_is_stopword(const analyzer *a, const char *term, size_t len);
+
+/* Space-separated list of the language names analyzer_new accepts. Static. */
+const char *analyzer_languages(void);
+
+
+/* ---------------------------------------------------------------------
+ * The index schema (DESIGN.md "Index schema"). Term prefixes follow
+ * Omega's conventions where one exists. Words are lowercase, so an
+ * uppercase prefix never runs into the word after it.
+ * ------------------------------------------------------------------- */
+#define PFX_STEM "Z"          /* stem of a body/title word, no positions */
+#define PFX_TITLE "S"         /* title word, with positions */
+#define PFX_TITLE_STEM "ZS"   /* title stem */
+#define PFX_ID "Q"            /* unique article id (hashed when long) */
+#define PFX_BYLINE "A"        /* byline word, with positions */
+#define PFX_SOURCE "XO"       /* outlet word, with positions */
+#define PFX_BYLINE_EXACT "XA" /* whole folded byline name, boolean */
+#define PFX_SOURCE_EXACT "XS" /* whole folded outlet name, boolean */
+#define PFX_SECTION "K"       /* folded section / topic tag, boolean */
+#define PFX_LANG "L"          /* language code, boolean */
+#define PFX_HOST "H"          /* URL host without www., boolean */
+#define PFX_DAY "D"           /* D20250213 */
+#define PFX_MONTH "M"         /* M202502 */
+#define PFX_YEAR "Y"          /* Y2025 */
+#define PFX_FILE "XF"         /* hash of the source file path, boolean */
+
+#define SLOT_DATE 0     /* sortable_serialise(Unix seconds) */
+#define SLOT_SIMHASH 1  /* 8-byte big-endian 64-bit simhash of the body */
+#define SLOT_HASH 2     /* 8-byte content hash of the article (skip unchanged) */
+
+/* Title words take positions 0.., then this gap, then the body: a phrase
+ * cannot span the title and the body. */
+#define TITLE_POSITION_GAP 100
+
+/* ---------------------------------------------------------------------
+ * xapian_c.h is included separately (lib/xapian_c.h).
+ * ------------------------------------------------------------------- */
+
+#endif /* LEDE_PRIVATE_H */
