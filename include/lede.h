@@ -120,6 +120,310 @@ typedef enum lede_format {
 	LEDE_FORMAT_HTML = 5     /* an HTML news page */
 } lede_format;
 
+
+/* =====================================================================
+ * Index handles
+ * =================================================================== */
+
+/*
+ * An open index. Opened for reading (search) or for writing (add, delete,
+ * update; a writing handle can also search and sees what it committed).
+ * One thread at a time per handle; any number of reading handles and one
+ * writing handle per index across all processes.
+ */
+typedef struct lede_index lede_index;
+
+/* lede_open_opts.flags */
+#define LEDE_OPEN_READ 0u         /* search only */
+#define LEDE_OPEN_WRITE 1u        /* take the writer lock */
+#define LEDE_OPEN_CREATE 2u       /* create if missing (implies WRITE) */
+
+typedef struct lede_open_opts {
+	unsigned version;        /* LEDE_OPEN_OPTS_VERSION */
+	unsigned flags;          /* LEDE_OPEN_* */
+	/* Analyzer settings. Stored in the index when it is created; when an
+	 * existing index is opened with lang set, they must match what it was
+	 * created with (else LEDE_ERR_SETTINGS). NULL lang: use the stored one. */
+	const char *lang;        /* Snowball language ("english", "french",
+	                            ..., "none"); default "english" */
+	int fold_accents;        /* 1: café matches cafe (default), 0: no,
+	                            -1: whatever the index has */
+	unsigned lock_wait_ms;   /* writers: wait this long for another writer
+	                            to finish before LEDE_ERR_LOCKED */
+} lede_open_opts;
+
+#define LEDE_OPEN_OPTS_VERSION 1
+#define LEDE_OPEN_OPTS_INIT { LEDE_OPEN_OPTS_VERSION, LEDE_OPEN_READ, NULL, -1, 0 }
+
+/*
+ * Opens (or with LEDE_OPEN_CREATE creates) the index at path, a directory.
+ * opts NULL means LEDE_OPEN_OPTS_INIT (read-only).
+ *
+ * Like sqlite3_open, *out is set to a handle even when the open fails
+ * (except on LEDE_ERR_NOMEM, when it is NULL), so that lede_errmsg(*out)
+ * can say why; the caller always calls lede_index_close(*out).
+ *
+ * Returns LEDE_OK; LEDE_ERR_NOT_FOUND (no index at path, and no CREATE);
+ * LEDE_ERR_LOCKED (WRITE: another writer holds the index, after waiting
+ * lock_wait_ms); LEDE_ERR_SETTINGS (lang/fold_accents differ from the
+ * index's); LEDE_ERR_VERSION (index made by an incompatible lede);
+ * LEDE_ERR_CORRUPT; LEDE_ERR_INVALID (unknown language: the message lists
+ * the available ones; bad opts); LEDE_ERR_IO (permissions, disk);
+ * LEDE_ERR_NOMEM.
+ */
+LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
+                                     const lede_open_opts *opts);
+
+/*
+ * Commits pending writes (a writing handle), then frees the handle and all
+ * it owns. NULL-safe. Returns the commit's status (LEDE_OK,
+ * LEDE_ERR_BATCH_LOST, LEDE_ERR_IO); the handle is freed in every case.
+ */
+LEDE_API lede_status lede_index_close(lede_index *idx);
+
+/*
+ * Moves a reading handle to the index's latest commit. Searches do this by
+ * themselves when the index changed under them (LEDE_ERR_STALE is handled
+ * inside), so it is only needed to see newer commits.
+ * Returns LEDE_OK, LEDE_ERR_CORRUPT, LEDE_ERR_IO, LEDE_ERR_NOMEM.
+ */
+LEDE_API lede_status lede_index_reopen(lede_index *idx);
+
+/* Detail of the last failure on idx (never NULL; "" when none). Borrowed,
+ * valid until the next call on idx. */
+LEDE_API const char *lede_errmsg(const lede_index *idx);
+
+/* Number of articles in the index (last commit seen by this handle). */
+LEDE_API lede_status lede_index_count(uint64_t *out, lede_index *idx);
+
+/* The analyzer language of the index ("english"). Borrowed until close. */
+LEDE_API const char *lede_index_lang(const lede_index *idx);
+
+/* =====================================================================
+ * Writing
+ * =================================================================== */
+
+/*
+ * Adds the article, or replaces the one with the same id. The article is
+ * copied; the caller keeps it. Nothing is visible to searchers before
+ * lede_index_commit() (which lede_index_close also does).
+ * Returns LEDE_OK; LEDE_ERR_INVALID (no id, or not valid UTF-8);
+ * LEDE_ERR_TOO_BIG (body over LEDE_MAX_ARTICLE_BYTES: 8 MiB);
+ * LEDE_ERR_READ_ONLY; LEDE_ERR_BATCH_LOST (a write failed: everything since
+ * the last commit was discarded; re-add it); LEDE_ERR_IO; LEDE_ERR_NOMEM.
+ */
+LEDE_API lede_status lede_index_add(lede_index *idx, const lede_article *a);
+
+/* Deletes the article with this id. LEDE_ERR_NOT_FOUND if there is none;
+ * also LEDE_ERR_READ_ONLY, LEDE_ERR_BATCH_LOST, LEDE_ERR_IO. */
+LEDE_API lede_status lede_index_delete(lede_index *idx, const char *id);
+
+/* Makes every change since the last commit durable and visible to new
+ * searches, atomically. LEDE_OK, LEDE_ERR_READ_ONLY, LEDE_ERR_BATCH_LOST,
+ * LEDE_ERR_IO (e.g. disk full; the index keeps its previous commit). */
+LEDE_API lede_status lede_index_commit(lede_index *idx);
+
+/* Compacts the index in place (smaller and faster to search); needs a
+ * writing handle. LEDE_OK, LEDE_ERR_READ_ONLY, LEDE_ERR_IO, LEDE_ERR_NOMEM. */
+LEDE_API lede_status lede_index_compact(lede_index *idx);
+
+/* =====================================================================
+ * Updating from files: the readers plus incremental bookkeeping, exactly
+ * what lede-index runs.
+ * =================================================================== */
+
+typedef struct lede_update_stats {
+	uint64_t files_seen;      /* input files found under the paths */
+	uint64_t files_read;      /* new or changed files read */
+	uint64_t files_unchanged; /* skipped after a stat (or hash) */
+	uint64_t files_removed;   /* gone from the roots: articles pruned */
+	uint64_t files_failed;    /* unreadable files (reported) */
+	uint64_t added;           /* articles new to the index */
+	uint64_t updated;         /* articles replaced with changed content */
+	uint64_t unchanged;       /* articles re-read but identical */
+	uint64_t removed;         /* articles deleted */
+	uint64_t skipped;         /* malformed records skipped (reported) */
+	uint64_t duplicates;      /* ids seen in two files: the later won */
+	uint64_t bad_utf8;        /* articles with invalid UTF-8 replaced */
+	uint64_t no_date;         /* articles without a date */
+	uint64_t bad_date;        /* unparseable dates (left empty) */
+	uint64_t bytes_read;      /* input bytes read */
+	uint64_t commits;         /* commits made */
+} lede_update_stats;
+
+typedef enum lede_event_kind {
+	LEDE_EVENT_PROBLEM = 1,  /* a skipped record or unreadable file: where, msg */
+	LEDE_EVENT_FILE = 2,     /* a file is being read: where */
+	LEDE_EVENT_COMMIT = 3,   /* a commit was made */
+	LEDE_EVENT_PROGRESS = 4  /* periodic: done/total counters */
+} lede_event_kind;
+
+typedef struct lede_event {
+	lede_event_kind kind;
+	const char *where;        /* "path:line" or path, or NULL */
+	const char *msg;          /* for PROBLEM, or NULL */
+	lede_status status;       /* for PROBLEM */
+	const lede_update_stats *stats; /* counters so far */
+	uint64_t files_done, files_total;
+	uint64_t bytes_done, bytes_total; /* of files to read */
+} lede_event;
+
+/* Return nonzero to stop the update (it then commits what it has done and
+ * returns LEDE_ERR_INTERRUPTED). The event is borrowed for the call. */
+typedef int (*lede_event_cb)(void *ctx, const lede_event *ev);
+
+typedef struct lede_update_opts {
+	unsigned version;             /* LEDE_UPDATE_OPTS_VERSION */
+	lede_format format;           /* LEDE_FORMAT_AUTO: per file */
+	const char *const *map;       /* JSONL field map, "srcfield=name" */
+	size_t nmap;
+	const char *const *include;   /* glob patterns on file names; none = all */
+	size_t ninclude;
+	const char *const *exclude;   /* glob patterns on names to skip */
+	size_t nexclude;
+	int prune;                    /* 1: remove articles of files gone from
+	                                 the given directories (default 1) */
+	int full;                     /* 1: re-read every file */
+	unsigned commit_every;        /* articles per commit; 0 = default */
+	int latin1;                   /* input is Latin-1, not UTF-8 */
+	lede_event_cb on_event;       /* may be NULL */
+	void *ctx;
+} lede_update_opts;
+
+#define LEDE_UPDATE_OPTS_VERSION 1
+#define LEDE_UPDATE_OPTS_INIT                                                 \
+	{ LEDE_UPDATE_OPTS_VERSION, LEDE_FORMAT_AUTO, NULL, 0, NULL, 0, NULL,  \
+	  0, 1, 0, 0, 0, NULL, NULL }
+
+/*
+ * Brings the index up to date with the files under paths (files,
+ * directories searched recursively skipping hidden entries, or "-" for
+ * stdin). Incremental: unchanged files are skipped after a stat; changed
+ * files are re-read and only their changed articles replaced; articles that
+ * vanished from a file are deleted; with prune, files gone from a given
+ * directory have their articles removed. Commits every commit_every
+ * articles, each commit recording which files it completed, so a killed
+ * update loses at most the work since the last commit and a rerun resumes.
+ *
+ * Bad records and unreadable files are reported through on_event and
+ * counted; they do not stop the run. stats (may be NULL) receives totals.
+ * Returns LEDE_OK (check stats->skipped / files_failed for problems);
+ * LEDE_ERR_READ_ONLY; LEDE_ERR_INTERRUPTED; LEDE_ERR_NOT_FOUND (a path does
+ * not exist); LEDE_ERR_IO (disk full: the index keeps its last commit);
+ * LEDE_ERR_BATCH_LOST; LEDE_ERR_NOMEM.
+ */
+LEDE_API lede_status lede_index_update(lede_index *idx,
+                                       const char *const *paths, size_t n,
+                                       const lede_update_opts *opts,
+                                       lede_update_stats *stats);
+
+/* Parses a format name ("text", "jsonl", "trec", "reuters", "html",
+ * "auto"). LEDE_ERR_INVALID when unknown. */
+LEDE_API lede_status lede_format_parse(lede_format *out, const char *name);
+
+/* =====================================================================
+ * Searching
+ * =================================================================== */
+
+typedef enum lede_sort {
+	LEDE_SORT_RELEVANCE = 0,
+	LEDE_SORT_NEWEST = 1,     /* date descending, then relevance */
+	LEDE_SORT_OLDEST = 2      /* date ascending, then relevance */
+} lede_sort;
+
+typedef struct lede_search_opts {
+	unsigned version;         /* LEDE_SEARCH_OPTS_VERSION */
+	unsigned limit;           /* hits per page (default 10) */
+	unsigned offset;          /* hits to skip */
+	lede_sort sort;
+	int any;                  /* 1: words are ORed (default AND) */
+	int64_t since, until;     /* date range, Unix seconds inclusive, or
+	                             LEDE_NO_DATE for unbounded */
+	const char *source;       /* exact outlet name filter, or NULL */
+	const char *section;      /* section/topic filter, or NULL */
+	const char *lang;         /* language code filter, or NULL */
+	int collapse;             /* 1: fold near-duplicate copies of a story */
+	double recency_days;      /* > 0: multiply scores by 2^(-age/this) */
+	unsigned snippets;        /* fragments per hit (default 2; 0 = none) */
+	unsigned snippet_chars;   /* about this long (default 160) */
+	double k1, b;             /* BM25; negative = lede's defaults */
+	double title_weight;      /* negative = default */
+	int64_t now;              /* "now" for relative dates; 0 = the clock */
+	int exact_count;          /* 1: count every match (slower) */
+	int explain;              /* 1: per hit, each query term's weight */
+} lede_search_opts;
+
+#define LEDE_SEARCH_OPTS_VERSION 1
+#define LEDE_SEARCH_OPTS_INIT                                                 \
+	{ LEDE_SEARCH_OPTS_VERSION, 10, 0, LEDE_SORT_RELEVANCE, 0,             \
+	  LEDE_NO_DATE, LEDE_NO_DATE, NULL, NULL, NULL, 0, 0.0, 2, 160,        \
+	  -1.0, -1.0, -1.0, 0, 0, 0 }
+
+/* A snippet fragment: plain text (control characters removed) with the
+ * byte ranges of the highlighted words. */
+typedef struct lede_fragment {
+	const char *text;
+	size_t len;
+	const size_t *highlights; /* nhighlights pairs: start, end (bytes) */
+	size_t nhighlights;
+	int cut_before;           /* text was elided before this fragment */
+	int cut_after;            /* and after it */
+} lede_fragment;
+
+/* One query term's contribution to a hit's score (explain). */
+typedef struct lede_term_weight {
+	const char *term;         /* the query word as indexed */
+	double weight;            /* its BM25 contribution (0: not in hit) */
+} lede_term_weight;
+
+/* One hit. Borrowed from its results; valid until lede_results_free. */
+typedef struct lede_hit {
+	lede_article article;     /* stored fields; body is the stored text */
+	unsigned rank;            /* 1-based, across pages */
+	double score;             /* relevance (after any recency decay) */
+	unsigned duplicates;      /* with collapse: other copies folded in */
+	const lede_fragment *title; /* the title with highlights, or NULL */
+	const lede_fragment *snippets;
+	size_t nsnippets;
+	const lede_term_weight *explain; /* with opts.explain */
+	size_t nexplain;
+} lede_hit;
+
+typedef struct lede_results lede_results;
+
+/*
+ * Runs query (lede's query language, see the README) against idx.
+ * opts NULL = LEDE_SEARCH_OPTS_INIT. *out (NULL on failure) is the
+ * caller's, freed with lede_results_free; it does not depend on idx staying
+ * open. A reader overtaken by a writer is reopened and the search retried
+ * inside.
+ * Returns LEDE_OK (also when nothing matched); LEDE_ERR_QUERY (bad query:
+ * lede_errmsg says what and at which column); LEDE_ERR_INVALID;
+ * LEDE_ERR_CORRUPT; LEDE_ERR_IO; LEDE_ERR_NETWORK (remote shard down);
+ * LEDE_ERR_NOMEM.
+ */
+LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
+                                 const char *query, const lede_search_opts *opts);
+
+/* Hits in this page. */
+LEDE_API size_t lede_results_count(const lede_results *r);
+/* Estimated number of matching articles (exact with opts.exact_count). */
+LEDE_API uint64_t lede_results_total(const lede_results *r);
+/* Hit i (0-based) of this page, or NULL past the end. Borrowed. */
+LEDE_API const lede_hit *lede_results_hit(const lede_results *r, size_t i);
+/* "Did you mean" query, or NULL. Borrowed until lede_results_free. */
+LEDE_API const char *lede_results_suggestion(const lede_results *r);
+/* The parsed query, canonical form (for --explain). Borrowed. */
+LEDE_API const char *lede_results_query(const lede_results *r);
+/* NULL-safe. */
+LEDE_API void lede_results_free(lede_results *r);
+
+/* Parses a date or period for --since/--until: "2025-02-13", "2025-02",
+ * "2025", or relative to now "7d", "2w", "3m", "1y". *lo and *hi receive
+ * the inclusive range (Unix seconds). LEDE_ERR_INVALID if malformed. */
+LEDE_API lede_status lede_parse_date(int64_t *lo, int64_t *hi,
+                                     const char *s, int64_t now);
+
 #ifdef __cplusplus
 }
 #endif

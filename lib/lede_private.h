@@ -200,6 +200,81 @@ const char *analyzer_languages(void);
  * cannot span the title and the body. */
 #define TITLE_POSITION_GAP 100
 
+
+/* ---------------------------------------------------------------------
+ * record.c: the stored document data - an article's fields and its
+ * original body text, zlib-compressed, in a versioned record.
+ * ------------------------------------------------------------------- */
+
+/* A decoded record: one allocation holding every string (NUL-terminated).
+ * art is a view into it, valid until record_free. */
+typedef struct record {
+	lede_article art;
+	const char **tags;   /* art.tags points here */
+	char *mem;
+} record;
+
+/* Appends the encoded article to out. Bodies over RECORD_COMPRESS_MIN bytes
+ * are deflated. */
+lede_status record_encode(buf *out, const lede_article *a);
+/* Decodes data (untrusted: checked, never overread). INVALID/CORRUPT when
+ * malformed; NOMEM. rec must be freed with record_free even on failure. */
+lede_status record_decode(record *rec, const char *data, size_t len,
+                          lede_err *err);
+void record_free(record *rec);
+
+/* 64-bit FNV-1a style hash with a final mix; used for content hashes,
+ * long-id and path terms. Not cryptographic. */
+uint64_t hash64(const void *p, size_t n, uint64_t seed);
+
+
+/* ---------------------------------------------------------------------
+ * index.c: the lede_index handle, settings, article -> document.
+ * ------------------------------------------------------------------- */
+struct xc_writer;
+struct xc_reader;
+struct xc_doc;
+
+/* Index format version, stored in metadata; bumped when the schema
+ * changes incompatibly. */
+#define LEDE_SCHEMA_VERSION 1
+#define META_SCHEMA "lede:schema"
+/* Per source file state: META_FILE_PREFIX + hex(hash(path)). */
+#define META_FILE_PREFIX "lede:file:"
+
+struct lede_index {
+	char *path;
+	unsigned flags;              /* LEDE_OPEN_* */
+	struct xc_writer *w;         /* writing handles */
+	struct xc_reader *r;         /* opened lazily for search */
+	int reader_stale;            /* a commit happened since r opened */
+	analyzer *an;
+	analyzer_settings settings;
+	struct xc_doc *doc;          /* reused document builder */
+	buf rec;                     /* reused record buffer */
+	buf term;                    /* reused term buffer */
+	uint64_t pending;            /* changes since the last commit */
+	char errmsg[LEDE_ERRMSG_MAX];
+};
+
+/* Records a failure on idx (message formatted) and returns s. */
+lede_status index_fail(lede_index *idx, lede_status s, const char *fmt, ...)
+	LEDE_PRINTF(3, 4);
+/* Copies an lede_err into idx's message; returns its status. */
+lede_status index_fail_err(lede_index *idx, const lede_err *e);
+/* Makes sure idx->r is open and at the latest commit. */
+lede_status index_reader(lede_index *idx);
+/* Builds the Q term of an article id into out ("Q" + id, or a hash of it
+ * when long). */
+lede_status index_id_term(buf *out, const char *id);
+/* Upserts a (what lede_index_add does, without the read-only check).
+ * *out_existed (may be NULL): 1 if it replaced a document, and *out_same 1
+ * if that document had identical content (then nothing was written).
+ * file_term (may be NULL) tags the document with its source file. */
+lede_status index_put(lede_index *idx, const lede_article *a,
+                      const char *file_term, int *out_existed,
+                      int *out_same);
+
 /* ---------------------------------------------------------------------
  * xapian_c.h is included separately (lib/xapian_c.h).
  * ------------------------------------------------------------------- */

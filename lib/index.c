@@ -1,0 +1,792 @@
+/*
+ * index.c - the lede_index handle: open/create with stored analyzer
+ * settings, and the article -> Xapian document mapping (the schema in
+ * lede_private.h, DESIGN.md "Index schema").
+ *
+ * Document layout. Title words take positions 1.., the body starts
+ * TITLE_POSITION_GAP after the title so no phrase spans both. Every word is
+ * an unprefixed term with positions (phrases, exact words); its stem is a
+ * Z term with wdf but no positions (ranked bag-of-words search), which is
+ * Xapian's own STEM_SOME layout. Title words are indexed again under S/ZS
+ * so title matches can weigh more and title: searches work. Byline and
+ * outlet words get A/XO terms with positions (by:"priya raman"), and the
+ * whole folded names boolean XA/XS terms for exact filters. Section, tags,
+ * language, URL host and the date (day, month, year) are boolean filter
+ * terms, which do not change document length or BM25.
+ *
+ * Safety. Xapian 1.4 discards the whole uncommitted batch when one term is
+ * bad (xapian.md 6.1). The analyzer caps words at 64 bytes and the binding
+ * refuses any term that could throw, so a refused term here is skipped, not
+ * fatal: the article is indexed without it.
+ *
+ * The stored record (record.c) carries the fields and the original body;
+ * SLOT_HASH holds a hash of it so re-reading an unchanged article writes
+ * nothing (replace_document costs about twice an add, xapian.md 6.2).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lede_private.h"
+#include "xapian_c.h"
+
+/* Default analyzer language when an index is created without one. */
+#define DEFAULT_LANG "english"
+/* Name of the file, inside the index directory, where the writer leaves
+ * its pid so a second indexer can say who holds the lock. The lock itself
+ * is Xapian's; this file is only a hint and may be stale. */
+#define PID_FILE "lede.pid"
+
+lede_status index_fail(lede_index *idx, lede_status s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (idx == NULL)
+		return s;
+	va_start(ap, fmt);
+	vsnprintf(idx->errmsg, sizeof idx->errmsg, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+lede_status index_fail_err(lede_index *idx, const lede_err *e)
+{
+	return index_fail(idx, e->status, "%s", e->msg);
+}
+
+/* ---- settings ---------------------------------------------------------- */
+
+static void settings_format(buf *out, const analyzer_settings *s)
+{
+	buf_printf(out, "lede-schema=%d lang=%s fold_accents=%d",
+	           LEDE_SCHEMA_VERSION, s->lang, s->fold_accents);
+}
+
+/* Parses what settings_format wrote. Returns VERSION for another schema,
+ * CORRUPT for garbage. */
+static lede_status settings_parse(analyzer_settings *s, const char *v,
+                                  size_t len)
+{
+	char tmp[128];
+	int ver = 0, fold = -1;
+	char lang[32] = "";
+
+	if (len >= sizeof tmp)
+		return LEDE_ERR_CORRUPT;
+	memcpy(tmp, v, len);
+	tmp[len] = '\0';
+	if (sscanf(tmp, "lede-schema=%d lang=%31s fold_accents=%d", &ver, lang,
+	           &fold) != 3)
+		return LEDE_ERR_CORRUPT;
+	if (ver != LEDE_SCHEMA_VERSION)
+		return LEDE_ERR_VERSION;
+	memset(s, 0, sizeof *s);
+	memcpy(s->lang, lang, sizeof s->lang);
+	s->fold_accents = fold;
+	return LEDE_OK;
+}
+
+/* ---- open / close ------------------------------------------------------ */
+
+static int dir_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static void write_pid_file(lede_index *idx)
+{
+	char path[PATH_MAX], tmp[PATH_MAX], pid[32];
+	int fd, n;
+
+	if (snprintf(path, sizeof path, "%s/%s", idx->path, PID_FILE) >=
+	        (int)sizeof path ||
+	    snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+		return;
+	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	if (write(fd, pid, (size_t)n) == n)
+		(void)rename(tmp, path);
+	else
+		(void)unlink(tmp);
+	close(fd);
+}
+
+static long read_pid_file(const char *dir)
+{
+	char path[PATH_MAX], tmp[32];
+	long pid = 0;
+	FILE *f;
+
+	if (snprintf(path, sizeof path, "%s/%s", dir, PID_FILE) >=
+	    (int)sizeof path)
+		return 0;
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	if (fgets(tmp, sizeof tmp, f))
+		pid = strtol(tmp, NULL, 10);
+	fclose(f);
+	/* Only name a process that still exists. */
+	if (pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+		pid = 0;
+	return pid;
+}
+
+/* Reads, checks or writes the schema metadata. want: settings asked for
+ * by the caller (lang "" = take the stored ones). */
+static lede_status settings_check(lede_index *idx, analyzer_settings *want,
+                                  int creating)
+{
+	char *val = NULL;
+	size_t vlen = 0;
+	lede_status st;
+	analyzer_settings have;
+
+	if (idx->w)
+		st = xc_writer_get_meta(&val, &vlen, idx->w, META_SCHEMA,
+		                        strlen(META_SCHEMA));
+	else
+		st = xc_reader_get_meta(&val, &vlen, idx->r, META_SCHEMA,
+		                        strlen(META_SCHEMA));
+	if (st != LEDE_OK) {
+		xc_free(val);
+		return index_fail(idx, st, "%s: %s", idx->path,
+		                  idx->w ? xc_writer_errmsg(idx->w)
+		                         : xc_reader_errmsg(idx->r));
+	}
+	if (vlen == 0) {
+		uint32_t n = 0;
+
+		xc_free(val);
+		if (idx->w)
+			xc_writer_doccount(&n, idx->w);
+		else
+			xc_reader_doccount(&n, idx->r);
+		if (!idx->w || (!creating && n > 0))
+			return index_fail(idx, LEDE_ERR_VERSION,
+			                  "%s: not a lede index (no %s metadata)",
+			                  idx->path, META_SCHEMA);
+		/* New index: store the settings asked for. */
+		if (want->lang[0] == '\0')
+			memcpy(want->lang, DEFAULT_LANG, sizeof DEFAULT_LANG);
+		if (want->fold_accents < 0)
+			want->fold_accents = 1;
+		buf b = BUF_INIT;
+		settings_format(&b, want);
+		st = b.status;
+		if (st == LEDE_OK)
+			st = xc_writer_set_meta(idx->w, META_SCHEMA,
+			                        strlen(META_SCHEMA), b.data, b.len);
+		if (st == LEDE_OK)
+			st = xc_writer_commit(idx->w);
+		buf_free(&b);
+		if (st != LEDE_OK)
+			return index_fail(idx, st, "%s: %s", idx->path,
+			                  xc_writer_errmsg(idx->w));
+		idx->settings = *want;
+		return LEDE_OK;
+	}
+	st = settings_parse(&have, val, vlen);
+	xc_free(val);
+	if (st == LEDE_ERR_VERSION)
+		return index_fail(idx, st,
+		                  "%s: index format is not version %d; rebuild "
+		                  "it with this lede (lede-index --full)",
+		                  idx->path, LEDE_SCHEMA_VERSION);
+	if (st != LEDE_OK)
+		return index_fail(idx, LEDE_ERR_CORRUPT,
+		                  "%s: index is corrupt: bad %s metadata",
+		                  idx->path, META_SCHEMA);
+	if ((want->lang[0] && strcmp(want->lang, have.lang) != 0) ||
+	    (want->fold_accents >= 0 && want->fold_accents != have.fold_accents))
+		return index_fail(idx, LEDE_ERR_SETTINGS,
+		                  "%s: index was created with lang=%s "
+		                  "fold_accents=%d, not lang=%s fold_accents=%d",
+		                  idx->path, have.lang, have.fold_accents,
+		                  want->lang[0] ? want->lang : have.lang,
+		                  want->fold_accents >= 0 ? want->fold_accents
+		                                          : have.fold_accents);
+	idx->settings = have;
+	return LEDE_OK;
+}
+
+LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
+                                     const lede_open_opts *opts)
+{
+	lede_open_opts def = LEDE_OPEN_OPTS_INIT;
+	lede_index *idx;
+	analyzer_settings want;
+	lede_err err;
+	lede_status st;
+
+	*out = NULL;
+	if (opts == NULL)
+		opts = &def;
+	idx = calloc(1, sizeof *idx);
+	if (idx == NULL)
+		return LEDE_ERR_NOMEM;
+	*out = idx;
+	err_clear(&err);
+	idx->rec = (buf)BUF_INIT;
+	idx->term = (buf)BUF_INIT;
+	if (path == NULL || *path == '\0')
+		return index_fail(idx, LEDE_ERR_INVALID, "no index path given");
+	if (opts->version != LEDE_OPEN_OPTS_VERSION)
+		return index_fail(idx, LEDE_ERR_INVALID,
+		                  "lede_open_opts version %u not supported",
+		                  opts->version);
+	idx->path = lede_strdup(path);
+	if (idx->path == NULL)
+		return index_fail(idx, LEDE_ERR_NOMEM, "out of memory");
+	idx->flags = opts->flags;
+	if (idx->flags & LEDE_OPEN_CREATE)
+		idx->flags |= LEDE_OPEN_WRITE;
+
+	memset(&want, 0, sizeof want);
+	if (opts->lang) {
+		if (strlen(opts->lang) >= sizeof want.lang)
+			return index_fail(idx, LEDE_ERR_INVALID,
+			                  "unknown language '%s'; available: %s",
+			                  opts->lang, analyzer_languages());
+		memcpy(want.lang, opts->lang, strlen(opts->lang) + 1);
+	}
+	want.fold_accents = opts->fold_accents < 0 ? -1 : !!opts->fold_accents;
+
+	if (!dir_exists(path) && !(idx->flags & LEDE_OPEN_CREATE))
+		return index_fail(idx, LEDE_ERR_NOT_FOUND,
+		                  "%s: no index here (create one with lede-index)",
+		                  path);
+	if (idx->flags & LEDE_OPEN_WRITE) {
+		unsigned f = (idx->flags & LEDE_OPEN_CREATE)
+		                 ? XC_OPEN_CREATE_OR_OPEN
+		                 : XC_OPEN_EXISTING;
+		st = xc_writer_open(&idx->w, path, f, opts->lock_wait_ms, &err);
+		if (st == LEDE_ERR_LOCKED) {
+			long pid = read_pid_file(path);
+			if (pid > 0)
+				return index_fail(idx, st,
+				                  "index is locked by another "
+				                  "indexer (pid %ld)", pid);
+			return index_fail(idx, st,
+			                  "index is locked by another indexer");
+		}
+		if (st != LEDE_OK)
+			return index_fail(idx, st, "%s: %s", path, err.msg);
+		write_pid_file(idx);
+	} else {
+		st = xc_reader_open(&idx->r, &path, 1, &err);
+		if (st == LEDE_ERR_NOT_FOUND)
+			return index_fail(idx, st,
+			                  "%s: no index here (create one with "
+			                  "lede-index)", path);
+		if (st != LEDE_OK)
+			return index_fail(idx, st, "%s: %s", path, err.msg);
+	}
+	st = settings_check(idx, &want, (idx->flags & LEDE_OPEN_CREATE) != 0);
+	if (st != LEDE_OK)
+		return st;
+	st = analyzer_new(&idx->an, &idx->settings, &err);
+	if (st != LEDE_OK)
+		return index_fail(idx, st, "%s", err.msg);
+	if (idx->w) {
+		st = xc_doc_new(&idx->doc);
+		if (st != LEDE_OK)
+			return index_fail(idx, st, "out of memory");
+	}
+	return LEDE_OK;
+}
+
+LEDE_API lede_status lede_index_close(lede_index *idx)
+{
+	lede_status st = LEDE_OK;
+
+	if (idx == NULL)
+		return LEDE_OK;
+	if (idx->w) {
+		st = xc_writer_close(idx->w);
+		xc_writer_free(idx->w);
+	}
+	xc_reader_free(idx->r);
+	xc_doc_free(idx->doc);
+	analyzer_free(idx->an);
+	buf_free(&idx->rec);
+	buf_free(&idx->term);
+	free(idx->path);
+	free(idx);
+	return st;
+}
+
+LEDE_API const char *lede_errmsg(const lede_index *idx)
+{
+	return idx ? idx->errmsg : "out of memory";
+}
+
+LEDE_API const char *lede_index_lang(const lede_index *idx)
+{
+	return idx->settings.lang;
+}
+
+lede_status index_reader(lede_index *idx)
+{
+	lede_err err;
+	lede_status st;
+
+	err_clear(&err);
+	if (idx->r == NULL) {
+		const char *p = idx->path;
+		st = xc_reader_open(&idx->r, &p, 1, &err);
+		if (st != LEDE_OK)
+			return index_fail(idx, st, "%s: %s", idx->path, err.msg);
+		idx->reader_stale = 0;
+		return LEDE_OK;
+	}
+	if (idx->reader_stale) {
+		st = xc_reader_reopen(NULL, idx->r);
+		if (st != LEDE_OK)
+			return index_fail(idx, st, "%s: %s", idx->path,
+			                  xc_reader_errmsg(idx->r));
+		idx->reader_stale = 0;
+	}
+	return LEDE_OK;
+}
+
+LEDE_API lede_status lede_index_reopen(lede_index *idx)
+{
+	if (idx->r == NULL)
+		return index_reader(idx);
+	idx->reader_stale = 1;
+	return index_reader(idx);
+}
+
+LEDE_API lede_status lede_index_count(uint64_t *out, lede_index *idx)
+{
+	uint32_t n = 0;
+	lede_status st;
+
+	*out = 0;
+	if (idx->w) {
+		st = xc_writer_doccount(&n, idx->w);
+		if (st != LEDE_OK)
+			return index_fail(idx, st, "%s", xc_writer_errmsg(idx->w));
+	} else {
+		st = xc_reader_doccount(&n, idx->r);
+		if (st != LEDE_OK)
+			return index_fail(idx, st, "%s", xc_reader_errmsg(idx->r));
+	}
+	*out = n;
+	return LEDE_OK;
+}
+
+/* ---- article -> document ------------------------------------------------ */
+
+lede_status index_id_term(buf *out, const char *id)
+{
+	size_t n = strlen(id);
+
+	buf_append_str(out, PFX_ID);
+	if (n <= LEDE_MAX_ID_TERM_BYTES) {
+		buf_append(out, id, n);
+	} else {
+		/* Hashing, never truncating: a truncated id could collide with
+		 * another article's real id (ojwb, xapian PR 113). Two 64-bit
+		 * hashes with different seeds make a 128-bit name. */
+		buf_printf(out, "#%016llx%016llx",
+		           (unsigned long long)hash64(id, n, 1),
+		           (unsigned long long)hash64(id, n, 2));
+	}
+	return out->status;
+}
+
+typedef struct doc_builder {
+	lede_index *idx;
+	const char *pfx;       /* prefix for word terms */
+	const char *stem_pfx;  /* prefix for stems, NULL = none */
+	const char *pfx2;      /* second word prefix (title: S), or NULL */
+	const char *stem_pfx2; /* second stem prefix (title: ZS), or NULL */
+	uint64_t simhash_v[64];/* simhash accumulators (body only) */
+	int simhash;           /* accumulate? */
+	uint32_t npos;
+	lede_status st;
+} doc_builder;
+
+/* Adds prefix+term through the reused term buffer. A term the binding
+ * refuses is skipped: see the file comment. */
+static void add_prefixed(doc_builder *b, const char *pfx, const char *t,
+                         size_t n, uint32_t pos, int with_pos)
+{
+	lede_index *idx = b->idx;
+	lede_status st;
+	size_t pl = strlen(pfx);
+
+	buf_reset(&idx->term);
+	buf_append(&idx->term, pfx, pl);
+	buf_append(&idx->term, t, n);
+	if (idx->term.status != LEDE_OK) {
+		b->st = idx->term.status;
+		return;
+	}
+	if (with_pos)
+		st = xc_doc_add_posting(idx->doc, idx->term.data, idx->term.len,
+		                        pos, 1);
+	else
+		st = xc_doc_add_term(idx->doc, idx->term.data, idx->term.len, 1);
+	if (st == LEDE_ERR_NOMEM)
+		b->st = st;
+}
+
+static int on_token(void *ctx, const token *t)
+{
+	doc_builder *b = ctx;
+	int with_pos = b->npos < LEDE_MAX_POSITIONS;
+
+	b->npos++;
+	add_prefixed(b, b->pfx, t->term, t->term_len, t->pos, with_pos);
+	if (b->pfx2)
+		add_prefixed(b, b->pfx2, t->term, t->term_len, t->pos, with_pos);
+	if (t->stem && b->stem_pfx) {
+		add_prefixed(b, b->stem_pfx, t->stem, t->stem_len, 0, 0);
+		if (b->stem_pfx2)
+			add_prefixed(b, b->stem_pfx2, t->stem, t->stem_len, 0,
+			             0);
+	}
+	if (b->simhash && !(t->flags & TOKEN_BIGRAM)) {
+		uint64_t h = hash64(t->term, t->term_len, 0);
+		for (int i = 0; i < 64; i++)
+			b->simhash_v[i] += (h >> i) & 1 ? 1 : (uint64_t)-1;
+	}
+	return b->st != LEDE_OK;
+}
+
+static uint32_t run_text(doc_builder *b, const char *text, size_t len,
+                         uint32_t pos)
+{
+	uint32_t next = pos;
+	lede_status st;
+
+	if (text == NULL || len == 0)
+		return pos;
+	st = analyzer_run(b->idx->an, text, len, pos, on_token, b, &next);
+	if (st != LEDE_OK && st != LEDE_ERR_INTERRUPTED && b->st == LEDE_OK)
+		b->st = st;
+	return next;
+}
+
+/* Adds a boolean term prefix + folded value (lowercase, accents per
+ * strip). */
+static void add_bool_folded(doc_builder *b, const char *pfx, const char *v,
+                            int strip)
+{
+	lede_index *idx = b->idx;
+	size_t n;
+
+	if (v == NULL)
+		return;
+	/* trim */
+	while (*v == ' ')
+		v++;
+	n = strlen(v);
+	while (n && v[n - 1] == ' ')
+		n--;
+	if (n == 0)
+		return;
+	buf_reset(&idx->term);
+	buf_append_str(&idx->term, pfx);
+	utf8_fold(&idx->term, v, n, strip);
+	if (idx->term.status != LEDE_OK) {
+		b->st = idx->term.status;
+		return;
+	}
+	if (idx->term.len > strlen(pfx))
+		(void)xc_doc_add_boolean_term(idx->doc, idx->term.data,
+		                              idx->term.len);
+}
+
+/* Host of a URL, lowercased, without "www.". */
+static void add_host(doc_builder *b, const char *url)
+{
+	const char *p, *e;
+	char host[256];
+	size_t n = 0;
+
+	if (url == NULL)
+		return;
+	p = strstr(url, "://");
+	p = p ? p + 3 : url;
+	e = p;
+	while (*e && *e != '/' && *e != '?' && *e != '#' && *e != ':')
+		e++;
+	/* drop user@ */
+	for (const char *q = p; q < e; q++)
+		if (*q == '@')
+			p = q + 1;
+	if (e - p > 4 && strncasecmp(p, "www.", 4) == 0)
+		p += 4;
+	if (e <= p || (size_t)(e - p) >= sizeof host - 1)
+		return;
+	for (; p < e; p++)
+		host[n++] = (char)tolower((unsigned char)*p);
+	host[n] = '\0';
+	add_bool_folded(b, PFX_HOST, host, 0);
+}
+
+static void add_date_terms(doc_builder *b, int64_t t)
+{
+	char tmp[32], v[XC_SORTABLE_MAX];
+	struct tm tm;
+	time_t tt = (time_t)t;
+	size_t n;
+
+	if (gmtime_r(&tt, &tm) == NULL)
+		return;
+	n = strftime(tmp, sizeof tmp, PFX_DAY "%Y%m%d", &tm);
+	if (n)
+		xc_doc_add_boolean_term(b->idx->doc, tmp, n);
+	n = strftime(tmp, sizeof tmp, PFX_MONTH "%Y%m", &tm);
+	if (n)
+		xc_doc_add_boolean_term(b->idx->doc, tmp, n);
+	n = strftime(tmp, sizeof tmp, PFX_YEAR "%Y", &tm);
+	if (n)
+		xc_doc_add_boolean_term(b->idx->doc, tmp, n);
+	n = xc_sortable_serialise(v, (double)t);
+	xc_doc_set_value(b->idx->doc, SLOT_DATE, v, n);
+}
+
+/* Splits "Jane Doe; John Roe" and adds each folded name as a boolean. */
+static void add_names(doc_builder *b, const char *pfx, const char *names)
+{
+	char tmp[LEDE_MAX_FIELD_BYTES + 1];
+	const char *p = names;
+
+	while (p && *p) {
+		const char *e = strchr(p, ';');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		if (n > LEDE_MAX_FIELD_BYTES)
+			n = LEDE_MAX_FIELD_BYTES;
+		memcpy(tmp, p, n);
+		tmp[n] = '\0';
+		add_bool_folded(b, pfx, tmp, 1);
+		p = e ? e + 1 : NULL;
+	}
+}
+
+static void put_u64(char out[8], uint64_t v)
+{
+	for (int i = 7; i >= 0; i--) {
+		out[i] = (char)(v & 0xff);
+		v >>= 8;
+	}
+}
+
+/* Builds idx->doc and idx->rec from a. */
+static lede_status build_doc(lede_index *idx, const lede_article *a,
+                             const char *file_term, uint64_t *out_hash)
+{
+	doc_builder b;
+	uint32_t pos;
+	uint64_t sim = 0, h;
+	char v8[8];
+
+	memset(&b, 0, sizeof b);
+	b.idx = idx;
+	xc_doc_clear(idx->doc);
+
+	buf_reset(&idx->rec);
+	if (record_encode(&idx->rec, a) != LEDE_OK)
+		return index_fail(idx, idx->rec.status, "out of memory");
+	h = hash64(idx->rec.data, idx->rec.len, 0);
+	if (file_term)
+		h ^= hash64(file_term, strlen(file_term), 3);
+	*out_hash = h;
+
+	/* title */
+	b.pfx = "";
+	b.stem_pfx = PFX_STEM;
+	b.pfx2 = PFX_TITLE;
+	b.stem_pfx2 = PFX_TITLE_STEM;
+	pos = run_text(&b, a->title, a->title ? strlen(a->title) : 0, 1);
+	/* body */
+	b.pfx2 = b.stem_pfx2 = NULL;
+	b.simhash = 1;
+	run_text(&b, a->body, a->body_len, pos + TITLE_POSITION_GAP);
+	b.simhash = 0;
+	/* byline and outlet words, with positions, no stems */
+	b.stem_pfx = NULL;
+	b.pfx = PFX_BYLINE;
+	run_text(&b, a->byline, a->byline ? strlen(a->byline) : 0, 1);
+	b.pfx = PFX_SOURCE;
+	run_text(&b, a->source, a->source ? strlen(a->source) : 0, 1);
+	if (b.st != LEDE_OK)
+		return index_fail(idx, b.st, "out of memory");
+
+	add_names(&b, PFX_BYLINE_EXACT, a->byline);
+	add_bool_folded(&b, PFX_SOURCE_EXACT, a->source, 1);
+	add_bool_folded(&b, PFX_SECTION, a->section, 1);
+	for (size_t i = 0; i < a->ntags; i++)
+		add_bool_folded(&b, PFX_SECTION, a->tags[i], 1);
+	add_bool_folded(&b, PFX_LANG, a->lang, 1);
+	add_host(&b, a->url);
+	if (a->date != LEDE_NO_DATE)
+		add_date_terms(&b, a->date);
+	if (file_term)
+		xc_doc_add_boolean_term(idx->doc, file_term, strlen(file_term));
+
+	for (int i = 0; i < 64; i++)
+		if ((int64_t)b.simhash_v[i] > 0)
+			sim |= 1ull << i;
+	put_u64(v8, sim);
+	xc_doc_set_value(idx->doc, SLOT_SIMHASH, v8, 8);
+	put_u64(v8, h);
+	xc_doc_set_value(idx->doc, SLOT_HASH, v8, 8);
+	if (xc_doc_set_data(idx->doc, idx->rec.data, idx->rec.len) != LEDE_OK)
+		return index_fail(idx, LEDE_ERR_NOMEM, "out of memory");
+	if (b.st != LEDE_OK)
+		return index_fail(idx, b.st, "out of memory");
+	return LEDE_OK;
+}
+
+static lede_status check_article(lede_index *idx, const lede_article *a)
+{
+	const char *f[] = { a->id, a->title, a->byline, a->source,
+	                    a->url, a->lang, a->section };
+
+	if (a->version != LEDE_ARTICLE_VERSION)
+		return index_fail(idx, LEDE_ERR_INVALID,
+		                  "lede_article version %u not supported",
+		                  a->version);
+	if (a->id == NULL || a->id[0] == '\0')
+		return index_fail(idx, LEDE_ERR_INVALID, "article has no id");
+	if (a->body_len > LEDE_MAX_ARTICLE_BYTES)
+		return index_fail(idx, LEDE_ERR_TOO_BIG,
+		                  "article %s: body of %zu bytes is over the "
+		                  "%u-byte limit", a->id, a->body_len,
+		                  (unsigned)LEDE_MAX_ARTICLE_BYTES);
+	if (a->body_len && a->body == NULL)
+		return index_fail(idx, LEDE_ERR_INVALID, "article %s: NULL body",
+		                  a->id);
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		if (f[i] && !utf8_valid(f[i], strlen(f[i])))
+			return index_fail(idx, LEDE_ERR_INVALID,
+			                  "article %s: a field is not valid UTF-8",
+			                  a->id);
+	if (a->ntags && a->tags == NULL)
+		return index_fail(idx, LEDE_ERR_INVALID, "article %s: NULL tags",
+		                  a->id);
+	if (a->body_len && !utf8_valid(a->body, a->body_len))
+		return index_fail(idx, LEDE_ERR_INVALID,
+		                  "article %s: body is not valid UTF-8", a->id);
+	return LEDE_OK;
+}
+
+lede_status index_put(lede_index *idx, const lede_article *a,
+                      const char *file_term, int *out_existed, int *out_same)
+{
+	lede_status st;
+	uint64_t h;
+	char *old = NULL;
+	size_t old_len = 0;
+	int found = 0;
+	char v8[8];
+
+	if (out_existed)
+		*out_existed = 0;
+	if (out_same)
+		*out_same = 0;
+	st = check_article(idx, a);
+	if (st != LEDE_OK)
+		return st;
+	st = build_doc(idx, a, file_term, &h);
+	if (st != LEDE_OK)
+		return st;
+	buf_reset(&idx->term);
+	if (index_id_term(&idx->term, a->id) != LEDE_OK)
+		return index_fail(idx, idx->term.status, "out of memory");
+	st = xc_writer_get_value(&old, &old_len, &found, idx->w,
+	                         idx->term.data, idx->term.len, SLOT_HASH);
+	if (st != LEDE_OK)
+		return index_fail(idx, st, "%s", xc_writer_errmsg(idx->w));
+	put_u64(v8, h);
+	if (found && out_existed)
+		*out_existed = 1;
+	if (found && old_len == 8 && memcmp(old, v8, 8) == 0) {
+		xc_free(old);
+		if (out_same)
+			*out_same = 1;
+		return LEDE_OK;
+	}
+	xc_free(old);
+	st = xc_writer_upsert(NULL, idx->w, idx->term.data, idx->term.len,
+	                      idx->doc);
+	if (st != LEDE_OK)
+		return index_fail(idx, st, "%s", xc_writer_errmsg(idx->w));
+	idx->pending++;
+	return LEDE_OK;
+}
+
+static lede_status need_writer(lede_index *idx)
+{
+	if (idx->w == NULL)
+		return index_fail(idx, LEDE_ERR_READ_ONLY,
+		                  "%s: index is open read-only", idx->path);
+	return LEDE_OK;
+}
+
+LEDE_API lede_status lede_index_add(lede_index *idx, const lede_article *a)
+{
+	lede_status st = need_writer(idx);
+
+	if (st != LEDE_OK)
+		return st;
+	if (a == NULL)
+		return index_fail(idx, LEDE_ERR_INVALID, "NULL article");
+	return index_put(idx, a, NULL, NULL, NULL);
+}
+
+LEDE_API lede_status lede_index_delete(lede_index *idx, const char *id)
+{
+	lede_status st = need_writer(idx);
+	int exists = 0;
+
+	if (st != LEDE_OK)
+		return st;
+	if (id == NULL || *id == '\0')
+		return index_fail(idx, LEDE_ERR_INVALID, "no article id");
+	buf_reset(&idx->term);
+	if (index_id_term(&idx->term, id) != LEDE_OK)
+		return index_fail(idx, idx->term.status, "out of memory");
+	st = xc_writer_term_exists(&exists, idx->w, idx->term.data,
+	                           idx->term.len);
+	if (st == LEDE_OK && !exists)
+		return index_fail(idx, LEDE_ERR_NOT_FOUND, "no article '%s'", id);
+	if (st == LEDE_OK)
+		st = xc_writer_delete_term(idx->w, idx->term.data, idx->term.len);
+	if (st != LEDE_OK)
+		return index_fail(idx, st, "%s", xc_writer_errmsg(idx->w));
+	idx->pending++;
+	return LEDE_OK;
+}
+
+LEDE_API lede_status lede_index_commit(lede_index *idx)
+{
+	lede_status st = need_writer(idx);
+
+	if (st != LEDE_OK)
+		return st;
+	st = xc_writer_commit(idx->w);
+	if (st != LEDE_OK)
+		return index_fail(idx, st, "%s: commit failed: %s", idx->path,
+		                  xc_writer_errmsg(idx->w));
+	idx->pending = 0;
+	idx->reader_stale = 1;
+	return LEDE_OK;
+}
