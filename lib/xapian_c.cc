@@ -10,15 +10,34 @@
  *    term thrown at add/commit time silently discards every uncommitted
  *    document (6.1).
  *  - No globals, no static Query::MatchAll (its refcount is not thread-safe).
+ *  - Any exception from a Xapian write (add, replace, delete, commit) means
+ *    glass has already cancelled every uncommitted change, so it is reported
+ *    as BATCH_LOST with the original cause kept in the message; the writer
+ *    stays usable and the caller replays from its last commit.
+ *  - Readers are snapshots that a writer can overtake (DatabaseModifiedError,
+ *    STALE). xc_search reopens and retries, and copies out everything about
+ *    its hits while it searches, so reading results never touches the
+ *    database again.
+ *  - The writer never waits for ever on a lock (DB_RETRY_LOCK) unless asked:
+ *    it retries a failed open with backoff for a bounded time.
+ *
+ * Layout: exception mapping, helpers (term gate, UTF-8 check), writer,
+ * document builder, reader, queries, search, stemming, maintenance.
  */
 #include <xapian.h>
 
+#include <time.h>
+
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <new>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "xapian_c.h"
 
@@ -97,6 +116,1580 @@ static lede_status fail_err(lede_err *err)
 	return s;
 }
 
+/* ---- shared helpers ---------------------------------------------------- */
+
+/* Lock wait: the first retry comes after LOCK_BACKOFF_FIRST_MS, each later
+ * one waits twice as long up to LOCK_BACKOFF_MAX_MS, so a writer that is
+ * about to finish is noticed quickly and a long one is not polled hard. */
+#define LOCK_BACKOFF_FIRST_MS 10u
+#define LOCK_BACKOFF_MAX_MS 250u
+/* Bytes of an offending term quoted in an error message: enough to
+ * recognise it, short enough to keep the message readable. */
+#define TERM_QUOTE_BYTES 40u
+
+/* Copies s into a malloc'd, NUL-terminated buffer for the caller (xc_free).
+ * Throws std::bad_alloc so callers map it like any other failure. */
+static void give_string(char **out, size_t *out_len, const std::string &s)
+{
+	char *p = static_cast<char *>(std::malloc(s.size() + 1));
+	if (!p)
+		throw std::bad_alloc();
+	std::memcpy(p, s.data(), s.size());
+	p[s.size()] = '\0';
+	*out = p;
+	if (out_len)
+		*out_len = s.size();
+}
+
+static void clear_string_out(char **out, size_t *out_len)
+{
+	if (out)
+		*out = nullptr;
+	if (out_len)
+		*out_len = 0;
+}
+
+/* Offset of the first byte that is not part of well-formed UTF-8 (RFC 3629:
+ * no overlong forms, no surrogates, nothing above U+10FFFF), or len if all
+ * of s is valid. Written here rather than shared with utf8.c so the binding
+ * stays the only C++ and utf8proc stays out of it. */
+static size_t utf8_bad_offset(const char *s, size_t len)
+{
+	const unsigned char *p = reinterpret_cast<const unsigned char *>(s);
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = p[i], cp, min;
+		size_t need;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			need = 1;
+			cp = c & 0x1f;
+			min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			need = 2;
+			cp = c & 0x0f;
+			min = 0x800;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			need = 3;
+			cp = c & 0x07;
+			min = 0x10000;
+		} else {
+			return i;
+		}
+		if (len - i - 1 < need)
+			return i;
+		for (size_t k = 1; k <= need; k++) {
+			unsigned cc = p[i + k];
+			if ((cc & 0xc0) != 0x80)
+				return i;
+			cp = (cp << 6) | (cc & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		i += need + 1;
+	}
+	return len;
+}
+
+/* Writes the start of term into q (cap bytes) with anything but printable
+ * ASCII shown as '?', so a message never carries control bytes or broken
+ * UTF-8 to a terminal. */
+static void quote_term(char *q, size_t cap, const char *term, size_t len)
+{
+	size_t n = len < TERM_QUOTE_BYTES ? len : TERM_QUOTE_BYTES;
+	size_t i;
+
+	if (cap == 0)
+		return;
+	if (n > cap - 1)
+		n = cap - 1;
+	for (i = 0; i < n; i++) {
+		unsigned char c = static_cast<unsigned char>(term[i]);
+		q[i] = (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '?';
+	}
+	q[i] = '\0';
+}
+
+/* The one gate every term passes before Xapian: refuses (INVALID, message
+ * in dst) an empty term, one over XC_MAX_TERM_BYTES, one holding a NUL (glass
+ * doubles NULs in keys, so such a term can pass add_document and fail at
+ * commit) and invalid UTF-8 (stemming, spelling and wildcards assume it).
+ * what names the term's role in the message ("term", "unique term"). */
+static lede_status check_term(char *dst, size_t cap, const char *what,
+                              const char *term, size_t len)
+{
+	char q[TERM_QUOTE_BYTES + 1];
+	const void *nul;
+	size_t bad;
+
+	if (!term || len == 0)
+		return set_err(dst, cap, LEDE_ERR_INVALID, "", "empty term refused");
+	quote_term(q, sizeof q, term, len);
+	if (len > XC_MAX_TERM_BYTES) {
+		std::snprintf(dst, cap, "%s '%s...' is %zu bytes, over the %u-byte "
+		              "limit", what, q, len, (unsigned)XC_MAX_TERM_BYTES);
+		return LEDE_ERR_INVALID;
+	}
+	nul = std::memchr(term, '\0', len);
+	if (nul) {
+		std::snprintf(dst, cap, "%s '%s' holds a NUL byte at offset %zu",
+		              what, q,
+		              (size_t)(static_cast<const char *>(nul) - term));
+		return LEDE_ERR_INVALID;
+	}
+	bad = utf8_bad_offset(term, len);
+	if (bad != len) {
+		std::snprintf(dst, cap, "%s '%s' is not valid UTF-8 (byte %zu)",
+		              what, q, bad);
+		return LEDE_ERR_INVALID;
+	}
+	return LEDE_OK;
+}
+
+/* Collects (string, number) pairs first and calls cb afterwards, outside
+ * any Xapian iteration: cb may then call back into the same handle (delete
+ * the terms it is shown, set metadata) without invalidating an iterator,
+ * and an early stop unwinds no C++ frames. */
+typedef std::vector<std::pair<std::string, uint32_t>> term_list;
+
+static void feed_terms(const term_list &terms, xc_term_cb cb, void *ctx)
+{
+	for (const auto &t : terms)
+		if (cb(ctx, t.first.data(), t.first.size(), t.second))
+			break;
+}
+
+static void collect_allterms(term_list &out, const Xapian::Database &db,
+                             const std::string &prefix)
+{
+	for (Xapian::TermIterator t = db.allterms_begin(prefix);
+	     t != db.allterms_end(prefix); ++t)
+		out.emplace_back(*t, t.get_termfreq());
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts;
+	ts.tv_sec = ms / 1000u;
+	ts.tv_nsec = (long)(ms % 1000u) * 1000000L;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* ---- writer ------------------------------------------------------------ */
+
+struct xc_writer {
+	Xapian::WritableDatabase db;
+	int in_txn;            /* a transaction we began is open */
+	int txn_lost;          /* a write inside it failed: glass cancelled it,
+	                          and commit_transaction would not say so */
+	int closed;            /* xc_writer_close ran; only free remains */
+	unsigned fail_after;   /* test fault injection countdown, 0 = off */
+	char err[LEDE_ERRMSG_MAX];
+};
+
+/* Status for a failed Xapian write, to be called inside a catch block.
+ * Whatever the exception, glass has cancelled every uncommitted change (it
+ * calls cancel() in its catch-all, xapian.md 6.1), so the status is always
+ * BATCH_LOST; the original type, message and errno text stay in the
+ * writer's message so the cause (ENOSPC, a bad key) is not lost. */
+static lede_status fail_write(xc_writer *w)
+{
+	char cause[LEDE_ERRMSG_MAX - 64];
+
+	map_exception(cause, sizeof cause);
+	if (w->in_txn)
+		w->txn_lost = 1;
+	std::snprintf(w->err, sizeof w->err,
+	              "%s; changes since the last commit were discarded", cause);
+	return LEDE_ERR_BATCH_LOST;
+}
+
+static lede_status fail_handle(char *dst, size_t cap)
+{
+	return map_exception(dst, cap);
+}
+
+static lede_status writer_usable(xc_writer *w)
+{
+	if (!w)
+		return LEDE_ERR_INVALID;
+	if (w->closed)
+		return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
+		               "writer is closed");
+	return LEDE_OK;
+}
+
+/* Our flags to Xapian's; -1 for an unknown action or bit. One place only:
+ * Xapian's own value 1 means OVERWRITE, a trap other bindings fell into. */
+static int writer_flags(unsigned flags)
+{
+	const unsigned known = XC_OPEN_ACTION_MASK | XC_OPEN_NO_SYNC |
+	                       XC_OPEN_RETRY_LOCK;
+	int x;
+
+	if (flags & ~known)
+		return -1;
+	switch (flags & XC_OPEN_ACTION_MASK) {
+	case XC_OPEN_EXISTING: x = Xapian::DB_OPEN; break;
+	case XC_OPEN_CREATE_OR_OPEN: x = Xapian::DB_CREATE_OR_OPEN; break;
+	case XC_OPEN_CREATE: x = Xapian::DB_CREATE; break;
+	case XC_OPEN_OVERWRITE: x = Xapian::DB_CREATE_OR_OVERWRITE; break;
+	default: return -1;
+	}
+	if (flags & XC_OPEN_NO_SYNC)
+		x |= Xapian::DB_NO_SYNC;
+	if (flags & XC_OPEN_RETRY_LOCK)
+		x |= Xapian::DB_RETRY_LOCK;
+	return x;
+}
+
+/* Opens the writer. A lock failure is retried with backoff until
+ * lock_wait_ms have passed (never Xapian's DB_RETRY_LOCK, which waits for
+ * ever, unless the caller asks for it). Errors: INVALID (flags, path),
+ * LOCKED, EXISTS (XC_OPEN_CREATE over a database), NOT_FOUND
+ * (XC_OPEN_EXISTING without one), VERSION, CORRUPT, IO, NOMEM. */
+extern "C" lede_status xc_writer_open(xc_writer **out, const char *path,
+                                      unsigned flags, unsigned lock_wait_ms,
+                                      lede_err *err)
+{
+	xc_writer *w = nullptr;
+
+	try {
+		int xflags = writer_flags(flags);
+		uint64_t deadline = now_ms() + lock_wait_ms;
+		unsigned backoff = LOCK_BACKOFF_FIRST_MS;
+
+		*out = nullptr;
+		if (!path || !*path)
+			return err_set(err, LEDE_ERR_INVALID, "no index path");
+		if (xflags < 0)
+			return err_set(err, LEDE_ERR_INVALID,
+			               "unknown writer open flags 0x%x", flags);
+		w = new xc_writer();
+		for (;;) {
+			try {
+				w->db = Xapian::WritableDatabase(path, xflags);
+				break;
+			} catch (const Xapian::DatabaseLockError &e) {
+				uint64_t now = now_ms();
+				if (now >= deadline) {
+					delete w;
+					return err_set(err, LEDE_ERR_LOCKED,
+					               "%s: %s (waited %u ms)",
+					               e.get_type(),
+					               e.get_msg().c_str(),
+					               lock_wait_ms);
+				}
+				if (backoff > deadline - now)
+					backoff = (unsigned)(deadline - now);
+				sleep_ms(backoff);
+				backoff *= 2;
+				if (backoff > LOCK_BACKOFF_MAX_MS)
+					backoff = LOCK_BACKOFF_MAX_MS;
+			} catch (const Xapian::DatabaseCreateError &e) {
+				if ((flags & XC_OPEN_ACTION_MASK) != XC_OPEN_CREATE)
+					throw;
+				delete w;
+				return err_set(err, LEDE_ERR_EXISTS, "%s: %s",
+				               e.get_type(), e.get_msg().c_str());
+			}
+		}
+		*out = w;
+		return LEDE_OK;
+	} catch (...) {
+		delete w;
+		return fail_err(err);
+	}
+}
+
+/* 1 if doc already carries term (the caller may have added the unique term
+ * itself, with positions or wdf, which must then be left alone). */
+static bool doc_has_term(const Xapian::Document &doc, const std::string &term)
+{
+	Xapian::TermIterator t = doc.termlist_begin();
+	t.skip_to(term);
+	return t != doc.termlist_end() && *t == term;
+}
+
+/* Test fault injection: a real write that Xapian refuses (a term one byte
+ * over its limit, which the document builder never lets through), so glass
+ * runs its genuine failure path and cancels the batch. */
+static void inject_write_fault(xc_writer *w)
+{
+	Xapian::Document bad;
+	bad.add_term(std::string(XC_MAX_TERM_BYTES + 1, 'x'));
+	Xapian::docid did = w->db.add_document(bad);
+	/* Not reached on glass. Should a backend accept the term, take the
+	 * document back out and still fail, so the test sees its fault. */
+	w->db.delete_document(did);
+	throw Xapian::DatabaseError("injected write fault was not refused");
+}
+
+struct xc_doc {
+	Xapian::Document doc;
+	char err[LEDE_ERRMSG_MAX];
+};
+
+/* Replaces the documents holding uid (the lowest docid is kept, others are
+ * deleted) or adds doc. Xapian does not add uid itself; without it the next
+ * upsert would add a duplicate, so uid is added here for the write and
+ * removed again so the caller's doc is left as it was. */
+extern "C" lede_status xc_writer_upsert(uint32_t *out_docid, xc_writer *w,
+                                        const char *uid, size_t uid_len,
+                                        xc_doc *doc)
+{
+	bool writing = false, added = false;
+
+	if (out_docid)
+		*out_docid = 0;
+	lede_status s = writer_usable(w);
+	if (s != LEDE_OK)
+		return s;
+	if (!doc)
+		return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
+		               "no document");
+	s = check_term(w->err, sizeof w->err, "unique term", uid, uid_len);
+	if (s != LEDE_OK)
+		return s;
+	try {
+		std::string term(uid, uid_len);
+		Xapian::docid did;
+
+		if (!doc_has_term(doc->doc, term)) {
+			doc->doc.add_boolean_term(term);
+			added = true;
+		}
+		writing = true;
+		if (w->fail_after > 0 && --w->fail_after == 0)
+			inject_write_fault(w);
+		did = w->db.replace_document(term, doc->doc);
+		writing = false;
+		if (added)
+			doc->doc.remove_term(term);
+		if (out_docid)
+			*out_docid = did;
+		return LEDE_OK;
+	} catch (...) {
+		lede_status r = writing ? fail_write(w)
+		                        : fail_handle(w->err, sizeof w->err);
+		if (added) {
+			try {
+				doc->doc.remove_term(std::string(uid, uid_len));
+			} catch (...) {
+			}
+		}
+		return r;
+	}
+}
+
+extern "C" lede_status xc_writer_add(uint32_t *out_docid, xc_writer *w,
+                                     xc_doc *doc)
+{
+	if (out_docid)
+		*out_docid = 0;
+	lede_status s = writer_usable(w);
+	if (s != LEDE_OK)
+		return s;
+	if (!doc)
+		return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
+		               "no document");
+	try {
+		Xapian::docid did = w->db.add_document(doc->doc);
+		if (out_docid)
+			*out_docid = did;
+		return LEDE_OK;
+	} catch (...) {
+		return fail_write(w);
+	}
+}
+
+/* The term is checked first: an empty one would name every document
+ * (Xapian's postlist of "" is the whole database). */
+extern "C" lede_status xc_writer_delete_term(xc_writer *w, const char *term,
+                                             size_t len)
+{
+	lede_status s = writer_usable(w);
+	if (s != LEDE_OK)
+		return s;
+	s = check_term(w->err, sizeof w->err, "term", term, len);
+	if (s != LEDE_OK)
+		return s;
+	try {
+		w->db.delete_document(std::string(term, len));
+		return LEDE_OK;
+	} catch (...) {
+		return fail_write(w);
+	}
+}
+
+extern "C" lede_status xc_writer_term_exists(int *out, xc_writer *w,
+                                             const char *term, size_t len)
+{
+	*out = 0;
+	lede_status s = writer_usable(w);
+	if (s != LEDE_OK)
+		return s;
+	s = check_term(w->err, sizeof w->err, "term", term, len);
+	if (s != LEDE_OK)
+		return s;
+	try {
+		*out = w->db.term_exists(std::string(term, len)) ? 1 : 0;
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(w->err, sizeof w->err);
+	}
+}
+
+extern "C" lede_status xc_writer_get_value(char **out, size_t *out_len,
+                                           int *out_found, xc_writer *w,
+                                           const char *uid, size_t uid_len,
+                                           uint32_t slot)
+{
+	clear_string_out(out, out_len);
+	*out_found = 0;
+	lede_status s = writer_usable(w);
+	if (s != LEDE_OK)
+		return s;
+	s = check_term(w->err, sizeof w->err, "unique term", uid, uid_len);
+	if (s != LEDE_OK)
+		return s;
+	try {
+		std::string term(uid, uid_len), val;
+		Xapian::PostingIterator p = w->db.postlist_begin(term);
+
+		if (p != w->db.postlist_end(term)) {
+			val = w->db.get_document(*p).get_value(slot);
+			*out_found = 1;
+		}
+		give_string(out, out_len, val);
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(w->err, sizeof w->err);
+	}
+}
+
+extern "C" lede_status xc_writer_allterms(xc_writer *w, const char *prefix,
+                                          size_t len, xc_term_cb cb,
+                                          void *ctx)
+{
+	lede_status s = writer_usable(w);
+	if (s != LEDE_OK)
+		return s;
+	try {
+		term_list terms;
+		collect_allterms(terms, w->db,
+		                 prefix ? std::string(prefix, len) : std::string());
+		feed_terms(terms, cb, ctx);
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(w->err, sizeof w->err);
+	}
+}
+
+extern "C" lede_status xc_writer_doccount(uint32_t *out, xc_writer *w)
+{
+	*out = 0;
+	lede_status s = writer_usable(w);
+	if (s != LEDE_OK)
+		return s;
+	try {
+		*out = w->db.get_doccount();
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(w->err, sizeof w->err);
+	}
+}
+
+/* Refuses an empty key (Xapian throws) and one over XC_MAX_META_KEY_BYTES
+ * (Xapian accepts it, then fails the whole commit). */
+static lede_status check_meta_key(char *dst, size_t cap, const char *key,
+                                  size_t klen)
+{
+	if (!key || klen == 0)
+		return set_err(dst, cap, LEDE_ERR_INVALID, "",
+		               "empty metadata key");
+	if (klen > XC_MAX_META_KEY_BYTES) {
+		std::snprintf(dst, cap, "metadata key of %zu bytes is over the "
+		              "%u-byte limit", klen,
+		              (unsigned)XC_MAX_META_KEY_BYTES);
+		return LEDE_ERR_INVALID;
+	}
+	return LEDE_OK;
+}
+
+extern "C" lede_status xc_writer_set_meta(xc_writer *w, const char *key,
+                                          size_t klen, const void *val,
+                                          size_t vlen)
+{
+	lede_status s = writer_usable(w);
+	if (s != LEDE_OK)
+		return s;
+	s = check_meta_key(w->err, sizeof w->err, key, klen);
+	if (s != LEDE_OK)
+		return s;
+	if (vlen > 0 && !val)
+		return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
+		               "metadata value is NULL");
+	try {
+		std::string v;
+		if (vlen > 0)
+			v.assign(static_cast<const char *>(val), vlen);
+		w->db.set_metadata(std::string(key, klen), v);
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(w->err, sizeof w->err);
+	}
+}
+
+extern "C" lede_status xc_writer_get_meta(char **out, size_t *out_len,
+                                          xc_writer *w, const char *key,
+                                          size_t klen)
+{
+	clear_string_out(out, out_len);
+	lede_status s = writer_usable(w);
+	if (s != LEDE_OK)
+		return s;
+	s = check_meta_key(w->err, sizeof w->err, key, klen);
+	if (s != LEDE_OK)
+		return s;
+	try {
+		give_string(out, out_len,
+		            w->db.get_metadata(std::string(key, klen)));
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(w->err, sizeof w->err);
+	}
+}
+
+extern "C" lede_status xc_writer_meta_keys(xc_writer *w, const char *prefix,
+                                           size_t len, xc_term_cb cb,
+                                           void *ctx)
+{
+	lede_status s = writer_usable(w);
+	if (s != LEDE_OK)
+		return s;
+	try {
+		std::string p = prefix ? std::string(prefix, len) : std::string();
+		term_list keys;
+		for (Xapian::TermIterator k = w->db.metadata_keys_begin(p);
+		     k != w->db.metadata_keys_end(p); ++k)
+			keys.emplace_back(*k, 0);
+		feed_terms(keys, cb, ctx);
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(w->err, sizeof w->err);
+	}
+}
+
+/* Spelling words go through the term gate too: the spelling table keys
+ * them like terms and would fail the commit on a bad one. */
+extern "C" lede_status xc_writer_add_spelling(xc_writer *w, const char *word,
+                                              size_t len, uint32_t inc)
+{
+	lede_status s = writer_usable(w);
+	if (s != LEDE_OK)
+		return s;
+	s = check_term(w->err, sizeof w->err, "spelling word", word, len);
+	if (s != LEDE_OK)
+		return s;
+	try {
+		w->db.add_spelling(std::string(word, len), inc);
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(w->err, sizeof w->err);
+	}
+}
+
+extern "C" lede_status xc_writer_commit(xc_writer *w)
+{
+	lede_status s = writer_usable(w);
+	if (s != LEDE_OK)
+		return s;
+	if (w->in_txn)
+		return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
+		               "commit inside a transaction: use "
+		               "xc_writer_txn_commit");
+	try {
+		w->db.commit();
+		return LEDE_OK;
+	} catch (...) {
+		return fail_write(w);
+	}
+}
+
+/* flushed = 1 commits pending changes first (a failure there is
+ * BATCH_LOST); 0 makes the transaction cover them too, so a cancel then
+ * discards everything since the last commit. No nesting. */
+extern "C" lede_status xc_writer_txn_begin(xc_writer *w, int flushed)
+{
+	lede_status s = writer_usable(w);
+	if (s != LEDE_OK)
+		return s;
+	if (w->in_txn)
+		return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
+		               "a transaction is already open");
+	try {
+		w->db.begin_transaction(flushed != 0);
+		w->in_txn = 1;
+		w->txn_lost = 0;
+		return LEDE_OK;
+	} catch (...) {
+		return flushed ? fail_write(w)
+		               : fail_handle(w->err, sizeof w->err);
+	}
+}
+
+/* Commits the transaction. BATCH_LOST if it fails, or if a write inside it
+ * failed earlier: glass then cancelled the transaction's changes and its
+ * commit_transaction() would report success over nothing (xapian.md 6.1). */
+extern "C" lede_status xc_writer_txn_commit(xc_writer *w)
+{
+	lede_status s = writer_usable(w);
+	if (s != LEDE_OK)
+		return s;
+	if (!w->in_txn)
+		return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
+		               "no transaction is open");
+	try {
+		w->db.commit_transaction();
+		w->in_txn = 0;
+		if (w->txn_lost) {
+			w->txn_lost = 0;
+			return set_err(w->err, sizeof w->err,
+			               LEDE_ERR_BATCH_LOST, "",
+			               "a write inside the transaction failed; "
+			               "its changes were discarded");
+		}
+		return LEDE_OK;
+	} catch (...) {
+		s = fail_write(w);
+		/* Xapian ends the transaction even when its commit fails. */
+		w->in_txn = 0;
+		w->txn_lost = 0;
+		return s;
+	}
+}
+
+extern "C" lede_status xc_writer_txn_cancel(xc_writer *w)
+{
+	lede_status s = writer_usable(w);
+	if (s != LEDE_OK)
+		return s;
+	if (!w->in_txn)
+		return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
+		               "no transaction is open");
+	w->in_txn = 0;
+	w->txn_lost = 0;
+	try {
+		w->db.cancel_transaction();
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(w->err, sizeof w->err);
+	}
+}
+
+/* Discards every uncommitted change of w's database. An unflushed
+ * transaction covers the pending changes too, and closing with one open
+ * cancels it; this is the only discard glass offers through the API. */
+static void discard_pending(xc_writer *w)
+{
+	try {
+		if (!w->in_txn) {
+			w->db.begin_transaction(false);
+			w->in_txn = 1;
+		}
+	} catch (...) {
+	}
+}
+
+/* Commits explicitly, so a failure is reported (the destructor and close()
+ * would commit too, swallowing it), then releases the lock. Closing with a
+ * transaction open cancels it and says so (BATCH_LOST). A failed commit is
+ * not retried by close: pending changes are discarded instead, so the
+ * index never holds a batch the caller was told was lost. */
+extern "C" lede_status xc_writer_close(xc_writer *w)
+{
+	lede_status s = LEDE_OK;
+
+	if (!w)
+		return LEDE_ERR_INVALID;
+	if (w->closed)
+		return LEDE_OK;
+	if (w->in_txn) {
+		discard_pending(w);
+		s = set_err(w->err, sizeof w->err, LEDE_ERR_BATCH_LOST, "",
+		            "closed with a transaction open; its changes were "
+		            "discarded");
+	} else {
+		try {
+			w->db.commit();
+		} catch (...) {
+			s = fail_write(w);
+			discard_pending(w);
+		}
+	}
+	try {
+		w->db.close();
+	} catch (...) {
+		if (s == LEDE_OK)
+			s = fail_handle(w->err, sizeof w->err);
+	}
+	w->closed = 1;
+	w->in_txn = 0;
+	return s;
+}
+
+/* Uncommitted work is discarded, not committed as Xapian's destructor
+ * would: a writer freed on an error path must not publish half a batch. */
+extern "C" void xc_writer_free(xc_writer *w)
+{
+	if (!w)
+		return;
+	if (!w->closed) {
+		discard_pending(w);
+		try {
+			w->db.close();
+		} catch (...) {
+		}
+	}
+	delete w;
+}
+
+extern "C" const char *xc_writer_errmsg(const xc_writer *w)
+{
+	return w ? w->err : "";
+}
+
+extern "C" void xc_writer_test_fail_after(xc_writer *w, unsigned n)
+{
+	if (w)
+		w->fail_after = n;
+}
+
+/* ---- document builder -------------------------------------------------- */
+
+extern "C" lede_status xc_doc_new(xc_doc **out)
+{
+	*out = nullptr;
+	try {
+		*out = new xc_doc();
+		return LEDE_OK;
+	} catch (...) {
+		return map_exception(nullptr, 0);
+	}
+}
+
+extern "C" lede_status xc_doc_add_posting(xc_doc *d, const char *term,
+                                          size_t len, uint32_t pos,
+                                          uint32_t wdf_inc)
+{
+	if (!d)
+		return LEDE_ERR_INVALID;
+	lede_status s = check_term(d->err, sizeof d->err, "term", term, len);
+	if (s != LEDE_OK)
+		return s;
+	try {
+		d->doc.add_posting(std::string(term, len), pos, wdf_inc);
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(d->err, sizeof d->err);
+	}
+}
+
+extern "C" lede_status xc_doc_add_term(xc_doc *d, const char *term,
+                                       size_t len, uint32_t wdf_inc)
+{
+	if (!d)
+		return LEDE_ERR_INVALID;
+	lede_status s = check_term(d->err, sizeof d->err, "term", term, len);
+	if (s != LEDE_OK)
+		return s;
+	try {
+		d->doc.add_term(std::string(term, len), wdf_inc);
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(d->err, sizeof d->err);
+	}
+}
+
+extern "C" lede_status xc_doc_add_boolean_term(xc_doc *d, const char *term,
+                                               size_t len)
+{
+	if (!d)
+		return LEDE_ERR_INVALID;
+	lede_status s = check_term(d->err, sizeof d->err, "term", term, len);
+	if (s != LEDE_OK)
+		return s;
+	try {
+		d->doc.add_boolean_term(std::string(term, len));
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(d->err, sizeof d->err);
+	}
+}
+
+/* An empty value removes the slot (Xapian's rule); XC_NO_SLOT is refused. */
+extern "C" lede_status xc_doc_set_value(xc_doc *d, uint32_t slot,
+                                        const void *val, size_t len)
+{
+	if (!d)
+		return LEDE_ERR_INVALID;
+	if (slot == XC_NO_SLOT || (len > 0 && !val))
+		return set_err(d->err, sizeof d->err, LEDE_ERR_INVALID, "",
+		               "bad value slot or NULL value");
+	try {
+		if (len == 0)
+			d->doc.remove_value(slot);
+		else
+			d->doc.add_value(slot, std::string(
+				static_cast<const char *>(val), len));
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(d->err, sizeof d->err);
+	}
+}
+
+extern "C" lede_status xc_doc_set_data(xc_doc *d, const void *data,
+                                       size_t len)
+{
+	if (!d)
+		return LEDE_ERR_INVALID;
+	if (len > 0 && !data)
+		return set_err(d->err, sizeof d->err, LEDE_ERR_INVALID, "",
+		               "NULL data");
+	try {
+		d->doc.set_data(len ? std::string(static_cast<const char *>(data),
+		                                  len)
+		                    : std::string());
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(d->err, sizeof d->err);
+	}
+}
+
+extern "C" void xc_doc_clear(xc_doc *d)
+{
+	if (!d)
+		return;
+	try {
+		d->doc = Xapian::Document();
+	} catch (...) {
+		/* Allocation of a fresh Document failed: empty this one. */
+		try {
+			d->doc.clear_terms();
+			d->doc.clear_values();
+			d->doc.set_data(std::string());
+		} catch (...) {
+		}
+	}
+	d->err[0] = '\0';
+}
+
+extern "C" void xc_doc_free(xc_doc *d)
+{
+	delete d;
+}
+
+extern "C" const char *xc_doc_errmsg(const xc_doc *d)
+{
+	return d ? d->err : "";
+}
+
+/* ---- reader ------------------------------------------------------------ */
+
+struct xc_reader {
+	Xapian::Database db;
+	char err[LEDE_ERRMSG_MAX];
+};
+
+/* Each path is opened on its own and added as a shard, so a directory, a
+ * single-file database and a stub file all work, in the order given (the
+ * first shard's metadata is the one Xapian reports). */
+extern "C" lede_status xc_reader_open(xc_reader **out,
+                                      const char *const *paths, size_t n,
+                                      lede_err *err)
+{
+	xc_reader *r = nullptr;
+
+	try {
+		*out = nullptr;
+		if (!paths || n == 0)
+			return err_set(err, LEDE_ERR_INVALID, "no index path");
+		for (size_t i = 0; i < n; i++)
+			if (!paths[i] || !*paths[i])
+				return err_set(err, LEDE_ERR_INVALID,
+				               "index path %zu is empty", i);
+		r = new xc_reader();
+		for (size_t i = 0; i < n; i++)
+			r->db.add_database(Xapian::Database(paths[i]));
+		*out = r;
+		return LEDE_OK;
+	} catch (...) {
+		delete r;
+		return fail_err(err);
+	}
+}
+
+extern "C" lede_status xc_reader_reopen(int *out_changed, xc_reader *r)
+{
+	if (out_changed)
+		*out_changed = 0;
+	if (!r)
+		return LEDE_ERR_INVALID;
+	try {
+		bool moved = r->db.reopen();
+		if (out_changed)
+			*out_changed = moved ? 1 : 0;
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(r->err, sizeof r->err);
+	}
+}
+
+extern "C" lede_status xc_reader_doccount(uint32_t *out, xc_reader *r)
+{
+	*out = 0;
+	if (!r)
+		return LEDE_ERR_INVALID;
+	try {
+		*out = r->db.get_doccount();
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(r->err, sizeof r->err);
+	}
+}
+
+extern "C" lede_status xc_reader_termfreq(uint32_t *out, xc_reader *r,
+                                          const char *term, size_t len)
+{
+	*out = 0;
+	if (!r)
+		return LEDE_ERR_INVALID;
+	if (!term || len == 0)
+		return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID, "",
+		               "empty term");
+	try {
+		*out = r->db.get_termfreq(std::string(term, len));
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(r->err, sizeof r->err);
+	}
+}
+
+extern "C" lede_status xc_reader_get_meta(char **out, size_t *out_len,
+                                          xc_reader *r, const char *key,
+                                          size_t klen)
+{
+	clear_string_out(out, out_len);
+	if (!r)
+		return LEDE_ERR_INVALID;
+	lede_status s = check_meta_key(r->err, sizeof r->err, key, klen);
+	if (s != LEDE_OK)
+		return s;
+	try {
+		give_string(out, out_len,
+		            r->db.get_metadata(std::string(key, klen)));
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(r->err, sizeof r->err);
+	}
+}
+
+extern "C" lede_status xc_reader_spelling(char **out, size_t *out_len,
+                                          xc_reader *r, const char *word,
+                                          size_t len, unsigned max_edits)
+{
+	clear_string_out(out, out_len);
+	if (!r)
+		return LEDE_ERR_INVALID;
+	if (!word && len > 0)
+		return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID, "",
+		               "NULL word");
+	try {
+		std::string w = len ? std::string(word, len) : std::string();
+		give_string(out, out_len,
+		            r->db.get_spelling_suggestion(w, max_edits));
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(r->err, sizeof r->err);
+	}
+}
+
+extern "C" lede_status xc_reader_allterms(xc_reader *r, const char *prefix,
+                                          size_t len, xc_term_cb cb,
+                                          void *ctx)
+{
+	if (!r)
+		return LEDE_ERR_INVALID;
+	try {
+		term_list terms;
+		collect_allterms(terms, r->db,
+		                 prefix ? std::string(prefix, len) : std::string());
+		feed_terms(terms, cb, ctx);
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(r->err, sizeof r->err);
+	}
+}
+
+extern "C" lede_status xc_reader_get_data_by_term(char **out, size_t *out_len,
+                                                  xc_reader *r,
+                                                  const char *uid,
+                                                  size_t uid_len)
+{
+	clear_string_out(out, out_len);
+	if (!r)
+		return LEDE_ERR_INVALID;
+	if (!uid || uid_len == 0)
+		return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID, "",
+		               "empty unique term");
+	try {
+		std::string term(uid, uid_len);
+		Xapian::PostingIterator p = r->db.postlist_begin(term);
+
+		if (p == r->db.postlist_end(term)) {
+			char q[TERM_QUOTE_BYTES + 1];
+			quote_term(q, sizeof q, uid, uid_len);
+			std::snprintf(r->err, sizeof r->err,
+			              "no document has term '%s'", q);
+			return LEDE_ERR_NOT_FOUND;
+		}
+		give_string(out, out_len, r->db.get_document(*p).get_data());
+		return LEDE_OK;
+	} catch (...) {
+		return fail_handle(r->err, sizeof r->err);
+	}
+}
+
+extern "C" void xc_reader_free(xc_reader *r)
+{
+	delete r;
+}
+
+extern "C" const char *xc_reader_errmsg(const xc_reader *r)
+{
+	return r ? r->err : "";
+}
+
+extern "C" void xc_free(void *p)
+{
+	std::free(p);
+}
+
+/* ---- queries ----------------------------------------------------------- */
+
+struct xc_query {
+	Xapian::Query q;
+};
+
+static lede_status give_query(xc_query **out, const Xapian::Query &q)
+{
+	*out = new xc_query{q};
+	return LEDE_OK;
+}
+
+extern "C" lede_status xc_query_term(xc_query **out, const char *term,
+                                     size_t len, uint32_t wqf, uint32_t pos,
+                                     lede_err *err)
+{
+	*out = nullptr;
+	if (!term || len == 0)
+		return err_set(err, LEDE_ERR_INVALID,
+		               "empty query term (use xc_query_match_all)");
+	try {
+		return give_query(out, Xapian::Query(std::string(term, len), wqf,
+		                                     pos));
+	} catch (...) {
+		return fail_err(err);
+	}
+}
+
+/* The empty term, built afresh: Query::MatchAll is a shared static whose
+ * reference count is not thread-safe (xapian.md 4.4). */
+extern "C" lede_status xc_query_match_all(xc_query **out, lede_err *err)
+{
+	*out = nullptr;
+	try {
+		return give_query(out, Xapian::Query(std::string()));
+	} catch (...) {
+		return fail_err(err);
+	}
+}
+
+extern "C" lede_status xc_query_match_nothing(xc_query **out, lede_err *err)
+{
+	*out = nullptr;
+	try {
+		return give_query(out, Xapian::Query());
+	} catch (...) {
+		return fail_err(err);
+	}
+}
+
+/* What PHRASE and NEAR can hold in 1.4: terms, or OR over terms (word
+ * variants). Match-nothing is allowed (it makes the phrase match nothing);
+ * match-all and anything else would throw or be silently rewritten. */
+static bool positional_ok(const Xapian::Query &q)
+{
+	switch (q.get_type()) {
+	case Xapian::Query::LEAF_TERM:
+	case Xapian::Query::LEAF_MATCH_NOTHING:
+		return true;
+	case Xapian::Query::OP_OR:
+		for (size_t i = 0; i < q.get_num_subqueries(); i++)
+			if (q.get_subquery(i).get_type() !=
+			    Xapian::Query::LEAF_TERM)
+				return false;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool map_qop(Xapian::Query::op *x, xc_qop op)
+{
+	switch (op) {
+	case XC_Q_AND: *x = Xapian::Query::OP_AND; return true;
+	case XC_Q_OR: *x = Xapian::Query::OP_OR; return true;
+	case XC_Q_AND_NOT: *x = Xapian::Query::OP_AND_NOT; return true;
+	case XC_Q_AND_MAYBE: *x = Xapian::Query::OP_AND_MAYBE; return true;
+	case XC_Q_FILTER: *x = Xapian::Query::OP_FILTER; return true;
+	case XC_Q_SYNONYM: *x = Xapian::Query::OP_SYNONYM; return true;
+	case XC_Q_MAX: *x = Xapian::Query::OP_MAX; return true;
+	case XC_Q_ELITE_SET: *x = Xapian::Query::OP_ELITE_SET; return true;
+	case XC_Q_PHRASE: *x = Xapian::Query::OP_PHRASE; return true;
+	case XC_Q_NEAR: *x = Xapian::Query::OP_NEAR; return true;
+	}
+	return false;
+}
+
+/* Combines n subqueries with op (AND_NOT, AND_MAYBE and FILTER take the
+ * first as the left side and the rest on the right). Errors: INVALID (bad
+ * op, NULL sub), UNSUPPORTED (PHRASE/NEAR over anything but terms or
+ * OR-of-terms, checked here so Xapian neither throws nor rewrites). */
+extern "C" lede_status xc_query_combine(xc_query **out, xc_qop op,
+                                        const xc_query *const *subs,
+                                        size_t n, uint32_t param,
+                                        lede_err *err)
+{
+	Xapian::Query::op xop;
+
+	*out = nullptr;
+	if (!map_qop(&xop, op))
+		return err_set(err, LEDE_ERR_INVALID, "unknown query operator %d",
+		               (int)op);
+	if (n > 0 && !subs)
+		return err_set(err, LEDE_ERR_INVALID, "no subqueries");
+	for (size_t i = 0; i < n; i++)
+		if (!subs[i])
+			return err_set(err, LEDE_ERR_INVALID,
+			               "subquery %zu is NULL", i);
+	try {
+		std::vector<Xapian::Query> v;
+		v.reserve(n);
+		for (size_t i = 0; i < n; i++) {
+			if ((op == XC_Q_PHRASE || op == XC_Q_NEAR) &&
+			    !positional_ok(subs[i]->q))
+				return err_set(err, LEDE_ERR_UNSUPPORTED,
+				               "phrase and NEAR take only terms or "
+				               "OR of terms (subquery %zu is %s)",
+				               i,
+				               subs[i]->q.get_description().c_str());
+			v.push_back(subs[i]->q);
+		}
+		return give_query(out, Xapian::Query(xop, v.begin(), v.end(),
+		                                     param));
+	} catch (...) {
+		return fail_err(err);
+	}
+}
+
+extern "C" lede_status xc_query_scale(xc_query **out, double factor,
+                                      const xc_query *sub, lede_err *err)
+{
+	*out = nullptr;
+	if (!sub)
+		return err_set(err, LEDE_ERR_INVALID, "no subquery");
+	if (!(factor >= 0.0) || std::isinf(factor))
+		return err_set(err, LEDE_ERR_INVALID,
+		               "weight factor %g is not a finite number >= 0",
+		               factor);
+	try {
+		return give_query(out, Xapian::Query(factor, sub->q));
+	} catch (...) {
+		return fail_err(err);
+	}
+}
+
+extern "C" lede_status xc_query_value_range(xc_query **out, uint32_t slot,
+                                            const void *lo, size_t lo_len,
+                                            const void *hi, size_t hi_len,
+                                            lede_err *err)
+{
+	*out = nullptr;
+	if (slot == XC_NO_SLOT)
+		return err_set(err, LEDE_ERR_INVALID, "bad value slot");
+	if (!lo && !hi)
+		return err_set(err, LEDE_ERR_INVALID,
+		               "value range needs at least one bound");
+	try {
+		std::string l = lo ? std::string(static_cast<const char *>(lo),
+		                                  lo_len)
+		                   : std::string();
+		std::string h = hi ? std::string(static_cast<const char *>(hi),
+		                                  hi_len)
+		                   : std::string();
+		if (!lo)
+			return give_query(out, Xapian::Query(
+				Xapian::Query::OP_VALUE_LE, slot, h));
+		if (!hi)
+			return give_query(out, Xapian::Query(
+				Xapian::Query::OP_VALUE_GE, slot, l));
+		return give_query(out, Xapian::Query(
+			Xapian::Query::OP_VALUE_RANGE, slot, l, h));
+	} catch (...) {
+		return fail_err(err);
+	}
+}
+
+/* In 1.4 the wildcard pattern is a plain prefix. An empty prefix is refused:
+ * it would expand to every term of the index. */
+extern "C" lede_status xc_query_prefix(xc_query **out, const char *prefix,
+                                       size_t len, uint32_t max_expansion,
+                                       int limit_mode, xc_qop combiner,
+                                       lede_err *err)
+{
+	int mode;
+	Xapian::Query::op comb;
+
+	*out = nullptr;
+	if (!prefix || len == 0)
+		return err_set(err, LEDE_ERR_INVALID, "empty prefix");
+	switch (limit_mode) {
+	case XC_WILD_ERROR: mode = Xapian::Query::WILDCARD_LIMIT_ERROR; break;
+	case XC_WILD_FIRST: mode = Xapian::Query::WILDCARD_LIMIT_FIRST; break;
+	case XC_WILD_MOST_FREQUENT:
+		mode = Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT;
+		break;
+	default:
+		return err_set(err, LEDE_ERR_INVALID,
+		               "unknown wildcard limit mode %d", limit_mode);
+	}
+	switch (combiner) {
+	case XC_Q_SYNONYM: comb = Xapian::Query::OP_SYNONYM; break;
+	case XC_Q_OR: comb = Xapian::Query::OP_OR; break;
+	case XC_Q_MAX: comb = Xapian::Query::OP_MAX; break;
+	default:
+		return err_set(err, LEDE_ERR_INVALID,
+		               "prefix combiner must be SYNONYM, OR or MAX");
+	}
+	try {
+		return give_query(out, Xapian::Query(Xapian::Query::OP_WILDCARD,
+		                                     std::string(prefix, len),
+		                                     max_expansion, mode, comb));
+	} catch (...) {
+		return fail_err(err);
+	}
+}
+
+extern "C" lede_status xc_query_describe(char **out, size_t *out_len,
+                                         const xc_query *q)
+{
+	clear_string_out(out, out_len);
+	if (!q)
+		return LEDE_ERR_INVALID;
+	try {
+		give_string(out, out_len, q->q.get_description());
+		return LEDE_OK;
+	} catch (...) {
+		return map_exception(nullptr, 0);
+	}
+}
+
+extern "C" void xc_query_free(xc_query *q)
+{
+	delete q;
+}
+
+/* ---- search ------------------------------------------------------------ */
+
+/* Everything a caller may ask about a hit is copied out while searching:
+ * a later read of the database could go STALE, and the reader may have
+ * been reopened in between. */
+struct xc_row {
+	xc_hit hit;
+	std::string data;
+	std::vector<std::pair<uint32_t, std::string>> values; /* slot order */
+	std::vector<std::string> terms;                       /* matching */
+};
+
+struct xc_results {
+	std::vector<xc_row> rows;
+	uint32_t lower, est, upper;
+	/* Query term -> (termfreq, termweight) in this result set. */
+	std::map<std::string, std::pair<uint32_t, double>> stats;
+};
+
+static void apply_sort(Xapian::Enquire &enq, const xc_search_opts &o)
+{
+	switch (o.sort) {
+	case XC_SORT_RELEVANCE:
+	case XC_SORT_DOCID:
+		enq.set_sort_by_relevance();
+		break;
+	case XC_SORT_VALUE:
+		enq.set_sort_by_value(o.sort_slot, o.sort_reverse != 0);
+		break;
+	case XC_SORT_VALUE_THEN_RELEVANCE:
+		enq.set_sort_by_value_then_relevance(o.sort_slot,
+		                                     o.sort_reverse != 0);
+		break;
+	case XC_SORT_RELEVANCE_THEN_VALUE:
+		enq.set_sort_by_relevance_then_value(o.sort_slot,
+		                                     o.sort_reverse != 0);
+		break;
+	}
+	enq.set_docid_order(o.docid_descending ? Xapian::Enquire::DESCENDING
+	                                       : Xapian::Enquire::ASCENDING);
+}
+
+/* One attempt: a fresh Enquire (cheap, and never shared between calls),
+ * the match, then every hit's data, values, matching terms and collapse
+ * count. Throws; the caller retries DatabaseModifiedError. */
+static void run_search(xc_results &res, const Xapian::Database &db,
+                       const Xapian::Query &q, const xc_search_opts &o)
+{
+	Xapian::Enquire enq(db);
+
+	enq.set_query(q);
+	/* Docid order only decides among equal weights, so sorting by docid
+	 * means making every weight equal. */
+	if (o.bool_weight || o.sort == XC_SORT_DOCID)
+		enq.set_weighting_scheme(Xapian::BoolWeight());
+	else
+		enq.set_weighting_scheme(Xapian::BM25Weight(o.k1, o.k2, o.k3, o.b,
+		                                            o.min_normlen));
+	apply_sort(enq, o);
+	if (o.collapse_slot != XC_NO_SLOT)
+		enq.set_collapse_key(o.collapse_slot,
+		                     o.collapse_max ? o.collapse_max : 1);
+
+	Xapian::MSet mset = enq.get_mset(o.first, o.max_items, o.check_at_least);
+	mset.fetch();
+	res.rows.clear();
+	res.stats.clear();
+	res.lower = mset.get_matches_lower_bound();
+	res.est = mset.get_matches_estimated();
+	res.upper = mset.get_matches_upper_bound();
+	for (Xapian::TermIterator t = q.get_unique_terms_begin();
+	     t != q.get_unique_terms_end(); ++t) {
+		if ((*t).empty())
+			continue;
+		double tw = 0.0;
+		try {
+			tw = mset.get_termweight(*t);
+		} catch (const Xapian::InvalidArgumentError &) {
+			/* Not weighted (under a filter, or BoolWeight). */
+		}
+		res.stats[*t] = std::make_pair(mset.get_termfreq(*t), tw);
+	}
+	res.rows.reserve(mset.size());
+	for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+		xc_row row;
+		Xapian::Document doc = it.get_document();
+
+		row.hit.docid = *it;
+		row.hit.rank = it.get_rank();
+		row.hit.weight = it.get_weight();
+		row.hit.percent = it.get_percent();
+		row.hit.collapse_count = it.get_collapse_count();
+		row.data = doc.get_data();
+		for (Xapian::ValueIterator v = doc.values_begin();
+		     v != doc.values_end(); ++v)
+			row.values.emplace_back(v.get_valueno(), *v);
+		for (Xapian::TermIterator t = enq.get_matching_terms_begin(it);
+		     t != enq.get_matching_terms_end(it); ++t)
+			row.terms.push_back(*t);
+		res.rows.push_back(std::move(row));
+	}
+}
+
+static lede_status check_opts(char *dst, size_t cap, const xc_search_opts &o)
+{
+	if (o.version != 1)
+		return set_err(dst, cap, LEDE_ERR_INVALID, "",
+		               "unknown search options version");
+	switch (o.sort) {
+	case XC_SORT_RELEVANCE:
+	case XC_SORT_DOCID:
+		return LEDE_OK;
+	case XC_SORT_VALUE:
+	case XC_SORT_VALUE_THEN_RELEVANCE:
+	case XC_SORT_RELEVANCE_THEN_VALUE:
+		if (o.sort_slot == XC_NO_SLOT)
+			return set_err(dst, cap, LEDE_ERR_INVALID, "",
+			               "sort by value needs a slot");
+		return LEDE_OK;
+	}
+	return set_err(dst, cap, LEDE_ERR_INVALID, "", "unknown sort order");
+}
+
+/* Runs q on r (opts NULL: XC_SEARCH_OPTS_INIT). A reader overtaken by a
+ * writer (DatabaseModifiedError) is reopened and the search run again, up
+ * to opts->stale_retries times; then STALE. A too-broad XC_WILD_ERROR
+ * prefix gives QUERY. *out is the caller's (xc_results_free). */
+extern "C" lede_status xc_search(xc_results **out, xc_reader *r,
+                                 const xc_query *q,
+                                 const xc_search_opts *opts)
+{
+	static const xc_search_opts defaults = XC_SEARCH_OPTS_INIT;
+	xc_results *res = nullptr;
+
+	*out = nullptr;
+	if (!r)
+		return LEDE_ERR_INVALID;
+	if (!q)
+		return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID, "",
+		               "no query");
+	const xc_search_opts &o = opts ? *opts : defaults;
+	lede_status s = check_opts(r->err, sizeof r->err, o);
+	if (s != LEDE_OK)
+		return s;
+	try {
+		res = new xc_results();
+		for (unsigned attempt = 0;; attempt++) {
+			try {
+				run_search(*res, r->db, q->q, o);
+				break;
+			} catch (const Xapian::DatabaseModifiedError &) {
+				if (attempt >= o.stale_retries)
+					throw;
+				r->db.reopen();
+			}
+		}
+		*out = res;
+		return LEDE_OK;
+	} catch (...) {
+		delete res;
+		return fail_handle(r->err, sizeof r->err);
+	}
+}
+
+extern "C" size_t xc_results_count(const xc_results *m)
+{
+	return m ? m->rows.size() : 0;
+}
+
+extern "C" void xc_results_estimate(uint32_t *lower, uint32_t *est,
+                                    uint32_t *upper, const xc_results *m)
+{
+	if (lower)
+		*lower = m ? m->lower : 0;
+	if (est)
+		*est = m ? m->est : 0;
+	if (upper)
+		*upper = m ? m->upper : 0;
+}
+
+extern "C" lede_status xc_results_hit(xc_hit *out, const xc_results *m,
+                                      size_t i)
+{
+	if (!m || i >= m->rows.size())
+		return LEDE_ERR_INVALID;
+	*out = m->rows[i].hit;
+	return LEDE_OK;
+}
+
+extern "C" lede_status xc_results_data(const char **data, size_t *len,
+                                       const xc_results *m, size_t i)
+{
+	*data = nullptr;
+	*len = 0;
+	if (!m || i >= m->rows.size())
+		return LEDE_ERR_INVALID;
+	*data = m->rows[i].data.c_str();
+	*len = m->rows[i].data.size();
+	return LEDE_OK;
+}
+
+/* A slot the hit has no value in gives "" (Xapian's convention). */
+extern "C" lede_status xc_results_value(const char **val, size_t *len,
+                                        const xc_results *m, size_t i,
+                                        uint32_t slot)
+{
+	*val = "";
+	*len = 0;
+	if (!m || i >= m->rows.size())
+		return LEDE_ERR_INVALID;
+	for (const auto &v : m->rows[i].values) {
+		if (v.first == slot) {
+			*val = v.second.c_str();
+			*len = v.second.size();
+			break;
+		}
+	}
+	return LEDE_OK;
+}
+
+extern "C" lede_status xc_results_matching_terms(const xc_results *m,
+                                                 size_t i, xc_term_cb cb,
+                                                 void *ctx)
+{
+	if (!m || i >= m->rows.size() || !cb)
+		return LEDE_ERR_INVALID;
+	for (const std::string &t : m->rows[i].terms) {
+		auto st = m->stats.find(t);
+		uint32_t freq = st != m->stats.end() ? st->second.first : 0;
+		if (cb(ctx, t.data(), t.size(), freq))
+			break;
+	}
+	return LEDE_OK;
+}
+
+extern "C" uint32_t xc_results_termfreq(const xc_results *m, const char *term,
+                                        size_t len)
+{
+	if (!m || !term)
+		return 0;
+	try {
+		auto st = m->stats.find(std::string(term, len));
+		return st != m->stats.end() ? st->second.first : 0;
+	} catch (...) {
+		return 0;
+	}
+}
+
+extern "C" double xc_results_termweight(const xc_results *m, const char *term,
+                                        size_t len)
+{
+	if (!m || !term)
+		return 0.0;
+	try {
+		auto st = m->stats.find(std::string(term, len));
+		return st != m->stats.end() ? st->second.second : 0.0;
+	} catch (...) {
+		return 0.0;
+	}
+}
+
+extern "C" void xc_results_free(xc_results *m)
+{
+	delete m;
+}
+
 /* ---- stemming, values -------------------------------------------------- */
 
 struct xc_stemmer {
@@ -172,5 +1765,69 @@ extern "C" double xc_sortable_unserialise(const char *p, size_t len)
 		return Xapian::sortable_unserialise(std::string(p, len));
 	} catch (...) {
 		return 0.0;
+	}
+}
+
+/* ---- maintenance ------------------------------------------------------- */
+
+/* Merges the sources (in order) into dst with Compactor::FULL. FULLER is
+ * never used: on 1.4.22 it has corner-case bugs and gives bigger glass
+ * output (xapian.md 1). The output is synced, so it is the safe end of a
+ * DB_NO_SYNC bulk build. */
+extern "C" lede_status xc_compact(const char *const *src, size_t n,
+                                  const char *dst, unsigned flags,
+                                  lede_err *err)
+{
+	const unsigned known = XC_COMPACT_NO_RENUMBER | XC_COMPACT_MULTIPASS |
+	                       XC_COMPACT_SINGLE_FILE;
+	unsigned xf = Xapian::Compactor::FULL;
+
+	if (!src || n == 0 || !dst || !*dst)
+		return err_set(err, LEDE_ERR_INVALID,
+		               "compaction needs sources and a destination");
+	if (flags & ~known)
+		return err_set(err, LEDE_ERR_INVALID,
+		               "unknown compaction flags 0x%x", flags);
+	for (size_t i = 0; i < n; i++)
+		if (!src[i] || !*src[i])
+			return err_set(err, LEDE_ERR_INVALID,
+			               "compaction source %zu is empty", i);
+	if (flags & XC_COMPACT_NO_RENUMBER)
+		xf |= Xapian::DBCOMPACT_NO_RENUMBER;
+	if (flags & XC_COMPACT_MULTIPASS)
+		xf |= Xapian::DBCOMPACT_MULTIPASS;
+	if (flags & XC_COMPACT_SINGLE_FILE)
+		xf |= Xapian::DBCOMPACT_SINGLE_FILE;
+	try {
+		Xapian::Database db;
+		for (size_t i = 0; i < n; i++)
+			db.add_database(Xapian::Database(src[i]));
+		db.compact(dst, xf);
+		return LEDE_OK;
+	} catch (...) {
+		return fail_err(err);
+	}
+}
+
+/* Database::check on every table; the count of problems goes to
+ * *out_errors (LEDE_OK even when it is not 0: the caller judges). A
+ * database too damaged to walk gives CORRUPT with *out_errors = 1. */
+extern "C" lede_status xc_check(size_t *out_errors, const char *path,
+                                lede_err *err)
+{
+	*out_errors = 0;
+	if (!path || !*path)
+		return err_set(err, LEDE_ERR_INVALID, "no index path");
+	try {
+		*out_errors = Xapian::Database::check(path, 0, nullptr);
+		if (*out_errors)
+			err_set(err, LEDE_OK, "%zu errors in '%s'", *out_errors,
+			        path);
+		return LEDE_OK;
+	} catch (...) {
+		lede_status s = fail_err(err);
+		if (s == LEDE_ERR_CORRUPT)
+			*out_errors = 1;
+		return s;
 	}
 }

@@ -85,6 +85,11 @@ lede_status xc_writer_get_value(char **out, size_t *out_len, int *out_found,
 lede_status xc_writer_allterms(xc_writer *w, const char *prefix, size_t len,
                                xc_term_cb cb, void *ctx);
 lede_status xc_writer_doccount(uint32_t *out, xc_writer *w);
+/* Calls cb(ctx, value, value_len, docid) with the value in slot of every
+ * document carrying term (the writer's view, uncommitted changes seen).
+ * Collected first, so cb may modify the database. */
+lede_status xc_writer_term_docs(xc_writer *w, const char *term, size_t len,
+                                uint32_t slot, xc_term_cb cb, void *ctx);
 lede_status xc_writer_set_meta(xc_writer *w, const char *key, size_t klen,
                                const void *val, size_t vlen); /* vlen 0 deletes */
 lede_status xc_writer_get_meta(char **out, size_t *out_len, xc_writer *w,
@@ -244,8 +249,12 @@ lede_status xc_results_value(const char **val, size_t *len,
 /* Query terms matching hit i (needs the termlist); collected at search. */
 lede_status xc_results_matching_terms(const xc_results *m, size_t i,
                                       xc_term_cb cb, void *ctx);
-/* Term frequency and weight of a query term in this result set. */
+/* Term frequency of a query term in this result set (0 if the term is not
+ * in the query). */
 uint32_t xc_results_termfreq(const xc_results *m, const char *term, size_t len);
+/* Weight of a query term in this result set (0 if not weighted). */
+double xc_results_termweight(const xc_results *m, const char *term,
+                             size_t len);
 void xc_results_free(xc_results *m);
 
 /* ---- stemming, values -------------------------------------------------- */
