@@ -240,6 +240,7 @@ LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
 	err_clear(&err);
 	idx->rec = (buf)BUF_INIT;
 	idx->term = (buf)BUF_INIT;
+	idx->qterm = (buf)BUF_INIT;
 	if (path == NULL || *path == '\0')
 		return index_fail(idx, LEDE_ERR_INVALID, "no index path given");
 	if (opts->version != LEDE_OPEN_OPTS_VERSION)
@@ -322,6 +323,7 @@ LEDE_API lede_status lede_index_close(lede_index *idx)
 	analyzer_free(idx->an);
 	buf_free(&idx->rec);
 	buf_free(&idx->term);
+	buf_free(&idx->qterm);
 	free(idx->path);
 	free(idx);
 	return st;
@@ -589,8 +591,14 @@ static void put_u64(char out[8], uint64_t v)
 }
 
 /* Builds idx->doc and idx->rec from a. */
+void index_file_term(char out[24], uint64_t file_hash)
+{
+	snprintf(out, 24, PFX_FILE "%016llx", (unsigned long long)file_hash);
+}
+
 static lede_status build_doc(lede_index *idx, const lede_article *a,
-                             const char *file_term, uint64_t *out_hash)
+                             uint64_t file_hash, const char *qterm,
+                             size_t qlen, uint64_t *out_hash)
 {
 	doc_builder b;
 	uint32_t pos;
@@ -604,9 +612,7 @@ static lede_status build_doc(lede_index *idx, const lede_article *a,
 	buf_reset(&idx->rec);
 	if (record_encode(&idx->rec, a) != LEDE_OK)
 		return index_fail(idx, idx->rec.status, "out of memory");
-	h = hash64(idx->rec.data, idx->rec.len, 0);
-	if (file_term)
-		h ^= hash64(file_term, strlen(file_term), 3);
+	h = hash64(idx->rec.data, idx->rec.len, 0) ^ hash64(&file_hash, 8, 3);
 	*out_hash = h;
 
 	/* title */
@@ -638,8 +644,14 @@ static lede_status build_doc(lede_index *idx, const lede_article *a,
 	add_host(&b, a->url);
 	if (a->date != LEDE_NO_DATE)
 		add_date_terms(&b, a->date);
-	if (file_term)
-		xc_doc_add_boolean_term(idx->doc, file_term, strlen(file_term));
+	if (file_hash) {
+		char ft[24];
+		index_file_term(ft, file_hash);
+		xc_doc_add_boolean_term(idx->doc, ft, strlen(ft));
+	}
+	put_u64(v8, file_hash);
+	xc_doc_set_value(idx->doc, SLOT_FILE, v8, 8);
+	xc_doc_set_value(idx->doc, SLOT_QTERM, qterm, qlen);
 
 	for (int i = 0; i < 64; i++)
 		if ((int64_t)b.simhash_v[i] > 0)
@@ -688,8 +700,17 @@ static lede_status check_article(lede_index *idx, const lede_article *a)
 	return LEDE_OK;
 }
 
+static uint64_t get_u64(const char *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | (unsigned char)p[i];
+	return v;
+}
+
 lede_status index_put(lede_index *idx, const lede_article *a,
-                      const char *file_term, int *out_existed, int *out_same)
+                      uint64_t file_hash, int *out_existed, int *out_same,
+                      uint64_t *out_old_file)
 {
 	lede_status st;
 	uint64_t h;
@@ -702,22 +723,34 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 		*out_existed = 0;
 	if (out_same)
 		*out_same = 0;
+	if (out_old_file)
+		*out_old_file = 0;
 	st = check_article(idx, a);
 	if (st != LEDE_OK)
 		return st;
-	st = build_doc(idx, a, file_term, &h);
+	buf_reset(&idx->qterm);
+	if (index_id_term(&idx->qterm, a->id) != LEDE_OK)
+		return index_fail(idx, idx->qterm.status, "out of memory");
+	st = build_doc(idx, a, file_hash, idx->qterm.data, idx->qterm.len, &h);
 	if (st != LEDE_OK)
 		return st;
-	buf_reset(&idx->term);
-	if (index_id_term(&idx->term, a->id) != LEDE_OK)
-		return index_fail(idx, idx->term.status, "out of memory");
 	st = xc_writer_get_value(&old, &old_len, &found, idx->w,
-	                         idx->term.data, idx->term.len, SLOT_HASH);
+	                         idx->qterm.data, idx->qterm.len, SLOT_HASH);
 	if (st != LEDE_OK)
 		return index_fail(idx, st, "%s", xc_writer_errmsg(idx->w));
 	put_u64(v8, h);
 	if (found && out_existed)
 		*out_existed = 1;
+	if (found && out_old_file) {
+		char *of = NULL;
+		size_t ol = 0;
+		int f2 = 0;
+		if (xc_writer_get_value(&of, &ol, &f2, idx->w, idx->qterm.data,
+		                        idx->qterm.len, SLOT_FILE) == LEDE_OK &&
+		    ol == 8)
+			*out_old_file = get_u64(of);
+		xc_free(of);
+	}
 	if (found && old_len == 8 && memcmp(old, v8, 8) == 0) {
 		xc_free(old);
 		if (out_same)
@@ -725,7 +758,7 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 		return LEDE_OK;
 	}
 	xc_free(old);
-	st = xc_writer_upsert(NULL, idx->w, idx->term.data, idx->term.len,
+	st = xc_writer_upsert(NULL, idx->w, idx->qterm.data, idx->qterm.len,
 	                      idx->doc);
 	if (st != LEDE_OK)
 		return index_fail(idx, st, "%s", xc_writer_errmsg(idx->w));
@@ -749,7 +782,7 @@ LEDE_API lede_status lede_index_add(lede_index *idx, const lede_article *a)
 		return st;
 	if (a == NULL)
 		return index_fail(idx, LEDE_ERR_INVALID, "NULL article");
-	return index_put(idx, a, NULL, NULL, NULL);
+	return index_put(idx, a, 0, NULL, NULL, NULL);
 }
 
 LEDE_API lede_status lede_index_delete(lede_index *idx, const char *id)

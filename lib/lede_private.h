@@ -195,6 +195,8 @@ const char *analyzer_languages(void);
 #define SLOT_DATE 0     /* sortable_serialise(Unix seconds) */
 #define SLOT_SIMHASH 1  /* 8-byte big-endian 64-bit simhash of the body */
 #define SLOT_HASH 2     /* 8-byte content hash of the article (skip unchanged) */
+#define SLOT_FILE 3     /* 8-byte hash of the source file path, 0 = none */
+#define SLOT_QTERM 4    /* the article's Q term (to delete vanished ones) */
 
 /* Title words take positions 0.., then this gap, then the body: a phrase
  * cannot span the title and the body. */
@@ -253,6 +255,7 @@ struct lede_index {
 	struct xc_doc *doc;          /* reused document builder */
 	buf rec;                     /* reused record buffer */
 	buf term;                    /* reused term buffer */
+	buf qterm;                   /* the Q term of the article being put */
 	uint64_t pending;            /* changes since the last commit */
 	char errmsg[LEDE_ERRMSG_MAX];
 };
@@ -268,12 +271,16 @@ lede_status index_reader(lede_index *idx);
  * when long). */
 lede_status index_id_term(buf *out, const char *id);
 /* Upserts a (what lede_index_add does, without the read-only check).
- * *out_existed (may be NULL): 1 if it replaced a document, and *out_same 1
- * if that document had identical content (then nothing was written).
- * file_term (may be NULL) tags the document with its source file. */
+ * file_hash (0 = none) tags the document with its source file (XF term and
+ * SLOT_FILE). *out_existed: 1 if it replaced a document; *out_same: 1 if
+ * that document had identical content (then nothing was written);
+ * *out_old_file: the file hash the replaced document had (0 if none).
+ * Each out pointer may be NULL. */
 lede_status index_put(lede_index *idx, const lede_article *a,
-                      const char *file_term, int *out_existed,
-                      int *out_same);
+                      uint64_t file_hash, int *out_existed, int *out_same,
+                      uint64_t *out_old_file);
+/* The XF term of a file hash, in a static-size buffer (20 bytes). */
+void index_file_term(char out[24], uint64_t file_hash);
 
 /* ---------------------------------------------------------------------
  * xapian_c.h is included separately (lib/xapian_c.h).

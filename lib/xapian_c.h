@@ -266,6 +266,9 @@ lede_status xc_stem(char *buf, size_t cap, size_t *out_len, xc_stemmer *s,
                     const char *word, size_t len);
 void xc_stemmer_free(xc_stemmer *s);
 const char *xc_stem_languages(void); /* static, space-separated */
+/* Xapian::Stem::get_available_languages() as the linked library reports it,
+ * to check xc_stem_languages() against (tests). *out malloc'd, xc_free. */
+lede_status xc_stem_languages_live(char **out, size_t *out_len);
 size_t xc_sortable_serialise(char out[XC_SORTABLE_MAX], double v);
 double xc_sortable_unserialise(const char *p, size_t len);
 

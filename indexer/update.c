@@ -1,0 +1,873 @@
+/*
+ * update.c - lede_index_update(): bring an index up to date with files on
+ * disk, incrementally and safely. This is the engine behind lede-index, and
+ * embedders get exactly the same behaviour through the API.
+ *
+ * Per source file the index keeps, in metadata committed together with the
+ * file's articles (so a crash can never record a file as done without its
+ * articles), a line "v1 SIZE MTIME_NS HASH NARTICLES" and the file's path:
+ *
+ *   1. walk the paths; a file whose size and mtime match its record is
+ *      unchanged after one stat (the nightly fast path);
+ *   2. a file whose stat changed but whose content hash did not (touched,
+ *      copied) only gets its record refreshed;
+ *   3. a new or changed file is read; each article is upserted by id, and
+ *      skipped when its stored content hash is the same (replacing a Xapian
+ *      document costs about two adds); after the file, documents tagged
+ *      with the file that did not reappear are deleted;
+ *   4. with prune, files that were indexed under a given directory and are
+ *      gone have their articles deleted.
+ *
+ * Commits happen every commit_every articles. A kill between commits loses
+ * only that work: files not yet recorded are read again on the next run,
+ * where the content hashes make the re-read cheap and exact (no duplicates,
+ * since every write is an upsert by id).
+ *
+ * Article ids that a format does not provide are derived from the file's
+ * path relative to the directory argument, prefixed by that directory's
+ * name ("corpus/text/a.txt"), so they do not change with the working
+ * directory of a cron job. The file records use the absolute path.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lede_private.h"
+#include "reader.h"
+#include "xapian_c.h"
+
+/* Articles per commit by default: small batches kept Xapian's CPU and
+ * memory lowest in the measurements (xapian.md 7.3), and bound what a kill
+ * loses. */
+#define UPDATE_COMMIT_EVERY 2000
+/* Directory depth limit for the walk: deeper is a symlink trap or a bug. */
+#define UPDATE_MAX_DEPTH 64
+/* At most this many files in one update (memory for the file list). */
+#define UPDATE_MAX_FILES (50u * 1000 * 1000)
+/* Progress events at most this often. */
+#define UPDATE_PROGRESS_NS 200000000LL
+/* Read size for content hashing. */
+#define UPDATE_HASH_CHUNK 65536
+
+typedef struct file_entry {
+	char *abs;          /* absolute path: key of the file record */
+	char *id_base;      /* path for fallback ids */
+	uint64_t size;
+	int64_t mtime_ns;
+	int root;           /* index of the path argument it came from */
+	int is_stdin;
+	int todo;           /* needs reading */
+	int has_state;      /* a file record exists */
+	uint64_t old_hash;  /* content hash in the record */
+} file_entry;
+
+typedef struct id_set {      /* open-addressing set of 64-bit id hashes */
+	uint64_t *slot;
+	size_t cap, n;
+} id_set;
+
+typedef struct update {
+	lede_index *idx;
+	const lede_update_opts *o;
+	lede_update_stats *st;
+	file_entry *files;
+	size_t nfiles, capfiles;
+	char **roots_abs;     /* absolute directory roots (NULL for files) */
+	size_t nroots;
+	id_set seen;          /* ids delivered by the current file */
+	id_set walked;        /* hashes of walked absolute paths (prune) */
+	uint64_t cur_file;    /* hash of the file being read */
+	uint64_t since_commit;
+	uint64_t files_done, files_total, bytes_done, bytes_total;
+	int64_t last_progress;
+	int stop;             /* the callback asked to stop */
+	lede_status fatal;    /* an error that ends the run */
+	buf scratch;
+} update;
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* ---- id set ------------------------------------------------------------ */
+
+static int set_add(id_set *s, uint64_t h) /* 1 new, 0 present, -1 nomem */
+{
+	if (h == 0)
+		h = 1; /* 0 marks an empty slot */
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 1024;
+		uint64_t *ns = calloc(nc, sizeof *ns);
+		if (ns == NULL)
+			return -1;
+		for (size_t i = 0; i < s->cap; i++) {
+			uint64_t v = s->slot[i];
+			if (v == 0)
+				continue;
+			size_t j = v & (nc - 1);
+			while (ns[j])
+				j = (j + 1) & (nc - 1);
+			ns[j] = v;
+		}
+		free(s->slot);
+		s->slot = ns;
+		s->cap = nc;
+	}
+	size_t j = h & (s->cap - 1);
+	while (s->slot[j]) {
+		if (s->slot[j] == h)
+			return 0;
+		j = (j + 1) & (s->cap - 1);
+	}
+	s->slot[j] = h;
+	s->n++;
+	return 1;
+}
+
+static int set_has(const id_set *s, uint64_t h)
+{
+	if (h == 0)
+		h = 1;
+	if (s->cap == 0)
+		return 0;
+	size_t j = h & (s->cap - 1);
+	while (s->slot[j]) {
+		if (s->slot[j] == h)
+			return 1;
+		j = (j + 1) & (s->cap - 1);
+	}
+	return 0;
+}
+
+static void set_clear(id_set *s)
+{
+	if (s->slot)
+		memset(s->slot, 0, s->cap * sizeof *s->slot);
+	s->n = 0;
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+static void emit(update *u, lede_event_kind kind, const char *where,
+                 const char *msg, lede_status s)
+{
+	lede_event ev;
+
+	if (u->o->on_event == NULL || u->stop)
+		return;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = kind;
+	ev.where = where;
+	ev.msg = msg;
+	ev.status = s;
+	ev.stats = u->st;
+	ev.files_done = u->files_done;
+	ev.files_total = u->files_total;
+	ev.bytes_done = u->bytes_done;
+	ev.bytes_total = u->bytes_total;
+	if (u->o->on_event(u->o->ctx, &ev))
+		u->stop = 1;
+}
+
+static void progress(update *u)
+{
+	int64_t t = now_ns();
+	if (t - u->last_progress < UPDATE_PROGRESS_NS)
+		return;
+	u->last_progress = t;
+	emit(u, LEDE_EVENT_PROGRESS, NULL, NULL, LEDE_OK);
+}
+
+static void problem(update *u, const char *where, lede_status s,
+                    const char *fmt, ...) LEDE_PRINTF(4, 5);
+static void problem(update *u, const char *where, lede_status s,
+                    const char *fmt, ...)
+{
+	char msg[LEDE_ERRMSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	emit(u, LEDE_EVENT_PROBLEM, where, msg, s);
+}
+
+/* ---- walking ----------------------------------------------------------- */
+
+static int name_selected(const update *u, const char *name)
+{
+	const lede_update_opts *o = u->o;
+
+	for (size_t i = 0; i < o->nexclude; i++)
+		if (fnmatch(o->exclude[i], name, 0) == 0)
+			return 0;
+	if (o->ninclude == 0)
+		return 1;
+	for (size_t i = 0; i < o->ninclude; i++)
+		if (fnmatch(o->include[i], name, 0) == 0)
+			return 1;
+	return 0;
+}
+
+static lede_status add_file(update *u, const char *abs, const char *id_base,
+                            const struct stat *sb, int root, int is_stdin)
+{
+	file_entry *f;
+
+	if (u->nfiles >= UPDATE_MAX_FILES)
+		return index_fail(u->idx, LEDE_ERR_TOO_BIG,
+		                  "more than %u input files",
+		                  (unsigned)UPDATE_MAX_FILES);
+	if (u->nfiles == u->capfiles) {
+		size_t nc = u->capfiles ? u->capfiles * 2 : 256;
+		file_entry *nf = realloc(u->files, nc * sizeof *nf);
+		if (nf == NULL)
+			return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
+		u->files = nf;
+		u->capfiles = nc;
+	}
+	f = &u->files[u->nfiles];
+	memset(f, 0, sizeof *f);
+	f->abs = lede_strdup(abs);
+	f->id_base = lede_strdup(id_base);
+	if (f->abs == NULL || f->id_base == NULL) {
+		free(f->abs);
+		free(f->id_base);
+		return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
+	}
+	if (sb) {
+		f->size = (uint64_t)sb->st_size;
+		f->mtime_ns = (int64_t)sb->st_mtim.tv_sec * 1000000000LL +
+		              sb->st_mtim.tv_nsec;
+	}
+	f->root = root;
+	f->is_stdin = is_stdin;
+	u->nfiles++;
+	if (set_add(&u->walked, hash64(abs, strlen(abs), 0)) < 0)
+		return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
+	return LEDE_OK;
+}
+
+static int strcmp_ptr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+typedef struct dir_id {
+	dev_t dev;
+	ino_t ino;
+} dir_id;
+
+/* Walks dir recursively. abs and rel are the directory's absolute path and
+ * id path. Hidden entries are skipped; symlinks are followed, but a
+ * directory already on the current path (a loop) is reported and skipped. */
+static lede_status walk(update *u, const char *abs, const char *rel, int root,
+                        dir_id *stack, int depth)
+{
+	DIR *d;
+	struct dirent *e;
+	struct stat sb;
+	lede_status st = LEDE_OK;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	if (depth >= UPDATE_MAX_DEPTH) {
+		problem(u, abs, LEDE_ERR_TOO_BIG,
+		        "directory nesting over %d levels: skipped",
+		        UPDATE_MAX_DEPTH);
+		u->st->files_failed++;
+		return LEDE_OK;
+	}
+	d = opendir(abs);
+	if (d == NULL) {
+		problem(u, abs, LEDE_ERR_IO, "cannot open directory: %s",
+		        strerror(errno));
+		u->st->files_failed++;
+		return LEDE_OK;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			char **nn = realloc(names, nc * sizeof *nn);
+			if (nn == NULL) {
+				st = LEDE_ERR_NOMEM;
+				break;
+			}
+			names = nn;
+			cap = nc;
+		}
+		names[n] = lede_strdup(e->d_name);
+		if (names[n] == NULL) {
+			st = LEDE_ERR_NOMEM;
+			break;
+		}
+		n++;
+	}
+	closedir(d);
+	/* Sorted: the order of reading (and so which duplicate id wins)
+	 * does not depend on the file system. */
+	if (st == LEDE_OK && n > 1)
+		qsort(names, n, sizeof *names, strcmp_ptr);
+	for (size_t i = 0; st == LEDE_OK && i < n && !u->stop; i++) {
+		buf a = BUF_INIT, r = BUF_INIT;
+
+		buf_printf(&a, "%s/%s", abs, names[i]);
+		buf_printf(&r, "%s/%s", rel, names[i]);
+		if (a.status != LEDE_OK || r.status != LEDE_OK) {
+			st = LEDE_ERR_NOMEM;
+		} else if (stat(a.data, &sb) != 0) {
+			problem(u, a.data, LEDE_ERR_IO, "cannot stat: %s",
+			        strerror(errno));
+			u->st->files_failed++;
+		} else if (S_ISDIR(sb.st_mode)) {
+			int loop = 0;
+			for (int k = 0; k < depth; k++)
+				if (stack[k].dev == sb.st_dev &&
+				    stack[k].ino == sb.st_ino)
+					loop = 1;
+			if (loop) {
+				problem(u, a.data, LEDE_ERR_INVALID,
+				        "symbolic link loop: skipped");
+			} else {
+				stack[depth].dev = sb.st_dev;
+				stack[depth].ino = sb.st_ino;
+				st = walk(u, a.data, r.data, root, stack,
+				          depth + 1);
+			}
+		} else if (S_ISREG(sb.st_mode) && name_selected(u, names[i])) {
+			st = add_file(u, a.data, r.data, &sb, root, 0);
+		}
+		buf_free(&a);
+		buf_free(&r);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (st == LEDE_ERR_NOMEM)
+		return index_fail(u->idx, st, "out of memory");
+	return st;
+}
+
+/* Resolves each path argument and walks it. */
+static lede_status collect(update *u, const char *const *paths, size_t n)
+{
+	dir_id stack[UPDATE_MAX_DEPTH];
+	struct stat sb;
+	lede_status st;
+
+	u->roots_abs = calloc(n ? n : 1, sizeof *u->roots_abs);
+	if (u->roots_abs == NULL)
+		return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
+	u->nroots = n;
+	for (size_t i = 0; i < n; i++) {
+		char abs[PATH_MAX];
+		const char *p = paths[i];
+
+		if (strcmp(p, "-") == 0) {
+			st = add_file(u, "-", "stdin", NULL, (int)i, 1);
+			if (st != LEDE_OK)
+				return st;
+			continue;
+		}
+		if (stat(p, &sb) != 0)
+			return index_fail(u->idx,
+			                  errno == ENOENT ? LEDE_ERR_NOT_FOUND
+			                                  : LEDE_ERR_IO,
+			                  "%s: %s", p, strerror(errno));
+		if (realpath(p, abs) == NULL)
+			return index_fail(u->idx, LEDE_ERR_IO, "%s: %s", p,
+			                  strerror(errno));
+		if (S_ISDIR(sb.st_mode)) {
+			/* ids: "<dir name>/<relative path>" */
+			const char *base = strrchr(abs, '/');
+			base = (base && base[1]) ? base + 1 : abs;
+			u->roots_abs[i] = lede_strdup(abs);
+			if (u->roots_abs[i] == NULL)
+				return index_fail(u->idx, LEDE_ERR_NOMEM,
+				                  "out of memory");
+			stack[0].dev = sb.st_dev;
+			stack[0].ino = sb.st_ino;
+			st = walk(u, abs, base, (int)i, stack, 1);
+		} else if (S_ISREG(sb.st_mode)) {
+			st = add_file(u, abs, p, &sb, (int)i, 0);
+		} else {
+			problem(u, p, LEDE_ERR_INVALID,
+			        "not a regular file or directory: skipped");
+			u->st->files_failed++;
+			st = LEDE_OK;
+		}
+		if (st != LEDE_OK)
+			return st;
+	}
+	return LEDE_OK;
+}
+
+/* ---- file records ------------------------------------------------------ */
+
+static void file_key(buf *out, const char *abs)
+{
+	buf_reset(out);
+	buf_printf(out, META_FILE_PREFIX "%016llx",
+	           (unsigned long long)hash64(abs, strlen(abs), 0));
+}
+
+/* Reads the record of f; sets has_state/old_hash and returns 1 if its
+ * size and mtime match (unchanged), 0 otherwise. */
+static int file_unchanged(update *u, file_entry *f)
+{
+	char *val = NULL;
+	size_t vlen = 0;
+	unsigned long long size = 0, hash = 0, nart = 0;
+	long long mt = 0;
+	int ok = 0;
+
+	file_key(&u->scratch, f->abs);
+	if (xc_writer_get_meta(&val, &vlen, u->idx->w, u->scratch.data,
+	                       u->scratch.len) != LEDE_OK || vlen == 0) {
+		xc_free(val);
+		return 0;
+	}
+	if (sscanf(val, "v1 %llu %lld %llx %llu", &size, &mt, &hash, &nart) ==
+	    4) {
+		f->has_state = 1;
+		f->old_hash = hash;
+		ok = size == f->size && mt == f->mtime_ns;
+	}
+	xc_free(val);
+	return ok;
+}
+
+static lede_status file_record(update *u, const file_entry *f, uint64_t hash,
+                               uint64_t nart)
+{
+	buf key = BUF_INIT, val = BUF_INIT;
+	lede_status st;
+
+	file_key(&key, f->abs);
+	buf_printf(&val, "v1 %llu %lld %016llx %llu\n%s",
+	           (unsigned long long)f->size, (long long)f->mtime_ns,
+	           (unsigned long long)hash, (unsigned long long)nart, f->abs);
+	st = key.status != LEDE_OK ? key.status : val.status;
+	if (st == LEDE_OK)
+		st = xc_writer_set_meta(u->idx->w, key.data, key.len, val.data,
+		                        val.len);
+	buf_free(&key);
+	buf_free(&val);
+	if (st != LEDE_OK)
+		return index_fail(u->idx, st, "%s", xc_writer_errmsg(u->idx->w));
+	return LEDE_OK;
+}
+
+/* Content hash of a file (raw bytes). 0 with errno on failure. */
+static int hash_file(uint64_t *out, const char *path)
+{
+	char *chunk;
+	int fd;
+	ssize_t n;
+	uint64_t h = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	chunk = malloc(UPDATE_HASH_CHUNK);
+	if (chunk == NULL) {
+		close(fd);
+		return 0;
+	}
+	while ((n = read(fd, chunk, UPDATE_HASH_CHUNK)) > 0)
+		h = hash64(chunk, (size_t)n, h);
+	free(chunk);
+	close(fd);
+	if (n < 0)
+		return 0;
+	*out = h ? h : 1;
+	return 1;
+}
+
+/* ---- committing -------------------------------------------------------- */
+
+static lede_status commit(update *u)
+{
+	lede_status st = lede_index_commit(u->idx);
+
+	if (st != LEDE_OK)
+		return st;
+	u->st->commits++;
+	u->since_commit = 0;
+	emit(u, LEDE_EVENT_COMMIT, NULL, NULL, LEDE_OK);
+	return LEDE_OK;
+}
+
+static lede_status maybe_commit(update *u)
+{
+	unsigned every = u->o->commit_every ? u->o->commit_every
+	                                    : UPDATE_COMMIT_EVERY;
+	if (u->since_commit < every)
+		return LEDE_OK;
+	return commit(u);
+}
+
+/* ---- reading one file -------------------------------------------------- */
+
+static lede_status on_article(void *ctx, const lede_article *a,
+                              const char *where)
+{
+	update *u = ctx;
+	int existed = 0, same = 0, fresh;
+	uint64_t old_file = 0;
+	lede_status st;
+
+	if (u->stop)
+		return LEDE_ERR_INTERRUPTED;
+	st = index_put(u->idx, a, u->cur_file, &existed, &same, &old_file);
+	if (st == LEDE_ERR_INVALID || st == LEDE_ERR_TOO_BIG) {
+		/* A bad article is skipped; the run goes on. */
+		problem(u, where, st, "%s", lede_errmsg(u->idx));
+		u->st->skipped++;
+		return LEDE_OK;
+	}
+	if (st != LEDE_OK)
+		return st;
+	/* index_put left the article's Q term in idx->qterm. */
+	fresh = set_add(&u->seen, hash64(u->idx->qterm.data,
+	                                 u->idx->qterm.len, 0));
+	if (fresh < 0)
+		return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
+	if (!fresh || (existed && old_file && old_file != u->cur_file)) {
+		u->st->duplicates++;
+		problem(u, where, LEDE_OK,
+		        "article id '%s' seen before%s; this copy wins", a->id,
+		        fresh ? " in another file" : " in this file");
+	}
+	if (same)
+		u->st->unchanged++;
+	else if (existed)
+		u->st->updated++;
+	else
+		u->st->added++;
+	if (!same)
+		u->since_commit++;
+	return maybe_commit(u);
+}
+
+static void on_problem(void *ctx, const char *where, lede_status s,
+                       const char *msg)
+{
+	update *u = ctx;
+	emit(u, LEDE_EVENT_PROBLEM, where, msg, s);
+}
+
+typedef struct vanish_ctx {
+	update *u;
+	buf qterms;        /* Q terms to delete, NUL-separated */
+	uint64_t n;
+} vanish_ctx;
+
+static int on_file_doc(void *ctx, const char *v, size_t len, uint32_t docid)
+{
+	vanish_ctx *c = ctx;
+
+	(void)docid;
+	/* v is the document's Q term; seen holds the Q terms delivered. */
+	if (len > 0 && !set_has(&c->u->seen, hash64(v, len, 0))) {
+		buf_append(&c->qterms, v, len);
+		buf_append_byte(&c->qterms, 0);
+		c->n++;
+	}
+	return 0;
+}
+
+/* Deletes the documents of file hash fh whose id was not delivered in this
+ * read (all of them when the file is gone: seen is empty). Returns the
+ * count in *out. */
+static lede_status delete_vanished(update *u, uint64_t fh, uint64_t *out)
+{
+	char ft[24];
+	vanish_ctx c = { u, BUF_INIT, 0 };
+	lede_status st;
+
+	*out = 0;
+	index_file_term(ft, fh);
+	st = xc_writer_term_docs(u->idx->w, ft, strlen(ft), SLOT_QTERM,
+	                         on_file_doc, &c);
+	if (st == LEDE_OK && c.qterms.status != LEDE_OK)
+		st = c.qterms.status;
+	for (size_t p = 0; st == LEDE_OK && p < c.qterms.len;) {
+		size_t l = strlen(c.qterms.data + p);
+		st = xc_writer_delete_term(u->idx->w, c.qterms.data + p, l);
+		p += l + 1;
+	}
+	buf_free(&c.qterms);
+	if (st != LEDE_OK)
+		return index_fail(u->idx, st, "%s", xc_writer_errmsg(u->idx->w));
+	*out = c.n;
+	u->since_commit += c.n;
+	return LEDE_OK;
+}
+
+static lede_status read_file(update *u, file_entry *f)
+{
+	reader_opts ro;
+	reader_sink sink = { on_article, on_problem, u };
+	reader_stats rs;
+	lede_err err;
+	lede_status st;
+	uint64_t hash = 0, before, removed = 0;
+	int hashed = 0;
+
+	memset(&ro, 0, sizeof ro);
+	ro.format = u->o->format;
+	ro.map = u->o->map;
+	ro.nmap = u->o->nmap;
+	ro.latin1 = u->o->latin1;
+	memset(&rs, 0, sizeof rs);
+	err_clear(&err);
+
+	if (!f->is_stdin) {
+		hashed = hash_file(&hash, f->abs);
+		if (!hashed) {
+			problem(u, f->abs, LEDE_ERR_IO, "cannot read: %s",
+			        strerror(errno));
+			u->st->files_failed++;
+			return LEDE_OK;
+		}
+		if (f->has_state && hash == f->old_hash && !u->o->full) {
+			/* touched, not changed */
+			u->st->files_unchanged++;
+			return file_record(u, f, hash, 0);
+		}
+	}
+	emit(u, LEDE_EVENT_FILE, f->abs, NULL, LEDE_OK);
+	u->cur_file = f->is_stdin ? 0 : hash64(f->abs, strlen(f->abs), 0);
+	set_clear(&u->seen);
+	before = u->st->added + u->st->updated + u->st->unchanged;
+	st = reader_read_path(f->is_stdin ? "-" : f->abs, f->id_base,
+	                      (int64_t)(f->mtime_ns / 1000000000LL), &ro, &sink,
+	                      &rs, &err);
+	u->st->skipped += rs.skipped;
+	u->st->bad_utf8 += rs.bad_utf8;
+	u->st->no_date += rs.no_date;
+	u->st->bad_date += rs.bad_date;
+	u->st->bytes_read += f->size;
+	if (st == LEDE_ERR_INTERRUPTED || u->stop)
+		return LEDE_ERR_INTERRUPTED;
+	if (st == LEDE_ERR_NOMEM || st == LEDE_ERR_BATCH_LOST ||
+	    st == LEDE_ERR_IO) {
+		if (err.status == st) /* a read failure, not the index's */
+			goto file_failed;
+		return st;
+	}
+	if (st != LEDE_OK)
+		goto file_failed;
+	u->st->files_read++;
+	if (!f->is_stdin) {
+		st = delete_vanished(u, u->cur_file, &removed);
+		if (st != LEDE_OK)
+			return st;
+		u->st->removed += removed;
+		st = file_record(u, f, hash,
+		                 u->st->added + u->st->updated +
+		                     u->st->unchanged - before);
+		if (st != LEDE_OK)
+			return st;
+		u->since_commit++;
+	}
+	return maybe_commit(u);
+
+file_failed:
+	/* The file could not be read to the end (corrupt gzip, I/O error):
+	 * what it delivered is indexed, nothing is deleted, and no record is
+	 * written, so the next run tries it again. */
+	problem(u, f->abs, st, "%s", err.msg[0] ? err.msg : lede_status_str(st));
+	u->st->files_failed++;
+	return LEDE_OK;
+}
+
+/* ---- pruning ----------------------------------------------------------- */
+
+typedef struct prune_ctx {
+	update *u;
+	buf keys;  /* NUL-separated metadata keys */
+} prune_ctx;
+
+static int on_meta_key(void *ctx, const char *k, size_t len, uint32_t freq)
+{
+	prune_ctx *c = ctx;
+	(void)freq;
+	buf_append(&c->keys, k, len);
+	buf_append_byte(&c->keys, 0);
+	return 0;
+}
+
+static int under_root(const update *u, const char *path)
+{
+	for (size_t i = 0; i < u->nroots; i++) {
+		const char *r = u->roots_abs[i];
+		size_t n;
+		if (r == NULL)
+			continue;
+		n = strlen(r);
+		if (strncmp(path, r, n) == 0 &&
+		    (path[n] == '/' || (n == 1 && r[0] == '/')))
+			return 1;
+	}
+	return 0;
+}
+
+static lede_status prune(update *u)
+{
+	prune_ctx c = { u, BUF_INIT };
+	lede_status st;
+
+	st = xc_writer_meta_keys(u->idx->w, META_FILE_PREFIX,
+	                         strlen(META_FILE_PREFIX), on_meta_key, &c);
+	if (st == LEDE_OK)
+		st = c.keys.status;
+	for (size_t p = 0; st == LEDE_OK && p < c.keys.len && !u->stop;) {
+		const char *key = c.keys.data + p;
+		size_t kl = strlen(key);
+		char *val = NULL;
+		size_t vlen = 0;
+		const char *path;
+
+		p += kl + 1;
+		st = xc_writer_get_meta(&val, &vlen, u->idx->w, key, kl);
+		if (st != LEDE_OK)
+			break;
+		path = val ? memchr(val, '\n', vlen) : NULL;
+		if (path) {
+			path++;
+			if (under_root(u, path) &&
+			    !set_has(&u->walked, hash64(path, strlen(path), 0))) {
+				uint64_t removed = 0;
+				st = delete_vanished(
+				    u, hash64(path, strlen(path), 0), &removed);
+				if (st == LEDE_OK)
+					st = xc_writer_set_meta(u->idx->w, key,
+					                        kl, NULL, 0);
+				u->st->removed += removed;
+				u->st->files_removed++;
+				u->since_commit++;
+				if (st == LEDE_OK)
+					st = maybe_commit(u);
+			}
+		}
+		xc_free(val);
+	}
+	buf_free(&c.keys);
+	if (st != LEDE_OK && st != LEDE_ERR_INTERRUPTED)
+		return index_fail(u->idx, st, "%s", lede_errmsg(u->idx)[0]
+		                                         ? lede_errmsg(u->idx)
+		                                         : xc_writer_errmsg(u->idx->w));
+	return st;
+}
+
+/* ---- the update -------------------------------------------------------- */
+
+LEDE_API lede_status lede_index_update(lede_index *idx,
+                                       const char *const *paths, size_t n,
+                                       const lede_update_opts *opts,
+                                       lede_update_stats *stats)
+{
+	lede_update_opts def = LEDE_UPDATE_OPTS_INIT;
+	lede_update_stats local;
+	update u;
+	lede_status st = LEDE_OK;
+
+	if (stats == NULL)
+		stats = &local;
+	memset(stats, 0, sizeof *stats);
+	if (opts == NULL)
+		opts = &def;
+	if (idx->w == NULL)
+		return index_fail(idx, LEDE_ERR_READ_ONLY,
+		                  "%s: index is open read-only", idx->path);
+	if (opts->version != LEDE_UPDATE_OPTS_VERSION)
+		return index_fail(idx, LEDE_ERR_INVALID,
+		                  "lede_update_opts version %u not supported",
+		                  opts->version);
+	if (paths == NULL && n)
+		return index_fail(idx, LEDE_ERR_INVALID, "NULL paths");
+	memset(&u, 0, sizeof u);
+	u.idx = idx;
+	u.o = opts;
+	u.st = stats;
+	u.scratch = (buf)BUF_INIT;
+	idx->errmsg[0] = '\0';
+
+	st = collect(&u, paths, n);
+	if (st != LEDE_OK)
+		goto out;
+	stats->files_seen = u.nfiles;
+	for (size_t i = 0; i < u.nfiles; i++) {
+		file_entry *f = &u.files[i];
+		if (!f->is_stdin && !opts->full && file_unchanged(&u, f)) {
+			stats->files_unchanged++;
+			continue;
+		}
+		f->todo = 1;
+		u.files_total++;
+		u.bytes_total += f->size;
+	}
+	emit(&u, LEDE_EVENT_PROGRESS, NULL, NULL, LEDE_OK);
+	for (size_t i = 0; i < u.nfiles && !u.stop; i++) {
+		file_entry *f = &u.files[i];
+		if (!f->todo)
+			continue;
+		st = read_file(&u, f);
+		u.files_done++;
+		u.bytes_done += f->size;
+		progress(&u);
+		if (st != LEDE_OK)
+			goto out;
+	}
+	if (opts->prune && !u.stop) {
+		st = prune(&u);
+		if (st != LEDE_OK)
+			goto out;
+	}
+	if (u.stop)
+		st = LEDE_ERR_INTERRUPTED;
+out:
+	if (st == LEDE_OK || st == LEDE_ERR_INTERRUPTED) {
+		lede_status cs = commit(&u);
+		if (cs != LEDE_OK)
+			st = cs;
+		else if (st == LEDE_ERR_INTERRUPTED)
+			index_fail(idx, st, "interrupted; committed work so far");
+	}
+	u.stop = 0;
+	emit(&u, LEDE_EVENT_PROGRESS, NULL, NULL, LEDE_OK);
+	for (size_t i = 0; i < u.nfiles; i++) {
+		free(u.files[i].abs);
+		free(u.files[i].id_base);
+	}
+	free(u.files);
+	for (size_t i = 0; i < u.nroots; i++)
+		free(u.roots_abs[i]);
+	free(u.roots_abs);
+	free(u.seen.slot);
+	free(u.walked.slot);
+	buf_free(&u.scratch);
+	return st;
+}
+
+LEDE_API lede_status lede_format_parse(lede_format *out, const char *name)
+{
+	if (name == NULL)
+		return LEDE_ERR_INVALID;
+	return reader_format_parse(out, name);
+}
