@@ -1,0 +1,691 @@
+/*
+ * search.c - lede_search(): parse, build, run, then shape the hits (stored
+ * fields, snippets, title highlights, explain, "did you mean").
+ *
+ * Ranking is Xapian's BM25 over the stems, with title matches scaled up in
+ * the query (query_build.c). Two things Xapian cannot do in the match are
+ * done here over the top RERANK_DEPTH candidates:
+ *  - recency: score * 2^(-age / half-life). Re-ranking the top K in C keeps
+ *    the ranking logic out of the binding (xapian.md 4.5, option d) and
+ *    works over remote shards, which cannot run custom posting sources.
+ *  - collapse: near-duplicate wire copies share most words, so their 64-bit
+ *    simhashes (SLOT_SIMHASH, Charikar 2002) differ in few bits; candidates
+ *    within COLLAPSE_MAX_BITS of a better-ranked one fold into it, and the
+ *    group is shown as its EARLIEST copy with a count of the others. Done
+ *    at search time, groups never go stale as articles come and go.
+ * A reader overtaken by a writer (STALE) is reopened and retried by the
+ * binding; every field of a hit is copied out during the search, so the
+ * results live on after the index handle changes or closes.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lede_private.h"
+#include "query.h"
+#include "xapian_c.h"
+
+/* BM25 parameters when the caller gives none; chosen on the judged
+ * collections (docs/RELEVANCE.md). */
+#define LEDE_BM25_K1 1.2
+#define LEDE_BM25_B 0.75
+/* Candidates re-ranked for recency and collapse: enough for several
+ * pages, small enough to fetch and decode in a millisecond or two. */
+#define RERANK_DEPTH 200
+/* Simhash distance (bits of 64) under which two articles are copies of one
+ * story: small edits, another outlet's byline and headline move a few
+ * bits; different stories on the same topic differ in 20 or more. */
+#define COLLAPSE_MAX_BITS 10
+/* Most hits in one page: a bigger page is an export, use offset. */
+#define SEARCH_MAX_LIMIT 10000
+/* "Did you mean" is offered when fewer hits than this were found. */
+#define SUGGEST_BELOW 3
+/* Longest spelling edit distance tried for a suggestion. */
+#define SUGGEST_MAX_EDITS 2
+/* Most query words looked up for explain and spelling. */
+#define SEARCH_MAX_WORDS 64
+
+typedef struct hit_store {
+	record rec;
+	snippet_frag *frags;
+	size_t nfrags;
+	lede_fragment *lfrags;
+	snippet_frag title;
+	lede_fragment ltitle;
+	lede_term_weight *explain;
+	size_t nexplain;
+	char *explain_mem;
+} hit_store;
+
+struct lede_results {
+	size_t n;
+	lede_hit *hits;
+	hit_store *store;
+	uint64_t total;
+	char *suggestion;
+	char *query_desc;
+};
+
+/* A candidate from the match, before paging. */
+typedef struct cand {
+	size_t mi;        /* index in the xc_results */
+	double score;
+	int64_t date;
+	uint64_t sim;
+	int group;        /* index of the representative, or -1 if it is one */
+	unsigned dups;
+	size_t show;      /* mi of the copy to show (earliest of the group) */
+} cand;
+
+typedef struct word_info {
+	char *term;
+	char *stem;
+	size_t term_len, stem_len;
+	qfield field;
+	double idf;
+} word_info;
+
+typedef struct search_ctx {
+	lede_index *idx;
+	word_info words[SEARCH_MAX_WORDS];
+	size_t nwords;
+	uint32_t doccount;
+	lede_status st;
+} search_ctx;
+
+static uint64_t get_u64(const char *p, size_t len)
+{
+	uint64_t v = 0;
+
+	if (len != 8)
+		return 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | (unsigned char)p[i];
+	return v;
+}
+
+static int on_word(void *ctx, const char *term, size_t len, const char *stem,
+                   size_t stem_len, qfield field)
+{
+	search_ctx *c = ctx;
+	word_info *w;
+	uint32_t df = 0;
+
+	if (c->nwords >= SEARCH_MAX_WORDS)
+		return 1;
+	for (size_t i = 0; i < c->nwords; i++)
+		if (c->words[i].term_len == len &&
+		    memcmp(c->words[i].term, term, len) == 0 &&
+		    c->words[i].field == field)
+			return 0;
+	w = &c->words[c->nwords];
+	memset(w, 0, sizeof *w);
+	w->term = lede_strndup(term, len);
+	w->stem = stem ? lede_strndup(stem, stem_len) : NULL;
+	if (w->term == NULL || (stem && w->stem == NULL)) {
+		free(w->term);
+		free(w->stem);
+		c->st = LEDE_ERR_NOMEM;
+		return 1;
+	}
+	w->term_len = len;
+	w->stem_len = stem ? stem_len : 0;
+	w->field = field;
+	(void)xc_reader_termfreq(&df, c->idx->r, term, len);
+	/* BM25's idf, floored so very common words still count a little. */
+	w->idf = log(1.0 + ((double)c->doccount - df + 0.5) / (df + 0.5));
+	if (w->idf < 0.01)
+		w->idf = 0.01;
+	c->nwords++;
+	return 0;
+}
+
+static double idf_of(void *ctx, const char *term, size_t len)
+{
+	search_ctx *c = ctx;
+
+	for (size_t i = 0; i < c->nwords; i++)
+		if ((c->words[i].term_len == len &&
+		     memcmp(c->words[i].term, term, len) == 0) ||
+		    (c->words[i].stem && c->words[i].stem_len == len &&
+		     memcmp(c->words[i].stem, term, len) == 0))
+			return c->words[i].idf;
+	return 1.0;
+}
+
+static void words_free(search_ctx *c)
+{
+	for (size_t i = 0; i < c->nwords; i++) {
+		free(c->words[i].term);
+		free(c->words[i].stem);
+	}
+	c->nwords = 0;
+}
+
+LEDE_API void lede_results_free(lede_results *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		hit_store *s = &r->store[i];
+		record_free(&s->rec);
+		snippet_free(s->frags, s->nfrags);
+		free(s->lfrags);
+		snippet_frag_clear(&s->title);
+		free(s->explain);
+		free(s->explain_mem);
+	}
+	free(r->store);
+	free(r->hits);
+	free(r->suggestion);
+	free(r->query_desc);
+	free(r);
+}
+
+LEDE_API size_t lede_results_count(const lede_results *r)
+{
+	return r ? r->n : 0;
+}
+
+LEDE_API uint64_t lede_results_total(const lede_results *r)
+{
+	return r ? r->total : 0;
+}
+
+LEDE_API const lede_hit *lede_results_hit(const lede_results *r, size_t i)
+{
+	return (r && i < r->n) ? &r->hits[i] : NULL;
+}
+
+LEDE_API const char *lede_results_suggestion(const lede_results *r)
+{
+	return r ? r->suggestion : NULL;
+}
+
+LEDE_API const char *lede_results_query(const lede_results *r)
+{
+	return r ? r->query_desc : NULL;
+}
+
+LEDE_API lede_status lede_parse_date(int64_t *lo, int64_t *hi, const char *s,
+                                     int64_t now)
+{
+	lede_err err;
+
+	if (s == NULL)
+		return LEDE_ERR_INVALID;
+	if (now == 0)
+		now = (int64_t)time(NULL);
+	if (query_parse_date(lo, hi, s, strlen(s), now, &err) != LEDE_OK)
+		return LEDE_ERR_INVALID;
+	return LEDE_OK;
+}
+
+/* ---- filters ----------------------------------------------------------- */
+
+static lede_status add_filter(lede_index *idx, xc_query **q, const char *pfx,
+                              const char *value, int fold)
+{
+	buf t = BUF_INIT;
+	xc_query *f = NULL, *c = NULL;
+	const xc_query *pair[2];
+	lede_err err;
+	lede_status st;
+
+	buf_append_str(&t, pfx);
+	if (fold)
+		utf8_fold(&t, value, strlen(value), 1);
+	else
+		buf_append_str(&t, value);
+	if (t.status != LEDE_OK) {
+		buf_free(&t);
+		return index_fail(idx, LEDE_ERR_NOMEM, "out of memory");
+	}
+	st = xc_query_term(&f, t.data, t.len, 1, 0, &err);
+	buf_free(&t);
+	if (st != LEDE_OK)
+		return index_fail(idx, st, "filter '%s': %s", value, err.msg);
+	pair[0] = *q;
+	pair[1] = f;
+	st = xc_query_combine(&c, XC_Q_FILTER, pair, 2, 0, &err);
+	xc_query_free(f);
+	if (st != LEDE_OK)
+		return index_fail_err(idx, &err);
+	xc_query_free(*q);
+	*q = c;
+	return LEDE_OK;
+}
+
+/* ---- hits -------------------------------------------------------------- */
+
+static int popcount64(uint64_t v)
+{
+	int n = 0;
+	while (v) {
+		v &= v - 1;
+		n++;
+	}
+	return n;
+}
+
+static int cand_cmp(const void *a, const void *b)
+{
+	const cand *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return x->mi < y->mi ? -1 : x->mi > y->mi;
+}
+
+/* Weight of one query word in the document with Q term qt, with the
+ * collection statistics: the word's own query FILTERed to the document. */
+static double word_weight(lede_index *idx, const word_info *w,
+                          const char *qt, size_t qlen,
+                          const xc_search_opts *so)
+{
+	qnode n;
+	xc_query *wq = NULL, *dq = NULL, *fq = NULL;
+	const xc_query *pair[2];
+	xc_results *m = NULL;
+	xc_search_opts o = *so;
+	xc_hit h;
+	lede_err err;
+	double wt = 0.0;
+
+	memset(&n, 0, sizeof n);
+	n.kind = QN_WORD;
+	n.field = w->field;
+	n.term = w->term;
+	n.term_len = w->term_len;
+	n.stem = w->stem;
+	n.stem_len = w->stem_len;
+	if (query_build(&wq, &n, NULL, &err) != LEDE_OK ||
+	    xc_query_term(&dq, qt, qlen, 1, 0, &err) != LEDE_OK)
+		goto out;
+	pair[0] = wq;
+	pair[1] = dq;
+	if (xc_query_combine(&fq, XC_Q_FILTER, pair, 2, 0, &err) != LEDE_OK)
+		goto out;
+	o.first = 0;
+	o.max_items = 1;
+	o.sort = XC_SORT_RELEVANCE;
+	o.collapse_slot = XC_NO_SLOT;
+	if (xc_search(&m, idx->r, fq, &o) == LEDE_OK &&
+	    xc_results_count(m) == 1 && xc_results_hit(&h, m, 0) == LEDE_OK)
+		wt = h.weight;
+out:
+	xc_results_free(m);
+	xc_query_free(wq);
+	xc_query_free(dq);
+	xc_query_free(fq);
+	return wt;
+}
+
+static lede_status fill_hit(lede_results *res, size_t i, search_ctx *sc,
+                            const xc_results *m, const cand *c,
+                            const qnode *root, const lede_search_opts *o,
+                            const xc_search_opts *so, unsigned rank)
+{
+	lede_index *idx = sc->idx;
+	hit_store *s = &res->store[i];
+	lede_hit *h = &res->hits[i];
+	const char *data;
+	size_t dlen;
+	lede_err err;
+	lede_status st;
+	snippet_opts sopt;
+
+	st = xc_results_data(&data, &dlen, m, c->show);
+	if (st != LEDE_OK)
+		return index_fail(idx, st, "cannot read a hit's data");
+	st = record_decode(&s->rec, data, dlen, &err);
+	if (st != LEDE_OK)
+		return index_fail(idx, st, "%s: index is corrupt: %s", idx->path,
+		                  err.msg);
+	h->article = s->rec.art;
+	h->rank = rank;
+	h->score = c->score;
+	h->duplicates = c->dups;
+	if (o->snippets > 0 && s->rec.art.body_len > 0) {
+		sopt.nfrags = o->snippets;
+		sopt.frag_chars = o->snippet_chars;
+		st = snippet_make(&s->frags, &s->nfrags, idx->an,
+		                  s->rec.art.body, s->rec.art.body_len, root,
+		                  idf_of, sc, &sopt);
+		if (st != LEDE_OK)
+			return index_fail(idx, st, "out of memory");
+		s->lfrags = calloc(s->nfrags ? s->nfrags : 1, sizeof *s->lfrags);
+		if (s->lfrags == NULL)
+			return index_fail(idx, LEDE_ERR_NOMEM, "out of memory");
+		for (size_t k = 0; k < s->nfrags; k++) {
+			s->lfrags[k].text = s->frags[k].text;
+			s->lfrags[k].len = s->frags[k].len;
+			s->lfrags[k].highlights = s->frags[k].hl;
+			s->lfrags[k].nhighlights = s->frags[k].nhl;
+			s->lfrags[k].cut_before = s->frags[k].cut_before;
+			s->lfrags[k].cut_after = s->frags[k].cut_after;
+		}
+		h->snippets = s->lfrags;
+		h->nsnippets = s->nfrags;
+	}
+	if (s->rec.art.title) {
+		st = snippet_highlight_all(&s->title, idx->an, s->rec.art.title,
+		                           strlen(s->rec.art.title), root);
+		if (st != LEDE_OK)
+			return index_fail(idx, st, "out of memory");
+		s->ltitle.text = s->title.text;
+		s->ltitle.len = s->title.len;
+		s->ltitle.highlights = s->title.hl;
+		s->ltitle.nhighlights = s->title.nhl;
+		h->title = &s->ltitle;
+	}
+	if (o->explain && sc->nwords > 0) {
+		const char *qt;
+		size_t qlen, memlen = 0;
+		char *p;
+
+		st = xc_results_value(&qt, &qlen, m, c->show, SLOT_QTERM);
+		if (st != LEDE_OK)
+			return index_fail(idx, st, "cannot read a hit's id");
+		for (size_t k = 0; k < sc->nwords; k++)
+			memlen += sc->words[k].term_len + 8;
+		s->explain = calloc(sc->nwords, sizeof *s->explain);
+		s->explain_mem = malloc(memlen);
+		if (s->explain == NULL || s->explain_mem == NULL)
+			return index_fail(idx, LEDE_ERR_NOMEM, "out of memory");
+		p = s->explain_mem;
+		for (size_t k = 0; k < sc->nwords; k++) {
+			const word_info *w = &sc->words[k];
+			const char *fname = w->field == QF_TITLE    ? "title:"
+			                    : w->field == QF_BYLINE ? "by:"
+			                    : w->field == QF_SOURCE ? "source:"
+			                                            : "";
+			size_t fl = strlen(fname);
+			memcpy(p, fname, fl);
+			memcpy(p + fl, w->term, w->term_len);
+			p[fl + w->term_len] = '\0';
+			s->explain[k].term = p;
+			s->explain[k].weight = word_weight(idx, w, qt, qlen, so);
+			p += fl + w->term_len + 1;
+		}
+		s->nexplain = sc->nwords;
+		h->explain = s->explain;
+		h->nexplain = s->nexplain;
+	}
+	return LEDE_OK;
+}
+
+/* ---- did you mean ------------------------------------------------------ */
+
+typedef struct suggest_ctx {
+	search_ctx *sc;
+	const char *q;
+	buf out;
+	size_t copied;    /* bytes of q already copied to out */
+	int changed;
+} suggest_ctx;
+
+static int on_query_token(void *ctx, const token *t)
+{
+	suggest_ctx *c = ctx;
+	lede_index *idx = c->sc->idx;
+	uint32_t df = 1;
+	char *sug = NULL;
+	size_t slen = 0;
+
+	if (t->flags & (TOKEN_CJK | TOKEN_NUMBER) || t->term_len < 3)
+		return 0;
+	if (xc_reader_termfreq(&df, idx->r, t->term, t->term_len) != LEDE_OK ||
+	    df > 0)
+		return 0;
+	if (xc_reader_spelling(&sug, &slen, idx->r, t->term, t->term_len,
+	                       SUGGEST_MAX_EDITS) == LEDE_OK &&
+	    slen > 0) {
+		buf_append(&c->out, c->q + c->copied, t->start - c->copied);
+		buf_append(&c->out, sug, slen);
+		c->copied = t->end;
+		c->changed = 1;
+	}
+	xc_free(sug);
+	return 0;
+}
+
+/* A corrected query: the user's text with each unknown word replaced by
+ * the spelling table's suggestion, the rest (operators, quotes) kept. */
+static char *suggest(search_ctx *sc, const char *q)
+{
+	suggest_ctx c = { sc, q, BUF_INIT, 0, 0 };
+
+	analyzer_run(sc->idx->an, q, strlen(q), 0, on_query_token, &c, NULL);
+	if (!c.changed) {
+		buf_free(&c.out);
+		return NULL;
+	}
+	buf_append_str(&c.out, q + c.copied);
+	if (c.out.status != LEDE_OK) {
+		buf_free(&c.out);
+		return NULL;
+	}
+	return buf_detach(&c.out);
+}
+
+/* ---- the search -------------------------------------------------------- */
+
+LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
+                                 const char *query,
+                                 const lede_search_opts *opts)
+{
+	lede_search_opts def = LEDE_SEARCH_OPTS_INIT;
+	const lede_search_opts *o = opts ? opts : &def;
+	search_ctx sc;
+	query_opts qo;
+	query_build_opts bo;
+	xc_search_opts so = XC_SEARCH_OPTS_INIT;
+	qnode *root = NULL;
+	xc_query *q = NULL;
+	xc_results *m = NULL;
+	lede_results *res = NULL;
+	cand *cands = NULL;
+	size_t ncand = 0, nshow = 0;
+	lede_err err;
+	lede_status st;
+	int64_t now;
+	int rerank;
+	buf desc = BUF_INIT;
+	uint32_t lo = 0, est = 0, hi = 0;
+
+	*out = NULL;
+	memset(&sc, 0, sizeof sc);
+	sc.idx = idx;
+	err_clear(&err);
+	if (query == NULL)
+		return index_fail(idx, LEDE_ERR_INVALID, "NULL query");
+	if (o->version != LEDE_SEARCH_OPTS_VERSION)
+		return index_fail(idx, LEDE_ERR_INVALID,
+		                  "lede_search_opts version %u not supported",
+		                  o->version);
+	if (o->limit > SEARCH_MAX_LIMIT)
+		return index_fail(idx, LEDE_ERR_INVALID,
+		                  "limit %u is over %u; page with offset",
+		                  o->limit, SEARCH_MAX_LIMIT);
+	st = index_reader(idx);
+	if (st != LEDE_OK)
+		return st;
+	now = o->now ? o->now : (int64_t)time(NULL);
+
+	memset(&qo, 0, sizeof qo);
+	qo.default_or = o->any;
+	qo.now = now;
+	st = query_parse(&root, idx->an, query, strlen(query), &qo, &err);
+	if (st != LEDE_OK) {
+		index_fail_err(idx, &err);
+		goto out;
+	}
+	memset(&bo, 0, sizeof bo);
+	bo.title_weight = o->title_weight > 0 ? o->title_weight : 0;
+	st = query_build(&q, root, &bo, &err);
+	if (st != LEDE_OK) {
+		index_fail_err(idx, &err);
+		goto out;
+	}
+	if (o->since != LEDE_NO_DATE || o->until != LEDE_NO_DATE) {
+		st = query_add_date_filter(&q,
+		                           o->since == LEDE_NO_DATE ? INT64_MIN
+		                                                    : o->since,
+		                           o->until == LEDE_NO_DATE ? INT64_MAX
+		                                                    : o->until,
+		                           &err);
+		if (st != LEDE_OK) {
+			index_fail_err(idx, &err);
+			goto out;
+		}
+	}
+	if (o->source && (st = add_filter(idx, &q, PFX_SOURCE_EXACT, o->source,
+	                                  1)) != LEDE_OK)
+		goto out;
+	if (o->section && (st = add_filter(idx, &q, PFX_SECTION, o->section,
+	                                   1)) != LEDE_OK)
+		goto out;
+	if (o->lang && (st = add_filter(idx, &q, PFX_LANG, o->lang, 1)) !=
+	                   LEDE_OK)
+		goto out;
+
+	so.k1 = o->k1 >= 0 ? o->k1 : LEDE_BM25_K1;
+	so.b = o->b >= 0 ? o->b : LEDE_BM25_B;
+	if (o->sort == LEDE_SORT_NEWEST || o->sort == LEDE_SORT_OLDEST) {
+		so.sort = XC_SORT_VALUE_THEN_RELEVANCE;
+		so.sort_slot = SLOT_DATE;
+		so.sort_reverse = o->sort == LEDE_SORT_NEWEST;
+	}
+	rerank = o->collapse || (o->recency_days > 0 &&
+	                         o->sort == LEDE_SORT_RELEVANCE);
+	so.first = rerank ? 0 : o->offset;
+	so.max_items = o->limit;
+	if (rerank) {
+		uint64_t want = (uint64_t)o->offset + o->limit;
+		so.max_items = want > RERANK_DEPTH ? (uint32_t)want : RERANK_DEPTH;
+	}
+	(void)xc_reader_doccount(&sc.doccount, idx->r);
+	so.check_at_least = o->exact_count ? sc.doccount : 0;
+
+	st = xc_search(&m, idx->r, q, &so);
+	if (st == LEDE_ERR_QUERY) {
+		query_wildcard_error(&err, root);
+		index_fail_err(idx, &err);
+		goto out;
+	}
+	if (st != LEDE_OK) {
+		index_fail(idx, st, "%s: %s", idx->path, xc_reader_errmsg(idx->r));
+		goto out;
+	}
+	xc_results_estimate(&lo, &est, &hi, m);
+
+	/* Candidates, re-ranked and collapsed when asked. */
+	ncand = xc_results_count(m);
+	cands = calloc(ncand ? ncand : 1, sizeof *cands);
+	if (cands == NULL) {
+		st = index_fail(idx, LEDE_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < ncand; i++) {
+		xc_hit h;
+		const char *v;
+		size_t vl;
+
+		xc_results_hit(&h, m, i);
+		cands[i].mi = i;
+		cands[i].show = i;
+		cands[i].score = h.weight;
+		cands[i].group = -1;
+		cands[i].date = LEDE_NO_DATE;
+		if (xc_results_value(&v, &vl, m, i, SLOT_DATE) == LEDE_OK && vl)
+			cands[i].date = (int64_t)xc_sortable_unserialise(v, vl);
+		if (xc_results_value(&v, &vl, m, i, SLOT_SIMHASH) == LEDE_OK)
+			cands[i].sim = get_u64(v, vl);
+	}
+	if (rerank && o->recency_days > 0 && o->sort == LEDE_SORT_RELEVANCE) {
+		for (size_t i = 0; i < ncand; i++) {
+			double age = cands[i].date == LEDE_NO_DATE
+			                 ? o->recency_days * 86400.0
+			                 : (double)(now - cands[i].date);
+			if (age < 0)
+				age = 0;
+			cands[i].score *= exp2(-age / (o->recency_days * 86400.0));
+		}
+		qsort(cands, ncand, sizeof *cands, cand_cmp);
+	}
+	nshow = ncand;
+	if (o->collapse) {
+		size_t k = 0;
+		for (size_t i = 0; i < ncand; i++) {
+			size_t g;
+			for (g = 0; g < k; g++)
+				if (popcount64(cands[g].sim ^ cands[i].sim) <=
+				    COLLAPSE_MAX_BITS)
+					break;
+			if (g < k) {
+				/* fold i into representative g */
+				cands[g].dups++;
+				if (cands[i].date != LEDE_NO_DATE &&
+				    (cands[g].date == LEDE_NO_DATE ||
+				     cands[i].date < cands[g].date)) {
+					cands[g].date = cands[i].date;
+					cands[g].show = cands[i].mi;
+				}
+				continue;
+			}
+			cands[k++] = cands[i];
+		}
+		nshow = k;
+		if (est > ncand - k)
+			est -= (uint32_t)(ncand - k);
+	}
+
+	res = calloc(1, sizeof *res);
+	if (res == NULL) {
+		st = index_fail(idx, LEDE_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	res->total = est;
+	{
+		size_t first = rerank ? o->offset : 0;
+		size_t n = first < nshow ? nshow - first : 0;
+		if (n > o->limit)
+			n = o->limit;
+		res->hits = calloc(n ? n : 1, sizeof *res->hits);
+		res->store = calloc(n ? n : 1, sizeof *res->store);
+		if (res->hits == NULL || res->store == NULL) {
+			st = index_fail(idx, LEDE_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		query_words(root, on_word, &sc);
+		if (sc.st != LEDE_OK) {
+			st = index_fail(idx, sc.st, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < n; i++) {
+			res->n = i + 1;
+			st = fill_hit(res, i, &sc, m, &cands[first + i], root, o,
+			              &so, (unsigned)(o->offset + i + 1));
+			if (st != LEDE_OK)
+				goto out;
+		}
+	}
+	if (res->total < SUGGEST_BELOW)
+		res->suggestion = suggest(&sc, query);
+	query_describe(&desc, root);
+	if (desc.status == LEDE_OK)
+		res->query_desc = buf_detach(&desc);
+	st = LEDE_OK;
+	*out = res;
+	res = NULL;
+out:
+	buf_free(&desc);
+	lede_results_free(res);
+	words_free(&sc);
+	free(cands);
+	xc_results_free(m);
+	xc_query_free(q);
+	qnode_free(root);
+	return st;
+}
