@@ -1709,6 +1709,18 @@ extern "C" const char *xc_stem_languages(void)
 	       "tamil turkish";
 }
 
+extern "C" lede_status xc_stem_languages_live(char **out, size_t *out_len)
+{
+	clear_string_out(out, out_len);
+	try {
+		give_string(out, out_len,
+		            Xapian::Stem::get_available_languages());
+		return LEDE_OK;
+	} catch (...) {
+		return map_exception(nullptr, 0);
+	}
+}
+
 extern "C" lede_status xc_stemmer_new(xc_stemmer **out, const char *lang,
                                       lede_err *err)
 {

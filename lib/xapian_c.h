@@ -23,11 +23,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lede_private.h"
-
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Inside the C linkage block: lede_private.h has no guards of its own, and
+ * the binding calls its C functions (err_set). */
+#include "lede_private.h"
 
 #define XC_MAX_TERM_BYTES LEDE_MAX_TERM_BYTES
 /* Xapian recommends metadata keys of at most 200 bytes; longer ones are
