@@ -1,0 +1,610 @@
+/*
+ * lede-search - search a lede index from the command line.
+ *
+ * A pure client of include/lede.h (as curl's tool is of libcurl): it parses
+ * options, calls lede_search(), and renders the hits for a terminal, as
+ * JSON Lines, as a TREC run, or as bare ids/counts. Exit status follows
+ * grep: 0 = hits, 1 = no hits, 2 = error.
+ *
+ * Article text was written by strangers: every string printed to a
+ * terminal goes through put_text(), which drops control characters (ESC
+ * included), so an article cannot move the cursor or retitle the window.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lede.h"
+
+#define EXIT_HITS 0
+#define EXIT_NO_HITS 1
+#define EXIT_ERROR 2
+/* Longest query accepted from the command line (the library has its own,
+ * smaller limit with a clearer message). */
+#define MAX_QUERY_BYTES (1u << 20)
+/* Largest --limit: a bigger page is an export; use --offset to page. */
+#define MAX_LIMIT 10000
+
+static const char *prog = "lede-search";
+
+typedef enum { OUT_HUMAN, OUT_JSON, OUT_TREC, OUT_IDS, OUT_COUNT } out_mode;
+
+typedef struct cli {
+	const char *index;
+	lede_search_opts so;
+	out_mode mode;
+	const char *trec_qid;
+	const char *run_tag;
+	int color;              /* 1: ANSI bold for highlights */
+	const char *mark_open, *mark_close;
+	int explain;
+	char *marks;            /* owned copy of --mark */
+} cli;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: %s [-i INDEX] [options] QUERY...\n"
+"Search a lede index. The words of QUERY are joined into one query.\n"
+"\n"
+"Query language:\n"
+"  nato spending        both words (AND); --any for either (OR)\n"
+"  \"defense spending\"   exact phrase          deploy*   prefix\n"
+"  -china, NOT china    exclude               a OR b, a AND b, ( )\n"
+"  a NEAR/5 b           within 5 words        title: by: source: section:\n"
+"  lang: host:          fields                date:2025-02-13, date:2025-02,\n"
+"                                             date:2024..2025-03\n"
+"\n"
+"Options:\n"
+"  -i, --index DIR       index directory (default: $LEDE_INDEX)\n"
+"  -n, --limit N         hits to show (default 10, at most %u)\n"
+"      --offset N        skip the first N hits\n"
+"      --any             match any word instead of all\n"
+"      --sort ORDER      relevance (default), date (newest first), -date\n"
+"      --since WHEN      from this date: 2025-02-13, 2025-02, 2025, or\n"
+"                        7d, 2w, 3m, 1y ago\n"
+"      --until WHEN      up to the end of this date/period\n"
+"      --source NAME     only articles from this outlet\n"
+"      --section NAME    only this section or topic\n"
+"      --lang CODE       only this language (en, de, fr, ...)\n"
+"      --collapse        fold near-duplicate copies of a story\n"
+"      --recency DAYS    favour recent articles: score halves every DAYS\n"
+"      --snippets N      snippet fragments per hit (default 2, 0 = none)\n"
+"      --snippet-length CHARS  about this long each (default 160)\n"
+"      --json            one JSON object per line: hits, then a summary\n"
+"      --trec QID        TREC run lines: QID Q0 ID RANK SCORE TAG\n"
+"      --run-tag TAG     the TREC run tag (default lede)\n"
+"      --count           print only the number of matching articles\n"
+"      --ids             print only article ids, one per line\n"
+"      --exact-count     count every match (slower on big indexes)\n"
+"      --explain         show the parsed query and each term's weight\n"
+"      --color WHEN      highlight with colour: auto (default), always, never\n"
+"      --mark OPEN,CLOSE highlight with these strings, e.g. '<b>,</b>'\n"
+"      --k1 X, --b X     BM25 parameters (research use)\n"
+"  -V, --version         print the version\n"
+"  -h, --help            this help\n"
+"\n"
+"Exit status: 0 hits found, 1 no hits, 2 error (bad query, no index, ...).\n"
+"NO_COLOR in the environment turns colour off.\n",
+	        prog, MAX_LIMIT);
+}
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_ERROR);
+}
+
+static unsigned parse_uint(const char *opt, const char *s, unsigned max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v > max)
+		die("%s: expected a number from 0 to %u, got '%s'", opt, max, s);
+	return (unsigned)v;
+}
+
+static double parse_double(const char *opt, const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || v < 0)
+		die("%s: expected a non-negative number, got '%s'", opt, s);
+	return v;
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+/* Writes s[0..n) with control characters removed (newlines and tabs become
+ * spaces): article text never drives the terminal. */
+static void put_text(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j = i;
+		while (j < n && (unsigned char)s[j] >= 0x20 && s[j] != 0x7f &&
+		       !((unsigned char)s[j] == 0xc2 && j + 1 < n &&
+		         (unsigned char)s[j + 1] >= 0x80 &&
+		         (unsigned char)s[j + 1] < 0xa0))
+			j++;
+		fwrite(s + i, 1, j - i, stdout);
+		if (j >= n)
+			break;
+		if (s[j] == '\n' || s[j] == '\t')
+			fputc(' ', stdout);
+		/* C1 controls are two bytes in UTF-8 */
+		i = j + (((unsigned char)s[j] == 0xc2) ? 2 : 1);
+	}
+}
+
+static void put_str(const char *s)
+{
+	if (s)
+		put_text(s, strlen(s));
+}
+
+static void put_fragment(const cli *c, const lede_fragment *f)
+{
+	size_t at = 0;
+
+	for (size_t k = 0; k < f->nhighlights; k++) {
+		size_t s = f->highlights[2 * k], e = f->highlights[2 * k + 1];
+		if (s < at || e > f->len || s > e)
+			continue;
+		put_text(f->text + at, s - at);
+		fputs(c->mark_open, stdout);
+		put_text(f->text + s, e - s);
+		fputs(c->mark_close, stdout);
+		at = e;
+	}
+	put_text(f->text + at, f->len - at);
+}
+
+static void format_date(char *out, size_t cap, int64_t t, int full)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t == LEDE_NO_DATE || gmtime_r(&tt, &tm) == NULL) {
+		snprintf(out, cap, "%s", full ? "" : "----------");
+		return;
+	}
+	strftime(out, cap, full ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d", &tm);
+}
+
+static void print_human(const cli *c, const lede_results *r)
+{
+	size_t n = lede_results_count(r);
+
+	for (size_t i = 0; i < n; i++) {
+		const lede_hit *h = lede_results_hit(r, i);
+		const lede_article *a = &h->article;
+		char date[32];
+
+		format_date(date, sizeof date, a->date, 0);
+		printf("%u. ", h->rank);
+		if (h->title && h->title->len)
+			put_fragment(c, h->title);
+		else
+			fputs("(no title)", stdout);
+		fputc('\n', stdout);
+		printf("   %s", date);
+		if (a->source) {
+			fputs("  ", stdout);
+			put_str(a->source);
+		}
+		if (a->byline) {
+			fputs("  by ", stdout);
+			put_str(a->byline);
+		}
+		if (h->duplicates)
+			printf("  (+%u similar)", h->duplicates);
+		fputs("  [", stdout);
+		put_str(a->id);
+		fputs("]\n", stdout);
+		if (h->nsnippets) {
+			fputs("   ", stdout);
+			for (size_t k = 0; k < h->nsnippets; k++) {
+				const lede_fragment *f = &h->snippets[k];
+				if (f->cut_before)
+					fputs("… ", stdout);
+				put_fragment(c, f);
+				if (f->cut_after && k + 1 == h->nsnippets)
+					fputs(" …", stdout);
+				else if (k + 1 < h->nsnippets)
+					fputc(' ', stdout);
+			}
+			fputc('\n', stdout);
+		}
+		if (c->explain) {
+			printf("   score %.4f:", h->score);
+			for (size_t k = 0; k < h->nexplain; k++) {
+				fputs(" ", stdout);
+				put_str(h->explain[k].term);
+				printf("=%.4f", h->explain[k].weight);
+			}
+			fputc('\n', stdout);
+		}
+		fputc('\n', stdout);
+	}
+}
+
+/* JSON string, escaped per RFC 8259; invalid UTF-8 cannot occur (the
+ * library stores sanitized text), control characters are \u escaped. */
+static void json_str(const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	fputc('"', stdout);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		switch (ch) {
+		case '"': fputs("\\\"", stdout); break;
+		case '\\': fputs("\\\\", stdout); break;
+		case '\n': fputs("\\n", stdout); break;
+		case '\t': fputs("\\t", stdout); break;
+		case '\r': fputs("\\r", stdout); break;
+		default:
+			if (ch < 0x20 || ch == 0x7f)
+				printf("\\u00%c%c", hex[ch >> 4], hex[ch & 15]);
+			else
+				fputc(ch, stdout);
+		}
+	}
+	fputc('"', stdout);
+}
+
+static void json_field(const char *name, const char *v)
+{
+	printf(",\"%s\":", name);
+	if (v)
+		json_str(v, strlen(v));
+	else
+		fputs("null", stdout);
+}
+
+static void json_fragment(const lede_fragment *f)
+{
+	fputs("{\"text\":", stdout);
+	json_str(f->text, f->len);
+	fputs(",\"highlights\":[", stdout);
+	for (size_t k = 0; k < f->nhighlights; k++)
+		printf("%s[%zu,%zu]", k ? "," : "", f->highlights[2 * k],
+		       f->highlights[2 * k + 1]);
+	printf("],\"cut_before\":%s,\"cut_after\":%s}",
+	       f->cut_before ? "true" : "false",
+	       f->cut_after ? "true" : "false");
+}
+
+static void print_json(const cli *c, const lede_results *r)
+{
+	size_t n = lede_results_count(r);
+	const char *sug = lede_results_suggestion(r);
+
+	for (size_t i = 0; i < n; i++) {
+		const lede_hit *h = lede_results_hit(r, i);
+		const lede_article *a = &h->article;
+		char date[32];
+
+		format_date(date, sizeof date, a->date, 1);
+		printf("{\"type\":\"hit\",\"rank\":%u,\"score\":%.6f", h->rank,
+		       h->score);
+		json_field("id", a->id);
+		json_field("title", a->title);
+		json_field("date", a->date == LEDE_NO_DATE ? NULL : date);
+		json_field("byline", a->byline);
+		json_field("source", a->source);
+		json_field("url", a->url);
+		json_field("lang", a->lang);
+		json_field("section", a->section);
+		fputs(",\"tags\":[", stdout);
+		for (size_t k = 0; k < a->ntags; k++) {
+			if (k)
+				fputc(',', stdout);
+			json_str(a->tags[k], strlen(a->tags[k]));
+		}
+		printf("],\"duplicates\":%u", h->duplicates);
+		if (h->title) {
+			fputs(",\"title_highlights\":", stdout);
+			json_fragment(h->title);
+		}
+		fputs(",\"snippets\":[", stdout);
+		for (size_t k = 0; k < h->nsnippets; k++) {
+			if (k)
+				fputc(',', stdout);
+			json_fragment(&h->snippets[k]);
+		}
+		fputc(']', stdout);
+		if (c->explain) {
+			fputs(",\"explain\":[", stdout);
+			for (size_t k = 0; k < h->nexplain; k++) {
+				if (k)
+					fputc(',', stdout);
+				fputs("{\"term\":", stdout);
+				json_str(h->explain[k].term,
+				         strlen(h->explain[k].term));
+				printf(",\"weight\":%.6f}", h->explain[k].weight);
+			}
+			fputc(']', stdout);
+		}
+		fputs("}\n", stdout);
+	}
+	printf("{\"type\":\"summary\",\"total\":%llu,\"returned\":%zu",
+	       (unsigned long long)lede_results_total(r), n);
+	json_field("suggestion", sug);
+	json_field("query", lede_results_query(r));
+	fputs("}\n", stdout);
+}
+
+static void print_trec(const cli *c, const lede_results *r)
+{
+	size_t n = lede_results_count(r);
+
+	for (size_t i = 0; i < n; i++) {
+		const lede_hit *h = lede_results_hit(r, i);
+		/* TREC ids hold no spaces; replace any to keep 6 columns. */
+		fputs(c->trec_qid, stdout);
+		fputs(" Q0 ", stdout);
+		for (const char *p = h->article.id; *p; p++)
+			fputc((*p == ' ' || *p == '\t' || *p == '\n') ? '_' : *p,
+			      stdout);
+		printf(" %u %.6f %s\n", h->rank, h->score, c->run_tag);
+	}
+}
+
+/* ---- main -------------------------------------------------------------- */
+
+enum {
+	OPT_OFFSET = 256, OPT_ANY, OPT_SORT, OPT_SINCE, OPT_UNTIL, OPT_SOURCE,
+	OPT_SECTION, OPT_LANG, OPT_COLLAPSE, OPT_RECENCY, OPT_SNIPPETS,
+	OPT_SNIPLEN, OPT_JSON, OPT_TREC, OPT_RUNTAG, OPT_COUNT, OPT_IDS,
+	OPT_EXPLAIN, OPT_COLOR, OPT_MARK, OPT_EXACT, OPT_K1, OPT_B
+};
+
+static const struct option long_opts[] = {
+	{ "index", required_argument, NULL, 'i' },
+	{ "limit", required_argument, NULL, 'n' },
+	{ "offset", required_argument, NULL, OPT_OFFSET },
+	{ "any", no_argument, NULL, OPT_ANY },
+	{ "sort", required_argument, NULL, OPT_SORT },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "source", required_argument, NULL, OPT_SOURCE },
+	{ "section", required_argument, NULL, OPT_SECTION },
+	{ "lang", required_argument, NULL, OPT_LANG },
+	{ "collapse", no_argument, NULL, OPT_COLLAPSE },
+	{ "recency", required_argument, NULL, OPT_RECENCY },
+	{ "snippets", required_argument, NULL, OPT_SNIPPETS },
+	{ "snippet-length", required_argument, NULL, OPT_SNIPLEN },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "trec", required_argument, NULL, OPT_TREC },
+	{ "run-tag", required_argument, NULL, OPT_RUNTAG },
+	{ "count", no_argument, NULL, OPT_COUNT },
+	{ "ids", no_argument, NULL, OPT_IDS },
+	{ "exact-count", no_argument, NULL, OPT_EXACT },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "colour", required_argument, NULL, OPT_COLOR },
+	{ "mark", required_argument, NULL, OPT_MARK },
+	{ "k1", required_argument, NULL, OPT_K1 },
+	{ "b", required_argument, NULL, OPT_B },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+int main(int argc, char **argv)
+{
+	cli c;
+	lede_search_opts def = LEDE_SEARCH_OPTS_INIT;
+	const char *color = "auto";
+	const char *since = NULL, *until = NULL;
+	char *query = NULL;
+	size_t qlen = 0;
+	lede_index *idx = NULL;
+	lede_results *res = NULL;
+	lede_open_opts oo = LEDE_OPEN_OPTS_INIT;
+	lede_status st;
+	int opt, rc;
+	int64_t lo, hi, now = (int64_t)time(NULL);
+
+	memset(&c, 0, sizeof c);
+	c.so = def;
+	c.mode = OUT_HUMAN;
+	c.run_tag = "lede";
+	c.index = getenv("LEDE_INDEX");
+	while ((opt = getopt_long(argc, argv, "i:n:Vh", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'i': c.index = optarg; break;
+		case 'n': c.so.limit = parse_uint("--limit", optarg, MAX_LIMIT); break;
+		case OPT_OFFSET: c.so.offset = parse_uint("--offset", optarg, INT_MAX); break;
+		case OPT_ANY: c.so.any = 1; break;
+		case OPT_SORT:
+			if (strcmp(optarg, "relevance") == 0)
+				c.so.sort = LEDE_SORT_RELEVANCE;
+			else if (strcmp(optarg, "date") == 0 ||
+			         strcmp(optarg, "newest") == 0)
+				c.so.sort = LEDE_SORT_NEWEST;
+			else if (strcmp(optarg, "-date") == 0 ||
+			         strcmp(optarg, "oldest") == 0)
+				c.so.sort = LEDE_SORT_OLDEST;
+			else
+				die("--sort: expected relevance, date or -date, "
+				    "got '%s'", optarg);
+			break;
+		case OPT_SINCE: since = optarg; break;
+		case OPT_UNTIL: until = optarg; break;
+		case OPT_SOURCE: c.so.source = optarg; break;
+		case OPT_SECTION: c.so.section = optarg; break;
+		case OPT_LANG: c.so.lang = optarg; break;
+		case OPT_COLLAPSE: c.so.collapse = 1; break;
+		case OPT_RECENCY:
+			c.so.recency_days = parse_double("--recency", optarg);
+			if (c.so.recency_days <= 0)
+				die("--recency: expected a half-life in days > 0");
+			break;
+		case OPT_SNIPPETS: c.so.snippets = parse_uint("--snippets", optarg, 16); break;
+		case OPT_SNIPLEN: c.so.snippet_chars = parse_uint("--snippet-length", optarg, 4096); break;
+		case OPT_JSON: c.mode = OUT_JSON; break;
+		case OPT_TREC: c.mode = OUT_TREC; c.trec_qid = optarg; break;
+		case OPT_RUNTAG: c.run_tag = optarg; break;
+		case OPT_COUNT: c.mode = OUT_COUNT; break;
+		case OPT_IDS: c.mode = OUT_IDS; break;
+		case OPT_EXACT: c.so.exact_count = 1; break;
+		case OPT_EXPLAIN: c.explain = 1; c.so.explain = 1; break;
+		case OPT_COLOR: color = optarg; break;
+		case OPT_MARK: {
+			char *comma;
+			free(c.marks);
+			c.marks = strdup(optarg);
+			if (c.marks == NULL)
+				die("out of memory");
+			comma = strchr(c.marks, ',');
+			if (comma == NULL)
+				die("--mark: expected OPEN,CLOSE, got '%s'", optarg);
+			*comma = '\0';
+			c.mark_open = c.marks;
+			c.mark_close = comma + 1;
+			break;
+		}
+		case OPT_K1: c.so.k1 = parse_double("--k1", optarg); break;
+		case OPT_B:
+			c.so.b = parse_double("--b", optarg);
+			if (c.so.b > 1)
+				die("--b: expected a number from 0 to 1");
+			break;
+		case 'V': printf("lede-search %s\n", lede_version()); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_ERROR;
+		}
+	}
+	if (c.index == NULL || *c.index == '\0')
+		die("no index given: use -i DIR or set LEDE_INDEX");
+	if (optind >= argc)
+		die("no query given (try --help)");
+	for (int i = optind; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		char *q;
+		if (qlen + n + 1 > MAX_QUERY_BYTES)
+			die("query too long");
+		q = realloc(query, qlen + n + 2);
+		if (q == NULL)
+			die("out of memory");
+		query = q;
+		if (qlen)
+			query[qlen++] = ' ';
+		memcpy(query + qlen, argv[i], n);
+		qlen += n;
+		query[qlen] = '\0';
+	}
+	if (since) {
+		if (lede_parse_date(&lo, &hi, since, now) != LEDE_OK)
+			die("--since: bad date '%s' (use YYYY, YYYY-MM, "
+			    "YYYY-MM-DD, or 7d, 2w, 3m, 1y)", since);
+		c.so.since = lo;
+	}
+	if (until) {
+		if (lede_parse_date(&lo, &hi, until, now) != LEDE_OK)
+			die("--until: bad date '%s' (use YYYY, YYYY-MM, "
+			    "YYYY-MM-DD, or 7d, 2w, 3m, 1y)", until);
+		/* a relative --until 7d means "until 7 days ago" */
+		c.so.until = hi == INT64_MAX ? lo : hi;
+	}
+	c.so.now = now;
+	if (strcmp(color, "always") == 0)
+		c.color = 1;
+	else if (strcmp(color, "never") == 0)
+		c.color = 0;
+	else if (strcmp(color, "auto") == 0)
+		c.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+	else
+		die("--color: expected auto, always or never, got '%s'", color);
+	if (c.mark_open == NULL) {
+		c.mark_open = c.color ? "\033[1;31m" : "";
+		c.mark_close = c.color ? "\033[0m" : "";
+	}
+	if (c.mode != OUT_HUMAN && c.mode != OUT_JSON)
+		c.so.snippets = 0;
+	if (c.mode == OUT_COUNT) {
+		c.so.limit = 0;
+		c.so.exact_count = 1;
+	}
+
+	st = lede_index_open(&idx, c.index, &oo);
+	if (st != LEDE_OK) {
+		fprintf(stderr, "%s: %s\n", prog, lede_errmsg(idx));
+		lede_index_close(idx);
+		free(query);
+		free(c.marks);
+		return EXIT_ERROR;
+	}
+	st = lede_search(&res, idx, query, &c.so);
+	if (st != LEDE_OK) {
+		fprintf(stderr, "%s: %s\n", prog, lede_errmsg(idx));
+		lede_index_close(idx);
+		free(query);
+		free(c.marks);
+		return EXIT_ERROR;
+	}
+	switch (c.mode) {
+	case OUT_HUMAN:
+		if (c.explain)
+			printf("query: %s\n\n", lede_results_query(res));
+		print_human(&c, res);
+		if (lede_results_suggestion(res)) {
+			fputs("Did you mean: ", stdout);
+			put_str(lede_results_suggestion(res));
+			fputs("\n", stdout);
+		}
+		if (lede_results_count(res) == 0)
+			fprintf(stderr, "%s: no articles match\n", prog);
+		else
+			printf("%zu of about %llu articles\n",
+			       lede_results_count(res),
+			       (unsigned long long)lede_results_total(res));
+		break;
+	case OUT_JSON: print_json(&c, res); break;
+	case OUT_TREC: print_trec(&c, res); break;
+	case OUT_IDS:
+		for (size_t i = 0; i < lede_results_count(res); i++) {
+			put_str(lede_results_hit(res, i)->article.id);
+			fputc('\n', stdout);
+		}
+		break;
+	case OUT_COUNT:
+		printf("%llu\n", (unsigned long long)lede_results_total(res));
+		break;
+	}
+	rc = (c.mode == OUT_COUNT ? lede_results_total(res) > 0
+	                          : lede_results_count(res) > 0)
+	         ? EXIT_HITS
+	         : EXIT_NO_HITS;
+	lede_results_free(res);
+	lede_index_close(idx);
+	free(query);
+	free(c.marks);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: write error: %s\n", prog, strerror(errno));
+		return EXIT_ERROR;
+	}
+	return rc;
+}
