@@ -1487,8 +1487,9 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 		enq.set_collapse_key(o.collapse_slot,
 		                     o.collapse_max ? o.collapse_max : 1);
 
+	/* No MSet::fetch(): it is only a prefetch hint, and on 1.4.22 it
+	 * crashes when first > 0 (measured: SIGSEGV in request_doc). */
 	Xapian::MSet mset = enq.get_mset(o.first, o.max_items, o.check_at_least);
-	mset.fetch();
 	res.rows.clear();
 	res.stats.clear();
 	res.lower = mset.get_matches_lower_bound();
