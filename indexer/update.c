@@ -67,6 +67,7 @@ typedef struct file_entry {
 	int todo;           /* needs reading */
 	int has_state;      /* a file record exists */
 	uint64_t old_hash;  /* content hash in the record */
+	uint64_t old_nart;  /* articles the record says the file had */
 } file_entry;
 
 typedef struct id_set {      /* open-addressing set of 64-bit id hashes */
@@ -444,6 +445,7 @@ static int file_unchanged(update *u, file_entry *f)
 	    4) {
 		f->has_state = 1;
 		f->old_hash = hash;
+		f->old_nart = nart;
 		ok = size == f->size && mt == f->mtime_ns;
 	}
 	xc_free(val);
@@ -647,7 +649,8 @@ static lede_status read_file(update *u, file_entry *f)
 		if (f->has_state && hash == f->old_hash && !u->o->full) {
 			/* touched, not changed */
 			u->st->files_unchanged++;
-			return file_record(u, f, hash, 0);
+			u->st->unchanged += f->old_nart;
+			return file_record(u, f, hash, f->old_nart);
 		}
 	}
 	emit(u, LEDE_EVENT_FILE, f->abs, NULL, LEDE_OK);
@@ -816,6 +819,7 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 		file_entry *f = &u.files[i];
 		if (!f->is_stdin && !opts->full && file_unchanged(&u, f)) {
 			stats->files_unchanged++;
+			stats->unchanged += f->old_nart;
 			continue;
 		}
 		f->todo = 1;

@@ -24,6 +24,7 @@
  * nothing (replace_document costs about twice an add, xapian.md 6.2).
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -31,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,10 +42,22 @@
 
 /* Default analyzer language when an index is created without one. */
 #define DEFAULT_LANG "english"
-/* Name of the file, inside the index directory, where the writer leaves
- * its pid so a second indexer can say who holds the lock. The lock itself
- * is Xapian's; this file is only a hint and may be stale. */
-#define PID_FILE "lede.pid"
+/* Lock file in the index directory. A writer holds an exclusive flock()
+ * on it for its whole life and writes its pid into it, so a second
+ * indexer waits or says who holds the index. lede takes this lock, not
+ * only Xapian's, because compaction swaps the database directory the
+ * Xapian lock lives in: a writer waiting on the old directory's lock
+ * would otherwise write into a database nobody reads any more. The kernel
+ * drops flock()s when a process dies, so a killed indexer never leaves a
+ * stale lock. */
+#define LOCK_FILE "lede.lock"
+/* The index directory holds a Xapian stub file listing the current
+ * database directory ("db.N"); readers open the stub, so compaction can
+ * build db.N+1 aside and switch atomically by renaming a new stub. */
+#define STUB_FILE "XAPIANDB"
+#define DB_DIR_PREFIX "db."
+/* Poll interval while waiting for the writer lock. */
+#define LOCK_POLL_MS 100
 
 lede_status index_fail(lede_index *idx, lede_status s, const char *fmt, ...)
 {
@@ -102,45 +116,149 @@ static int dir_exists(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static void write_pid_file(lede_index *idx)
+/* Takes the writer lock (see LOCK_FILE), waiting up to wait_ms. */
+static lede_status take_lock(lede_index *idx, unsigned wait_ms)
 {
-	char path[PATH_MAX], tmp[PATH_MAX], pid[32];
+	char path[PATH_MAX], pid[32];
+	struct timespec ts = { 0, LOCK_POLL_MS * 1000000L };
+	unsigned waited = 0;
 	int fd, n;
 
-	if (snprintf(path, sizeof path, "%s/%s", idx->path, PID_FILE) >=
-	        (int)sizeof path ||
-	    snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
-		return;
-	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (snprintf(path, sizeof path, "%s/%s", idx->path, LOCK_FILE) >=
+	    (int)sizeof path)
+		return index_fail(idx, LEDE_ERR_INVALID, "%s: path too long",
+		                  idx->path);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return;
-	if (write(fd, pid, (size_t)n) == n)
-		(void)rename(tmp, path);
-	else
-		(void)unlink(tmp);
-	close(fd);
+		return index_fail(idx, errno == EACCES || errno == EROFS
+		                           ? LEDE_ERR_READ_ONLY
+		                           : LEDE_ERR_IO,
+		                  "%s: cannot open lock file: %s", idx->path,
+		                  strerror(errno));
+	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			close(fd);
+			return index_fail(idx, LEDE_ERR_IO, "%s: lock: %s",
+			                  idx->path, strerror(errno));
+		}
+		if (waited >= wait_ms) {
+			char hb[32] = "";
+			long holder = 0;
+			ssize_t r = pread(fd, hb, sizeof hb - 1, 0);
+			if (r > 0) {
+				hb[r] = '\0';
+				holder = strtol(hb, NULL, 10);
+			}
+			close(fd);
+			if (holder > 0)
+				return index_fail(idx, LEDE_ERR_LOCKED,
+				                  "index is locked by another "
+				                  "indexer (pid %ld)", holder);
+			return index_fail(idx, LEDE_ERR_LOCKED,
+			                  "index is locked by another indexer");
+		}
+		nanosleep(&ts, NULL);
+		waited += LOCK_POLL_MS;
+	}
+	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == 0)
+		(void)!pwrite(fd, pid, (size_t)n, 0);
+	idx->lock_fd = fd;
+	return LEDE_OK;
 }
 
-static long read_pid_file(const char *dir)
+/* Reads the stub: the name of the current database directory (db.N) into
+ * out. Returns NOT_FOUND if there is no stub. */
+static lede_status read_stub(lede_index *idx, char *out, size_t cap)
 {
-	char path[PATH_MAX], tmp[32];
-	long pid = 0;
+	char path[PATH_MAX], line[256];
 	FILE *f;
+	lede_status st = LEDE_ERR_CORRUPT;
 
-	if (snprintf(path, sizeof path, "%s/%s", dir, PID_FILE) >=
-	    (int)sizeof path)
-		return 0;
+	snprintf(path, sizeof path, "%s/%s", idx->path, STUB_FILE);
 	f = fopen(path, "r");
 	if (f == NULL)
-		return 0;
-	if (fgets(tmp, sizeof tmp, f))
-		pid = strtol(tmp, NULL, 10);
+		return errno == ENOENT ? LEDE_ERR_NOT_FOUND : LEDE_ERR_IO;
+	while (fgets(line, sizeof line, f)) {
+		char name[200];
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (sscanf(line, "auto %199s", name) == 1 &&
+		    strncmp(name, DB_DIR_PREFIX, strlen(DB_DIR_PREFIX)) == 0 &&
+		    strchr(name, '/') == NULL && strlen(name) < cap) {
+			memcpy(out, name, strlen(name) + 1);
+			st = LEDE_OK;
+		}
+		break;
+	}
 	fclose(f);
-	/* Only name a process that still exists. */
-	if (pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
-		pid = 0;
-	return pid;
+	return st;
+}
+
+/* Atomically points the stub at db (write a temp file, fsync, rename). */
+static lede_status write_stub(lede_index *idx, const char *db)
+{
+	char path[PATH_MAX], tmp[PATH_MAX], text[256];
+	int fd, n, ok;
+
+	snprintf(path, sizeof path, "%s/%s", idx->path, STUB_FILE);
+	snprintf(tmp, sizeof tmp, "%s/%s.tmp", idx->path, STUB_FILE);
+	n = snprintf(text, sizeof text,
+	             "# lede index: the current database\nauto %s\n", db);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return index_fail(idx, LEDE_ERR_IO, "%s: %s", tmp,
+		                  strerror(errno));
+	ok = write(fd, text, (size_t)n) == n && fsync(fd) == 0;
+	close(fd);
+	if (!ok || rename(tmp, path) != 0) {
+		int e = errno;
+		unlink(tmp);
+		return index_fail(idx, LEDE_ERR_IO, "%s: %s", path, strerror(e));
+	}
+	return LEDE_OK;
+}
+
+/* Removes a database directory: glass keeps its tables flat in it. */
+static void remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char f[PATH_MAX];
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (snprintf(f, sizeof f, "%s/%s", dir, e->d_name) <
+		    (int)sizeof f)
+			(void)unlink(f);
+	}
+	closedir(d);
+	(void)rmdir(dir);
+}
+
+/* Removes database directories the stub no longer names (left by an
+ * earlier compaction, or by one that was killed). Called with the writer
+ * lock held, when readers of the old database have had time to go. */
+static void remove_old_dbs(lede_index *idx, const char *current)
+{
+	DIR *d = opendir(idx->path);
+	struct dirent *e;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char sub[PATH_MAX];
+		if (strncmp(e->d_name, DB_DIR_PREFIX, strlen(DB_DIR_PREFIX)) ||
+		    strcmp(e->d_name, current) == 0)
+			continue;
+		if (snprintf(sub, sizeof sub, "%s/%s", idx->path, e->d_name) <
+		    (int)sizeof sub)
+			remove_tree(sub);
+	}
+	closedir(d);
 }
 
 /* Reads, checks or writes the schema metadata. want: settings asked for
@@ -221,6 +339,116 @@ static lede_status settings_check(lede_index *idx, analyzer_settings *want,
 	return LEDE_OK;
 }
 
+/* Opens the writer: lede's lock, then the database the stub names (a new
+ * db.1 and stub when the index is new). A directory holding a plain glass
+ * database (no stub) is written in place. */
+static lede_status open_writer(lede_index *idx, unsigned wait_ms)
+{
+	char name[64], dbpath[PATH_MAX], probe[PATH_MAX];
+	struct stat sb;
+	lede_err err;
+	lede_status st;
+	int creating = 0;
+
+	err_clear(&err);
+	st = take_lock(idx, wait_ms);
+	if (st != LEDE_OK)
+		return st;
+	st = read_stub(idx, name, sizeof name);
+	if (st == LEDE_ERR_NOT_FOUND) {
+		snprintf(probe, sizeof probe, "%s/iamglass", idx->path);
+		if (stat(probe, &sb) == 0) {
+			name[0] = '\0'; /* plain glass database */
+		} else if (idx->flags & LEDE_OPEN_CREATE) {
+			snprintf(name, sizeof name, DB_DIR_PREFIX "1");
+			creating = 1;
+		} else {
+			return index_fail(idx, LEDE_ERR_NOT_FOUND,
+			                  "%s: no index here (create one with "
+			                  "lede-index)", idx->path);
+		}
+	} else if (st != LEDE_OK) {
+		return index_fail(idx, st == LEDE_ERR_IO ? st : LEDE_ERR_CORRUPT,
+		                  "%s: index is corrupt: unreadable %s",
+		                  idx->path, STUB_FILE);
+	}
+	memcpy(idx->db_name, name, strlen(name) + 1);
+	if (snprintf(dbpath, sizeof dbpath, "%s%s%s", idx->path,
+	             name[0] ? "/" : "", name) >= (int)sizeof dbpath)
+		return index_fail(idx, LEDE_ERR_INVALID, "%s: path too long",
+		                  idx->path);
+	st = xc_writer_open(&idx->w, dbpath,
+	                    creating ? XC_OPEN_CREATE_OR_OPEN : XC_OPEN_EXISTING,
+	                    wait_ms, &err);
+	if (st == LEDE_ERR_LOCKED)
+		return index_fail(idx, st, "index is locked by another indexer");
+	if (st == LEDE_ERR_IO && strstr(err.msg, "orrupt"))
+		st = LEDE_ERR_CORRUPT;
+	if (st != LEDE_OK)
+		return index_fail(idx, st, "%s: %s%s", idx->path,
+		                  st == LEDE_ERR_CORRUPT ? "index is corrupt: " : "",
+		                  err.msg);
+	if (creating) {
+		st = write_stub(idx, name);
+		if (st != LEDE_OK)
+			return st;
+	}
+	if (name[0])
+		remove_old_dbs(idx, name);
+	return LEDE_OK;
+}
+
+LEDE_API lede_status lede_index_compact(lede_index *idx)
+{
+	char next[64], src[PATH_MAX], dst[PATH_MAX];
+	const char *srcs[1];
+	unsigned long n;
+	lede_err err;
+	lede_status st;
+
+	if (idx->w == NULL)
+		return index_fail(idx, LEDE_ERR_READ_ONLY,
+		                  "%s: index is open read-only", idx->path);
+	if (idx->db_name[0] == '\0')
+		return index_fail(idx, LEDE_ERR_UNSUPPORTED,
+		                  "%s: a plain Xapian database; compact it with "
+		                  "xapian-compact", idx->path);
+	st = lede_index_commit(idx);
+	if (st != LEDE_OK)
+		return st;
+	n = strtoul(idx->db_name + strlen(DB_DIR_PREFIX), NULL, 10);
+	snprintf(next, sizeof next, DB_DIR_PREFIX "%lu", n + 1);
+	snprintf(src, sizeof src, "%s/%s", idx->path, idx->db_name);
+	if (snprintf(dst, sizeof dst, "%s/%s", idx->path, next) >=
+	    (int)sizeof dst)
+		return index_fail(idx, LEDE_ERR_INVALID, "path too long");
+	remove_tree(dst); /* left by a killed compaction */
+	srcs[0] = src;
+	err_clear(&err);
+	st = xc_compact(srcs, 1, dst, 0, &err);
+	if (st != LEDE_OK) {
+		remove_tree(dst);
+		return index_fail(idx, st, "%s: compaction failed: %s",
+		                  idx->path, err.msg);
+	}
+	/* Switch: new stub, then a writer on the new database. Readers
+	 * still on the old one keep it until the next writer removes it. */
+	st = write_stub(idx, next);
+	if (st != LEDE_OK) {
+		remove_tree(dst);
+		return st;
+	}
+	xc_writer_free(idx->w);
+	idx->w = NULL;
+	memcpy(idx->db_name, next, strlen(next) + 1);
+	st = xc_writer_open(&idx->w, dst, XC_OPEN_EXISTING, 0, &err);
+	if (st != LEDE_OK)
+		return index_fail(idx, st, "%s: %s", idx->path, err.msg);
+	xc_reader_free(idx->r);
+	idx->r = NULL;
+	return LEDE_OK;
+}
+
 LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
                                      const lede_open_opts *opts)
 {
@@ -264,35 +492,36 @@ LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
 	}
 	want.fold_accents = opts->fold_accents < 0 ? -1 : !!opts->fold_accents;
 
-	if (!dir_exists(path) && !(idx->flags & LEDE_OPEN_CREATE))
-		return index_fail(idx, LEDE_ERR_NOT_FOUND,
-		                  "%s: no index here (create one with lede-index)",
-		                  path);
+	if (!dir_exists(path)) {
+		if (!(idx->flags & LEDE_OPEN_CREATE))
+			return index_fail(idx, LEDE_ERR_NOT_FOUND,
+			                  "%s: no index here (create one with "
+			                  "lede-index)", path);
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			return index_fail(idx, errno == ENOENT
+			                           ? LEDE_ERR_NOT_FOUND
+			                           : LEDE_ERR_IO,
+			                  "%s: cannot create the index: %s", path,
+			                  strerror(errno));
+	}
 	if (idx->flags & LEDE_OPEN_WRITE) {
-		unsigned f = (idx->flags & LEDE_OPEN_CREATE)
-		                 ? XC_OPEN_CREATE_OR_OPEN
-		                 : XC_OPEN_EXISTING;
-		st = xc_writer_open(&idx->w, path, f, opts->lock_wait_ms, &err);
-		if (st == LEDE_ERR_LOCKED) {
-			long pid = read_pid_file(path);
-			if (pid > 0)
-				return index_fail(idx, st,
-				                  "index is locked by another "
-				                  "indexer (pid %ld)", pid);
-			return index_fail(idx, st,
-			                  "index is locked by another indexer");
-		}
+		st = open_writer(idx, opts->lock_wait_ms);
 		if (st != LEDE_OK)
-			return index_fail(idx, st, "%s: %s", path, err.msg);
-		write_pid_file(idx);
+			return st;
 	} else {
 		st = xc_reader_open(&idx->r, &path, 1, &err);
 		if (st == LEDE_ERR_NOT_FOUND)
 			return index_fail(idx, st,
 			                  "%s: no index here (create one with "
 			                  "lede-index)", path);
+		if (st == LEDE_ERR_IO && strstr(err.msg, "orrupt"))
+			st = LEDE_ERR_CORRUPT;
 		if (st != LEDE_OK)
-			return index_fail(idx, st, "%s: %s", path, err.msg);
+			return index_fail(idx, st, "%s: %s%s", path,
+			                  st == LEDE_ERR_CORRUPT
+			                      ? "index is corrupt: "
+			                      : "",
+			                  err.msg);
 	}
 	st = settings_check(idx, &want, (idx->flags & LEDE_OPEN_CREATE) != 0);
 	if (st != LEDE_OK)
@@ -319,6 +548,8 @@ LEDE_API lede_status lede_index_close(lede_index *idx)
 		xc_writer_free(idx->w);
 	}
 	xc_reader_free(idx->r);
+	if (idx->lock_fd > 0)
+		close(idx->lock_fd);
 	xc_doc_free(idx->doc);
 	analyzer_free(idx->an);
 	buf_free(&idx->rec);
@@ -354,10 +585,15 @@ lede_status index_reader(lede_index *idx)
 		return LEDE_OK;
 	}
 	if (idx->reader_stale) {
-		st = xc_reader_reopen(NULL, idx->r);
+		/* Close and open, not reopen(): Xapian's reopen() does not
+		 * re-read the stub, which compaction may have switched. */
+		xc_reader *nr = NULL;
+		const char *p = idx->path;
+		st = xc_reader_open(&nr, &p, 1, &err);
 		if (st != LEDE_OK)
-			return index_fail(idx, st, "%s: %s", idx->path,
-			                  xc_reader_errmsg(idx->r));
+			return index_fail(idx, st, "%s: %s", idx->path, err.msg);
+		xc_reader_free(idx->r);
+		idx->r = nr;
 		idx->reader_stale = 0;
 	}
 	return LEDE_OK;

@@ -106,6 +106,68 @@ lede_status utf8_from_latin1(buf *out, const char *s, size_t len);
  * comparing field values (source names, sections): appends to out. */
 lede_status utf8_fold(buf *out, const char *s, size_t len, int strip_accents);
 
+/* Character classes of the tokenizer (analyzer.c), from the Unicode general
+ * category plus lede's joiners. */
+enum {
+	UTF8_SEP = 0,       /* space, punctuation, symbol, emoji, control,
+	                       unassigned, invalid byte */
+	UTF8_LETTER,        /* L* and Nl, outside the CJK scripts */
+	UTF8_MARK,          /* Mn, Mc (Me encloses symbols: a separator) */
+	UTF8_DIGIT,         /* Nd */
+	UTF8_CJK,           /* a letter of Han, Hiragana, Katakana, Hangul or
+	                       Bopomofo */
+	UTF8_IGNORABLE,     /* Default_Ignorable_Code_Point (soft hyphen,
+	                       U+200B..U+200D, U+2060, U+FEFF, variation
+	                       selectors...): invisible inside a word */
+	UTF8_APOSTROPHE,    /* ' U+2019 U+02BC U+FF07 */
+	UTF8_PERIOD,        /* . and U+066B (Arabic decimal separator) */
+	UTF8_COMMA          /* , and U+066C (Arabic thousands separator) */
+};
+/* Class of each ASCII code point (so the tokenizer's ASCII path is one
+ * table load). */
+extern const unsigned char utf8_ascii_class[128];
+/* Class of any code point (cp < 0, an invalid byte: UTF8_SEP). */
+int utf8_class(int32_t cp);
+/* 1 if cp continues the CJK character before it instead of starting a new
+ * one: Hangul medial/final jamo, half-width (semi-)voiced sound marks. */
+int utf8_cjk_joins(int32_t cp);
+/* 1 if cp is CJK and NFKC + case fold leave it unchanged on its own
+ * (unified ideographs, kana, Hangul syllables): no normalization needed. */
+int utf8_cjk_stable(int32_t cp);
+
+/* Work space of utf8_norm_word, owned by the caller and reused (the
+ * analyzer keeps one, so normalizing a word allocates nothing). A word that
+ * decomposes to more code points than this is junk (runs of combining
+ * marks, "Zalgo" text) or too long anyway once composed (composition
+ * merges at most 3 code points into one): it is reported TOO_BIG. */
+#define UTF8_WORD_MAX_CPS (4 * LEDE_MAX_WORD_BYTES)
+typedef struct utf8_word {
+	int32_t cps[UTF8_WORD_MAX_CPS];
+	int32_t tmp[UTF8_WORD_MAX_CPS];
+} utf8_word;
+
+enum {
+	UTF8_NORM_STRIP = 1u << 0,    /* also produce the accent-folded form */
+	UTF8_NORM_NO_PERIOD = 1u << 1 /* drop '.' (acronyms: U.S. -> us) */
+};
+
+/* Normalizes one word, s[0..len) (valid UTF-8; a bad byte is dropped):
+ * NFKC, full case fold, then lede's folds, always applied: U+0130 -> i
+ * (not i + U+0307), ’ ʼ ＇ -> ', Arabic/Persian letter variants (ی ى -> ي,
+ * ک -> ك), Arabic-Indic digits -> ASCII, tatweel and harakat dropped,
+ * ignorables and ',' dropped; anything that is not a word character after
+ * normalization (NFKC can produce spaces) is dropped.
+ * Writes that form to acc (the stemmer's input) and, with UTF8_NORM_STRIP,
+ * its accent-folded form to fold (diacritics of the Latin, Greek, Cyrillic,
+ * Hebrew and Arabic scripts removed; ł ø đ ı ħ ŧ ð -> l o d i h t d,
+ * æ œ -> ae oe; Indic vowel signs are letters, not accents, and stay).
+ * Each buffer holds cap bytes; results are NOT NUL-terminated.
+ * Returns LEDE_OK (lengths may be 0), or LEDE_ERR_TOO_BIG when a result
+ * would exceed cap or the word exceeds UTF8_WORD_MAX_CPS. */
+lede_status utf8_norm_word(utf8_word *w, const char *s, size_t len,
+                           unsigned flags, char *acc, size_t *acc_len,
+                           char *fold, size_t *fold_len, size_t cap);
+
 
 /* ---------------------------------------------------------------------
  * analyzer.c: text -> tokens with byte offsets. The SAME code runs at index,
@@ -257,6 +319,8 @@ struct lede_index {
 	buf term;                    /* reused term buffer */
 	buf qterm;                   /* the Q term of the article being put */
 	uint64_t pending;            /* changes since the last commit */
+	int lock_fd;                 /* writer: lede.lock, flock()ed; else 0 */
+	char db_name[64];            /* writer: current "db.N", "" = plain */
 	char errmsg[LEDE_ERRMSG_MAX];
 };
 

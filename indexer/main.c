@@ -1,0 +1,386 @@
+/*
+ * lede-index - build or update a lede index from article files.
+ *
+ * A pure client of include/lede.h: lede_index_update() does the work
+ * (incremental, resumable); this file parses options, takes the index
+ * lock, shows progress on a terminal and reports in words and exit codes
+ * that cron and monitoring understand:
+ *
+ *   0   done
+ *   1   done, but some records or files were skipped (reported on stderr)
+ *   2   error (bad option, unreadable path, disk full, corrupt index...)
+ *   75  the index is locked by another indexer (EX_TEMPFAIL: retry later)
+ *
+ * SIGINT/SIGTERM stop the run cleanly: work so far is committed.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lede.h"
+
+#define EXIT_DONE 0
+#define EXIT_SKIPPED 1
+#define EXIT_ERROR 2
+#define EXIT_LOCKED 75
+/* Problems printed one per line before they are only counted: a broken
+ * archive should not bury the cron mail. */
+#define MAX_PROBLEM_LINES 50
+/* Longest --wait, in seconds (a day). */
+#define MAX_WAIT_SECONDS 86400
+/* Most --include/--exclude/--map options. */
+#define MAX_PATTERNS 64
+/* Flush threshold pinned for libxapian (it reads the environment): small
+ * batches measured fastest with least memory (xapian.md 7.3). */
+#define XAPIAN_FLUSH_DEFAULT "2000"
+
+static const char *prog = "lede-index";
+static volatile sig_atomic_t got_signal;
+
+typedef struct cli {
+	int quiet, verbose, progress;
+	unsigned problems;
+	struct timespec t0;
+	int bar_shown;
+} cli;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: %s [-i INDEX] [options] PATH...\n"
+"Index article files (directories recursively, or - for stdin) into a lede\n"
+"index, creating it when missing. Reruns are incremental: unchanged files\n"
+"are skipped, changed ones updated, deleted ones removed.\n"
+"\n"
+"Formats (by extension, then content; any of them gzipped as .gz):\n"
+"  text (.txt .md), jsonl (.jsonl .ndjson), trec, reuters (.sgm), html\n"
+"\n"
+"Options:\n"
+"  -i, --index DIR       index directory (default: $LEDE_INDEX)\n"
+"  -f, --format FMT      force the input format: text, jsonl, trec,\n"
+"                        reuters, html\n"
+"      --lang LANG       stemming language when creating the index\n"
+"                        (english default; french, german, russian, ...,\n"
+"                        none)\n"
+"      --no-accent-folding  on create: cafe and café stay different\n"
+"      --map FIELD=NAME  JSONL: read article field NAME from FIELD\n"
+"      --include GLOB    only files whose name matches (repeatable)\n"
+"      --exclude GLOB    skip files whose name matches (repeatable)\n"
+"      --encoding ENC    input encoding: utf-8 (default) or latin-1\n"
+"      --no-prune        keep articles of files that disappeared\n"
+"      --full            re-read every file, changed or not\n"
+"      --compact         compact the index afterwards (smaller, faster)\n"
+"      --commit-every N  articles per commit (default 2000)\n"
+"      --wait SECONDS    wait this long for another indexer (default 0)\n"
+"      --jobs N          worker processes (only 1 is supported so far)\n"
+"  -q, --quiet           print nothing but errors\n"
+"  -v, --verbose         print every file read\n"
+"      --progress, --no-progress  progress bar (default: on a terminal)\n"
+"  -V, --version         print the version\n"
+"  -h, --help            this help\n"
+"\n"
+"Exit status: 0 done; 1 done, some records or files skipped; 2 error;\n"
+"75 index locked by another indexer (cron: retry later).\n",
+	        prog);
+}
+
+static void die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+static unsigned parse_uint(const char *opt, const char *s, unsigned max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v > max)
+		die(EXIT_ERROR, "%s: expected a number from 0 to %u, got '%s'",
+		    opt, max, s);
+	return (unsigned)v;
+}
+
+static double elapsed(const cli *c)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - c->t0.tv_sec) +
+	       (double)(t.tv_nsec - c->t0.tv_nsec) / 1e9;
+}
+
+static void clear_bar(cli *c)
+{
+	if (c->bar_shown) {
+		fputs("\r\033[K", stderr);
+		c->bar_shown = 0;
+	}
+}
+
+static void show_bar(cli *c, const lede_event *ev)
+{
+	double t = elapsed(c), frac = 0, rate;
+	char eta[32] = "--:--";
+	int width = 30, fill;
+
+	if (ev->bytes_total > 0)
+		frac = (double)ev->bytes_done / (double)ev->bytes_total;
+	else if (ev->files_total > 0)
+		frac = (double)ev->files_done / (double)ev->files_total;
+	if (frac > 1)
+		frac = 1;
+	rate = t > 0 ? (double)ev->bytes_done / t / 1e6 : 0;
+	if (frac > 0.01 && t > 1) {
+		long rem = (long)(t / frac - t);
+		snprintf(eta, sizeof eta, "%ld:%02ld", rem / 60, rem % 60);
+	}
+	fill = (int)(frac * width);
+	fputs("\r[", stderr);
+	for (int i = 0; i < width; i++)
+		fputc(i < fill ? '=' : (i == fill ? '>' : ' '), stderr);
+	fprintf(stderr, "] %3d%% %llu/%llu files  %.1f MB/s  ETA %s\033[K",
+	        (int)(frac * 100), (unsigned long long)ev->files_done,
+	        (unsigned long long)ev->files_total, rate, eta);
+	c->bar_shown = 1;
+}
+
+static int on_event(void *ctx, const lede_event *ev)
+{
+	cli *c = ctx;
+
+	switch (ev->kind) {
+	case LEDE_EVENT_PROBLEM:
+		c->problems++;
+		if (c->quiet)
+			break;
+		if (c->problems > MAX_PROBLEM_LINES && !c->verbose)
+			break;
+		clear_bar(c);
+		fprintf(stderr, "%s: %s%s%s\n", prog, ev->where ? ev->where : "",
+		        ev->where ? ": " : "", ev->msg ? ev->msg : "");
+		break;
+	case LEDE_EVENT_FILE:
+		if (c->verbose) {
+			clear_bar(c);
+			fprintf(stderr, "%s: reading %s\n", prog, ev->where);
+		}
+		break;
+	case LEDE_EVENT_COMMIT:
+		if (c->verbose) {
+			clear_bar(c);
+			fprintf(stderr, "%s: committed (%llu added so far)\n",
+			        prog, (unsigned long long)ev->stats->added);
+		}
+		break;
+	case LEDE_EVENT_PROGRESS:
+		if (c->progress)
+			show_bar(c, ev);
+		break;
+	}
+	return got_signal != 0;
+}
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_LANG = 256, OPT_NOFOLD, OPT_MAP, OPT_INCLUDE, OPT_EXCLUDE,
+	       OPT_ENCODING, OPT_NOPRUNE, OPT_FULL, OPT_COMPACT, OPT_COMMIT,
+	       OPT_WAIT, OPT_JOBS, OPT_PROGRESS, OPT_NOPROGRESS };
+	static const struct option long_opts[] = {
+		{ "index", required_argument, NULL, 'i' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "lang", required_argument, NULL, OPT_LANG },
+		{ "no-accent-folding", no_argument, NULL, OPT_NOFOLD },
+		{ "map", required_argument, NULL, OPT_MAP },
+		{ "include", required_argument, NULL, OPT_INCLUDE },
+		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+		{ "encoding", required_argument, NULL, OPT_ENCODING },
+		{ "no-prune", no_argument, NULL, OPT_NOPRUNE },
+		{ "full", no_argument, NULL, OPT_FULL },
+		{ "compact", no_argument, NULL, OPT_COMPACT },
+		{ "commit-every", required_argument, NULL, OPT_COMMIT },
+		{ "wait", required_argument, NULL, OPT_WAIT },
+		{ "jobs", required_argument, NULL, OPT_JOBS },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
+		{ "no-progress", no_argument, NULL, OPT_NOPROGRESS },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *index = getenv("LEDE_INDEX");
+	const char *maps[MAX_PATTERNS], *inc[MAX_PATTERNS], *exc[MAX_PATTERNS];
+	lede_open_opts oo = LEDE_OPEN_OPTS_INIT;
+	lede_update_opts uo = LEDE_UPDATE_OPTS_INIT;
+	lede_update_stats stats;
+	lede_index *idx = NULL;
+	lede_status st;
+	cli c;
+	int opt, progress = -1, compact = 0, code;
+	unsigned jobs = 1, wait_s = 0;
+	struct sigaction sa;
+
+	memset(&c, 0, sizeof c);
+	uo.map = maps;
+	uo.include = inc;
+	uo.exclude = exc;
+	oo.flags = LEDE_OPEN_CREATE;
+	while ((opt = getopt_long(argc, argv, "i:f:qvVh", long_opts, NULL)) !=
+	       -1) {
+		switch (opt) {
+		case 'i': index = optarg; break;
+		case 'f':
+			if (lede_format_parse(&uo.format, optarg) != LEDE_OK)
+				die(EXIT_ERROR, "--format: unknown format '%s' "
+				    "(text, jsonl, trec, reuters, html)", optarg);
+			break;
+		case OPT_LANG: oo.lang = optarg; break;
+		case OPT_NOFOLD: oo.fold_accents = 0; break;
+		case OPT_MAP:
+			if (uo.nmap >= MAX_PATTERNS || !strchr(optarg, '='))
+				die(EXIT_ERROR, "--map: expected FIELD=NAME, got "
+				    "'%s'", optarg);
+			maps[uo.nmap++] = optarg;
+			break;
+		case OPT_INCLUDE:
+			if (uo.ninclude >= MAX_PATTERNS)
+				die(EXIT_ERROR, "too many --include");
+			inc[uo.ninclude++] = optarg;
+			break;
+		case OPT_EXCLUDE:
+			if (uo.nexclude >= MAX_PATTERNS)
+				die(EXIT_ERROR, "too many --exclude");
+			exc[uo.nexclude++] = optarg;
+			break;
+		case OPT_ENCODING:
+			if (strcasecmp(optarg, "latin-1") == 0 ||
+			    strcasecmp(optarg, "latin1") == 0 ||
+			    strcasecmp(optarg, "iso-8859-1") == 0)
+				uo.latin1 = 1;
+			else if (strcasecmp(optarg, "utf-8") == 0 ||
+			         strcasecmp(optarg, "utf8") == 0)
+				uo.latin1 = 0;
+			else
+				die(EXIT_ERROR, "--encoding: expected utf-8 or "
+				    "latin-1, got '%s'", optarg);
+			break;
+		case OPT_NOPRUNE: uo.prune = 0; break;
+		case OPT_FULL: uo.full = 1; break;
+		case OPT_COMPACT: compact = 1; break;
+		case OPT_COMMIT:
+			uo.commit_every = parse_uint("--commit-every", optarg,
+			                             10000000);
+			if (uo.commit_every == 0)
+				die(EXIT_ERROR, "--commit-every: must be at least 1");
+			break;
+		case OPT_WAIT:
+			wait_s = parse_uint("--wait", optarg, MAX_WAIT_SECONDS);
+			break;
+		case OPT_JOBS:
+			jobs = parse_uint("--jobs", optarg, 64);
+			break;
+		case 'q': c.quiet = 1; break;
+		case 'v': c.verbose = 1; break;
+		case OPT_PROGRESS: progress = 1; break;
+		case OPT_NOPROGRESS: progress = 0; break;
+		case 'V': printf("lede-index %s\n", lede_version()); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_ERROR;
+		}
+	}
+	if (index == NULL || *index == '\0')
+		die(EXIT_ERROR, "no index given: use -i DIR or set LEDE_INDEX");
+	if (optind >= argc && !compact)
+		die(EXIT_ERROR, "no input paths given (try --help)");
+	if (jobs > 1 && !c.quiet)
+		fprintf(stderr, "%s: --jobs %u: parallel builds are not "
+		        "supported yet; using 1\n", prog, jobs);
+	c.progress = progress >= 0 ? progress
+	                           : (!c.quiet && isatty(STDERR_FILENO));
+	if (c.quiet)
+		c.progress = 0;
+	uo.on_event = on_event;
+	uo.ctx = &c;
+	oo.lock_wait_ms = wait_s * 1000u;
+	/* libxapian reads its flush threshold from the environment; pin it
+	 * unless the user chose one. */
+	setenv("XAPIAN_FLUSH_THRESHOLD", XAPIAN_FLUSH_DEFAULT, 0);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	clock_gettime(CLOCK_MONOTONIC, &c.t0);
+
+	st = lede_index_open(&idx, index, &oo);
+	if (st != LEDE_OK) {
+		fprintf(stderr, "%s: %s\n", prog, lede_errmsg(idx));
+		lede_index_close(idx);
+		return st == LEDE_ERR_LOCKED ? EXIT_LOCKED : EXIT_ERROR;
+	}
+	memset(&stats, 0, sizeof stats);
+	st = LEDE_OK;
+	if (optind < argc)
+		st = lede_index_update(idx, (const char *const *)argv + optind,
+		                       (size_t)(argc - optind), &uo, &stats);
+	clear_bar(&c);
+	if (st == LEDE_OK && compact && !got_signal) {
+		if (!c.quiet && c.verbose)
+			fprintf(stderr, "%s: compacting\n", prog);
+		st = lede_index_compact(idx);
+	}
+	if (st != LEDE_OK) {
+		fprintf(stderr, "%s: %s\n", prog, lede_errmsg(idx));
+		lede_index_close(idx);
+		return EXIT_ERROR;
+	}
+	st = lede_index_close(idx);
+	if (st != LEDE_OK) {
+		fprintf(stderr, "%s: %s: %s\n", prog, index, lede_status_str(st));
+		return EXIT_ERROR;
+	}
+	code = (stats.skipped || stats.files_failed) ? EXIT_SKIPPED : EXIT_DONE;
+	if (!c.quiet) {
+		if (c.problems > MAX_PROBLEM_LINES && !c.verbose)
+			fprintf(stderr, "%s: ... and %u more problems\n", prog,
+			        c.problems - MAX_PROBLEM_LINES);
+		fprintf(stderr,
+		        "added %llu, updated %llu, removed %llu, unchanged %llu, "
+		        "skipped %llu in %.1f s\n",
+		        (unsigned long long)stats.added,
+		        (unsigned long long)stats.updated,
+		        (unsigned long long)stats.removed,
+		        (unsigned long long)stats.unchanged,
+		        (unsigned long long)(stats.skipped + stats.files_failed),
+		        elapsed(&c));
+		if (stats.duplicates)
+			fprintf(stderr, "%s: %llu duplicate article ids (the "
+			        "later copy won)\n", prog,
+			        (unsigned long long)stats.duplicates);
+	} else if (code == EXIT_SKIPPED) {
+		fprintf(stderr, "%s: %llu records or files skipped\n", prog,
+		        (unsigned long long)(stats.skipped + stats.files_failed));
+	}
+	return code;
+}
