@@ -1,0 +1,323 @@
+/*
+ * api_index.c - the public API from a caller's side: lifetimes, error
+ * paths and misuse. Includes nothing but <lede.h> (and cmocka).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lede.h>
+
+static char tmpdir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/lede-api-XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+	(void)state;
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *index_path(const char *name)
+{
+	static char p[128];
+	snprintf(p, sizeof p, "%s/%s", tmpdir, name);
+	return p;
+}
+
+static lede_index *create(const char *name, const char *lang)
+{
+	lede_open_opts oo = LEDE_OPEN_OPTS_INIT;
+	lede_index *idx = NULL;
+
+	oo.flags = LEDE_OPEN_CREATE;
+	oo.lang = lang;
+	assert_int_equal(lede_index_open(&idx, index_path(name), &oo), LEDE_OK);
+	return idx;
+}
+
+static void add(lede_index *idx, const char *id, const char *title,
+                const char *body, int64_t date)
+{
+	lede_article a = LEDE_ARTICLE_INIT;
+	a.id = id;
+	a.title = title;
+	a.body = body;
+	a.body_len = strlen(body);
+	a.date = date;
+	assert_int_equal(lede_index_add(idx, &a), LEDE_OK);
+}
+
+static void fill(lede_index *idx)
+{
+	add(idx, "a1", "NATO defense spending rises",
+	    "Allies agreed to raise defense spending. Troops were deployed.",
+	    1739404800);
+	add(idx, "a2", "Central bank holds rates",
+	    "The central bank kept interest rates unchanged.", 1700000000);
+	add(idx, "a3", "Budget talks",
+	    "Ministers discussed spending on schools and defense.", 1600000000);
+	assert_int_equal(lede_index_commit(idx), LEDE_OK);
+}
+
+static void test_version_and_status(void **state)
+{
+	(void)state;
+	assert_string_equal(lede_version(), LEDE_VERSION_STRING);
+	for (int s = LEDE_OK; s <= LEDE_ERR_INTERNAL; s++)
+		assert_string_not_equal(lede_status_str((lede_status)s),
+		                        "unknown status");
+	assert_string_equal(lede_status_str((lede_status)999),
+	                    "unknown status");
+}
+
+static void test_open_missing(void **state)
+{
+	lede_index *idx = NULL;
+	(void)state;
+	assert_int_equal(lede_index_open(&idx, index_path("nope"), NULL),
+	                 LEDE_ERR_NOT_FOUND);
+	assert_non_null(idx);
+	assert_non_null(strstr(lede_errmsg(idx), "no index"));
+	lede_index_close(idx);
+	assert_int_equal(lede_index_close(NULL), LEDE_OK);
+}
+
+static void test_add_search_close_order(void **state)
+{
+	lede_index *idx = create("basic", NULL);
+	lede_results *res = NULL;
+	lede_search_opts so = LEDE_SEARCH_OPTS_INIT;
+	uint64_t n = 0;
+	const lede_hit *h;
+	(void)state;
+
+	fill(idx);
+	assert_int_equal(lede_index_count(&n, idx), LEDE_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(lede_index_lang(idx), "english");
+	so.snippets = 1;
+	assert_int_equal(lede_search(&res, idx, "defense spending", &so),
+	                 LEDE_OK);
+	/* results outlive the index handle */
+	lede_index_close(idx);
+	assert_int_equal(lede_results_count(res), 2);
+	h = lede_results_hit(res, 0);
+	assert_string_equal(h->article.id, "a1"); /* title match ranks first */
+	assert_string_equal(h->article.title, "NATO defense spending rises");
+	assert_int_equal(h->article.date, 1739404800);
+	assert_int_equal(h->rank, 1);
+	assert_true(h->nsnippets >= 1);
+	assert_true(h->snippets[0].nhighlights >= 1);
+	{
+		const lede_fragment *f = &h->snippets[0];
+		size_t s = f->highlights[0], e = f->highlights[1];
+		assert_true(e <= f->len && s < e);
+		assert_true((e - s == 7 && memcmp(f->text + s, "defense", 7) ==
+		                               0) ||
+		            (e - s == 8 && memcmp(f->text + s, "spending", 8) ==
+		                               0));
+	}
+	assert_null(lede_results_hit(res, 2));
+	lede_results_free(res);
+	lede_results_free(NULL);
+}
+
+static void test_sort_and_dates(void **state)
+{
+	lede_index *idx = create("dates", NULL);
+	lede_results *res = NULL;
+	lede_search_opts so = LEDE_SEARCH_OPTS_INIT;
+	(void)state;
+
+	fill(idx);
+	so.sort = LEDE_SORT_OLDEST;
+	assert_int_equal(lede_search(&res, idx, "spending", &so), LEDE_OK);
+	assert_int_equal(lede_results_count(res), 2);
+	assert_string_equal(lede_results_hit(res, 0)->article.id, "a3");
+	lede_results_free(res);
+	so.sort = LEDE_SORT_NEWEST;
+	assert_int_equal(lede_search(&res, idx, "spending", &so), LEDE_OK);
+	assert_string_equal(lede_results_hit(res, 0)->article.id, "a1");
+	lede_results_free(res);
+	so.since = 1650000000;
+	assert_int_equal(lede_search(&res, idx, "defense OR rates", &so),
+	                 LEDE_OK);
+	assert_int_equal(lede_results_count(res), 2);
+	lede_results_free(res);
+	lede_index_close(idx);
+}
+
+static void test_bad_query(void **state)
+{
+	lede_index *idx = create("badq", NULL);
+	lede_results *res = (lede_results *)1;
+	(void)state;
+
+	fill(idx);
+	assert_int_equal(lede_search(&res, idx, "nato date:2025-13-45", NULL),
+	                 LEDE_ERR_QUERY);
+	assert_null(res);
+	assert_non_null(strstr(lede_errmsg(idx), "column"));
+	assert_int_equal(lede_search(&res, idx, "   ", NULL), LEDE_ERR_QUERY);
+	lede_index_close(idx);
+}
+
+static void test_settings_mismatch(void **state)
+{
+	lede_index *idx = create("fr", "french");
+	lede_open_opts oo = LEDE_OPEN_OPTS_INIT;
+	(void)state;
+
+	lede_index_close(idx);
+	oo.lang = "german";
+	assert_int_equal(lede_index_open(&idx, index_path("fr"), &oo),
+	                 LEDE_ERR_SETTINGS);
+	assert_non_null(strstr(lede_errmsg(idx), "french"));
+	lede_index_close(idx);
+	oo.lang = NULL;
+	assert_int_equal(lede_index_open(&idx, index_path("fr"), &oo), LEDE_OK);
+	assert_string_equal(lede_index_lang(idx), "french");
+	lede_index_close(idx);
+	oo.flags = LEDE_OPEN_CREATE;
+	oo.lang = "klingon";
+	assert_int_equal(lede_index_open(&idx, index_path("kl"), &oo),
+	                 LEDE_ERR_INVALID);
+	assert_non_null(strstr(lede_errmsg(idx), "english"));
+	lede_index_close(idx);
+}
+
+static void test_bad_articles(void **state)
+{
+	lede_index *idx = create("bad", NULL);
+	lede_article a = LEDE_ARTICLE_INIT;
+	static char big[9 * 1024 * 1024];
+	(void)state;
+
+	a.body = "text";
+	a.body_len = 4;
+	assert_int_equal(lede_index_add(idx, &a), LEDE_ERR_INVALID); /* no id */
+	a.id = "x";
+	a.title = "bad \xff utf8";
+	assert_int_equal(lede_index_add(idx, &a), LEDE_ERR_INVALID);
+	a.title = NULL;
+	memset(big, 'a', sizeof big);
+	a.body = big;
+	a.body_len = sizeof big;
+	assert_int_equal(lede_index_add(idx, &a), LEDE_ERR_TOO_BIG);
+	assert_int_equal(lede_index_add(idx, NULL), LEDE_ERR_INVALID);
+	/* the handle still works */
+	add(idx, "ok", "fine", "a fine article", LEDE_NO_DATE);
+	assert_int_equal(lede_index_delete(idx, "missing"), LEDE_ERR_NOT_FOUND);
+	assert_int_equal(lede_index_delete(idx, "ok"), LEDE_OK);
+	assert_int_equal(lede_index_close(idx), LEDE_OK);
+}
+
+static void test_read_only_and_lock(void **state)
+{
+	lede_index *w = create("lock", NULL), *w2 = NULL, *r = NULL;
+	lede_open_opts oo = LEDE_OPEN_OPTS_INIT;
+	lede_article a = LEDE_ARTICLE_INIT;
+	(void)state;
+
+	fill(w);
+	oo.flags = LEDE_OPEN_WRITE;
+	assert_int_equal(lede_index_open(&w2, index_path("lock"), &oo),
+	                 LEDE_ERR_LOCKED);
+	assert_non_null(strstr(lede_errmsg(w2), "locked by another indexer"));
+	lede_index_close(w2);
+	assert_int_equal(lede_index_open(&r, index_path("lock"), NULL), LEDE_OK);
+	a.id = "z";
+	a.body = "z";
+	a.body_len = 1;
+	assert_int_equal(lede_index_add(r, &a), LEDE_ERR_READ_ONLY);
+	assert_int_equal(lede_index_commit(r), LEDE_ERR_READ_ONLY);
+	lede_index_close(r);
+	lede_index_close(w);
+	/* released: a new writer gets it */
+	assert_int_equal(lede_index_open(&w2, index_path("lock"), &oo), LEDE_OK);
+	lede_index_close(w2);
+}
+
+static void test_reader_survives_commits(void **state)
+{
+	lede_index *w = create("live", NULL), *r = NULL;
+	lede_results *res = NULL;
+	char id[32], body[128];
+	(void)state;
+
+	fill(w);
+	assert_int_equal(lede_index_open(&r, index_path("live"), NULL), LEDE_OK);
+	for (int round = 0; round < 12; round++) {
+		for (int i = 0; i < 30; i++) {
+			snprintf(id, sizeof id, "r%d-%d", round, i);
+			snprintf(body, sizeof body,
+			         "round %d article %d about defense", round, i);
+			add(w, id, "filler", body, LEDE_NO_DATE);
+		}
+		assert_int_equal(lede_index_commit(w), LEDE_OK);
+		assert_int_equal(lede_search(&res, r, "defense", NULL), LEDE_OK);
+		assert_true(lede_results_count(res) > 0);
+		lede_results_free(res);
+	}
+	assert_int_equal(lede_index_reopen(r), LEDE_OK);
+	{
+		uint64_t n = 0;
+		assert_int_equal(lede_index_count(&n, r), LEDE_OK);
+		assert_int_equal(n, 3 + 12 * 30);
+	}
+	lede_index_close(r);
+	lede_index_close(w);
+}
+
+static void test_compact(void **state)
+{
+	lede_index *w = create("compact", NULL), *r = NULL;
+	lede_results *res = NULL;
+	uint64_t n = 0;
+	(void)state;
+
+	fill(w);
+	assert_int_equal(lede_index_compact(w), LEDE_OK);
+	add(w, "a4", "after compaction", "defense news after", LEDE_NO_DATE);
+	assert_int_equal(lede_index_close(w), LEDE_OK);
+	assert_int_equal(lede_index_open(&r, index_path("compact"), NULL),
+	                 LEDE_OK);
+	assert_int_equal(lede_index_count(&n, r), LEDE_OK);
+	assert_int_equal(n, 4);
+	assert_int_equal(lede_search(&res, r, "defense", NULL), LEDE_OK);
+	assert_int_equal(lede_results_count(res), 3);
+	lede_results_free(res);
+	lede_index_close(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_version_and_status),
+		cmocka_unit_test(test_open_missing),
+		cmocka_unit_test(test_add_search_close_order),
+		cmocka_unit_test(test_sort_and_dates),
+		cmocka_unit_test(test_bad_query),
+		cmocka_unit_test(test_settings_mismatch),
+		cmocka_unit_test(test_bad_articles),
+		cmocka_unit_test(test_read_only_and_lock),
+		cmocka_unit_test(test_reader_survives_commits),
+		cmocka_unit_test(test_compact),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
