@@ -1,0 +1,489 @@
+/*
+ * query_build.c - qnode tree -> Xapian query, on the index schema of
+ * lede_private.h (DESIGN.md "Index schema", "Ranking and results").
+ *
+ * The mapping, and why:
+ *  - A bag-of-words word with a stem matches its stem, so `deploy` finds
+ *    "deployed": OR(Z+stem, SCALE(title_weight, ZS+stem)). The Z term
+ *    carries the BM25 weight of the body (and title) occurrences; the
+ *    scaled ZS term adds title_weight times its own BM25 weight when the
+ *    word is also in the title, so title matches rank higher. OR rather
+ *    than AND_MAYBE so a title-only word still matches whatever the
+ *    indexer puts under Z.
+ *  - A word without a stem (CJK, numbers, language "none") or a quoted
+ *    single word ("exact", no stemming) uses the unprefixed word term the
+ *    same way, with S+word as its title boost.
+ *  - title: words use ZS+stem (or S+word); by: and source: use A+word and
+ *    XO+word, which have no stems.
+ *  - Phrases and NEAR use the positional word terms of their field
+ *    (unprefixed, S, A, XO) - exact words, as phrase search means. NEAR/n
+ *    is Xapian's window n + (terms - 1), as its QueryParser does: two words
+ *    with at most n-1 others between them. No title boost for phrases: it
+ *    would double the costliest part of the match.
+ *  - word* is OP_WILDCARD over the word terms of its field, combined as a
+ *    SYNONYM (the expansions weigh as one term, as the user typed one),
+ *    limited to max_prefix_expansion terms with XC_WILD_ERROR: too broad a
+ *    prefix fails when the search runs, and the searcher names it through
+ *    query_wildcard_error().
+ *  - section:, lang:, host:, date: restrict without scoring: they enter an
+ *    AND as OP_FILTER, an OR scaled by 0, and a query made only of them is
+ *    scaled by 0 as a whole.
+ *  - NOT x inside an AND becomes AND_NOT; elsewhere (a pure negative query,
+ *    `a OR -b`) it is "all documents AND_NOT x".
+ * Recursion follows the tree, whose depth the parser bounds
+ * (QUERY_MAX_TREE_DEPTH).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "query.h"
+
+typedef struct bctx {
+	double title_weight;
+	uint32_t max_expansion;
+	lede_err *err;
+} bctx;
+
+/* The prefix of a field's positional word terms. */
+static const char *word_prefix(qfield f)
+{
+	switch (f) {
+	case QF_TITLE: return PFX_TITLE;
+	case QF_BYLINE: return PFX_BYLINE;
+	case QF_SOURCE: return PFX_SOURCE;
+	case QF_SECTION: return PFX_SECTION;
+	case QF_LANG: return PFX_LANG;
+	case QF_HOST: return PFX_HOST;
+	default: return "";
+	}
+}
+
+/* Query for the term pfx + s[0..n). */
+static lede_status term_q(xc_query **out, const char *pfx, const char *s,
+                          size_t n, lede_err *err)
+{
+	buf b = BUF_INIT;
+	lede_status st;
+
+	buf_append_str(&b, pfx);
+	buf_append(&b, s, n);
+	if (b.status != LEDE_OK) {
+		st = b.status;
+		buf_free(&b);
+		return err_set(err, st, "out of memory");
+	}
+	st = xc_query_term(out, b.data, b.len, 1, 0, err);
+	buf_free(&b);
+	return st;
+}
+
+/* OR(a, SCALE(w, b)); consumes a and b. */
+static lede_status boosted(xc_query **out, xc_query *a, xc_query *b,
+                           double w, lede_err *err)
+{
+	xc_query *s = NULL;
+	lede_status st = xc_query_scale(&s, w, b, err);
+
+	if (st == LEDE_OK) {
+		const xc_query *v[2] = { a, s };
+		st = xc_query_combine(out, XC_Q_OR, v, 2, 0, err);
+	}
+	xc_query_free(a);
+	xc_query_free(b);
+	xc_query_free(s);
+	return st;
+}
+
+static lede_status build_word(xc_query **out, const qnode *n, const bctx *c)
+{
+	xc_query *a = NULL, *b = NULL;
+	int stemmed = n->stem != NULL && !(n->flags & QN_F_EXACT);
+	lede_status st;
+
+	switch (n->field) {
+	case QF_TEXT:
+		if (stemmed) {
+			st = term_q(&a, PFX_STEM, n->stem, n->stem_len, c->err);
+			if (st == LEDE_OK)
+				st = term_q(&b, PFX_TITLE_STEM, n->stem,
+				            n->stem_len, c->err);
+		} else {
+			st = term_q(&a, "", n->term, n->term_len, c->err);
+			if (st == LEDE_OK)
+				st = term_q(&b, PFX_TITLE, n->term,
+				            n->term_len, c->err);
+		}
+		if (st != LEDE_OK) {
+			xc_query_free(a);
+			return st;
+		}
+		return boosted(out, a, b, c->title_weight, c->err);
+	case QF_TITLE:
+		if (stemmed)
+			return term_q(out, PFX_TITLE_STEM, n->stem, n->stem_len,
+			              c->err);
+		return term_q(out, PFX_TITLE, n->term, n->term_len, c->err);
+	default:
+		return term_q(out, word_prefix(n->field), n->term, n->term_len,
+		              c->err);
+	}
+}
+
+/* PHRASE or NEAR over the positional terms of the kids. */
+static lede_status build_positional(xc_query **out, const qnode *n,
+                                    const bctx *c)
+{
+	xc_query **v = calloc(n->nkids ? n->nkids : 1, sizeof *v);
+	lede_status st = LEDE_OK;
+	uint32_t window;
+
+	if (v == NULL)
+		return err_set(c->err, LEDE_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < n->nkids && st == LEDE_OK; i++) {
+		const qnode *w = n->kids[i];
+		st = term_q(&v[i], word_prefix(w->field), w->term, w->term_len,
+		            c->err);
+	}
+	if (st == LEDE_OK) {
+		if (n->kind == QN_PHRASE) {
+			/* The span of the words: CJK runs can leave gaps. */
+			window = n->nkids ? n->kids[n->nkids - 1]->pos + 1 : 0;
+			if (window < n->nkids)
+				window = (uint32_t)n->nkids;
+		} else {
+			window = n->window + (uint32_t)n->nkids - 1;
+		}
+		st = xc_query_combine(out,
+		                      n->kind == QN_PHRASE ? XC_Q_PHRASE
+		                                           : XC_Q_NEAR,
+		                      (const xc_query *const *)v, n->nkids,
+		                      window, c->err);
+	}
+	for (size_t i = 0; i < n->nkids; i++)
+		xc_query_free(v[i]);
+	free(v);
+	return st;
+}
+
+static lede_status build_prefix(xc_query **out, const qnode *n,
+                                const bctx *c)
+{
+	buf b = BUF_INIT;
+	lede_status st;
+
+	buf_append_str(&b, word_prefix(n->field));
+	buf_append(&b, n->term, n->term_len);
+	if (b.status != LEDE_OK) {
+		st = b.status;
+		buf_free(&b);
+		return err_set(c->err, st, "out of memory");
+	}
+	st = xc_query_prefix(out, b.data, b.len, c->max_expansion,
+	                     XC_WILD_ERROR, XC_Q_SYNONYM, c->err);
+	buf_free(&b);
+	return st;
+}
+
+static lede_status build_date(xc_query **out, int64_t lo, int64_t hi,
+                              lede_err *err)
+{
+	char l[XC_SORTABLE_MAX], h[XC_SORTABLE_MAX];
+	size_t ln = 0, hn = 0;
+
+	if (lo != INT64_MIN)
+		ln = xc_sortable_serialise(l, (double)lo);
+	if (hi != INT64_MAX)
+		hn = xc_sortable_serialise(h, (double)hi);
+	if (lo == INT64_MIN && hi == INT64_MAX)
+		return xc_query_match_all(out, err);
+	return xc_query_value_range(out, SLOT_DATE, lo == INT64_MIN ? NULL : l,
+	                            ln, hi == INT64_MAX ? NULL : h, hn, err);
+}
+
+/* A growable list of built subqueries, freed together. */
+typedef struct qlist {
+	xc_query **v;
+	size_t n, cap;
+} qlist;
+
+static lede_status qlist_push(qlist *l, xc_query *q, lede_err *err)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 4;
+		xc_query **v = realloc(l->v, cap * sizeof *v);
+		if (v == NULL) {
+			xc_query_free(q);
+			return err_set(err, LEDE_ERR_NOMEM, "out of memory");
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = q;
+	return LEDE_OK;
+}
+
+static void qlist_free(qlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		xc_query_free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+/* Combines the list with op into *out (one item: a copy of it). */
+static lede_status qlist_combine(xc_query **out, xc_qop op, const qlist *l,
+                                 lede_err *err)
+{
+	return xc_query_combine(out, op, (const xc_query *const *)l->v, l->n,
+	                        0, err);
+}
+
+/* *q = op(*q, r), consuming both (even on failure). */
+static lede_status apply2(xc_query **q, xc_qop op, xc_query *r,
+                          lede_err *err)
+{
+	const xc_query *v[2] = { *q, r };
+	xc_query *o = NULL;
+	lede_status st = xc_query_combine(&o, op, v, 2, 0, err);
+
+	xc_query_free(*q);
+	xc_query_free(r);
+	*q = o;
+	return st;
+}
+
+static lede_status build(xc_query **out, const qnode *n, const bctx *c,
+                         unsigned depth);
+
+/* AND: scoring kids ANDed, then FILTERed by the filter kids, then the
+ * NOT kids subtracted. No scoring kid: the filters (or every document)
+ * with zero weight. */
+static lede_status build_and(xc_query **out, const qnode *n, const bctx *c,
+                             unsigned depth)
+{
+	qlist pos = { 0 }, filt = { 0 }, neg = { 0 };
+	xc_query *q = NULL, *r = NULL;
+	lede_status st = LEDE_OK;
+
+	for (size_t i = 0; i < n->nkids && st == LEDE_OK; i++) {
+		const qnode *k = n->kids[i];
+		xc_query *x = NULL;
+		if (k->kind == QN_NOT) {
+			st = build(&x, k->kids[0], c, depth + 1);
+			if (st == LEDE_OK)
+				st = qlist_push(&neg, x, c->err);
+		} else {
+			st = build(&x, k, c, depth + 1);
+			if (st == LEDE_OK)
+				st = qlist_push(qnode_is_filter(k) ? &filt
+				                                   : &pos,
+				                x, c->err);
+		}
+	}
+	if (st != LEDE_OK)
+		goto out;
+	if (pos.n > 0) {
+		st = qlist_combine(&q, XC_Q_AND, &pos, c->err);
+		if (st == LEDE_OK && filt.n > 0) {
+			st = qlist_combine(&r, XC_Q_AND, &filt, c->err);
+			if (st == LEDE_OK)
+				st = apply2(&q, XC_Q_FILTER, r, c->err);
+			r = NULL;
+		}
+	} else if (filt.n > 0) {
+		st = qlist_combine(&r, XC_Q_AND, &filt, c->err);
+		if (st == LEDE_OK)
+			st = xc_query_scale(&q, 0.0, r, c->err);
+		xc_query_free(r);
+		r = NULL;
+	} else {
+		st = xc_query_match_all(&q, c->err);
+	}
+	if (st == LEDE_OK && neg.n > 0) {
+		st = qlist_combine(&r, XC_Q_OR, &neg, c->err);
+		if (st == LEDE_OK)
+			st = apply2(&q, XC_Q_AND_NOT, r, c->err);
+		r = NULL;
+	}
+out:
+	if (st == LEDE_OK) {
+		*out = q;
+		q = NULL;
+	}
+	xc_query_free(q);
+	xc_query_free(r);
+	qlist_free(&pos);
+	qlist_free(&filt);
+	qlist_free(&neg);
+	return st;
+}
+
+/* OR: filters inside an OR must not score, so they are scaled by 0. */
+static lede_status build_or(xc_query **out, const qnode *n, const bctx *c,
+                            unsigned depth)
+{
+	qlist l = { 0 };
+	lede_status st = LEDE_OK;
+
+	for (size_t i = 0; i < n->nkids && st == LEDE_OK; i++) {
+		xc_query *x = NULL, *s = NULL;
+		st = build(&x, n->kids[i], c, depth + 1);
+		if (st == LEDE_OK && qnode_is_filter(n->kids[i])) {
+			st = xc_query_scale(&s, 0.0, x, c->err);
+			xc_query_free(x);
+			x = s;
+		}
+		if (st == LEDE_OK)
+			st = qlist_push(&l, x, c->err);
+	}
+	if (st == LEDE_OK)
+		st = qlist_combine(out, XC_Q_OR, &l, c->err);
+	qlist_free(&l);
+	return st;
+}
+
+static lede_status build(xc_query **out, const qnode *n, const bctx *c,
+                         unsigned depth)
+{
+	xc_query *a = NULL, *x = NULL;
+	lede_status st;
+
+	*out = NULL;
+	if (depth > QUERY_MAX_TREE_DEPTH)
+		return err_set(c->err, LEDE_ERR_QUERY, "query nested too deeply");
+	switch (n->kind) {
+	case QN_WORD:
+		return build_word(out, n, c);
+	case QN_PHRASE:
+	case QN_NEAR:
+		if (n->nkids == 1)
+			return build_word(out, n->kids[0], c);
+		return build_positional(out, n, c);
+	case QN_PREFIX:
+		return build_prefix(out, n, c);
+	case QN_FILTER:
+		return xc_query_term(out, n->term, n->term_len, 1, 0, c->err);
+	case QN_DATE:
+		return build_date(out, n->lo, n->hi, c->err);
+	case QN_ALL:
+		return xc_query_match_all(out, c->err);
+	case QN_AND:
+		return build_and(out, n, c, depth);
+	case QN_OR:
+		return build_or(out, n, c, depth);
+	case QN_NOT:
+		st = xc_query_match_all(&a, c->err);
+		if (st == LEDE_OK)
+			st = build(&x, n->kids[0], c, depth + 1);
+		if (st == LEDE_OK) {
+			st = apply2(&a, XC_Q_AND_NOT, x, c->err);
+			x = NULL;
+		}
+		if (st == LEDE_OK) {
+			*out = a;
+			a = NULL;
+		}
+		xc_query_free(a);
+		xc_query_free(x);
+		return st;
+	}
+	return err_set(c->err, LEDE_ERR_INTERNAL, "unknown query node %d",
+	               (int)n->kind);
+}
+
+lede_status query_build(xc_query **out, const qnode *root,
+                        const query_build_opts *o, lede_err *err)
+{
+	bctx c;
+	xc_query *q = NULL;
+	lede_status st;
+
+	*out = NULL;
+	if (root == NULL)
+		return err_set(err, LEDE_ERR_INVALID, "no query");
+	c.title_weight = o && o->title_weight > 0 ? o->title_weight
+	                                          : QUERY_DEFAULT_TITLE_WEIGHT;
+	c.max_expansion = o && o->max_prefix_expansion
+	                      ? o->max_prefix_expansion
+	                      : QUERY_MAX_PREFIX_EXPANSION;
+	c.err = err;
+	st = build(&q, root, &c, 0);
+	if (st == LEDE_OK && qnode_is_filter(root)) {
+		/* Only filters: match them, rank nothing. */
+		st = xc_query_scale(out, 0.0, q, err);
+		xc_query_free(q);
+		return st;
+	}
+	if (st == LEDE_OK)
+		*out = q;
+	else
+		xc_query_free(q);
+	return st;
+}
+
+lede_status query_add_date_filter(xc_query **inout, int64_t lo, int64_t hi,
+                                  lede_err *err)
+{
+	xc_query *r = NULL, *base = NULL, *o = NULL;
+	lede_status st;
+
+	if (lo == INT64_MIN && hi == INT64_MAX)
+		return LEDE_OK;
+	if (lo > hi)
+		return err_set(err, LEDE_ERR_QUERY,
+		               "the date range ends before it starts");
+	st = build_date(&r, lo, hi, err);
+	if (st == LEDE_OK && *inout == NULL)
+		st = xc_query_match_all(&base, err);
+	if (st == LEDE_OK) {
+		const xc_query *v[2] = { *inout ? *inout : base, r };
+		st = xc_query_combine(&o, XC_Q_FILTER, v, 2, 0, err);
+	}
+	xc_query_free(r);
+	xc_query_free(base);
+	if (st == LEDE_OK) {
+		xc_query_free(*inout);
+		*inout = o;
+	}
+	return st;
+}
+
+/* ---------------------------------------------------------------------
+ * Positive words, for spelling suggestions and --explain.
+ * ------------------------------------------------------------------- */
+static int walk_words(const qnode *n, int neg, query_word_cb cb, void *ctx,
+                      unsigned depth)
+{
+	if (depth > QUERY_MAX_TREE_DEPTH)
+		return 0;
+	switch (n->kind) {
+	case QN_WORD:
+		if (neg)
+			return 0;
+		if (n->stem != NULL && !(n->flags & QN_F_EXACT))
+			return cb(ctx, n->term, n->term_len, n->stem,
+			          n->stem_len, n->field);
+		return cb(ctx, n->term, n->term_len, NULL, 0, n->field);
+	case QN_NOT:
+		return walk_words(n->kids[0], !neg, cb, ctx, depth + 1);
+	case QN_PHRASE:
+	case QN_NEAR:
+	case QN_AND:
+	case QN_OR:
+		for (size_t i = 0; i < n->nkids; i++)
+			if (walk_words(n->kids[i], neg, cb, ctx, depth + 1))
+				return 1;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+lede_status query_words(const qnode *root, query_word_cb cb, void *ctx)
+{
+	if (root == NULL || cb == NULL)
+		return LEDE_OK;
+	return walk_words(root, 0, cb, ctx, 0) ? LEDE_ERR_INTERRUPTED
+	                                       : LEDE_OK;
+}
