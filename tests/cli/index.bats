@@ -1,0 +1,175 @@
+#!/usr/bin/env bats
+# lede-index end to end: incremental runs, pruning, exit codes, locking,
+# kill -9 safety. Each test writes its own small archive in a temp dir.
+
+setup() {
+	B=${LEDE_BIN:-$BATS_TEST_DIRNAME/../../build}
+	TMP=$(mktemp -d)
+	IDX=$TMP/idx
+	A=$TMP/archive
+	mkdir -p "$A"
+	for i in 1 2 3; do
+		printf 'Story number %s\n\nBy Jane Doe, Agency News\n\nFEBRUARY 1%s, 2025 - The defense ministry said article %s was about budgets.\n' \
+			"$i" "$i" "$i" >"$A/story$i.txt"
+	done
+}
+
+teardown() {
+	rm -rf "$TMP"
+}
+
+index() { run "$B/lede-index" -i "$IDX" --no-progress "$@"; }
+count() { "$B/lede-search" -i "$IDX" --count "$@"; }
+
+@test "a new index: exit 0 and one summary line" {
+	index "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"added 3, updated 0, removed 0, unchanged 0, skipped 0 in "* ]]
+	[ "$(count defense)" = 3 ]
+}
+
+@test "a rerun over unchanged files only stats them" {
+	index "$A"
+	index "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"added 0, updated 0, removed 0, unchanged 3, skipped 0"* ]]
+}
+
+@test "a changed file is updated, a touched one is not" {
+	index "$A"
+	sleep 0.01
+	echo "A late paragraph about submarines." >>"$A/story2.txt"
+	touch "$A/story3.txt"
+	index "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"added 0, updated 1, removed 0, unchanged 2"* ]]
+	[ "$(count submarines)" = 1 ]
+}
+
+@test "a deleted file's articles are pruned, unless --no-prune" {
+	index "$A"
+	rm "$A/story1.txt"
+	index --no-prune "$A"
+	[ "$(count defense)" = 3 ]
+	index "$A"
+	[[ "$output" == *"removed 1"* ]]
+	[ "$(count defense)" = 2 ]
+}
+
+@test "JSONL: an edited line is updated, a removed line deleted" {
+	printf '%s\n' '{"id":"j1","title":"One","body":"alpha text"}' \
+		'{"id":"j2","title":"Two","body":"beta text"}' \
+		'{"id":"j3","title":"Three","body":"gamma text"}' >"$A/feed.jsonl"
+	index "$A"
+	[ "$(count text)" = 6 ] || [ "$(count text)" = 3 ]
+	printf '%s\n' '{"id":"j1","title":"One","body":"alpha text"}' \
+		'{"id":"j2","title":"Two","body":"beta text changed"}' >"$A/feed.jsonl"
+	index "$A"
+	[[ "$output" == *"added 0, updated 1, removed 1, unchanged 4"* ]]
+	[ "$(count gamma)" = 0 ]
+	[ "$(count changed)" = 1 ]
+}
+
+@test "a malformed record: reported with file:line, the rest indexed, exit 1" {
+	printf '%s\n' '{"id":"ok1","body":"first good"}' '{"id": broken' \
+		'{"id":"ok2","body":"second good"}' >"$A/bad.jsonl"
+	index "$A"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"bad.jsonl:2"* ]]
+	[ "$(count good)" = 2 ]
+}
+
+@test "duplicate ids across files: the later wins and is reported" {
+	printf '%s\n' '{"id":"dup","body":"from the first file"}' >"$A/a.jsonl"
+	printf '%s\n' '{"id":"dup","body":"from the second file"}' >"$A/b.jsonl"
+	index "$A"
+	[[ "$output" == *"dup"* ]]
+	[[ "$output" == *"1 duplicate article ids"* ]]
+	[ "$(count second)" = 1 ]
+	[ "$(count first)" = 0 ]
+}
+
+@test "errors: no index, missing path, bad option exit 2" {
+	run "$B/lede-index" "$A"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"no index given"* ]]
+	index "$TMP/missing"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"missing"* ]]
+	index --format nosuch "$A"
+	[ "$status" -eq 2 ]
+	index --wait abc "$A"
+	[ "$status" -eq 2 ]
+}
+
+@test "a second indexer exits 75 naming the holder; --wait waits" {
+	index "$A"
+	mkfifo "$TMP/fifo"
+	"$B/lede-index" -i "$IDX" --quiet - <"$TMP/fifo" &
+	holder=$!
+	exec 3>"$TMP/fifo"
+	sleep 0.5
+	index "$A"
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"index is locked by another indexer (pid $holder)"* ]]
+	# release the first one in a second; the second waits for it
+	(sleep 1; exec 3>&-) &
+	exec 3>&-
+	index --wait 10 "$A"
+	[ "$status" -eq 0 ]
+	wait "$holder"
+}
+
+@test "searchers work while an indexer holds the lock" {
+	index "$A"
+	mkfifo "$TMP/fifo"
+	"$B/lede-index" -i "$IDX" --quiet - <"$TMP/fifo" &
+	holder=$!
+	exec 3>"$TMP/fifo"
+	sleep 0.3
+	[ "$(count defense)" = 3 ]
+	exec 3>&-
+	wait "$holder"
+}
+
+@test "kill -9 during a build, then a rerun gives exactly the full index" {
+	mkdir -p "$A/many"
+	for i in $(seq 1 1500); do
+		printf 'Title %s\n\nBody of article %s mentions parliament and term%s.\n' \
+			"$i" "$i" "$i" >"$A/many/a$i.txt"
+	done
+	"$B/lede-index" -i "$IDX" --quiet --commit-every 100 "$A" &
+	pid=$!
+	sleep 0.7
+	kill -9 "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	n=$(count parliament || true)
+	[ "${n:-0}" -le 1500 ]
+	index "$A"
+	[ "$status" -eq 0 ]
+	[ "$(count parliament)" = 1500 ]
+	[ "$(count defense)" = 3 ]
+	[ "$(count term777)" = 1 ]
+	if command -v xapian-check >/dev/null; then
+		db=$(sed -n 's/^auto //p' "$IDX/XAPIANDB")
+		xapian-check "$IDX/$db" >/dev/null
+	fi
+}
+
+@test "--help documents every option and the exit codes" {
+	run "$B/lede-index" --help
+	[ "$status" -eq 0 ]
+	for o in --format --lang --no-prune --full --compact --wait --jobs \
+		--quiet --verbose --progress --no-progress --version --include \
+		--exclude --map; do
+		[[ "$output" == *"$o"* ]]
+	done
+	[[ "$output" == *"75"* ]]
+}
+
+@test "--compact keeps every article and searches still work" {
+	index "$A"
+	index --compact "$A"
+	[ "$status" -eq 0 ]
+	[ "$(count defense)" = 3 ]
+}
