@@ -26,6 +26,7 @@
  */
 #include <xapian.h>
 
+#include <sys/stat.h>
 #include <time.h>
 
 #include <cerrno>
@@ -310,6 +311,8 @@ static lede_status fail_write(xc_writer *w)
 	char cause[LEDE_ERRMSG_MAX - 64];
 
 	map_exception(cause, sizeof cause);
+	if (!w)
+		return LEDE_ERR_BATCH_LOST;
 	if (w->in_txn)
 		w->txn_lost = 1;
 	std::snprintf(w->err, sizeof w->err,
@@ -317,9 +320,12 @@ static lede_status fail_write(xc_writer *w)
 	return LEDE_ERR_BATCH_LOST;
 }
 
-static lede_status fail_handle(char *dst, size_t cap)
+/* Status for any other failure on w (a read, an argument Xapian refused).
+ * Call inside a catch block; w may be NULL. */
+static lede_status fail_writer(xc_writer *w)
 {
-	return map_exception(dst, cap);
+	return w ? map_exception(w->err, sizeof w->err)
+	         : map_exception(nullptr, 0);
 }
 
 static lede_status writer_usable(xc_writer *w)
@@ -330,6 +336,16 @@ static lede_status writer_usable(xc_writer *w)
 		return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
 		               "writer is closed");
 	return LEDE_OK;
+}
+
+/* writer_usable, then the term gate on term. */
+static lede_status writer_term_ok(xc_writer *w, const char *what,
+                                  const char *term, size_t len)
+{
+	lede_status s = writer_usable(w);
+	if (s != LEDE_OK)
+		return s;
+	return check_term(w->err, sizeof w->err, what, term, len);
 }
 
 /* Our flags to Xapian's; -1 for an unknown action or bit. One place only:
@@ -356,6 +372,33 @@ static int writer_flags(unsigned flags)
 	return x;
 }
 
+/* Opens the database; a lock failure is retried with backoff until
+ * lock_wait_ms have passed, then rethrown. */
+static void open_with_lock_wait(Xapian::WritableDatabase &db,
+                                const char *path, int xflags,
+                                unsigned lock_wait_ms)
+{
+	uint64_t deadline = now_ms() + lock_wait_ms;
+	unsigned backoff = LOCK_BACKOFF_FIRST_MS;
+
+	for (;;) {
+		try {
+			db = Xapian::WritableDatabase(path, xflags);
+			return;
+		} catch (const Xapian::DatabaseLockError &) {
+			uint64_t now = now_ms();
+			if (now >= deadline)
+				throw;
+			if (backoff > deadline - now)
+				backoff = (unsigned)(deadline - now);
+			sleep_ms(backoff);
+			backoff *= 2;
+			if (backoff > LOCK_BACKOFF_MAX_MS)
+				backoff = LOCK_BACKOFF_MAX_MS;
+		}
+	}
+}
+
 /* Opens the writer. A lock failure is retried with backoff until
  * lock_wait_ms have passed (never Xapian's DB_RETRY_LOCK, which waits for
  * ever, unless the caller asks for it). Errors: INVALID (flags, path),
@@ -369,8 +412,7 @@ extern "C" lede_status xc_writer_open(xc_writer **out, const char *path,
 
 	try {
 		int xflags = writer_flags(flags);
-		uint64_t deadline = now_ms() + lock_wait_ms;
-		unsigned backoff = LOCK_BACKOFF_FIRST_MS;
+		struct stat st;
 
 		*out = nullptr;
 		if (!path || !*path)
@@ -379,33 +421,20 @@ extern "C" lede_status xc_writer_open(xc_writer **out, const char *path,
 			return err_set(err, LEDE_ERR_INVALID,
 			               "unknown writer open flags 0x%x", flags);
 		w = new xc_writer();
-		for (;;) {
-			try {
-				w->db = Xapian::WritableDatabase(path, xflags);
-				break;
-			} catch (const Xapian::DatabaseLockError &e) {
-				uint64_t now = now_ms();
-				if (now >= deadline) {
-					delete w;
-					return err_set(err, LEDE_ERR_LOCKED,
-					               "%s: %s (waited %u ms)",
-					               e.get_type(),
-					               e.get_msg().c_str(),
-					               lock_wait_ms);
-				}
-				if (backoff > deadline - now)
-					backoff = (unsigned)(deadline - now);
-				sleep_ms(backoff);
-				backoff *= 2;
-				if (backoff > LOCK_BACKOFF_MAX_MS)
-					backoff = LOCK_BACKOFF_MAX_MS;
-			} catch (const Xapian::DatabaseCreateError &e) {
-				if ((flags & XC_OPEN_ACTION_MASK) != XC_OPEN_CREATE)
-					throw;
-				delete w;
-				return err_set(err, LEDE_ERR_EXISTS, "%s: %s",
-				               e.get_type(), e.get_msg().c_str());
-			}
+		try {
+			open_with_lock_wait(w->db, path, xflags, lock_wait_ms);
+		} catch (const Xapian::DatabaseLockError &e) {
+			delete w;
+			return err_set(err, LEDE_ERR_LOCKED, "%s: %s (waited %u ms)",
+			               e.get_type(), e.get_msg().c_str(),
+			               lock_wait_ms);
+		} catch (const Xapian::DatabaseCreateError &e) {
+			if ((flags & XC_OPEN_ACTION_MASK) != XC_OPEN_CREATE ||
+			    stat(path, &st) != 0)
+				throw;
+			delete w;
+			return err_set(err, LEDE_ERR_EXISTS, "%s: %s", e.get_type(),
+			               e.get_msg().c_str());
 		}
 		*out = w;
 		return LEDE_OK;
@@ -453,18 +482,15 @@ extern "C" lede_status xc_writer_upsert(uint32_t *out_docid, xc_writer *w,
 {
 	bool writing = false, added = false;
 
-	if (out_docid)
-		*out_docid = 0;
-	lede_status s = writer_usable(w);
-	if (s != LEDE_OK)
-		return s;
-	if (!doc)
-		return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
-		               "no document");
-	s = check_term(w->err, sizeof w->err, "unique term", uid, uid_len);
-	if (s != LEDE_OK)
-		return s;
 	try {
+		if (out_docid)
+			*out_docid = 0;
+		lede_status s = writer_term_ok(w, "unique term", uid, uid_len);
+		if (s != LEDE_OK)
+			return s;
+		if (!doc)
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
+			               "no document");
 		std::string term(uid, uid_len);
 		Xapian::docid did;
 
@@ -477,14 +503,15 @@ extern "C" lede_status xc_writer_upsert(uint32_t *out_docid, xc_writer *w,
 			inject_write_fault(w);
 		did = w->db.replace_document(term, doc->doc);
 		writing = false;
-		if (added)
+		if (added) {
+			added = false;
 			doc->doc.remove_term(term);
+		}
 		if (out_docid)
 			*out_docid = did;
 		return LEDE_OK;
 	} catch (...) {
-		lede_status r = writing ? fail_write(w)
-		                        : fail_handle(w->err, sizeof w->err);
+		lede_status r = writing ? fail_write(w) : fail_writer(w);
 		if (added) {
 			try {
 				doc->doc.remove_term(std::string(uid, uid_len));
@@ -498,15 +525,15 @@ extern "C" lede_status xc_writer_upsert(uint32_t *out_docid, xc_writer *w,
 extern "C" lede_status xc_writer_add(uint32_t *out_docid, xc_writer *w,
                                      xc_doc *doc)
 {
-	if (out_docid)
-		*out_docid = 0;
-	lede_status s = writer_usable(w);
-	if (s != LEDE_OK)
-		return s;
-	if (!doc)
-		return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
-		               "no document");
 	try {
+		if (out_docid)
+			*out_docid = 0;
+		lede_status s = writer_usable(w);
+		if (s != LEDE_OK)
+			return s;
+		if (!doc)
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
+			               "no document");
 		Xapian::docid did = w->db.add_document(doc->doc);
 		if (out_docid)
 			*out_docid = did;
@@ -521,13 +548,10 @@ extern "C" lede_status xc_writer_add(uint32_t *out_docid, xc_writer *w,
 extern "C" lede_status xc_writer_delete_term(xc_writer *w, const char *term,
                                              size_t len)
 {
-	lede_status s = writer_usable(w);
-	if (s != LEDE_OK)
-		return s;
-	s = check_term(w->err, sizeof w->err, "term", term, len);
-	if (s != LEDE_OK)
-		return s;
 	try {
+		lede_status s = writer_term_ok(w, "term", term, len);
+		if (s != LEDE_OK)
+			return s;
 		w->db.delete_document(std::string(term, len));
 		return LEDE_OK;
 	} catch (...) {
@@ -538,18 +562,15 @@ extern "C" lede_status xc_writer_delete_term(xc_writer *w, const char *term,
 extern "C" lede_status xc_writer_term_exists(int *out, xc_writer *w,
                                              const char *term, size_t len)
 {
-	*out = 0;
-	lede_status s = writer_usable(w);
-	if (s != LEDE_OK)
-		return s;
-	s = check_term(w->err, sizeof w->err, "term", term, len);
-	if (s != LEDE_OK)
-		return s;
 	try {
+		*out = 0;
+		lede_status s = writer_term_ok(w, "term", term, len);
+		if (s != LEDE_OK)
+			return s;
 		*out = w->db.term_exists(std::string(term, len)) ? 1 : 0;
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(w->err, sizeof w->err);
+		return fail_writer(w);
 	}
 }
 
@@ -558,26 +579,25 @@ extern "C" lede_status xc_writer_get_value(char **out, size_t *out_len,
                                            const char *uid, size_t uid_len,
                                            uint32_t slot)
 {
-	clear_string_out(out, out_len);
-	*out_found = 0;
-	lede_status s = writer_usable(w);
-	if (s != LEDE_OK)
-		return s;
-	s = check_term(w->err, sizeof w->err, "unique term", uid, uid_len);
-	if (s != LEDE_OK)
-		return s;
 	try {
+		clear_string_out(out, out_len);
+		*out_found = 0;
+		lede_status s = writer_term_ok(w, "unique term", uid, uid_len);
+		if (s != LEDE_OK)
+			return s;
 		std::string term(uid, uid_len), val;
 		Xapian::PostingIterator p = w->db.postlist_begin(term);
+		int found = 0;
 
 		if (p != w->db.postlist_end(term)) {
 			val = w->db.get_document(*p).get_value(slot);
-			*out_found = 1;
+			found = 1;
 		}
 		give_string(out, out_len, val);
+		*out_found = found;
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(w->err, sizeof w->err);
+		return fail_writer(w);
 	}
 }
 
@@ -585,31 +605,34 @@ extern "C" lede_status xc_writer_allterms(xc_writer *w, const char *prefix,
                                           size_t len, xc_term_cb cb,
                                           void *ctx)
 {
-	lede_status s = writer_usable(w);
-	if (s != LEDE_OK)
-		return s;
 	try {
+		lede_status s = writer_usable(w);
+		if (s != LEDE_OK)
+			return s;
+		if (!cb)
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
+			               "no callback");
 		term_list terms;
 		collect_allterms(terms, w->db,
 		                 prefix ? std::string(prefix, len) : std::string());
 		feed_terms(terms, cb, ctx);
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(w->err, sizeof w->err);
+		return fail_writer(w);
 	}
 }
 
 extern "C" lede_status xc_writer_doccount(uint32_t *out, xc_writer *w)
 {
-	*out = 0;
-	lede_status s = writer_usable(w);
-	if (s != LEDE_OK)
-		return s;
 	try {
+		*out = 0;
+		lede_status s = writer_usable(w);
+		if (s != LEDE_OK)
+			return s;
 		*out = w->db.get_doccount();
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(w->err, sizeof w->err);
+		return fail_writer(w);
 	}
 }
 
@@ -634,23 +657,23 @@ extern "C" lede_status xc_writer_set_meta(xc_writer *w, const char *key,
                                           size_t klen, const void *val,
                                           size_t vlen)
 {
-	lede_status s = writer_usable(w);
-	if (s != LEDE_OK)
-		return s;
-	s = check_meta_key(w->err, sizeof w->err, key, klen);
-	if (s != LEDE_OK)
-		return s;
-	if (vlen > 0 && !val)
-		return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
-		               "metadata value is NULL");
 	try {
+		lede_status s = writer_usable(w);
+		if (s != LEDE_OK)
+			return s;
+		s = check_meta_key(w->err, sizeof w->err, key, klen);
+		if (s != LEDE_OK)
+			return s;
+		if (vlen > 0 && !val)
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
+			               "metadata value is NULL");
 		std::string v;
 		if (vlen > 0)
 			v.assign(static_cast<const char *>(val), vlen);
 		w->db.set_metadata(std::string(key, klen), v);
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(w->err, sizeof w->err);
+		return fail_writer(w);
 	}
 }
 
@@ -658,19 +681,19 @@ extern "C" lede_status xc_writer_get_meta(char **out, size_t *out_len,
                                           xc_writer *w, const char *key,
                                           size_t klen)
 {
-	clear_string_out(out, out_len);
-	lede_status s = writer_usable(w);
-	if (s != LEDE_OK)
-		return s;
-	s = check_meta_key(w->err, sizeof w->err, key, klen);
-	if (s != LEDE_OK)
-		return s;
 	try {
+		clear_string_out(out, out_len);
+		lede_status s = writer_usable(w);
+		if (s != LEDE_OK)
+			return s;
+		s = check_meta_key(w->err, sizeof w->err, key, klen);
+		if (s != LEDE_OK)
+			return s;
 		give_string(out, out_len,
 		            w->db.get_metadata(std::string(key, klen)));
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(w->err, sizeof w->err);
+		return fail_writer(w);
 	}
 }
 
@@ -678,10 +701,13 @@ extern "C" lede_status xc_writer_meta_keys(xc_writer *w, const char *prefix,
                                            size_t len, xc_term_cb cb,
                                            void *ctx)
 {
-	lede_status s = writer_usable(w);
-	if (s != LEDE_OK)
-		return s;
 	try {
+		lede_status s = writer_usable(w);
+		if (s != LEDE_OK)
+			return s;
+		if (!cb)
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
+			               "no callback");
 		std::string p = prefix ? std::string(prefix, len) : std::string();
 		term_list keys;
 		for (Xapian::TermIterator k = w->db.metadata_keys_begin(p);
@@ -690,7 +716,7 @@ extern "C" lede_status xc_writer_meta_keys(xc_writer *w, const char *prefix,
 		feed_terms(keys, cb, ctx);
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(w->err, sizeof w->err);
+		return fail_writer(w);
 	}
 }
 
@@ -699,30 +725,27 @@ extern "C" lede_status xc_writer_meta_keys(xc_writer *w, const char *prefix,
 extern "C" lede_status xc_writer_add_spelling(xc_writer *w, const char *word,
                                               size_t len, uint32_t inc)
 {
-	lede_status s = writer_usable(w);
-	if (s != LEDE_OK)
-		return s;
-	s = check_term(w->err, sizeof w->err, "spelling word", word, len);
-	if (s != LEDE_OK)
-		return s;
 	try {
+		lede_status s = writer_term_ok(w, "spelling word", word, len);
+		if (s != LEDE_OK)
+			return s;
 		w->db.add_spelling(std::string(word, len), inc);
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(w->err, sizeof w->err);
+		return fail_writer(w);
 	}
 }
 
 extern "C" lede_status xc_writer_commit(xc_writer *w)
 {
-	lede_status s = writer_usable(w);
-	if (s != LEDE_OK)
-		return s;
-	if (w->in_txn)
-		return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
-		               "commit inside a transaction: use "
-		               "xc_writer_txn_commit");
 	try {
+		lede_status s = writer_usable(w);
+		if (s != LEDE_OK)
+			return s;
+		if (w->in_txn)
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
+			               "commit inside a transaction: use "
+			               "xc_writer_txn_commit");
 		w->db.commit();
 		return LEDE_OK;
 	} catch (...) {
@@ -735,20 +758,19 @@ extern "C" lede_status xc_writer_commit(xc_writer *w)
  * discards everything since the last commit. No nesting. */
 extern "C" lede_status xc_writer_txn_begin(xc_writer *w, int flushed)
 {
-	lede_status s = writer_usable(w);
-	if (s != LEDE_OK)
-		return s;
-	if (w->in_txn)
-		return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
-		               "a transaction is already open");
 	try {
+		lede_status s = writer_usable(w);
+		if (s != LEDE_OK)
+			return s;
+		if (w->in_txn)
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
+			               "a transaction is already open");
 		w->db.begin_transaction(flushed != 0);
 		w->in_txn = 1;
 		w->txn_lost = 0;
 		return LEDE_OK;
 	} catch (...) {
-		return flushed ? fail_write(w)
-		               : fail_handle(w->err, sizeof w->err);
+		return flushed ? fail_write(w) : fail_writer(w);
 	}
 }
 
@@ -757,13 +779,13 @@ extern "C" lede_status xc_writer_txn_begin(xc_writer *w, int flushed)
  * commit_transaction() would report success over nothing (xapian.md 6.1). */
 extern "C" lede_status xc_writer_txn_commit(xc_writer *w)
 {
-	lede_status s = writer_usable(w);
-	if (s != LEDE_OK)
-		return s;
-	if (!w->in_txn)
-		return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
-		               "no transaction is open");
 	try {
+		lede_status s = writer_usable(w);
+		if (s != LEDE_OK)
+			return s;
+		if (!w->in_txn)
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
+			               "no transaction is open");
 		w->db.commit_transaction();
 		w->in_txn = 0;
 		if (w->txn_lost) {
@@ -775,7 +797,7 @@ extern "C" lede_status xc_writer_txn_commit(xc_writer *w)
 		}
 		return LEDE_OK;
 	} catch (...) {
-		s = fail_write(w);
+		lede_status s = fail_write(w);
 		/* Xapian ends the transaction even when its commit fails. */
 		w->in_txn = 0;
 		w->txn_lost = 0;
@@ -785,19 +807,20 @@ extern "C" lede_status xc_writer_txn_commit(xc_writer *w)
 
 extern "C" lede_status xc_writer_txn_cancel(xc_writer *w)
 {
-	lede_status s = writer_usable(w);
-	if (s != LEDE_OK)
-		return s;
-	if (!w->in_txn)
-		return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
-		               "no transaction is open");
-	w->in_txn = 0;
-	w->txn_lost = 0;
 	try {
+		lede_status s = writer_usable(w);
+		if (s != LEDE_OK)
+			return s;
+		if (!w->in_txn)
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
+			               "no transaction is open");
+		/* Cancelled even if cancel_transaction() throws (database.h). */
+		w->in_txn = 0;
+		w->txn_lost = 0;
 		w->db.cancel_transaction();
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(w->err, sizeof w->err);
+		return fail_writer(w);
 	}
 }
 
@@ -824,67 +847,77 @@ extern "C" lede_status xc_writer_close(xc_writer *w)
 {
 	lede_status s = LEDE_OK;
 
-	if (!w)
-		return LEDE_ERR_INVALID;
-	if (w->closed)
-		return LEDE_OK;
-	if (w->in_txn) {
-		discard_pending(w);
-		s = set_err(w->err, sizeof w->err, LEDE_ERR_BATCH_LOST, "",
-		            "closed with a transaction open; its changes were "
-		            "discarded");
-	} else {
-		try {
-			w->db.commit();
-		} catch (...) {
-			s = fail_write(w);
-			discard_pending(w);
-		}
-	}
 	try {
+		if (!w)
+			return LEDE_ERR_INVALID;
+		if (w->closed)
+			return LEDE_OK;
+		if (w->in_txn) {
+			discard_pending(w);
+			s = set_err(w->err, sizeof w->err, LEDE_ERR_BATCH_LOST, "",
+			            "closed with a transaction open; its changes "
+			            "were discarded");
+		} else {
+			try {
+				w->db.commit();
+			} catch (...) {
+				s = fail_write(w);
+				discard_pending(w);
+			}
+		}
+		w->closed = 1;
 		w->db.close();
+		w->in_txn = 0;
+		return s;
 	} catch (...) {
-		if (s == LEDE_OK)
-			s = fail_handle(w->err, sizeof w->err);
+		lede_status c = fail_writer(w);
+		if (w)
+			w->in_txn = 0;
+		return s != LEDE_OK ? s : c;
 	}
-	w->closed = 1;
-	w->in_txn = 0;
-	return s;
 }
 
 /* Uncommitted work is discarded, not committed as Xapian's destructor
  * would: a writer freed on an error path must not publish half a batch. */
 extern "C" void xc_writer_free(xc_writer *w)
 {
-	if (!w)
-		return;
-	if (!w->closed) {
-		discard_pending(w);
-		try {
+	try {
+		if (!w)
+			return;
+		if (!w->closed) {
+			discard_pending(w);
 			w->db.close();
-		} catch (...) {
 		}
+	} catch (...) {
+		/* Nothing to report to: the handle is going away. */
 	}
 	delete w;
 }
 
 extern "C" const char *xc_writer_errmsg(const xc_writer *w)
 {
-	return w ? w->err : "";
+	try {
+		return w ? w->err : "";
+	} catch (...) {
+		return "";
+	}
 }
 
 extern "C" void xc_writer_test_fail_after(xc_writer *w, unsigned n)
 {
-	if (w)
-		w->fail_after = n;
+	try {
+		if (w)
+			w->fail_after = n;
+	} catch (...) {
+	}
 }
 
 /* ---- document builder -------------------------------------------------- */
 
 extern "C" lede_status xc_doc_new(xc_doc **out)
 {
-	*out = nullptr;
 	try {
+		*out = nullptr;
 		*out = new xc_doc();
 		return LEDE_OK;
 	} catch (...) {
@@ -892,52 +925,61 @@ extern "C" lede_status xc_doc_new(xc_doc **out)
 	}
 }
 
+static lede_status fail_doc(xc_doc *d)
+{
+	return d ? map_exception(d->err, sizeof d->err)
+	         : map_exception(nullptr, 0);
+}
+
 extern "C" lede_status xc_doc_add_posting(xc_doc *d, const char *term,
                                           size_t len, uint32_t pos,
                                           uint32_t wdf_inc)
 {
-	if (!d)
-		return LEDE_ERR_INVALID;
-	lede_status s = check_term(d->err, sizeof d->err, "term", term, len);
-	if (s != LEDE_OK)
-		return s;
 	try {
+		if (!d)
+			return LEDE_ERR_INVALID;
+		lede_status s = check_term(d->err, sizeof d->err, "term", term,
+		                           len);
+		if (s != LEDE_OK)
+			return s;
 		d->doc.add_posting(std::string(term, len), pos, wdf_inc);
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(d->err, sizeof d->err);
+		return fail_doc(d);
 	}
 }
 
 extern "C" lede_status xc_doc_add_term(xc_doc *d, const char *term,
                                        size_t len, uint32_t wdf_inc)
 {
-	if (!d)
-		return LEDE_ERR_INVALID;
-	lede_status s = check_term(d->err, sizeof d->err, "term", term, len);
-	if (s != LEDE_OK)
-		return s;
 	try {
+		if (!d)
+			return LEDE_ERR_INVALID;
+		lede_status s = check_term(d->err, sizeof d->err, "term", term,
+		                           len);
+		if (s != LEDE_OK)
+			return s;
 		d->doc.add_term(std::string(term, len), wdf_inc);
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(d->err, sizeof d->err);
+		return fail_doc(d);
 	}
 }
 
 extern "C" lede_status xc_doc_add_boolean_term(xc_doc *d, const char *term,
                                                size_t len)
 {
-	if (!d)
-		return LEDE_ERR_INVALID;
-	lede_status s = check_term(d->err, sizeof d->err, "term", term, len);
-	if (s != LEDE_OK)
-		return s;
 	try {
+		if (!d)
+			return LEDE_ERR_INVALID;
+		lede_status s = check_term(d->err, sizeof d->err, "term", term,
+		                           len);
+		if (s != LEDE_OK)
+			return s;
 		d->doc.add_boolean_term(std::string(term, len));
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(d->err, sizeof d->err);
+		return fail_doc(d);
 	}
 }
 
@@ -945,12 +987,12 @@ extern "C" lede_status xc_doc_add_boolean_term(xc_doc *d, const char *term,
 extern "C" lede_status xc_doc_set_value(xc_doc *d, uint32_t slot,
                                         const void *val, size_t len)
 {
-	if (!d)
-		return LEDE_ERR_INVALID;
-	if (slot == XC_NO_SLOT || (len > 0 && !val))
-		return set_err(d->err, sizeof d->err, LEDE_ERR_INVALID, "",
-		               "bad value slot or NULL value");
 	try {
+		if (!d)
+			return LEDE_ERR_INVALID;
+		if (slot == XC_NO_SLOT || (len > 0 && !val))
+			return set_err(d->err, sizeof d->err, LEDE_ERR_INVALID, "",
+			               "bad value slot or NULL value");
 		if (len == 0)
 			d->doc.remove_value(slot);
 		else
@@ -958,36 +1000,38 @@ extern "C" lede_status xc_doc_set_value(xc_doc *d, uint32_t slot,
 				static_cast<const char *>(val), len));
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(d->err, sizeof d->err);
+		return fail_doc(d);
 	}
 }
 
 extern "C" lede_status xc_doc_set_data(xc_doc *d, const void *data,
                                        size_t len)
 {
-	if (!d)
-		return LEDE_ERR_INVALID;
-	if (len > 0 && !data)
-		return set_err(d->err, sizeof d->err, LEDE_ERR_INVALID, "",
-		               "NULL data");
 	try {
-		d->doc.set_data(len ? std::string(static_cast<const char *>(data),
-		                                  len)
-		                    : std::string());
+		if (!d)
+			return LEDE_ERR_INVALID;
+		if (len > 0 && !data)
+			return set_err(d->err, sizeof d->err, LEDE_ERR_INVALID, "",
+			               "NULL data");
+		std::string v;
+		if (len > 0)
+			v.assign(static_cast<const char *>(data), len);
+		d->doc.set_data(v);
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(d->err, sizeof d->err);
+		return fail_doc(d);
 	}
 }
 
 extern "C" void xc_doc_clear(xc_doc *d)
 {
-	if (!d)
-		return;
 	try {
+		if (!d)
+			return;
+		d->err[0] = '\0';
 		d->doc = Xapian::Document();
 	} catch (...) {
-		/* Allocation of a fresh Document failed: empty this one. */
+		/* Allocating a fresh Document failed: empty this one. */
 		try {
 			d->doc.clear_terms();
 			d->doc.clear_values();
@@ -995,17 +1039,23 @@ extern "C" void xc_doc_clear(xc_doc *d)
 		} catch (...) {
 		}
 	}
-	d->err[0] = '\0';
 }
 
 extern "C" void xc_doc_free(xc_doc *d)
 {
-	delete d;
+	try {
+		delete d;
+	} catch (...) {
+	}
 }
 
 extern "C" const char *xc_doc_errmsg(const xc_doc *d)
 {
-	return d ? d->err : "";
+	try {
+		return d ? d->err : "";
+	} catch (...) {
+		return "";
+	}
 }
 
 /* ---- reader ------------------------------------------------------------ */
@@ -1014,6 +1064,12 @@ struct xc_reader {
 	Xapian::Database db;
 	char err[LEDE_ERRMSG_MAX];
 };
+
+static lede_status fail_reader(xc_reader *r)
+{
+	return r ? map_exception(r->err, sizeof r->err)
+	         : map_exception(nullptr, 0);
+}
 
 /* Each path is opened on its own and added as a shard, so a directory, a
  * single-file database and a stub file all work, in the order given (the
@@ -1045,47 +1101,47 @@ extern "C" lede_status xc_reader_open(xc_reader **out,
 
 extern "C" lede_status xc_reader_reopen(int *out_changed, xc_reader *r)
 {
-	if (out_changed)
-		*out_changed = 0;
-	if (!r)
-		return LEDE_ERR_INVALID;
 	try {
+		if (out_changed)
+			*out_changed = 0;
+		if (!r)
+			return LEDE_ERR_INVALID;
 		bool moved = r->db.reopen();
 		if (out_changed)
 			*out_changed = moved ? 1 : 0;
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(r->err, sizeof r->err);
+		return fail_reader(r);
 	}
 }
 
 extern "C" lede_status xc_reader_doccount(uint32_t *out, xc_reader *r)
 {
-	*out = 0;
-	if (!r)
-		return LEDE_ERR_INVALID;
 	try {
+		*out = 0;
+		if (!r)
+			return LEDE_ERR_INVALID;
 		*out = r->db.get_doccount();
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(r->err, sizeof r->err);
+		return fail_reader(r);
 	}
 }
 
 extern "C" lede_status xc_reader_termfreq(uint32_t *out, xc_reader *r,
                                           const char *term, size_t len)
 {
-	*out = 0;
-	if (!r)
-		return LEDE_ERR_INVALID;
-	if (!term || len == 0)
-		return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID, "",
-		               "empty term");
 	try {
+		*out = 0;
+		if (!r)
+			return LEDE_ERR_INVALID;
+		if (!term || len == 0)
+			return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID, "",
+			               "empty term");
 		*out = r->db.get_termfreq(std::string(term, len));
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(r->err, sizeof r->err);
+		return fail_reader(r);
 	}
 }
 
@@ -1093,18 +1149,18 @@ extern "C" lede_status xc_reader_get_meta(char **out, size_t *out_len,
                                           xc_reader *r, const char *key,
                                           size_t klen)
 {
-	clear_string_out(out, out_len);
-	if (!r)
-		return LEDE_ERR_INVALID;
-	lede_status s = check_meta_key(r->err, sizeof r->err, key, klen);
-	if (s != LEDE_OK)
-		return s;
 	try {
+		clear_string_out(out, out_len);
+		if (!r)
+			return LEDE_ERR_INVALID;
+		lede_status s = check_meta_key(r->err, sizeof r->err, key, klen);
+		if (s != LEDE_OK)
+			return s;
 		give_string(out, out_len,
 		            r->db.get_metadata(std::string(key, klen)));
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(r->err, sizeof r->err);
+		return fail_reader(r);
 	}
 }
 
@@ -1112,19 +1168,21 @@ extern "C" lede_status xc_reader_spelling(char **out, size_t *out_len,
                                           xc_reader *r, const char *word,
                                           size_t len, unsigned max_edits)
 {
-	clear_string_out(out, out_len);
-	if (!r)
-		return LEDE_ERR_INVALID;
-	if (!word && len > 0)
-		return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID, "",
-		               "NULL word");
 	try {
-		std::string w = len ? std::string(word, len) : std::string();
+		clear_string_out(out, out_len);
+		if (!r)
+			return LEDE_ERR_INVALID;
+		if (!word && len > 0)
+			return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID, "",
+			               "NULL word");
+		std::string w;
+		if (len > 0)
+			w.assign(word, len);
 		give_string(out, out_len,
 		            r->db.get_spelling_suggestion(w, max_edits));
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(r->err, sizeof r->err);
+		return fail_reader(r);
 	}
 }
 
@@ -1132,16 +1190,19 @@ extern "C" lede_status xc_reader_allterms(xc_reader *r, const char *prefix,
                                           size_t len, xc_term_cb cb,
                                           void *ctx)
 {
-	if (!r)
-		return LEDE_ERR_INVALID;
 	try {
+		if (!r)
+			return LEDE_ERR_INVALID;
+		if (!cb)
+			return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID, "",
+			               "no callback");
 		term_list terms;
 		collect_allterms(terms, r->db,
 		                 prefix ? std::string(prefix, len) : std::string());
 		feed_terms(terms, cb, ctx);
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(r->err, sizeof r->err);
+		return fail_reader(r);
 	}
 }
 
@@ -1150,13 +1211,13 @@ extern "C" lede_status xc_reader_get_data_by_term(char **out, size_t *out_len,
                                                   const char *uid,
                                                   size_t uid_len)
 {
-	clear_string_out(out, out_len);
-	if (!r)
-		return LEDE_ERR_INVALID;
-	if (!uid || uid_len == 0)
-		return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID, "",
-		               "empty unique term");
 	try {
+		clear_string_out(out, out_len);
+		if (!r)
+			return LEDE_ERR_INVALID;
+		if (!uid || uid_len == 0)
+			return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID, "",
+			               "empty unique term");
 		std::string term(uid, uid_len);
 		Xapian::PostingIterator p = r->db.postlist_begin(term);
 
@@ -1170,23 +1231,33 @@ extern "C" lede_status xc_reader_get_data_by_term(char **out, size_t *out_len,
 		give_string(out, out_len, r->db.get_document(*p).get_data());
 		return LEDE_OK;
 	} catch (...) {
-		return fail_handle(r->err, sizeof r->err);
+		return fail_reader(r);
 	}
 }
 
 extern "C" void xc_reader_free(xc_reader *r)
 {
-	delete r;
+	try {
+		delete r;
+	} catch (...) {
+	}
 }
 
 extern "C" const char *xc_reader_errmsg(const xc_reader *r)
 {
-	return r ? r->err : "";
+	try {
+		return r ? r->err : "";
+	} catch (...) {
+		return "";
+	}
 }
 
 extern "C" void xc_free(void *p)
 {
-	std::free(p);
+	try {
+		std::free(p);
+	} catch (...) {
+	}
 }
 
 /* ---- queries ----------------------------------------------------------- */
@@ -1205,11 +1276,11 @@ extern "C" lede_status xc_query_term(xc_query **out, const char *term,
                                      size_t len, uint32_t wqf, uint32_t pos,
                                      lede_err *err)
 {
-	*out = nullptr;
-	if (!term || len == 0)
-		return err_set(err, LEDE_ERR_INVALID,
-		               "empty query term (use xc_query_match_all)");
 	try {
+		*out = nullptr;
+		if (!term || len == 0)
+			return err_set(err, LEDE_ERR_INVALID,
+			               "empty query term (use xc_query_match_all)");
 		return give_query(out, Xapian::Query(std::string(term, len), wqf,
 		                                     pos));
 	} catch (...) {
@@ -1221,8 +1292,8 @@ extern "C" lede_status xc_query_term(xc_query **out, const char *term,
  * reference count is not thread-safe (xapian.md 4.4). */
 extern "C" lede_status xc_query_match_all(xc_query **out, lede_err *err)
 {
-	*out = nullptr;
 	try {
+		*out = nullptr;
 		return give_query(out, Xapian::Query(std::string()));
 	} catch (...) {
 		return fail_err(err);
@@ -1231,8 +1302,8 @@ extern "C" lede_status xc_query_match_all(xc_query **out, lede_err *err)
 
 extern "C" lede_status xc_query_match_nothing(xc_query **out, lede_err *err)
 {
-	*out = nullptr;
 	try {
+		*out = nullptr;
 		return give_query(out, Xapian::Query());
 	} catch (...) {
 		return fail_err(err);
@@ -1285,22 +1356,21 @@ extern "C" lede_status xc_query_combine(xc_query **out, xc_qop op,
                                         size_t n, uint32_t param,
                                         lede_err *err)
 {
-	Xapian::Query::op xop;
-
-	*out = nullptr;
-	if (!map_qop(&xop, op))
-		return err_set(err, LEDE_ERR_INVALID, "unknown query operator %d",
-		               (int)op);
-	if (n > 0 && !subs)
-		return err_set(err, LEDE_ERR_INVALID, "no subqueries");
-	for (size_t i = 0; i < n; i++)
-		if (!subs[i])
-			return err_set(err, LEDE_ERR_INVALID,
-			               "subquery %zu is NULL", i);
 	try {
+		Xapian::Query::op xop;
+
+		*out = nullptr;
+		if (!map_qop(&xop, op))
+			return err_set(err, LEDE_ERR_INVALID,
+			               "unknown query operator %d", (int)op);
+		if (n > 0 && !subs)
+			return err_set(err, LEDE_ERR_INVALID, "no subqueries");
 		std::vector<Xapian::Query> v;
 		v.reserve(n);
 		for (size_t i = 0; i < n; i++) {
+			if (!subs[i])
+				return err_set(err, LEDE_ERR_INVALID,
+				               "subquery %zu is NULL", i);
 			if ((op == XC_Q_PHRASE || op == XC_Q_NEAR) &&
 			    !positional_ok(subs[i]->q))
 				return err_set(err, LEDE_ERR_UNSUPPORTED,
@@ -1320,14 +1390,14 @@ extern "C" lede_status xc_query_combine(xc_query **out, xc_qop op,
 extern "C" lede_status xc_query_scale(xc_query **out, double factor,
                                       const xc_query *sub, lede_err *err)
 {
-	*out = nullptr;
-	if (!sub)
-		return err_set(err, LEDE_ERR_INVALID, "no subquery");
-	if (!(factor >= 0.0) || std::isinf(factor))
-		return err_set(err, LEDE_ERR_INVALID,
-		               "weight factor %g is not a finite number >= 0",
-		               factor);
 	try {
+		*out = nullptr;
+		if (!sub)
+			return err_set(err, LEDE_ERR_INVALID, "no subquery");
+		if (!(factor >= 0.0) || std::isinf(factor))
+			return err_set(err, LEDE_ERR_INVALID,
+			               "weight factor %g is not a finite number "
+			               ">= 0", factor);
 		return give_query(out, Xapian::Query(factor, sub->q));
 	} catch (...) {
 		return fail_err(err);
@@ -1339,19 +1409,18 @@ extern "C" lede_status xc_query_value_range(xc_query **out, uint32_t slot,
                                             const void *hi, size_t hi_len,
                                             lede_err *err)
 {
-	*out = nullptr;
-	if (slot == XC_NO_SLOT)
-		return err_set(err, LEDE_ERR_INVALID, "bad value slot");
-	if (!lo && !hi)
-		return err_set(err, LEDE_ERR_INVALID,
-		               "value range needs at least one bound");
 	try {
-		std::string l = lo ? std::string(static_cast<const char *>(lo),
-		                                  lo_len)
-		                   : std::string();
-		std::string h = hi ? std::string(static_cast<const char *>(hi),
-		                                  hi_len)
-		                   : std::string();
+		*out = nullptr;
+		if (slot == XC_NO_SLOT)
+			return err_set(err, LEDE_ERR_INVALID, "bad value slot");
+		if (!lo && !hi)
+			return err_set(err, LEDE_ERR_INVALID,
+			               "value range needs at least one bound");
+		std::string l, h;
+		if (lo)
+			l.assign(static_cast<const char *>(lo), lo_len);
+		if (hi)
+			h.assign(static_cast<const char *>(hi), hi_len);
 		if (!lo)
 			return give_query(out, Xapian::Query(
 				Xapian::Query::OP_VALUE_LE, slot, h));
@@ -1372,31 +1441,37 @@ extern "C" lede_status xc_query_prefix(xc_query **out, const char *prefix,
                                        int limit_mode, xc_qop combiner,
                                        lede_err *err)
 {
-	int mode;
-	Xapian::Query::op comb;
-
-	*out = nullptr;
-	if (!prefix || len == 0)
-		return err_set(err, LEDE_ERR_INVALID, "empty prefix");
-	switch (limit_mode) {
-	case XC_WILD_ERROR: mode = Xapian::Query::WILDCARD_LIMIT_ERROR; break;
-	case XC_WILD_FIRST: mode = Xapian::Query::WILDCARD_LIMIT_FIRST; break;
-	case XC_WILD_MOST_FREQUENT:
-		mode = Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT;
-		break;
-	default:
-		return err_set(err, LEDE_ERR_INVALID,
-		               "unknown wildcard limit mode %d", limit_mode);
-	}
-	switch (combiner) {
-	case XC_Q_SYNONYM: comb = Xapian::Query::OP_SYNONYM; break;
-	case XC_Q_OR: comb = Xapian::Query::OP_OR; break;
-	case XC_Q_MAX: comb = Xapian::Query::OP_MAX; break;
-	default:
-		return err_set(err, LEDE_ERR_INVALID,
-		               "prefix combiner must be SYNONYM, OR or MAX");
-	}
 	try {
+		int mode;
+		Xapian::Query::op comb;
+
+		*out = nullptr;
+		if (!prefix || len == 0)
+			return err_set(err, LEDE_ERR_INVALID, "empty prefix");
+		switch (limit_mode) {
+		case XC_WILD_ERROR:
+			mode = Xapian::Query::WILDCARD_LIMIT_ERROR;
+			break;
+		case XC_WILD_FIRST:
+			mode = Xapian::Query::WILDCARD_LIMIT_FIRST;
+			break;
+		case XC_WILD_MOST_FREQUENT:
+			mode = Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT;
+			break;
+		default:
+			return err_set(err, LEDE_ERR_INVALID,
+			               "unknown wildcard limit mode %d",
+			               limit_mode);
+		}
+		switch (combiner) {
+		case XC_Q_SYNONYM: comb = Xapian::Query::OP_SYNONYM; break;
+		case XC_Q_OR: comb = Xapian::Query::OP_OR; break;
+		case XC_Q_MAX: comb = Xapian::Query::OP_MAX; break;
+		default:
+			return err_set(err, LEDE_ERR_INVALID,
+			               "prefix combiner must be SYNONYM, OR or "
+			               "MAX");
+		}
 		return give_query(out, Xapian::Query(Xapian::Query::OP_WILDCARD,
 		                                     std::string(prefix, len),
 		                                     max_expansion, mode, comb));
@@ -1408,10 +1483,10 @@ extern "C" lede_status xc_query_prefix(xc_query **out, const char *prefix,
 extern "C" lede_status xc_query_describe(char **out, size_t *out_len,
                                          const xc_query *q)
 {
-	clear_string_out(out, out_len);
-	if (!q)
-		return LEDE_ERR_INVALID;
 	try {
+		clear_string_out(out, out_len);
+		if (!q)
+			return LEDE_ERR_INVALID;
 		give_string(out, out_len, q->q.get_description());
 		return LEDE_OK;
 	} catch (...) {
@@ -1421,7 +1496,10 @@ extern "C" lede_status xc_query_describe(char **out, size_t *out_len,
 
 extern "C" void xc_query_free(xc_query *q)
 {
-	delete q;
+	try {
+		delete q;
+	} catch (...) {
+	}
 }
 
 /* ---- search ------------------------------------------------------------ */
@@ -1559,17 +1637,17 @@ extern "C" lede_status xc_search(xc_results **out, xc_reader *r,
 	static const xc_search_opts defaults = XC_SEARCH_OPTS_INIT;
 	xc_results *res = nullptr;
 
-	*out = nullptr;
-	if (!r)
-		return LEDE_ERR_INVALID;
-	if (!q)
-		return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID, "",
-		               "no query");
-	const xc_search_opts &o = opts ? *opts : defaults;
-	lede_status s = check_opts(r->err, sizeof r->err, o);
-	if (s != LEDE_OK)
-		return s;
 	try {
+		*out = nullptr;
+		if (!r)
+			return LEDE_ERR_INVALID;
+		if (!q)
+			return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID, "",
+			               "no query");
+		const xc_search_opts &o = opts ? *opts : defaults;
+		lede_status s = check_opts(r->err, sizeof r->err, o);
+		if (s != LEDE_OK)
+			return s;
 		res = new xc_results();
 		for (unsigned attempt = 0;; attempt++) {
 			try {
@@ -1585,45 +1663,62 @@ extern "C" lede_status xc_search(xc_results **out, xc_reader *r,
 		return LEDE_OK;
 	} catch (...) {
 		delete res;
-		return fail_handle(r->err, sizeof r->err);
+		return fail_reader(r);
 	}
 }
 
+/* The result accessors only read what xc_search copied out; their try
+ * blocks are the binding's rule, not an expected path. */
 extern "C" size_t xc_results_count(const xc_results *m)
 {
-	return m ? m->rows.size() : 0;
+	try {
+		return m ? m->rows.size() : 0;
+	} catch (...) {
+		return 0;
+	}
 }
 
 extern "C" void xc_results_estimate(uint32_t *lower, uint32_t *est,
                                     uint32_t *upper, const xc_results *m)
 {
-	if (lower)
-		*lower = m ? m->lower : 0;
-	if (est)
-		*est = m ? m->est : 0;
-	if (upper)
-		*upper = m ? m->upper : 0;
+	try {
+		if (lower)
+			*lower = m ? m->lower : 0;
+		if (est)
+			*est = m ? m->est : 0;
+		if (upper)
+			*upper = m ? m->upper : 0;
+	} catch (...) {
+	}
 }
 
 extern "C" lede_status xc_results_hit(xc_hit *out, const xc_results *m,
                                       size_t i)
 {
-	if (!m || i >= m->rows.size())
-		return LEDE_ERR_INVALID;
-	*out = m->rows[i].hit;
-	return LEDE_OK;
+	try {
+		if (!m || i >= m->rows.size())
+			return LEDE_ERR_INVALID;
+		*out = m->rows[i].hit;
+		return LEDE_OK;
+	} catch (...) {
+		return map_exception(nullptr, 0);
+	}
 }
 
 extern "C" lede_status xc_results_data(const char **data, size_t *len,
                                        const xc_results *m, size_t i)
 {
-	*data = nullptr;
-	*len = 0;
-	if (!m || i >= m->rows.size())
-		return LEDE_ERR_INVALID;
-	*data = m->rows[i].data.c_str();
-	*len = m->rows[i].data.size();
-	return LEDE_OK;
+	try {
+		*data = nullptr;
+		*len = 0;
+		if (!m || i >= m->rows.size())
+			return LEDE_ERR_INVALID;
+		*data = m->rows[i].data.c_str();
+		*len = m->rows[i].data.size();
+		return LEDE_OK;
+	} catch (...) {
+		return map_exception(nullptr, 0);
+	}
 }
 
 /* A slot the hit has no value in gives "" (Xapian's convention). */
@@ -1631,41 +1726,51 @@ extern "C" lede_status xc_results_value(const char **val, size_t *len,
                                         const xc_results *m, size_t i,
                                         uint32_t slot)
 {
-	*val = "";
-	*len = 0;
-	if (!m || i >= m->rows.size())
-		return LEDE_ERR_INVALID;
-	for (const auto &v : m->rows[i].values) {
-		if (v.first == slot) {
-			*val = v.second.c_str();
-			*len = v.second.size();
-			break;
+	try {
+		*val = "";
+		*len = 0;
+		if (!m || i >= m->rows.size())
+			return LEDE_ERR_INVALID;
+		for (const auto &v : m->rows[i].values) {
+			if (v.first == slot) {
+				*val = v.second.c_str();
+				*len = v.second.size();
+				break;
+			}
 		}
+		return LEDE_OK;
+	} catch (...) {
+		return map_exception(nullptr, 0);
 	}
-	return LEDE_OK;
 }
 
+/* Calls cb per query term matching hit i, with its termfreq in the set. */
 extern "C" lede_status xc_results_matching_terms(const xc_results *m,
                                                  size_t i, xc_term_cb cb,
                                                  void *ctx)
 {
-	if (!m || i >= m->rows.size() || !cb)
-		return LEDE_ERR_INVALID;
-	for (const std::string &t : m->rows[i].terms) {
-		auto st = m->stats.find(t);
-		uint32_t freq = st != m->stats.end() ? st->second.first : 0;
-		if (cb(ctx, t.data(), t.size(), freq))
-			break;
+	try {
+		if (!m || i >= m->rows.size() || !cb)
+			return LEDE_ERR_INVALID;
+		for (const std::string &t : m->rows[i].terms) {
+			auto st = m->stats.find(t);
+			uint32_t freq = st != m->stats.end() ? st->second.first
+			                                     : 0;
+			if (cb(ctx, t.data(), t.size(), freq))
+				break;
+		}
+		return LEDE_OK;
+	} catch (...) {
+		return map_exception(nullptr, 0);
 	}
-	return LEDE_OK;
 }
 
 extern "C" uint32_t xc_results_termfreq(const xc_results *m, const char *term,
                                         size_t len)
 {
-	if (!m || !term)
-		return 0;
 	try {
+		if (!m || !term)
+			return 0;
 		auto st = m->stats.find(std::string(term, len));
 		return st != m->stats.end() ? st->second.first : 0;
 	} catch (...) {
@@ -1676,9 +1781,9 @@ extern "C" uint32_t xc_results_termfreq(const xc_results *m, const char *term,
 extern "C" double xc_results_termweight(const xc_results *m, const char *term,
                                         size_t len)
 {
-	if (!m || !term)
-		return 0.0;
 	try {
+		if (!m || !term)
+			return 0.0;
 		auto st = m->stats.find(std::string(term, len));
 		return st != m->stats.end() ? st->second.second : 0.0;
 	} catch (...) {
@@ -1688,7 +1793,10 @@ extern "C" double xc_results_termweight(const xc_results *m, const char *term,
 
 extern "C" void xc_results_free(xc_results *m)
 {
-	delete m;
+	try {
+		delete m;
+	} catch (...) {
+	}
 }
 
 /* ---- stemming, values -------------------------------------------------- */
@@ -1703,17 +1811,21 @@ extern "C" const char *xc_stem_languages(void)
 	/* Xapian::Stem::get_available_languages() on 1.4.22; kept static so
 	 * callers get a stable pointer. Checked against the library in the
 	 * binding's tests. */
-	return "arabic armenian basque catalan danish dutch earlyenglish "
-	       "english finnish french german german2 hungarian indonesian "
-	       "irish italian kraaij_pohlmann lithuanian lovins nepali "
-	       "norwegian porter portuguese romanian russian spanish swedish "
-	       "tamil turkish";
+	try {
+		return "arabic armenian basque catalan danish dutch "
+		       "earlyenglish english finnish french german german2 "
+		       "hungarian indonesian irish italian kraaij_pohlmann "
+		       "lithuanian lovins nepali norwegian porter portuguese "
+		       "romanian russian spanish swedish tamil turkish";
+	} catch (...) {
+		return "";
+	}
 }
 
 extern "C" lede_status xc_stem_languages_live(char **out, size_t *out_len)
 {
-	clear_string_out(out, out_len);
 	try {
+		clear_string_out(out, out_len);
 		give_string(out, out_len,
 		            Xapian::Stem::get_available_languages());
 		return LEDE_OK;
@@ -1722,25 +1834,28 @@ extern "C" lede_status xc_stem_languages_live(char **out, size_t *out_len)
 	}
 }
 
+/* Unknown language: INVALID, with every language Xapian offers ("none" is
+ * the no-op stemmer) in the message. */
 extern "C" lede_status xc_stemmer_new(xc_stemmer **out, const char *lang,
                                       lede_err *err)
 {
-	*out = nullptr;
+	xc_stemmer *s = nullptr;
+
 	try {
-		xc_stemmer *s = new xc_stemmer;
-		try {
-			s->stem = Xapian::Stem(lang);
-		} catch (...) {
-			delete s;
-			throw;
-		}
+		*out = nullptr;
+		if (!lang)
+			return err_set(err, LEDE_ERR_INVALID, "no language");
+		s = new xc_stemmer;
+		s->stem = Xapian::Stem(lang);
 		*out = s;
 		return LEDE_OK;
 	} catch (const Xapian::InvalidArgumentError &) {
+		delete s;
 		return err_set(err, LEDE_ERR_INVALID,
 		               "unknown language '%s'; available: none %s", lang,
 		               xc_stem_languages());
 	} catch (...) {
+		delete s;
 		return fail_err(err);
 	}
 }
@@ -1750,7 +1865,10 @@ extern "C" lede_status xc_stem(char *buf, size_t cap, size_t *out_len,
                                size_t len)
 {
 	try {
-		s->out = s->stem(std::string(word, len));
+		*out_len = 0;
+		if (!s || (!word && len > 0))
+			return LEDE_ERR_INVALID;
+		s->out = s->stem(len ? std::string(word, len) : std::string());
 		*out_len = s->out.size();
 		if (s->out.size() > cap)
 			return LEDE_ERR_TOO_BIG;
@@ -1764,12 +1882,19 @@ extern "C" lede_status xc_stem(char *buf, size_t cap, size_t *out_len,
 
 extern "C" void xc_stemmer_free(xc_stemmer *s)
 {
-	delete s;
+	try {
+		delete s;
+	} catch (...) {
+	}
 }
 
 extern "C" size_t xc_sortable_serialise(char out[XC_SORTABLE_MAX], double v)
 {
-	return Xapian::sortable_serialise_(v, out);
+	try {
+		return Xapian::sortable_serialise_(v, out);
+	} catch (...) {
+		return 0;
+	}
 }
 
 extern "C" double xc_sortable_unserialise(const char *p, size_t len)
@@ -1793,25 +1918,28 @@ extern "C" lede_status xc_compact(const char *const *src, size_t n,
 {
 	const unsigned known = XC_COMPACT_NO_RENUMBER | XC_COMPACT_MULTIPASS |
 	                       XC_COMPACT_SINGLE_FILE;
-	unsigned xf = Xapian::Compactor::FULL;
 
-	if (!src || n == 0 || !dst || !*dst)
-		return err_set(err, LEDE_ERR_INVALID,
-		               "compaction needs sources and a destination");
-	if (flags & ~known)
-		return err_set(err, LEDE_ERR_INVALID,
-		               "unknown compaction flags 0x%x", flags);
-	for (size_t i = 0; i < n; i++)
-		if (!src[i] || !*src[i])
-			return err_set(err, LEDE_ERR_INVALID,
-			               "compaction source %zu is empty", i);
-	if (flags & XC_COMPACT_NO_RENUMBER)
-		xf |= Xapian::DBCOMPACT_NO_RENUMBER;
-	if (flags & XC_COMPACT_MULTIPASS)
-		xf |= Xapian::DBCOMPACT_MULTIPASS;
-	if (flags & XC_COMPACT_SINGLE_FILE)
-		xf |= Xapian::DBCOMPACT_SINGLE_FILE;
 	try {
+		unsigned xf = Xapian::Compactor::FULL;
+
+		if (!src || n == 0 || !dst || !*dst)
+			return err_set(err, LEDE_ERR_INVALID,
+			               "compaction needs sources and a "
+			               "destination");
+		if (flags & ~known)
+			return err_set(err, LEDE_ERR_INVALID,
+			               "unknown compaction flags 0x%x", flags);
+		for (size_t i = 0; i < n; i++)
+			if (!src[i] || !*src[i])
+				return err_set(err, LEDE_ERR_INVALID,
+				               "compaction source %zu is empty",
+				               i);
+		if (flags & XC_COMPACT_NO_RENUMBER)
+			xf |= Xapian::DBCOMPACT_NO_RENUMBER;
+		if (flags & XC_COMPACT_MULTIPASS)
+			xf |= Xapian::DBCOMPACT_MULTIPASS;
+		if (flags & XC_COMPACT_SINGLE_FILE)
+			xf |= Xapian::DBCOMPACT_SINGLE_FILE;
 		Xapian::Database db;
 		for (size_t i = 0; i < n; i++)
 			db.add_database(Xapian::Database(src[i]));
@@ -1828,10 +1956,10 @@ extern "C" lede_status xc_compact(const char *const *src, size_t n,
 extern "C" lede_status xc_check(size_t *out_errors, const char *path,
                                 lede_err *err)
 {
-	*out_errors = 0;
-	if (!path || !*path)
-		return err_set(err, LEDE_ERR_INVALID, "no index path");
 	try {
+		*out_errors = 0;
+		if (!path || !*path)
+			return err_set(err, LEDE_ERR_INVALID, "no index path");
 		*out_errors = Xapian::Database::check(path, 0, nullptr);
 		if (*out_errors)
 			err_set(err, LEDE_OK, "%zu errors in '%s'", *out_errors,
