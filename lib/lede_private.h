@@ -232,6 +232,10 @@ int analyzer_is_stopword(const analyzer *a, const char *term, size_t len);
 /* Space-separated list of the language names analyzer_new accepts. Static. */
 const char *analyzer_languages(void);
 
+/* The English stopword list analyzer_is_stopword uses, byte-sorted
+ * (static; *out_n receives its length). For tests and tools. */
+const char *const *analyzer_stopword_list(size_t *out_n);
+
 
 /* ---------------------------------------------------------------------
  * The index schema (DESIGN.md "Index schema"). Term prefixes follow

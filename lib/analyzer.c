@@ -1,0 +1,976 @@
+/*
+ * analyzer.c - text -> tokens (term, stem, byte range, position). The SAME
+ * code runs at index, query and highlight time (DESIGN.md "Text
+ * analysis"): if two copies drifted, stems would stop matching and recall
+ * would drop without any error.
+ *
+ * Segmentation follows the spirit of UAX #29 word boundaries, simplified
+ * for search the way Lucene's StandardTokenizer and Xapian's TermGenerator
+ * are:
+ *  - A word is a run of letters, marks and digits (general categories L*,
+ *    Nl, Mn, Mc, Nd). Default-ignorable characters (soft hyphen, U+200B..
+ *    U+200D, U+2060, U+FEFF, variation selectors) inside a word are
+ *    skipped: `inter\u00ADnational` is one word.
+ *  - Joins (UAX #29 WB6/7, WB11/12, narrowed): an apostrophe (' ’ ʼ ＇)
+ *    between letters stays in the word (`Europe’s` = `Europe's`; the
+ *    English stemmer drops the possessive); a period or comma between
+ *    digits stays (`3.5`; `1,000` -> `1000`, commas are dropped from the
+ *    term); single letters separated by periods form an acronym (`U.S.`,
+ *    `U.K`, `e.g.` -> `us` `uk` `eg`, flag TOKEN_ACRONYM; its byte range
+ *    includes the trailing period when there is one: `U.S.`). Every other
+ *    character (hyphens, dashes, slashes, symbols, emoji, invalid bytes)
+ *    separates words, which take consecutive positions, so `non-NATO`
+ *    matches the phrase "non nato".
+ *  - French, Italian and Catalan elisions are removed (`l’économie` ->
+ *    `economie`, range still `l’économie`), as Lucene's ElisionFilter does:
+ *    otherwise every noun would exist once per article. Turkish drops what
+ *    follows the apostrophe of a proper noun (`İstanbul'da` -> `istanbul`),
+ *    as Lucene's ApostropheFilter does.
+ *  - Han, Hiragana, Katakana, Bopomofo and Hangul runs (no spaces between
+ *    words, and no dictionary here) give one unigram per character (each
+ *    takes a position) plus overlapping bigrams at the position of their
+ *    first character, flagged TOKEN_CJK|TOKEN_BIGRAM (the CJK bigram
+ *    scheme of Lucene's CJKAnalyzer). A script change splits: `iPhone发布会`
+ *    -> `iphone` then the CJK run. Tokens are reported in text order:
+ *    unigram A (p), bigram AB (p), unigram B (p+1), ...
+ *  - URLs: a word followed by `://` (a scheme), or a word `www` followed by
+ *    a period, starts a URL, which runs to whitespace, a quote or angle
+ *    bracket, or a non-ASCII separator. Only the host is indexed, label by
+ *    label, without `www` (`https://www.reuters.com/world/x-id=8f3a?utm=1`
+ *    -> `reuters` `com`): the path and query string hold ids, hashes and
+ *    tracking parameters that would each become a junk term, while the
+ *    host names the outlet people search for. E-mail addresses get no
+ *    special rule: `press@un.org` -> `press` `un` `org`; the parts of an
+ *    address in news copy are names and domain labels, all plausible
+ *    query words, and splitting them costs no junk.
+ *
+ * Normalization (utf8.c): NFKC, full case fold, lede's folds (İ -> i,
+ * Arabic letter variants...). The stemmer (Xapian Snowball, per-index
+ * language) sees that case-folded, still-accented word, because accents
+ * change stems (`nationalités` -> `national`, but `nationalites` ->
+ * `nationalit`); then accent folding, if on, is applied to both the word
+ * term and the stem. Numbers and CJK tokens have no stem.
+ *
+ * Limits: a word whose term exceeds LEDE_MAX_WORD_BYTES is dropped (it
+ * takes no position, so query and document drop it alike); spans are
+ * scanned in one pass, and a span over ANALYZER_MAX_SPAN_BYTES is dropped
+ * without being normalized, so a 1 MB "word" costs linear time.
+ *
+ * The constraint that shaped it: the analyzer runs over every byte
+ * indexed. Pure-ASCII words never reach utf8proc (lowercased through a
+ * table); all buffers live in the analyzer, so a token costs no malloc;
+ * and a bounded cache maps a word to its term and stem, because xc_stem is
+ * a C++ call per word and, with Unicode normalization, dominates the cost.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lede_private.h"
+#include "xapian_c.h"
+
+/* The original spelling of a word may be longer than its term (soft
+ * hyphens, decomposed accents, periods of an acronym), but never 4 times
+ * the term cap; a longer span is base64, a hash or a run of marks, and is
+ * dropped before any normalization work. */
+#define ANALYZER_MAX_SPAN_BYTES (4 * LEDE_MAX_WORD_BYTES)
+/* Stem cache: open addressing, reset when half full or when its arena is
+ * full. 32k entries hold the working vocabulary of news text (Reuters-
+ * 21578 has about 35k distinct lowercase words, most seen once), and cost
+ * 512 KB of slots plus at most 2 MB of arena per analyzer. */
+#define STEM_CACHE_SLOTS (1u << 16)
+#define STEM_CACHE_MAX_ENTRIES (STEM_CACHE_SLOTS / 2)
+#define STEM_CACHE_ARENA_BYTES (2u << 20)
+/* Room for the stemmer's answer: Snowball stems are never longer than
+ * their input (at most LEDE_MAX_WORD_BYTES) except by a few bytes of
+ * re-spelling; more is treated as "no stem". */
+#define STEM_BUF_BYTES (2 * LEDE_MAX_WORD_BYTES)
+/* A URL scheme (`https`, `ftp`...) is a short word; longer words before
+ * "://" are not schemes. */
+#define URL_MAX_SCHEME_BYTES 16
+/* Longest elision prefix (`jusqu`, `lorsqu`, `puisqu`, `quoiqu`). */
+#define ELISION_MAX_BYTES 7
+
+/* Cache entry fields: an empty term means "no token" (word dropped); no
+ * stem; term stored only when it differs from the key. */
+#define CACHE_NO_STEM 0xffffu
+#define CACHE_TERM_IS_KEY 0xfffeu
+
+enum {
+	LANG_ELISION = 1u << 0,   /* French, Italian, Catalan elisions */
+	LANG_APOS_CUT = 1u << 1,  /* Turkish: drop the suffix after ' */
+	LANG_ENGLISH_STOP = 1u << 2
+};
+
+typedef struct cache_slot {
+	uint32_t hash;
+	uint32_t off; /* arena offset + 1; 0 = empty */
+} cache_slot;
+
+struct analyzer {
+	analyzer_settings settings;
+	xc_stemmer *stemmer; /* NULL: lang "none" */
+	unsigned lang_flags;
+	cache_slot *slots;   /* allocated on first use */
+	char *arena;
+	size_t arena_len;
+	size_t entries;
+	utf8_word w;
+	char acc[LEDE_MAX_WORD_BYTES];   /* normalized, accented word */
+	char fold[LEDE_MAX_WORD_BYTES];  /* accent-folded word */
+	char term[LEDE_MAX_WORD_BYTES];  /* ASCII term */
+	char stem[STEM_BUF_BYTES];       /* stemmer output */
+	char stem_fold[LEDE_MAX_WORD_BYTES];
+	char bigram[2 * LEDE_MAX_WORD_BYTES];
+};
+
+/* The state of one analyzer_run. */
+typedef struct run {
+	analyzer *a;
+	const char *text;
+	uint32_t pos;
+	token_cb cb;
+	void *ctx;
+	lede_status st;
+} run;
+
+/* ---- languages --------------------------------------------------------- */
+
+/* Kept equal to "none " + xc_stem_languages() (checked by
+ * tests/unit/test_analyzer.c): a static string, as the contract says. */
+static const char languages[] =
+	"none arabic armenian basque catalan danish dutch earlyenglish "
+	"english finnish french german german2 hungarian indonesian irish "
+	"italian kraaij_pohlmann lithuanian lovins nepali norwegian porter "
+	"portuguese romanian russian spanish swedish tamil turkish";
+
+const char *analyzer_languages(void)
+{
+	return languages;
+}
+
+/* 1 if word is one of the space-separated names in list. */
+static int in_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = list;
+
+	if (n == 0)
+		return 0;
+	while ((p = strstr(p, word)) != NULL) {
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* Elisions (Lucene's French, Italian and Catalan article lists, merged:
+ * none of them is a word of another of the three that takes an
+ * apostrophe). Sorted for bsearch. */
+static const char *const elisions[] = {
+	"agl", "all", "c", "coll", "d", "dagl", "dall", "degl", "dell", "gl",
+	"j", "jusqu", "l", "lorsqu", "m", "n", "negl", "nell", "pell",
+	"puisqu", "qu", "quoiqu", "s", "sugl", "sull", "t", "un", "v"
+};
+
+static int cmp_cstr(const void *k, const void *e)
+{
+	return strcmp(k, *(const char *const *)e);
+}
+
+/* 1 if s[0..n) (raw text) is an elision prefix, case-insensitively. */
+static int is_elision(const char *s, size_t n)
+{
+	char low[ELISION_MAX_BYTES + 1];
+
+	if (n == 0 || n > ELISION_MAX_BYTES)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80)
+			return 0;
+		low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	low[n] = '\0';
+	return bsearch(low, elisions, sizeof elisions / sizeof *elisions,
+	               sizeof *elisions, cmp_cstr) != NULL;
+}
+
+/* English stopwords: the Snowball English list without the words that
+ * carry meaning in news queries (up down over under out off more most few
+ * no against), and never "us" (U.S. folds to it). Byte-sorted for
+ * bsearch; query time only. */
+static const char *const english_stop[] = {
+	"a", "about", "above", "after", "again", "all", "am", "an", "and",
+	"any", "are", "aren't", "as", "at", "be", "because", "been",
+	"before", "being", "below", "between", "both", "but", "by", "could",
+	"couldn't", "did", "didn't", "do", "does", "doesn't", "doing",
+	"don't", "during", "each", "for", "from", "further", "had", "hadn't",
+	"has", "hasn't", "have", "haven't", "having", "he", "he'd", "he'll",
+	"he's", "her", "here", "here's", "hers", "herself", "him", "himself",
+	"his", "how", "how's", "i", "i'd", "i'll", "i'm", "i've", "if", "in",
+	"into", "is", "isn't", "it", "it's", "its", "itself", "let's", "me",
+	"mustn't", "my", "myself", "nor", "not", "of", "on", "once", "only",
+	"or", "other", "ought", "our", "ours", "ourselves", "own", "same",
+	"shan't", "she", "she'd", "she'll", "she's", "should", "shouldn't",
+	"so", "some", "such", "than", "that", "that's", "the", "their",
+	"theirs", "them", "themselves", "then", "there", "there's", "these",
+	"they", "they'd", "they'll", "they're", "they've", "this", "those",
+	"through", "to", "too", "until", "very", "was", "wasn't", "we",
+	"we'd", "we'll", "we're", "we've", "were", "weren't", "what",
+	"what's", "when", "when's", "where", "where's", "which", "while",
+	"who", "who's", "whom", "why", "why's", "with", "won't", "would",
+	"wouldn't", "you", "you'd", "you'll", "you're", "you've", "your",
+	"yours", "yourself", "yourselves"
+};
+
+/* For the unit test: the list and its size. */
+const char *const *analyzer_stopword_list(size_t *out_n)
+{
+	*out_n = sizeof english_stop / sizeof *english_stop;
+	return english_stop;
+}
+
+int analyzer_is_stopword(const analyzer *a, const char *term, size_t len)
+{
+	char key[16];
+
+	if (a == NULL || !(a->lang_flags & LANG_ENGLISH_STOP) || len == 0 ||
+	    len >= sizeof key)
+		return 0;
+	memcpy(key, term, len);
+	key[len] = '\0';
+	if (memchr(key, '\0', len))
+		return 0;
+	return bsearch(key, english_stop,
+	               sizeof english_stop / sizeof *english_stop,
+	               sizeof *english_stop, cmp_cstr) != NULL;
+}
+
+/* ---- create / free ----------------------------------------------------- */
+
+lede_status analyzer_new(analyzer **out, const analyzer_settings *s,
+                         lede_err *err)
+{
+	analyzer *a;
+	const char *lang;
+	lede_status st;
+
+	*out = NULL;
+	a = calloc(1, sizeof *a);
+	if (a == NULL)
+		return err_set(err, LEDE_ERR_NOMEM, "out of memory");
+	/* NULL settings, an empty lang and fold_accents < 0 mean the
+	 * defaults: english, folding on. */
+	lang = s && s->lang[0] ? s->lang : "english";
+	if (strnlen(lang, sizeof a->settings.lang) == sizeof a->settings.lang ||
+	    !in_list(languages, lang)) {
+		free(a);
+		return err_set(err, LEDE_ERR_INVALID,
+		               "unknown language '%.*s'; available: %s",
+		               (int)sizeof a->settings.lang - 1, lang,
+		               languages);
+	}
+	memcpy(a->settings.lang, lang, strlen(lang) + 1);
+	a->settings.fold_accents = s == NULL || s->fold_accents != 0;
+	if (strcmp(lang, "none") != 0) {
+		st = xc_stemmer_new(&a->stemmer, lang, err);
+		if (st != LEDE_OK) {
+			free(a);
+			return st;
+		}
+	}
+	if (!strcmp(lang, "french") || !strcmp(lang, "italian") ||
+	    !strcmp(lang, "catalan"))
+		a->lang_flags |= LANG_ELISION;
+	if (!strcmp(lang, "turkish"))
+		a->lang_flags |= LANG_APOS_CUT;
+	if (!strcmp(lang, "english") || !strcmp(lang, "porter") ||
+	    !strcmp(lang, "lovins") || !strcmp(lang, "earlyenglish") ||
+	    !strcmp(lang, "none"))
+		a->lang_flags |= LANG_ENGLISH_STOP;
+	*out = a;
+	return LEDE_OK;
+}
+
+void analyzer_free(analyzer *a)
+{
+	if (a == NULL)
+		return;
+	xc_stemmer_free(a->stemmer);
+	free(a->slots);
+	free(a->arena);
+	free(a);
+}
+
+const analyzer_settings *analyzer_get_settings(const analyzer *a)
+{
+	return &a->settings;
+}
+
+/* ---- stem cache -------------------------------------------------------- */
+
+static uint32_t hash_bytes(const char *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, v;
+
+	while (n >= 8) {
+		memcpy(&v, p, 8);
+		h = (h ^ v) * 0xff51afd7ed558ccdull;
+		h ^= h >> 31;
+		p += 8;
+		n -= 8;
+	}
+	if (n) {
+		v = 0;
+		memcpy(&v, p, n);
+		h = (h ^ v) * 0xc4ceb9fe1a85ec53ull;
+	}
+	h ^= h >> 29;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
+typedef struct cached {
+	const char *term; /* NULL: the word gives no token */
+	size_t term_len;
+	const char *stem; /* NULL: no stem */
+	size_t stem_len;
+} cached;
+
+static uint16_t get16(const char *p)
+{
+	uint16_t v;
+	memcpy(&v, p, 2);
+	return v;
+}
+
+static void put16(char *p, size_t v)
+{
+	uint16_t u = (uint16_t)v;
+	memcpy(p, &u, 2);
+}
+
+static void unpack(const analyzer *a, uint32_t off, cached *c)
+{
+	const char *e = a->arena + off;
+	size_t kl = get16(e), tl = get16(e + 2), sl = get16(e + 4);
+	const char *key = e + 6;
+
+	if (tl == CACHE_TERM_IS_KEY) {
+		c->term = key;
+		c->term_len = kl;
+		tl = 0;
+	} else {
+		c->term = tl ? key + kl : NULL;
+		c->term_len = tl;
+	}
+	c->stem = sl == CACHE_NO_STEM ? NULL : key + kl + tl;
+	c->stem_len = sl == CACHE_NO_STEM ? 0 : sl;
+}
+
+/* Looks key up; 1 and *c filled if found. */
+static int cache_get(const analyzer *a, const char *key, size_t klen,
+                     uint32_t h, cached *c)
+{
+	size_t mask = STEM_CACHE_SLOTS - 1, i;
+
+	if (a->slots == NULL)
+		return 0;
+	for (i = h & mask;; i = (i + 1) & mask) {
+		const cache_slot *s = &a->slots[i];
+		if (s->off == 0)
+			return 0;
+		if (s->hash == h) {
+			const char *e = a->arena + s->off - 1;
+			if (get16(e) == klen && memcmp(e + 6, key, klen) == 0) {
+				unpack(a, s->off - 1, c);
+				return 1;
+			}
+		}
+	}
+}
+
+/* Stores key -> (term, stem) and points *c at the stored copy. term ==
+ * key (same pointer) stores the term as "same as key". On allocation
+ * failure nothing is cached and *c points at the arguments (the caller's
+ * buffers stay valid for this token). */
+static void cache_put(analyzer *a, const char *key, size_t klen, uint32_t h,
+                      const char *term, size_t tl, const char *stem,
+                      size_t sl, cached *c)
+{
+	size_t need, mask = STEM_CACHE_SLOTS - 1, i;
+	int same = term == key && tl == klen;
+	char *e;
+
+	c->term = tl ? term : NULL;
+	c->term_len = tl;
+	c->stem = stem;
+	c->stem_len = stem ? sl : 0;
+	need = 6 + klen + (same ? 0 : tl) + (stem ? sl : 0);
+	if (klen > ANALYZER_MAX_SPAN_BYTES || need > STEM_CACHE_ARENA_BYTES)
+		return;
+	if (a->slots == NULL) {
+		a->slots = calloc(STEM_CACHE_SLOTS, sizeof *a->slots);
+		a->arena = malloc(STEM_CACHE_ARENA_BYTES);
+		if (a->slots == NULL || a->arena == NULL) {
+			free(a->slots);
+			free(a->arena);
+			a->slots = NULL;
+			a->arena = NULL;
+			return;
+		}
+	}
+	if (a->entries >= STEM_CACHE_MAX_ENTRIES ||
+	    a->arena_len + need > STEM_CACHE_ARENA_BYTES) {
+		/* Bounded by resetting: the frequent words come back at
+		 * once, and no per-entry bookkeeping is needed. */
+		memset(a->slots, 0, STEM_CACHE_SLOTS * sizeof *a->slots);
+		a->entries = 0;
+		a->arena_len = 0;
+	}
+	e = a->arena + a->arena_len;
+	put16(e, klen);
+	put16(e + 2, same ? CACHE_TERM_IS_KEY : tl);
+	put16(e + 4, stem ? sl : CACHE_NO_STEM);
+	memcpy(e + 6, key, klen);
+	if (!same && tl)
+		memcpy(e + 6 + klen, term, tl);
+	if (stem && sl)
+		memcpy(e + 6 + klen + (same ? 0 : tl), stem, sl);
+	for (i = h & mask; a->slots[i].off != 0; i = (i + 1) & mask)
+		;
+	a->slots[i].hash = h;
+	a->slots[i].off = (uint32_t)a->arena_len + 1;
+	a->arena_len += need;
+	a->entries++;
+	unpack(a, a->slots[i].off - 1, c);
+}
+
+/* ---- emitting ---------------------------------------------------------- */
+
+static int is_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* Stems the normalized accented word acc[0..al) and accent-folds the stem
+ * per settings. *out NULL when there is no usable stem. */
+static lede_status stem_word(analyzer *a, const char *acc, size_t al,
+                             const char **out, size_t *out_len)
+{
+	size_t n = 0, fl = 0;
+	lede_status st;
+
+	*out = NULL;
+	*out_len = 0;
+	st = xc_stem(a->stem, sizeof a->stem, &n, a->stemmer, acc, al);
+	if (st == LEDE_ERR_TOO_BIG)
+		return LEDE_OK;
+	if (st != LEDE_OK)
+		return st;
+	if (n == 0)
+		return LEDE_OK;
+	if (a->settings.fold_accents && !is_ascii(a->stem, n)) {
+		st = utf8_norm_word(&a->w, a->stem, n, UTF8_NORM_STRIP, NULL,
+		                    NULL, a->stem_fold, &fl,
+		                    sizeof a->stem_fold);
+		if (st != LEDE_OK || fl == 0)
+			return LEDE_OK;
+		*out = a->stem_fold;
+		*out_len = fl;
+		return LEDE_OK;
+	}
+	if (n > LEDE_MAX_WORD_BYTES)
+		return LEDE_OK;
+	*out = a->stem;
+	*out_len = n;
+	return LEDE_OK;
+}
+
+/* Reports one token and advances the position (saturating: positions
+ * never wrap). */
+static void emit(run *r, const char *term, size_t tl, const char *stem,
+                 size_t sl, size_t start, size_t end, uint32_t pos,
+                 unsigned flags)
+{
+	token t;
+
+	t.term = term;
+	t.term_len = tl;
+	t.stem = stem;
+	t.stem_len = stem ? sl : 0;
+	t.start = start;
+	t.end = end;
+	t.pos = pos;
+	t.flags = flags;
+	if (r->cb(r->ctx, &t) != 0)
+		r->st = LEDE_ERR_INTERRUPTED;
+}
+
+static void next_pos(run *r)
+{
+	if (r->pos != UINT32_MAX)
+		r->pos++;
+}
+
+/* A word of only ASCII bytes: text[ns..ne) lowercased (commas dropped,
+ * and an acronym's periods). */
+static void word_ascii(run *r, size_t start, size_t end, size_t ns,
+                       size_t ne, unsigned flags)
+{
+	analyzer *a = r->a;
+	const char *t = r->text;
+	size_t n = 0, k;
+	cached c;
+	uint32_t h;
+
+	for (k = ns; k < ne; k++) {
+		unsigned char ch = (unsigned char)t[k];
+		if (ch == ',' || (ch == '.' && (flags & TOKEN_ACRONYM)))
+			continue;
+		if (n == LEDE_MAX_WORD_BYTES)
+			return; /* too long: no token */
+		a->term[n++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+	}
+	if (n == 0)
+		return;
+	if (a->stemmer == NULL || (flags & TOKEN_NUMBER)) {
+		emit(r, a->term, n, NULL, 0, start, end, r->pos, flags);
+		next_pos(r);
+		return;
+	}
+	h = hash_bytes(a->term, n);
+	if (!cache_get(a, a->term, n, h, &c)) {
+		const char *stem;
+		size_t sl;
+		lede_status st = stem_word(a, a->term, n, &stem, &sl);
+		if (st != LEDE_OK) {
+			r->st = st;
+			return;
+		}
+		cache_put(a, a->term, n, h, a->term, n, stem, sl, &c);
+	}
+	emit(r, c.term, c.term_len, c.stem, c.stem_len, start, end, r->pos,
+	     flags);
+	next_pos(r);
+}
+
+/* A word with non-ASCII bytes: normalized through utf8proc, cached by its
+ * raw spelling text[start..end) (the term and stem are a function of it
+ * and of the settings). */
+static void word_unicode(run *r, size_t start, size_t end, size_t ns,
+                         size_t ne, unsigned flags)
+{
+	analyzer *a = r->a;
+	const char *key = r->text + start, *term, *stem = NULL;
+	size_t klen = end - start, al = 0, fl = 0, tl, sl = 0;
+	uint32_t h = hash_bytes(key, klen);
+	unsigned nf = 0;
+	lede_status st;
+	cached c;
+
+	if (!cache_get(a, key, klen, h, &c)) {
+		if (a->settings.fold_accents)
+			nf |= UTF8_NORM_STRIP;
+		if (flags & TOKEN_ACRONYM)
+			nf |= UTF8_NORM_NO_PERIOD;
+		st = utf8_norm_word(&a->w, r->text + ns, ne - ns, nf, a->acc,
+		                    &al, a->fold, &fl, LEDE_MAX_WORD_BYTES);
+		term = a->settings.fold_accents ? a->fold : a->acc;
+		tl = a->settings.fold_accents ? fl : al;
+		if (st != LEDE_OK || tl == 0 || al == 0) {
+			cache_put(a, key, klen, h, NULL, 0, NULL, 0, &c);
+			return;
+		}
+		if (a->stemmer && !(flags & TOKEN_NUMBER)) {
+			st = stem_word(a, a->acc, al, &stem, &sl);
+			if (st != LEDE_OK) {
+				r->st = st;
+				return;
+			}
+		}
+		cache_put(a, key, klen, h, term, tl, stem, sl, &c);
+	}
+	if (c.term == NULL)
+		return;
+	emit(r, c.term, c.term_len, c.stem, c.stem_len, start, end, r->pos,
+	     flags);
+	next_pos(r);
+}
+
+/* ---- scanning ---------------------------------------------------------- */
+
+/* Class of the code point at text[i] (i < lim), its value and size. */
+static inline int peek(const char *t, size_t lim, size_t i, int32_t *cp,
+                       size_t *sz)
+{
+	unsigned char c = (unsigned char)t[i];
+
+	if (c < 0x80) {
+		*cp = c;
+		*sz = 1;
+		return utf8_ascii_class[c];
+	}
+	*sz = utf8_decode(t + i, lim - i, cp);
+	return *cp < 0 ? UTF8_SEP : utf8_class(*cp);
+}
+
+/* Class at text[i], UTF8_SEP past the end. */
+static int class_at(const char *t, size_t lim, size_t i)
+{
+	int32_t cp;
+	size_t sz;
+
+	return i < lim ? peek(t, lim, i, &cp, &sz) : UTF8_SEP;
+}
+
+static size_t scan_cjk(run *r, size_t i, size_t lim);
+static size_t scan_word(run *r, size_t i, size_t lim, int url_ok);
+
+/* Single letters separated by periods, at least two: returns the end of
+ * the acronym (after its last period if it has one), or 0. */
+static size_t scan_acronym(const char *t, size_t i, size_t lim)
+{
+	size_t j = i, k, end = 0, sz, n = 0;
+	int32_t cp;
+	int c;
+
+	while (j < lim && peek(t, lim, j, &cp, &sz) == UTF8_LETTER) {
+		k = j + sz;
+		while (k < lim) {
+			c = peek(t, lim, k, &cp, &sz);
+			if (c != UTF8_MARK && c != UTF8_IGNORABLE)
+				break;
+			k += sz;
+		}
+		c = class_at(t, lim, k);
+		if (c == UTF8_LETTER || c == UTF8_DIGIT || c == UTF8_CJK)
+			break; /* not a single letter */
+		n++;
+		end = k;
+		if (k < lim && t[k] == '.') {
+			end = k + 1;
+			j = k + 1;
+			continue;
+		}
+		break;
+	}
+	if (n < 2)
+		return 0;
+	return end;
+}
+
+/* A URL starting at start, host at host: indexes the host's labels (see
+ * the top comment) and returns the end of the URL. */
+static size_t scan_url(run *r, size_t host, size_t lim)
+{
+	const char *t = r->text;
+	size_t end = host, k, hs = host, he, sz;
+	int32_t cp;
+
+	while (end < lim) {
+		unsigned char c = (unsigned char)t[end];
+		if (c < 0x80) {
+			if (c <= 0x20 || c == 0x7f || c == '"' || c == '<' ||
+			    c == '>' || c == '\\' || c == '^' || c == '`' ||
+			    c == '{' || c == '|' || c == '}')
+				break;
+			end++;
+			continue;
+		}
+		if (peek(t, lim, end, &cp, &sz) == UTF8_SEP)
+			break;
+		end += sz;
+	}
+	for (k = host; k < end; k++) {
+		if (t[k] == '/' || t[k] == '?' || t[k] == '#')
+			break;
+		if (t[k] == '@')
+			hs = k + 1; /* user:password@ */
+	}
+	he = k;
+	for (k = hs; k < he; k++)
+		if (t[k] == ':') { /* :port */
+			he = k;
+			break;
+		}
+	if (he - hs > 4 && (t[hs] | 0x20) == 'w' && (t[hs + 1] | 0x20) == 'w' &&
+	    (t[hs + 2] | 0x20) == 'w' && t[hs + 3] == '.')
+		hs += 4;
+	for (k = hs; k < he && r->st == LEDE_OK;) {
+		int c = peek(t, he, k, &cp, &sz);
+		if (c == UTF8_LETTER || c == UTF8_DIGIT || c == UTF8_MARK)
+			k = scan_word(r, k, he, 0);
+		else if (c == UTF8_CJK)
+			k = scan_cjk(r, k, he);
+		else
+			k += sz;
+	}
+	return end;
+}
+
+/* Scans the word starting at text[i] (a letter, mark or digit), reports
+ * it, and returns where scanning resumes. url_ok: a scheme or "www." may
+ * start a URL here. */
+static size_t scan_word(run *r, size_t i, size_t lim, int url_ok)
+{
+	const char *t = r->text;
+	size_t start = i, end = i, j = i, ns = i, ne = 0, sz;
+	int32_t cp;
+	int c, last = 0, first = 0, ascii = 1, napos = 0;
+	unsigned flags = 0;
+
+	if (utf8_ascii_class[(unsigned char)t[i] & 0x7f] == UTF8_LETTER ||
+	    (unsigned char)t[i] >= 0x80) {
+		size_t e = scan_acronym(t, i, lim);
+		if (e) {
+			for (j = i; j < e && ascii; j++)
+				ascii = (unsigned char)t[j] < 0x80;
+			if (e - start <= ANALYZER_MAX_SPAN_BYTES) {
+				if (ascii)
+					word_ascii(r, start, e, start, e,
+					           TOKEN_ACRONYM);
+				else
+					word_unicode(r, start, e, start, e,
+					             TOKEN_ACRONYM);
+			}
+			return e;
+		}
+	}
+	while (j < lim) {
+		unsigned char b = (unsigned char)t[j];
+		if (b < 0x80) {
+			c = utf8_ascii_class[b];
+			cp = b;
+			sz = 1;
+		} else {
+			c = peek(t, lim, j, &cp, &sz);
+			ascii = 0;
+		}
+		if (c == UTF8_LETTER || c == UTF8_DIGIT) {
+			last = c;
+			if (!first)
+				first = c;
+		} else if (c == UTF8_MARK) {
+			if (!first)
+				first = UTF8_LETTER;
+		} else if (c == UTF8_IGNORABLE) {
+			j += sz;
+			continue; /* not part of the range unless inside */
+		} else if (c == UTF8_APOSTROPHE && last == UTF8_LETTER &&
+		           class_at(t, lim, j + sz) == UTF8_LETTER) {
+			if (napos++ == 0) {
+				if ((r->a->lang_flags & LANG_ELISION) &&
+				    is_elision(t + start, j - start))
+					ns = j + sz;
+				else if (r->a->lang_flags & LANG_APOS_CUT)
+					ne = j;
+			}
+		} else if ((c == UTF8_PERIOD || c == UTF8_COMMA) &&
+		           last == UTF8_DIGIT &&
+		           class_at(t, lim, j + sz) == UTF8_DIGIT) {
+			/* 3.5, 1,000 */
+		} else {
+			break;
+		}
+		j += sz;
+		end = j;
+	}
+	if (url_ok && ascii && first == UTF8_LETTER && napos == 0 &&
+	    j < lim && end == j) {
+		if (t[j] == ':' && lim - j >= 3 && t[j + 1] == '/' &&
+		    t[j + 2] == '/' && end - start <= URL_MAX_SCHEME_BYTES)
+			return scan_url(r, j + 3, lim);
+		if (t[j] == '.' && end - start == 3 &&
+		    (t[start] | 0x20) == 'w' && (t[start + 1] | 0x20) == 'w' &&
+		    (t[start + 2] | 0x20) == 'w') {
+			c = class_at(t, lim, j + 1);
+			if (c == UTF8_LETTER || c == UTF8_DIGIT)
+				return scan_url(r, start, lim);
+		}
+	}
+	if (ne == 0)
+		ne = end;
+	if (first == UTF8_DIGIT)
+		flags |= TOKEN_NUMBER;
+	if (end - start > ANALYZER_MAX_SPAN_BYTES)
+		return end; /* junk: dropped, no position */
+	if (ascii)
+		word_ascii(r, start, end, ns, ne, flags);
+	else
+		word_unicode(r, start, end, ns, ne, flags);
+	return end;
+}
+
+/* Scans a CJK run from text[i]: unigrams and bigrams (top comment). A CJK
+ * "character" is a code point plus the marks and conjoining jamo that
+ * follow it. Returns where scanning resumes. */
+static size_t scan_cjk(run *r, size_t i, size_t lim)
+{
+	analyzer *a = r->a;
+	const char *t = r->text, *term;
+	size_t us, ue, sz, nsz, pl = 0, ps = 0, tl, al = 0, fl = 0;
+	int32_t cp, ncp;
+	int c, nc, have_prev = 0, single;
+	uint32_t ppos = 0;
+	lede_status st;
+
+	c = peek(t, lim, i, &cp, &sz);
+	while (r->st == LEDE_OK) {
+		if (c == UTF8_IGNORABLE) { /* invisible: the run goes on */
+			i += sz;
+			if (i >= lim)
+				break;
+			c = peek(t, lim, i, &cp, &sz);
+			continue;
+		}
+		if (c != UTF8_CJK)
+			break;
+		us = i;
+		i += sz;
+		ue = i;
+		single = 1;
+		nc = UTF8_SEP;
+		while (i < lim) {
+			nc = peek(t, lim, i, &ncp, &nsz);
+			if (nc != UTF8_MARK &&
+			    !(nc == UTF8_CJK && utf8_cjk_joins(ncp)))
+				break;
+			i += nsz;
+			ue = i;
+			single = 0;
+			nc = UTF8_SEP;
+		}
+		if (single && utf8_cjk_stable(cp)) {
+			term = t + us;
+			tl = ue - us;
+		} else if (ue - us > ANALYZER_MAX_SPAN_BYTES) {
+			tl = 0;
+			term = NULL;
+		} else {
+			st = utf8_norm_word(&a->w, t + us, ue - us,
+			                    a->settings.fold_accents
+			                            ? UTF8_NORM_STRIP
+			                            : 0,
+			                    a->acc, &al, a->fold, &fl,
+			                    LEDE_MAX_WORD_BYTES);
+			term = a->settings.fold_accents ? a->fold : a->acc;
+			tl = st != LEDE_OK ? 0 : a->settings.fold_accents ? fl
+			                                                   : al;
+		}
+		if (tl == 0) {
+			have_prev = 0; /* no bigram across a dropped one */
+		} else {
+			if (have_prev && pl + tl <= LEDE_MAX_WORD_BYTES) {
+				memcpy(a->bigram + pl, term, tl);
+				emit(r, a->bigram, pl + tl, NULL, 0, ps, ue,
+				     ppos, TOKEN_CJK | TOKEN_BIGRAM);
+				if (r->st != LEDE_OK)
+					break;
+			}
+			emit(r, term, tl, NULL, 0, us, ue, r->pos, TOKEN_CJK);
+			ppos = r->pos;
+			next_pos(r);
+			memmove(a->bigram, term, tl);
+			pl = tl;
+			ps = us;
+			have_prev = 1;
+		}
+		if (i >= lim)
+			break;
+		if (nc != UTF8_SEP) {
+			c = nc;
+			cp = ncp;
+			sz = nsz;
+		} else {
+			c = peek(t, lim, i, &cp, &sz);
+		}
+	}
+	return i;
+}
+
+lede_status analyzer_run(analyzer *a, const char *text, size_t len,
+                         uint32_t pos_base, token_cb cb, void *ctx,
+                         uint32_t *out_next_pos)
+{
+	run r;
+	size_t i = 0, sz;
+	int32_t cp;
+	int c;
+
+	r.a = a;
+	r.text = text;
+	r.pos = pos_base;
+	r.cb = cb;
+	r.ctx = ctx;
+	r.st = LEDE_OK;
+	while (i < len && r.st == LEDE_OK) {
+		unsigned char b = (unsigned char)text[i];
+		if (b < 0x80) {
+			c = utf8_ascii_class[b];
+			if (c == UTF8_LETTER || c == UTF8_DIGIT)
+				i = scan_word(&r, i, len, 1);
+			else
+				i++;
+			continue;
+		}
+		c = peek(text, len, i, &cp, &sz);
+		if (c == UTF8_LETTER || c == UTF8_DIGIT || c == UTF8_MARK)
+			i = scan_word(&r, i, len, 1);
+		else if (c == UTF8_CJK)
+			i = scan_cjk(&r, i, len);
+		else
+			i += sz;
+	}
+	if (out_next_pos)
+		*out_next_pos = r.pos;
+	return r.st;
+}
+
+/* ---- single words ------------------------------------------------------ */
+
+typedef struct norm_ctx {
+	buf *out;
+	size_t start;
+} norm_ctx;
+
+static int on_norm_token(void *ctx, const token *t)
+{
+	norm_ctx *n = ctx;
+
+	if (t->flags & TOKEN_BIGRAM)
+		return 0;
+	buf_append(n->out, t->term, t->term_len);
+	return n->out->len - n->start > LEDE_MAX_WORD_BYTES ||
+	       n->out->status != LEDE_OK;
+}
+
+lede_status analyzer_normalize(analyzer *a, buf *out, const char *s,
+                               size_t len)
+{
+	/* One code path with analyzer_run, so a prefix query's word is
+	 * spelled exactly as the index spells terms. */
+	norm_ctx n;
+	lede_status st;
+
+	if (out->status != LEDE_OK)
+		return out->status;
+	n.out = out;
+	n.start = out->len;
+	st = analyzer_run(a, s, len, 0, on_norm_token, &n, NULL);
+	if (out->status != LEDE_OK)
+		return out->status; /* sticky, as buf's contract says */
+	if (st == LEDE_ERR_INTERRUPTED ||
+	    out->len - n.start > LEDE_MAX_WORD_BYTES) {
+		out->len = n.start;
+		if (out->data)
+			out->data[out->len] = '\0';
+		return LEDE_ERR_TOO_BIG;
+	}
+	return st;
+}
