@@ -1,0 +1,1180 @@
+/*
+ * snippet.c - highlighted fragments of a stored article for a query
+ * (DESIGN.md "Snippets").
+ *
+ * 1. The positive items of the query become "units": a bag-of-words word,
+ *    a phrase, a NEAR group, a prefix. Their strings go into one small
+ *    hash table: exact word terms, stems, prefixes.
+ * 2. The stored text is re-tokenized with analyzer_run - the indexer's own
+ *    code, so folding and stemming agree with what matched: `deploy`
+ *    highlights "Deployed" through the stem, `café` highlights "cafe"
+ *    through accent folding. A word matches a word unit by term or by
+ *    stem (an exact "quoted" word by term only), a prefix unit when its
+ *    term starts with the prefix. Only tokens that can take part in a
+ *    match are recorded, each with its byte range in the ORIGINAL text.
+ * 3. Phrases are resolved on the recorded tokens: a phrase is highlighted
+ *    only where all its words sit at the right consecutive positions;
+ *    NEAR groups only where all their words fall within the window
+ *    (a sliding window over positions, linear). Words under NOT never
+ *    become units, so they are never highlighted.
+ * 4. Fragments: each highlighted token is an anchor for a candidate
+ *    window of about frag_chars characters that starts at the sentence
+ *    holding it when that sentence starts close enough before, else a
+ *    quarter window before it at a word start, and ends at a word break
+ *    (or a sentence end in its last quarter). Windows are scored like
+ *    FTS5's snippet(): first the summed IDF weight of the units not yet
+ *    shown by an earlier fragment, then the weight of all units, then a
+ *    sentence start, then the number of highlights, then text order.
+ *    Up to nfrags non-overlapping windows are taken greedily and returned
+ *    in TEXT order, which reads naturally when joined with " … ".
+ * 5. Each window is cleaned for a terminal: C0/C1 controls, DEL and the
+ *    line separators become spaces, bidi controls are dropped (they can
+ *    reorder what a terminal shows), whitespace runs collapse to one
+ *    space, invalid UTF-8 becomes U+FFFD; highlight ranges are computed on
+ *    the cleaned text. Cuts fall on whitespace or between CJK characters,
+ *    never inside a UTF-8 sequence; only a single "word" longer than the
+ *    window is cut inside.
+ *
+ * Field-restricted words: body snippets highlight words of the body query
+ * only; title: words highlight in snippet_highlight_all() (meant for the
+ * title) and by:/source: words nowhere - they matched the byline and the
+ * outlet, and a name marked in the body would suggest otherwise.
+ *
+ * Cost is linear in the text: one analyzer pass (stopped after
+ * SNIPPET_MAX_RECORDS matching tokens), phrase checks that scan forward
+ * within the phrase span, and at most SNIPPET_MAX_CANDIDATES windows, each
+ * built once and rescored per fragment.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query.h"
+
+/* Matching tokens recorded per text: 10k matches is the pathological case
+ * the brief names; past this the rest of the article only repeats. */
+#define SNIPPET_MAX_RECORDS 100000
+/* Candidate windows scored: each costs about a window of text to build.
+ * Beyond it anchors are sampled, keeping the first occurrences of every
+ * unit so rare words still get a window. */
+#define SNIPPET_MAX_CANDIDATES 2048
+#define SNIPPET_UNIT_ANCHORS 8
+/* How far back (whitespace and closing quotes) a sentence start check
+ * looks: a longer blank run is a paragraph break anyway. */
+#define SENTENCE_LOOKBACK 64
+/* IDF weights are clamped: a callback returning 0, NaN or huge numbers must
+ * not make one word drown or vanish. */
+#define IDF_MIN 0.01
+#define IDF_MAX 1000.0
+
+enum { NS_TERM, NS_STEM, NS_PREFIX };
+enum { U_WORD, U_PHRASE, U_NEAR, U_PREFIX };
+
+typedef struct qterm {
+	const char *s;
+	size_t n;
+	unsigned ns;
+	int32_t links;   /* first link: units this string matches directly */
+	int32_t starts;  /* first link: phrases starting with this word */
+} qterm;
+
+typedef struct ulink {
+	uint32_t unit;
+	int32_t next;
+} ulink;
+
+typedef struct unit {
+	int kind;
+	double weight;
+	uint32_t *tids;  /* PHRASE/NEAR: term ids of the words */
+	uint32_t *rel;   /* PHRASE: relative positions */
+	size_t nw;
+	uint32_t window; /* NEAR: span limit in positions */
+} unit;
+
+typedef struct rec {
+	size_t start, end;
+	uint32_t pos;
+	int32_t tid;     /* NS_TERM id of the token's term, or -1 */
+	int hl;
+} rec;
+
+typedef struct cover {
+	uint32_t rec;
+	uint32_t unit;
+} cover;
+
+typedef struct sctx {
+	analyzer *a;
+	const char *text;
+	size_t len;
+	lede_status st;
+	/* query side */
+	qterm *terms;
+	size_t nterms, capterms;
+	int32_t *table;      /* open addressing: term ids, -1 empty */
+	size_t tcap;         /* power of two */
+	ulink *links;
+	size_t nlinks, caplinks;
+	unit *units;
+	size_t nunits, capunits;
+	unsigned char prefix_len[LEDE_MAX_WORD_BYTES + 1];
+	int have_prefix;
+	/* text side */
+	rec *recs;
+	size_t nrecs, caprecs;
+	cover *cov;
+	size_t ncov, capcov;
+} sctx;
+
+/* Makes room for element n of the array whose address is vp (a pointer
+ * to any object pointer), capacity *cap, element size sz. Returns 0, or -1
+ * on NOMEM with the array unchanged. The pointer is moved with memcpy so
+ * one helper serves every element type without breaking aliasing rules. */
+static int grow(void *vp, size_t *cap, size_t n, size_t sz)
+{
+	void *old, *p;
+	size_t nc;
+
+	if (n < *cap)
+		return 0;
+	nc = *cap ? 2 * *cap : 16;
+	while (nc <= n)
+		nc *= 2;
+	memcpy(&old, vp, sizeof old);
+	p = realloc(old, nc * sz);
+	if (p == NULL)
+		return -1;
+	memcpy(vp, &p, sizeof p);
+	*cap = nc;
+	return 0;
+}
+
+static uint64_t hash_str(unsigned ns, const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull ^ ns;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static int32_t lookup(const sctx *c, unsigned ns, const char *s, size_t n)
+{
+	if (c->tcap == 0)
+		return -1;
+	size_t m = c->tcap - 1, i = (size_t)hash_str(ns, s, n) & m;
+	for (;; i = (i + 1) & m) {
+		int32_t id = c->table[i];
+		if (id < 0)
+			return -1;
+		const qterm *t = &c->terms[id];
+		if (t->ns == ns && t->n == n && memcmp(t->s, s, n) == 0)
+			return id;
+	}
+}
+
+static int rehash(sctx *c, size_t cap)
+{
+	int32_t *t = malloc(cap * sizeof *t);
+
+	if (t == NULL)
+		return -1;
+	for (size_t i = 0; i < cap; i++)
+		t[i] = -1;
+	for (size_t id = 0; id < c->nterms; id++) {
+		const qterm *q = &c->terms[id];
+		size_t i = (size_t)hash_str(q->ns, q->s, q->n) & (cap - 1);
+		while (t[i] >= 0)
+			i = (i + 1) & (cap - 1);
+		t[i] = (int32_t)id;
+	}
+	free(c->table);
+	c->table = t;
+	c->tcap = cap;
+	return 0;
+}
+
+/* Id of (ns, s) in the table, added if new; -1 on NOMEM. s is borrowed
+ * from the query tree, which outlives the context. */
+static int32_t intern(sctx *c, unsigned ns, const char *s, size_t n)
+{
+	int32_t id = lookup(c, ns, s, n);
+
+	if (id >= 0)
+		return id;
+	if ((c->nterms + 1) * 2 > c->tcap &&
+	    rehash(c, c->tcap ? 2 * c->tcap : 64) != 0)
+		return -1;
+	if (grow(&c->terms, &c->capterms, c->nterms, sizeof *c->terms) != 0)
+		return -1;
+	qterm *t = &c->terms[c->nterms];
+	t->s = s;
+	t->n = n;
+	t->ns = ns;
+	t->links = t->starts = -1;
+	size_t i = (size_t)hash_str(ns, s, n) & (c->tcap - 1);
+	while (c->table[i] >= 0)
+		i = (i + 1) & (c->tcap - 1);
+	c->table[i] = (int32_t)c->nterms;
+	return (int32_t)c->nterms++;
+}
+
+static int add_link(sctx *c, int32_t *head, uint32_t u)
+{
+	if (grow(&c->links, &c->caplinks, c->nlinks, sizeof *c->links) != 0)
+		return -1;
+	c->links[c->nlinks].unit = u;
+	c->links[c->nlinks].next = *head;
+	*head = (int32_t)c->nlinks++;
+	return 0;
+}
+
+static double clamp_idf(double w)
+{
+	if (!(w == w) || isinf(w))
+		return 1.0;
+	return w < IDF_MIN ? IDF_MIN : w > IDF_MAX ? IDF_MAX : w;
+}
+
+static int new_unit(sctx *c, int kind, double w)
+{
+	if (grow(&c->units, &c->capunits, c->nunits, sizeof *c->units) != 0)
+		return -1;
+	unit *u = &c->units[c->nunits];
+	memset(u, 0, sizeof *u);
+	u->kind = kind;
+	u->weight = clamp_idf(w);
+	return (int)c->nunits++;
+}
+
+static int field_ok(qfield f, int title)
+{
+	return f == QF_TEXT || (title && f == QF_TITLE);
+}
+
+/* Turns the positive items of n into units. Returns 0, -1 on NOMEM. */
+static int collect_units(sctx *c, const qnode *n, int neg, int title,
+                         snippet_idf_fn idf, void *ictx, unsigned depth)
+{
+	int u;
+
+	if (depth > QUERY_MAX_TREE_DEPTH)
+		return 0;
+	switch (n->kind) {
+	case QN_NOT:
+		return n->nkids ? collect_units(c, n->kids[0], !neg, title, idf,
+		                                ictx, depth + 1)
+		                : 0;
+	case QN_AND:
+	case QN_OR:
+		for (size_t i = 0; i < n->nkids; i++)
+			if (collect_units(c, n->kids[i], neg, title, idf, ictx,
+			                  depth + 1) != 0)
+				return -1;
+		return 0;
+	case QN_WORD: {
+		if (neg || !field_ok(n->field, title))
+			return 0;
+		double w = idf ? idf(ictx, n->term, n->term_len) : 1.0;
+		int32_t t = intern(c, NS_TERM, n->term, n->term_len);
+		if ((u = new_unit(c, U_WORD, w)) < 0 || t < 0 ||
+		    add_link(c, &c->terms[t].links, (uint32_t)u) != 0)
+			return -1;
+		if (n->stem != NULL && !(n->flags & QN_F_EXACT)) {
+			t = intern(c, NS_STEM, n->stem, n->stem_len);
+			if (t < 0 ||
+			    add_link(c, &c->terms[t].links, (uint32_t)u) != 0)
+				return -1;
+		}
+		return 0;
+	}
+	case QN_PREFIX: {
+		if (neg || !field_ok(n->field, title) ||
+		    n->term_len > LEDE_MAX_WORD_BYTES || n->term_len == 0)
+			return 0;
+		int32_t t = intern(c, NS_PREFIX, n->term, n->term_len);
+		if ((u = new_unit(c, U_PREFIX, 1.0)) < 0 || t < 0 ||
+		    add_link(c, &c->terms[t].links, (uint32_t)u) != 0)
+			return -1;
+		c->prefix_len[n->term_len] = 1;
+		c->have_prefix = 1;
+		return 0;
+	}
+	case QN_PHRASE:
+	case QN_NEAR: {
+		if (neg || n->nkids == 0)
+			return 0;
+		for (size_t i = 0; i < n->nkids; i++)
+			if (!field_ok(n->kids[i]->field, title))
+				return 0;
+		double w = 0.0;
+		for (size_t i = 0; i < n->nkids; i++) {
+			double x = idf ? clamp_idf(idf(ictx, n->kids[i]->term,
+			                               n->kids[i]->term_len))
+			               : 1.0;
+			if (x > w)
+				w = x;
+		}
+		if ((u = new_unit(c, n->kind == QN_PHRASE ? U_PHRASE : U_NEAR,
+		                  w)) < 0)
+			return -1;
+		unit *un = &c->units[u];
+		un->tids = malloc(n->nkids * sizeof *un->tids);
+		un->rel = malloc(n->nkids * sizeof *un->rel);
+		if (un->tids == NULL || un->rel == NULL)
+			return -1;
+		un->nw = n->nkids;
+		un->window = n->window + (uint32_t)n->nkids - 1;
+		for (size_t i = 0; i < n->nkids; i++) {
+			int32_t t = intern(c, NS_TERM, n->kids[i]->term,
+			                   n->kids[i]->term_len);
+			if (t < 0)
+				return -1;
+			un = &c->units[u];
+			un->tids[i] = (uint32_t)t;
+			un->rel[i] = n->kids[i]->pos;
+		}
+		if (n->kind == QN_PHRASE &&
+		    add_link(c, &c->terms[c->units[u].tids[0]].starts,
+		             (uint32_t)u) != 0)
+			return -1;
+		return 0;
+	}
+	default:
+		return 0;
+	}
+}
+
+static int add_cover(sctx *c, size_t r, uint32_t u)
+{
+	if (grow(&c->cov, &c->capcov, c->ncov, sizeof *c->cov) != 0)
+		return -1;
+	c->cov[c->ncov].rec = (uint32_t)r;
+	c->cov[c->ncov].unit = u;
+	c->ncov++;
+	return 0;
+}
+
+/* Direct matches of a string: every unit linked to term id t. */
+static int cover_links(sctx *c, int32_t t, size_t r, int *hit)
+{
+	for (int32_t l = c->terms[t].links; l >= 0; l = c->links[l].next) {
+		if (add_cover(c, r, c->links[l].unit) != 0)
+			return -1;
+		*hit = 1;
+	}
+	return 0;
+}
+
+static int on_token(void *ctx, const token *t)
+{
+	sctx *c = ctx;
+	size_t r = c->nrecs;
+	int hit = 0;
+	int32_t tid = lookup(c, NS_TERM, t->term, t->term_len), x;
+
+	if (tid >= 0 && cover_links(c, tid, r, &hit) != 0)
+		goto nomem;
+	if (t->stem != NULL &&
+	    (x = lookup(c, NS_STEM, t->stem, t->stem_len)) >= 0 &&
+	    cover_links(c, x, r, &hit) != 0)
+		goto nomem;
+	if (c->have_prefix) {
+		for (size_t l = 1; l <= t->term_len && l <= LEDE_MAX_WORD_BYTES;
+		     l++)
+			if (c->prefix_len[l] &&
+			    (x = lookup(c, NS_PREFIX, t->term, l)) >= 0 &&
+			    cover_links(c, x, r, &hit) != 0)
+				goto nomem;
+	}
+	if (tid < 0 && !hit)
+		return 0;
+	if (grow(&c->recs, &c->caprecs, c->nrecs, sizeof *c->recs) != 0)
+		goto nomem;
+	c->recs[r].start = t->start;
+	c->recs[r].end = t->end;
+	c->recs[r].pos = t->pos;
+	c->recs[r].tid = tid;
+	c->recs[r].hl = hit;
+	c->nrecs++;
+	return c->nrecs >= SNIPPET_MAX_RECORDS;
+nomem:
+	c->st = LEDE_ERR_NOMEM;
+	return 1;
+}
+
+/* Phrases: from each record that is a phrase's first word, look forward
+ * for the other words at base + rel[j]. Records are in position order, so
+ * the scan for word j continues where word j-1 was found. */
+static int resolve_phrases(sctx *c, size_t *scratch)
+{
+	for (size_t i = 0; i < c->nrecs; i++) {
+		int32_t tid = c->recs[i].tid;
+		if (tid < 0)
+			continue;
+		for (int32_t l = c->terms[tid].starts; l >= 0;
+		     l = c->links[l].next) {
+			const unit *u = &c->units[c->links[l].unit];
+			uint32_t base = c->recs[i].pos;
+			size_t k = i + 1, j;
+			scratch[0] = i;
+			for (j = 1; j < u->nw; j++) {
+				uint32_t want = base + u->rel[j];
+				size_t found = SIZE_MAX;
+				while (k < c->nrecs && c->recs[k].pos <= want) {
+					if (c->recs[k].pos == want &&
+					    c->recs[k].tid == (int32_t)u->tids[j]) {
+						found = k;
+						break;
+					}
+					k++;
+				}
+				if (found == SIZE_MAX)
+					break;
+				scratch[j] = found;
+				k = found + 1;
+			}
+			if (j < u->nw)
+				continue;
+			for (j = 0; j < u->nw; j++) {
+				c->recs[scratch[j]].hl = 1;
+				if (add_cover(c, scratch[j], c->links[l].unit))
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* NEAR: a sliding window over the records of the group's words; wherever
+ * all its distinct words lie within `window` positions, they are marked. */
+static int resolve_near(sctx *c, uint32_t ui, int32_t *slot_of,
+                        uint32_t *count)
+{
+	const unit *u = &c->units[ui];
+	size_t nd = 0, have = 0, l = 0, marked = 0;
+
+	for (size_t i = 0; i < u->nw; i++)
+		if (slot_of[u->tids[i]] < 0)
+			slot_of[u->tids[i]] = (int32_t)nd++;
+	memset(count, 0, nd * sizeof *count);
+	for (size_t r = 0; r < c->nrecs; r++) {
+		int32_t s = c->recs[r].tid >= 0 ? slot_of[c->recs[r].tid] : -1;
+		if (s < 0)
+			continue;
+		if (count[s]++ == 0)
+			have++;
+		while (c->recs[r].pos - c->recs[l].pos + 1 > u->window) {
+			int32_t ls = c->recs[l].tid >= 0
+			                 ? slot_of[c->recs[l].tid] : -1;
+			if (ls >= 0 && --count[ls] == 0)
+				have--;
+			l++;
+		}
+		if (have < nd)
+			continue;
+		for (size_t k = l > marked ? l : marked; k <= r; k++) {
+			int32_t ks = c->recs[k].tid >= 0
+			                 ? slot_of[c->recs[k].tid] : -1;
+			if (ks < 0)
+				continue;
+			c->recs[k].hl = 1;
+			if (add_cover(c, k, ui) != 0)
+				return -1;
+		}
+		marked = r + 1;
+	}
+	for (size_t i = 0; i < u->nw; i++)
+		slot_of[u->tids[i]] = -1;
+	return 0;
+}
+
+static int cmp_cover(const void *a, const void *b)
+{
+	const cover *x = a, *y = b;
+
+	if (x->rec != y->rec)
+		return x->rec < y->rec ? -1 : 1;
+	return (x->unit > y->unit) - (x->unit < y->unit);
+}
+
+static void sctx_free(sctx *c)
+{
+	for (size_t i = 0; i < c->nunits; i++) {
+		free(c->units[i].tids);
+		free(c->units[i].rel);
+	}
+	free(c->units);
+	free(c->terms);
+	free(c->table);
+	free(c->links);
+	free(c->recs);
+	free(c->cov);
+}
+
+/* Steps 1-3: units, tokens, phrase and NEAR resolution; coverage sorted by
+ * record. Returns LEDE_OK or NOMEM (or an analyzer failure). */
+static lede_status match(sctx *c, const qnode *q, int title,
+                         snippet_idf_fn idf, void *ictx)
+{
+	size_t maxnw = 0;
+	size_t *scratch = NULL;
+	int32_t *slot_of = NULL;
+	uint32_t *count = NULL;
+	lede_status st;
+
+	if (q == NULL)
+		return LEDE_OK;
+	if (collect_units(c, q, 0, title, idf, ictx, 0) != 0)
+		return LEDE_ERR_NOMEM;
+	if (c->nunits == 0)
+		return LEDE_OK;
+	st = analyzer_run(c->a, c->text, c->len, 0, on_token, c, NULL);
+	if (c->st != LEDE_OK)
+		return c->st;
+	if (st != LEDE_OK && st != LEDE_ERR_INTERRUPTED)
+		return st;
+	for (size_t i = 0; i < c->nunits; i++)
+		if (c->units[i].nw > maxnw)
+			maxnw = c->units[i].nw;
+	if (maxnw > 0) {
+		scratch = malloc(maxnw * sizeof *scratch);
+		slot_of = malloc(c->nterms * sizeof *slot_of);
+		count = malloc(maxnw * sizeof *count);
+		if (scratch == NULL || slot_of == NULL || count == NULL) {
+			st = LEDE_ERR_NOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < c->nterms; i++)
+			slot_of[i] = -1;
+		if (resolve_phrases(c, scratch) != 0) {
+			st = LEDE_ERR_NOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < c->nunits; i++)
+			if (c->units[i].kind == U_NEAR &&
+			    resolve_near(c, (uint32_t)i, slot_of, count) != 0) {
+				st = LEDE_ERR_NOMEM;
+				goto out;
+			}
+	}
+	qsort(c->cov, c->ncov, sizeof *c->cov, cmp_cover);
+	st = LEDE_OK;
+out:
+	free(scratch);
+	free(slot_of);
+	free(count);
+	return st;
+}
+
+/* ---------------------------------------------------------------------
+ * Text geometry on the original bytes: characters, breaks, sentences.
+ * ------------------------------------------------------------------- */
+
+static int is_space_byte(unsigned char b)
+{
+	return b <= 0x20 || b == 0x7f;
+}
+
+/* Start of the character before i (i > 0): back over at most three
+ * continuation bytes. */
+static size_t prev_char(const char *t, size_t i)
+{
+	size_t j = i - 1, k = 0;
+
+	while (j > 0 && k < 3 && ((unsigned char)t[j] & 0xc0) == 0x80) {
+		j--;
+		k++;
+	}
+	return j;
+}
+
+static int32_t cp_at(const char *t, size_t len, size_t i)
+{
+	int32_t cp;
+
+	utf8_decode(t + i, len - i, &cp);
+	return cp;
+}
+
+static size_t char_len(const char *t, size_t len, size_t i)
+{
+	int32_t cp;
+
+	return utf8_decode(t + i, len - i, &cp);
+}
+
+/* Scripts written without spaces: a cut between two of their characters
+ * does not split a word. */
+static int is_cjk(int32_t cp)
+{
+	return (cp >= 0x2e80 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af) ||
+	       (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xff00 && cp <= 0xffef) ||
+	       (cp >= 0x20000 && cp <= 0x3ffff);
+}
+
+static int is_space_cp(int32_t cp)
+{
+	return (cp >= 0 && cp <= 0x20) || cp == 0x7f ||
+	       (cp >= 0x80 && cp <= 0xa0) || cp == 0x2028 || cp == 0x2029 ||
+	       cp == 0x3000;
+}
+
+/* 1 if a fragment may start or end at byte i without splitting a word. */
+static int is_break(const char *t, size_t len, size_t i)
+{
+	if (i == 0 || i >= len)
+		return 1;
+	int32_t a = cp_at(t, len, prev_char(t, i)), b = cp_at(t, len, i);
+	return is_space_cp(a) || is_space_cp(b) || is_cjk(a) || is_cjk(b);
+}
+
+/* Byte offset n characters after i (or len). */
+static size_t advance_chars(const char *t, size_t len, size_t i, size_t n)
+{
+	while (i < len && n-- > 0)
+		i += char_len(t, len, i);
+	return i;
+}
+
+/* Byte offset n characters before i (or 0). */
+static size_t back_chars(const char *t, size_t i, size_t n)
+{
+	while (i > 0 && n-- > 0)
+		i = prev_char(t, i);
+	return i;
+}
+
+static int ends_sentence(int32_t cp)
+{
+	return cp == '.' || cp == '!' || cp == '?' || cp == 0x2026 ||
+	       cp == 0x3002 || cp == 0xff01 || cp == 0xff1f;
+}
+
+static int is_closer(int32_t cp)
+{
+	return cp == '"' || cp == '\'' || cp == ')' || cp == ']' ||
+	       cp == 0x2019 || cp == 0x201d || cp == 0xbb;
+}
+
+/* 1 if a sentence starts at i (a non-space character): the text start,
+ * after a line break, or after ., !, ? (and closing quotes) and a space;
+ * after a CJK full stop no space is needed. */
+static int sentence_start_at(const char *t, size_t len, size_t i)
+{
+	size_t j = i, steps = 0;
+	int space = 0, nl = 0;
+
+	while (j > 0 && steps < SENTENCE_LOOKBACK &&
+	       is_space_byte((unsigned char)t[j - 1])) {
+		space = 1;
+		nl |= t[j - 1] == '\n';
+		j--;
+		steps++;
+	}
+	if (j == 0 || nl)
+		return 1;
+	size_t p = prev_char(t, j);
+	int32_t cp = cp_at(t, len, p);
+	for (int k = 0; k < 3 && is_closer(cp) && p > 0; k++) {
+		p = prev_char(t, p);
+		cp = cp_at(t, len, p);
+	}
+	if (cp == 0x3002 || cp == 0xff01 || cp == 0xff1f)
+		return 1;
+	return space && ends_sentence(cp);
+}
+
+/* The nearest sentence start at or before `from`, at most `limit`
+ * characters back; SIZE_MAX if none. */
+static size_t sentence_start_before(const char *t, size_t len, size_t from,
+                                    size_t limit)
+{
+	size_t i = from;
+
+	for (size_t n = 0; n <= limit; n++) {
+		if (!is_space_byte((unsigned char)t[i]) &&
+		    (i == 0 || is_space_byte((unsigned char)t[i - 1]) ||
+		     ends_sentence(cp_at(t, len, prev_char(t, i)))) &&
+		    sentence_start_at(t, len, i))
+			return i;
+		if (i == 0)
+			break;
+		i = prev_char(t, i);
+	}
+	return SIZE_MAX;
+}
+
+/* A good end at or before emax and after min_e: a sentence end in the
+ * last quarter of the window, else the last break; emax if none (a word
+ * longer than the window). */
+static size_t window_end(const char *t, size_t len, size_t s, size_t emax,
+                         size_t min_e, size_t frag_chars)
+{
+	size_t e = emax, quarter = frag_chars / 4, n = 0;
+
+	if (emax >= len)
+		return len;
+	for (size_t i = emax; i > min_e && i > s && n <= quarter; n++) {
+		int32_t cp = cp_at(t, len, prev_char(t, i));
+		if (ends_sentence(cp) && is_break(t, len, i))
+			return i;
+		i = prev_char(t, i);
+	}
+	while (e > min_e && e > s && !is_break(t, len, e))
+		e = prev_char(t, e);
+	return e > s && e >= min_e && is_break(t, len, e) ? e : emax;
+}
+
+/* ---------------------------------------------------------------------
+ * Candidate windows and their scores.
+ * ------------------------------------------------------------------- */
+typedef struct cand {
+	size_t s, e;
+	int sentence;
+	size_t r0;  /* first record with start >= s */
+} cand;
+
+typedef struct score {
+	double fresh, all;
+	int sentence;
+	size_t hits;
+} score;
+
+/* Makes the window for the record at r. */
+static cand make_cand(const sctx *c, size_t r, size_t frag_chars)
+{
+	const char *t = c->text;
+	size_t len = c->len, rs = c->recs[r].start, re = c->recs[r].end;
+	cand x;
+
+	x.s = sentence_start_before(t, len, rs, frag_chars * 2 / 3);
+	if (x.s == SIZE_MAX) {
+		size_t s0 = back_chars(t, rs, frag_chars / 4);
+		while (s0 < rs && !is_break(t, len, s0))
+			s0 += char_len(t, len, s0);
+		x.s = s0;
+	}
+	while (x.s < rs && is_space_byte((unsigned char)t[x.s]))
+		x.s++;
+	x.sentence = sentence_start_at(t, len, x.s);
+	size_t emax = advance_chars(t, len, x.s, frag_chars);
+	if (emax < re)
+		emax = re;
+	x.e = window_end(t, len, x.s, emax, re, frag_chars);
+	while (x.e > re && is_space_byte((unsigned char)t[x.e - 1]))
+		x.e--;
+	x.r0 = 0;
+	return x;
+}
+
+static size_t first_rec_from(const sctx *c, size_t s)
+{
+	size_t lo = 0, hi = c->nrecs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->recs[mid].start < s)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static size_t first_cov_from(const sctx *c, size_t r)
+{
+	size_t lo = 0, hi = c->ncov;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->cov[mid].rec < r)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static score score_cand(const sctx *c, const cand *x, const int *shown,
+                        uint32_t *stamp, uint32_t id)
+{
+	score sc = { 0, 0, x->sentence, 0 };
+	size_t last = SIZE_MAX;
+
+	for (size_t k = first_cov_from(c, x->r0); k < c->ncov; k++) {
+		const rec *r = &c->recs[c->cov[k].rec];
+		if (r->start >= x->e)
+			break;
+		if (r->end > x->e || r->start < x->s)
+			continue;
+		if (c->cov[k].rec != last) {
+			sc.hits++;
+			last = c->cov[k].rec;
+		}
+		uint32_t u = c->cov[k].unit;
+		if (stamp[u] == id)
+			continue;
+		stamp[u] = id;
+		sc.all += c->units[u].weight;
+		if (!shown[u])
+			sc.fresh += c->units[u].weight;
+	}
+	return sc;
+}
+
+static int better(const score *a, const cand *ca, const score *b,
+                  const cand *cb)
+{
+	if (a->fresh != b->fresh)
+		return a->fresh > b->fresh;
+	if (a->all != b->all)
+		return a->all > b->all;
+	if (a->sentence != b->sentence)
+		return a->sentence > b->sentence;
+	if (a->hits != b->hits)
+		return a->hits > b->hits;
+	return ca->s < cb->s;
+}
+
+/* ---------------------------------------------------------------------
+ * Output: cleaned text with highlight ranges.
+ * ------------------------------------------------------------------- */
+
+/* Merged highlight ranges [start, end) of the original text, sorted. */
+typedef struct range {
+	size_t s, e;
+} range;
+
+static lede_status merge_ranges(range **out, size_t *n, const sctx *c)
+{
+	range *v = NULL;
+	size_t m = 0, cap = 0;
+
+	for (size_t i = 0; i < c->nrecs; i++) {
+		const rec *r = &c->recs[i];
+		if (!r->hl || r->end <= r->start)
+			continue;
+		if (m > 0 && r->start <= v[m - 1].e) {
+			if (r->end > v[m - 1].e)
+				v[m - 1].e = r->end;
+			continue;
+		}
+		if (grow(&v, &cap, m, sizeof *v) != 0) {
+			free(v);
+			return LEDE_ERR_NOMEM;
+		}
+		v[m].s = r->start;
+		v[m].e = r->end;
+		m++;
+	}
+	*out = v;
+	*n = m;
+	return LEDE_OK;
+}
+
+/* Characters that could steer a terminal's display order; dropped. */
+static int is_bidi_control(int32_t cp)
+{
+	return cp == 0x200e || cp == 0x200f || cp == 0x061c ||
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Fills f with the cleaned text of t[s..e) and the highlights among
+ * hr[0..nhr) (sorted, merged) mapped onto it. */
+static lede_status clean_fragment(snippet_frag *f, const char *t, size_t len,
+                                  size_t s, size_t e, const range *hr,
+                                  size_t nhr)
+{
+	buf b = BUF_INIT;
+	size_t *hl = NULL, nhl = 0, caphl = 0, k = 0, ostart = 0;
+	int pending = 0, open = 0;
+	static const char fffd[3] = { (char)0xef, (char)0xbf, (char)0xbd };
+
+	memset(f, 0, sizeof *f);
+	while (k < nhr && hr[k].e <= s)
+		k++;
+	for (size_t i = s; i < e;) {
+		int32_t cp;
+		size_t l = utf8_decode(t + i, len - i, &cp);
+		if (i + l > e)
+			l = e - i;
+		if (open && i >= hr[k].e) {
+			if (grow(&hl, &caphl, nhl + 1, sizeof *hl) != 0)
+				goto nomem;
+			hl[nhl++] = ostart;
+			hl[nhl++] = b.len;
+			open = 0;
+			k++;
+		}
+		while (!open && k < nhr && hr[k].e <= i)
+			k++;
+		if (is_space_cp(cp)) {
+			pending = b.len > 0;
+		} else if (!is_bidi_control(cp)) {
+			if (pending)
+				buf_append_byte(&b, ' ');
+			pending = 0;
+			if (!open && k < nhr && i >= hr[k].s) {
+				open = 1;
+				ostart = b.len;
+			}
+			if (cp < 0)
+				buf_append(&b, fffd, 3);
+			else
+				buf_append(&b, t + i, l);
+		}
+		i += l;
+	}
+	if (open) {
+		if (grow(&hl, &caphl, nhl + 1, sizeof *hl) != 0)
+			goto nomem;
+		hl[nhl++] = ostart;
+		hl[nhl++] = b.len;
+	}
+	if (b.status != LEDE_OK)
+		goto nomem;
+	if (b.data == NULL && buf_append(&b, "", 0) != LEDE_OK)
+		goto nomem;
+	f->len = b.len;
+	f->text = buf_detach(&b);
+	f->hl = hl;
+	f->nhl = nhl / 2;
+	return LEDE_OK;
+nomem:
+	buf_free(&b);
+	free(hl);
+	return LEDE_ERR_NOMEM;
+}
+
+static int has_text(const char *t, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (!is_space_byte((unsigned char)t[i]))
+			return 1;
+	return 0;
+}
+
+/* The lead: from the first non-space byte, `chars` characters cut at a
+ * break. */
+static cand lead_cand(const sctx *c, size_t chars)
+{
+	cand x = { 0, 0, 1, 0 };
+
+	while (x.s < c->len && is_space_byte((unsigned char)c->text[x.s]))
+		x.s++;
+	size_t emax = advance_chars(c->text, c->len, x.s, chars);
+	x.e = window_end(c->text, c->len, x.s, emax, x.s, chars);
+	while (x.e > x.s && is_space_byte((unsigned char)c->text[x.e - 1]))
+		x.e--;
+	return x;
+}
+
+static int cmp_cand_start(const void *a, const void *b)
+{
+	const cand *x = a, *y = b;
+
+	return (x->s > y->s) - (x->s < y->s);
+}
+
+/* Chooses the windows (step 4) into chosen[0..*nchosen), text order. */
+static lede_status choose(const sctx *c, unsigned nfrags, size_t frag_chars,
+                          cand *chosen, size_t *nchosen)
+{
+	cand *cands = NULL;
+	size_t ncand = 0, nhl = 0, stride;
+	uint32_t *stamp = NULL, *seen = NULL;
+	int *shown = NULL;
+	unsigned char *anchor = NULL;
+	lede_status st = LEDE_ERR_NOMEM;
+
+	*nchosen = 0;
+	for (size_t i = 0; i < c->nrecs; i++)
+		nhl += c->recs[i].hl != 0;
+	if (nhl == 0)
+		return LEDE_OK;
+	stamp = calloc(c->nunits, sizeof *stamp);
+	seen = calloc(c->nunits, sizeof *seen);
+	shown = calloc(c->nunits, sizeof *shown);
+	anchor = calloc(c->nrecs, 1);
+	cands = malloc((SNIPPET_MAX_CANDIDATES +
+	                SNIPPET_UNIT_ANCHORS * c->nunits + 1) * sizeof *cands);
+	if (!stamp || !seen || !shown || !anchor || !cands)
+		goto out;
+	/* Anchors: every highlighted record, or when there are too many,
+	 * every stride-th plus the first few of each unit. */
+	stride = (nhl + SNIPPET_MAX_CANDIDATES - 1) / SNIPPET_MAX_CANDIDATES;
+	for (size_t k = 0; k < c->ncov; k++) {
+		uint32_t u = c->cov[k].unit;
+		if (seen[u]++ < SNIPPET_UNIT_ANCHORS)
+			anchor[c->cov[k].rec] = 1;
+	}
+	for (size_t i = 0, h = 0; i < c->nrecs; i++) {
+		if (!c->recs[i].hl)
+			continue;
+		if (h++ % stride == 0)
+			anchor[i] = 1;
+	}
+	for (size_t i = 0; i < c->nrecs; i++) {
+		if (!anchor[i])
+			continue;
+		cand x = make_cand(c, i, frag_chars);
+		if (ncand > 0 && cands[ncand - 1].s == x.s &&
+		    cands[ncand - 1].e == x.e)
+			continue;
+		x.r0 = first_rec_from(c, x.s);
+		cands[ncand++] = x;
+	}
+	uint32_t id = 0;
+	for (unsigned f = 0; f < nfrags; f++) {
+		size_t best = SIZE_MAX;
+		score bs = { 0, 0, 0, 0 };
+		for (size_t i = 0; i < ncand; i++) {
+			const cand *x = &cands[i];
+			int overlap = 0;
+			for (size_t j = 0; j < *nchosen && !overlap; j++)
+				overlap = x->s < chosen[j].e && chosen[j].s < x->e;
+			if (overlap)
+				continue;
+			score sc = score_cand(c, x, shown, stamp, ++id);
+			if (sc.hits == 0)
+				continue;
+			if (best == SIZE_MAX || better(&sc, x, &bs, &cands[best])) {
+				best = i;
+				bs = sc;
+			}
+		}
+		if (best == SIZE_MAX)
+			break;
+		chosen[(*nchosen)++] = cands[best];
+		/* Mark the units it shows. */
+		const cand *x = &cands[best];
+		for (size_t k = first_cov_from(c, x->r0); k < c->ncov; k++) {
+			const rec *r = &c->recs[c->cov[k].rec];
+			if (r->start >= x->e)
+				break;
+			if (r->end <= x->e && r->start >= x->s)
+				shown[c->cov[k].unit] = 1;
+		}
+	}
+	qsort(chosen, *nchosen, sizeof *chosen, cmp_cand_start);
+	st = LEDE_OK;
+out:
+	free(cands);
+	free(stamp);
+	free(seen);
+	free(shown);
+	free(anchor);
+	return st;
+}
+
+void snippet_frag_clear(snippet_frag *f)
+{
+	if (f == NULL)
+		return;
+	free(f->text);
+	free(f->hl);
+	memset(f, 0, sizeof *f);
+}
+
+void snippet_free(snippet_frag *f, size_t n)
+{
+	if (f == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		snippet_frag_clear(&f[i]);
+	free(f);
+}
+
+lede_status snippet_make(snippet_frag **out, size_t *out_n, analyzer *a,
+                         const char *text, size_t len, const qnode *q,
+                         snippet_idf_fn idf, void *idf_ctx,
+                         const snippet_opts *o)
+{
+	sctx c;
+	unsigned nfrags = o && o->nfrags ? o->nfrags : SNIPPET_DEFAULT_FRAGS;
+	size_t chars = o && o->frag_chars ? o->frag_chars : SNIPPET_DEFAULT_CHARS;
+	cand chosen[SNIPPET_MAX_FRAGS];
+	size_t nchosen = 0, nhr = 0;
+	range *hr = NULL;
+	snippet_frag *v = NULL;
+	lede_status st;
+
+	*out = NULL;
+	*out_n = 0;
+	if (text == NULL || len == 0 || !has_text(text, 0, len))
+		return LEDE_OK;
+	if (nfrags > SNIPPET_MAX_FRAGS)
+		nfrags = SNIPPET_MAX_FRAGS;
+	if (chars < SNIPPET_MIN_CHARS)
+		chars = SNIPPET_MIN_CHARS;
+	if (chars > SNIPPET_MAX_CHARS)
+		chars = SNIPPET_MAX_CHARS;
+	memset(&c, 0, sizeof c);
+	c.a = a;
+	c.text = text;
+	c.len = len;
+	st = match(&c, q, 0, idf, idf_ctx);
+	if (st == LEDE_OK)
+		st = choose(&c, nfrags, chars, chosen, &nchosen);
+	if (st == LEDE_OK)
+		st = merge_ranges(&hr, &nhr, &c);
+	if (st != LEDE_OK)
+		goto out;
+	if (nchosen == 0) {
+		chosen[0] = lead_cand(&c, chars * nfrags);
+		nchosen = 1;
+		nhr = 0;
+	}
+	v = calloc(nchosen, sizeof *v);
+	if (v == NULL) {
+		st = LEDE_ERR_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < nchosen; i++) {
+		st = clean_fragment(&v[i], text, len, chosen[i].s, chosen[i].e,
+		                    hr, nhr);
+		if (st != LEDE_OK) {
+			snippet_free(v, nchosen);
+			v = NULL;
+			goto out;
+		}
+		v[i].cut_before = has_text(text, 0, chosen[i].s);
+		v[i].cut_after = has_text(text, chosen[i].e, len);
+	}
+	*out = v;
+	*out_n = nchosen;
+out:
+	free(hr);
+	sctx_free(&c);
+	return st;
+}
+
+lede_status snippet_highlight_all(snippet_frag *out, analyzer *a,
+                                  const char *text, size_t len,
+                                  const qnode *q)
+{
+	sctx c;
+	range *hr = NULL;
+	size_t nhr = 0;
+	lede_status st;
+
+	memset(out, 0, sizeof *out);
+	if (text == NULL)
+		len = 0;
+	memset(&c, 0, sizeof c);
+	c.a = a;
+	c.text = text ? text : "";
+	c.len = len;
+	st = len ? match(&c, q, 1, NULL, NULL) : LEDE_OK;
+	if (st == LEDE_OK)
+		st = merge_ranges(&hr, &nhr, &c);
+	if (st == LEDE_OK)
+		st = clean_fragment(out, c.text, len, 0, len, hr, nhr);
+	free(hr);
+	sctx_free(&c);
+	return st;
+}
