@@ -29,12 +29,14 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <new>
 #include <string>
 #include <utility>
@@ -1262,14 +1264,104 @@ extern "C" void xc_free(void *p)
 
 /* ---- queries ----------------------------------------------------------- */
 
-struct xc_query {
+/* A query is an immutable node shared by the queries built on it. Almost
+ * every node is a plain Xapian::Query. The exception is a MOST_FREQUENT
+ * prefix: Xapian 1.4.22 leaks the weight object of every term it drops
+ * from such an expansion under OR or MAX (measured with LeakSanitizer,
+ * about 120 bytes a term a search), and limits each shard on its own. The
+ * binding therefore expands it itself at search time, against the whole
+ * database (expand_most_frequent), and every node above one is "deferred":
+ * rebuilt from its recipe (op, param, factor, subs) for each search. Its q
+ * is then a stand-in with Xapian's own wildcard, for describe and checks. */
+enum qnode_kind { QN_PLAIN, QN_PREFIX, QN_COMBINE, QN_SCALE };
+
+struct xc_qnode {
 	Xapian::Query q;
+	qnode_kind kind = QN_PLAIN;
+	bool deferred = false;
+	Xapian::Query::op op = Xapian::Query::OP_OR; /* combine op, combiner */
+	uint32_t param = 0;    /* window / elite set N; max_expansion */
+	double factor = 1.0;   /* scale */
+	std::string prefix;
+	std::vector<std::shared_ptr<const xc_qnode>> subs;
 };
+
+struct xc_query {
+	std::shared_ptr<const xc_qnode> n;
+};
+
+static lede_status give_node(xc_query **out, std::shared_ptr<xc_qnode> n)
+{
+	*out = new xc_query{std::move(n)};
+	return LEDE_OK;
+}
 
 static lede_status give_query(xc_query **out, const Xapian::Query &q)
 {
-	*out = new xc_query{q};
-	return LEDE_OK;
+	auto n = std::make_shared<xc_qnode>();
+	n->q = q;
+	return give_node(out, std::move(n));
+}
+
+/* The MOST_FREQUENT expansion of prefix on db: the max terms with the
+ * highest termfreq over all shards (ties: the first in byte order; max 0:
+ * all), combined with comb; MatchNothing if no term has the prefix. A
+ * bounded min-heap keeps memory at max terms however many match. */
+static Xapian::Query expand_most_frequent(const Xapian::Database &db,
+                                          const std::string &prefix,
+                                          uint32_t max, Xapian::Query::op comb)
+{
+	typedef std::pair<Xapian::doccount, std::string> cand;
+	/* better(a, b): a ranks before b. The heap's top is the worst kept. */
+	auto better = [](const cand &a, const cand &b) {
+		return a.first > b.first ||
+		       (a.first == b.first && a.second < b.second);
+	};
+	std::vector<cand> heap;
+	std::vector<std::string> terms;
+
+	for (Xapian::TermIterator t = db.allterms_begin(prefix);
+	     t != db.allterms_end(prefix); ++t) {
+		cand c(t.get_termfreq(), *t);
+		if (max == 0 || heap.size() < max) {
+			heap.push_back(std::move(c));
+			std::push_heap(heap.begin(), heap.end(), better);
+		} else if (better(c, heap.front())) {
+			std::pop_heap(heap.begin(), heap.end(), better);
+			heap.back() = std::move(c);
+			std::push_heap(heap.begin(), heap.end(), better);
+		}
+	}
+	terms.reserve(heap.size());
+	for (cand &c : heap)
+		terms.push_back(std::move(c.second));
+	std::sort(terms.begin(), terms.end());
+	if (terms.empty())
+		return Xapian::Query();
+	return Xapian::Query(comb, terms.begin(), terms.end());
+}
+
+/* The Xapian query to run for node n on db: n->q itself unless deferred. */
+static Xapian::Query resolve(const xc_qnode &n, const Xapian::Database &db)
+{
+	if (!n.deferred)
+		return n.q;
+	switch (n.kind) {
+	case QN_PREFIX:
+		return expand_most_frequent(db, n.prefix, n.param, n.op);
+	case QN_SCALE:
+		return Xapian::Query(n.factor, resolve(*n.subs[0], db));
+	case QN_COMBINE: {
+		std::vector<Xapian::Query> v;
+		v.reserve(n.subs.size());
+		for (const auto &sub : n.subs)
+			v.push_back(resolve(*sub, db));
+		return Xapian::Query(n.op, v.begin(), v.end(), n.param);
+	}
+	case QN_PLAIN:
+		break;
+	}
+	return n.q;
 }
 
 extern "C" lede_status xc_query_term(xc_query **out, const char *term,
@@ -1365,23 +1457,33 @@ extern "C" lede_status xc_query_combine(xc_query **out, xc_qop op,
 			               "unknown query operator %d", (int)op);
 		if (n > 0 && !subs)
 			return err_set(err, LEDE_ERR_INVALID, "no subqueries");
+		auto node = std::make_shared<xc_qnode>();
 		std::vector<Xapian::Query> v;
 		v.reserve(n);
 		for (size_t i = 0; i < n; i++) {
 			if (!subs[i])
 				return err_set(err, LEDE_ERR_INVALID,
 				               "subquery %zu is NULL", i);
+			const Xapian::Query &sq = subs[i]->n->q;
 			if ((op == XC_Q_PHRASE || op == XC_Q_NEAR) &&
-			    !positional_ok(subs[i]->q))
+			    !positional_ok(sq))
 				return err_set(err, LEDE_ERR_UNSUPPORTED,
 				               "phrase and NEAR take only terms or "
 				               "OR of terms (subquery %zu is %s)",
-				               i,
-				               subs[i]->q.get_description().c_str());
-			v.push_back(subs[i]->q);
+				               i, sq.get_description().c_str());
+			v.push_back(sq);
+			if (subs[i]->n->deferred)
+				node->deferred = true;
 		}
-		return give_query(out, Xapian::Query(xop, v.begin(), v.end(),
-		                                     param));
+		node->q = Xapian::Query(xop, v.begin(), v.end(), param);
+		if (node->deferred) {
+			node->kind = QN_COMBINE;
+			node->op = xop;
+			node->param = param;
+			for (size_t i = 0; i < n; i++)
+				node->subs.push_back(subs[i]->n);
+		}
+		return give_node(out, std::move(node));
 	} catch (...) {
 		return fail_err(err);
 	}
@@ -1398,7 +1500,15 @@ extern "C" lede_status xc_query_scale(xc_query **out, double factor,
 			return err_set(err, LEDE_ERR_INVALID,
 			               "weight factor %g is not a finite number "
 			               ">= 0", factor);
-		return give_query(out, Xapian::Query(factor, sub->q));
+		auto node = std::make_shared<xc_qnode>();
+		node->q = Xapian::Query(factor, sub->n->q);
+		if (sub->n->deferred) {
+			node->kind = QN_SCALE;
+			node->deferred = true;
+			node->factor = factor;
+			node->subs.push_back(sub->n);
+		}
+		return give_node(out, std::move(node));
 	} catch (...) {
 		return fail_err(err);
 	}
@@ -1435,7 +1545,9 @@ extern "C" lede_status xc_query_value_range(xc_query **out, uint32_t slot,
 }
 
 /* In 1.4 the wildcard pattern is a plain prefix. An empty prefix is refused:
- * it would expand to every term of the index. */
+ * it would expand to every term of the index. XC_WILD_MOST_FREQUENT is
+ * expanded by the binding at search time, over all shards together (see
+ * xc_qnode); the other modes are Xapian's, limited per shard. */
 extern "C" lede_status xc_query_prefix(xc_query **out, const char *prefix,
                                        size_t len, uint32_t max_expansion,
                                        int limit_mode, xc_qop combiner,
@@ -1472,9 +1584,18 @@ extern "C" lede_status xc_query_prefix(xc_query **out, const char *prefix,
 			               "prefix combiner must be SYNONYM, OR or "
 			               "MAX");
 		}
-		return give_query(out, Xapian::Query(Xapian::Query::OP_WILDCARD,
-		                                     std::string(prefix, len),
-		                                     max_expansion, mode, comb));
+		auto node = std::make_shared<xc_qnode>();
+		node->q = Xapian::Query(Xapian::Query::OP_WILDCARD,
+		                        std::string(prefix, len), max_expansion,
+		                        mode, comb);
+		if (limit_mode == XC_WILD_MOST_FREQUENT) {
+			node->kind = QN_PREFIX;
+			node->deferred = true;
+			node->op = comb;
+			node->param = max_expansion;
+			node->prefix.assign(prefix, len);
+		}
+		return give_node(out, std::move(node));
 	} catch (...) {
 		return fail_err(err);
 	}
@@ -1487,7 +1608,7 @@ extern "C" lede_status xc_query_describe(char **out, size_t *out_len,
 		clear_string_out(out, out_len);
 		if (!q)
 			return LEDE_ERR_INVALID;
-		give_string(out, out_len, q->q.get_description());
+		give_string(out, out_len, q->n->q.get_description());
 		return LEDE_OK;
 	} catch (...) {
 		return map_exception(nullptr, 0);
@@ -1651,7 +1772,8 @@ extern "C" lede_status xc_search(xc_results **out, xc_reader *r,
 		res = new xc_results();
 		for (unsigned attempt = 0;; attempt++) {
 			try {
-				run_search(*res, r->db, q->q, o);
+				run_search(*res, r->db, resolve(*q->n, r->db),
+				           o);
 				break;
 			} catch (const Xapian::DatabaseModifiedError &) {
 				if (attempt >= o.stale_retries)

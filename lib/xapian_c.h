@@ -191,7 +191,10 @@ lede_status xc_query_value_range(xc_query **out, uint32_t slot,
                                  const void *hi, size_t hi_len, lede_err *err);
 /* Terms starting with prefix, at most max_expansion of them (limit_mode
  * XC_WILD_*); combiner is XC_Q_SYNONYM, XC_Q_OR or XC_Q_MAX. With
- * XC_WILD_ERROR a too-broad expansion fails at search time with QUERY. */
+ * XC_WILD_ERROR a too-broad expansion fails at search time with QUERY.
+ * XC_WILD_FIRST and XC_WILD_ERROR count per shard (Xapian's rule);
+ * XC_WILD_MOST_FREQUENT is expanded at search time over all shards
+ * together (ties: first in byte order). An empty prefix is INVALID. */
 lede_status xc_query_prefix(xc_query **out, const char *prefix, size_t len,
                             uint32_t max_expansion, int limit_mode,
                             xc_qop combiner, lede_err *err);

@@ -36,6 +36,19 @@
  * documents nothing ever went stale, at 300 every read did (measured). */
 #define STALE_DOCS 400
 
+/* libxapian 1.4.22's Database::check() frees a table checker through a
+ * base-class pointer of a smaller size (any check of any glass database;
+ * reproduced with a three-line C++ program under -fsanitize=address). The
+ * bug is inside the library, so this binary tells ASan to ignore that one
+ * kind of report; leaks and every other error stay on. The hook is read
+ * only when the binary is built with ASan, and must be visible to it
+ * (LEDE_API: the build hides symbols by default). */
+LEDE_API const char *__asan_default_options(void);
+LEDE_API const char *__asan_default_options(void)
+{
+	return "new_delete_type_mismatch=0";
+}
+
 typedef struct fixture {
 	char dir[64];
 	char db[128];
@@ -903,9 +916,44 @@ static void test_prefix_limits(void **state)
 	assert_true(xc_reader_errmsg(r)[0] != '\0');
 	xc_query_free(q);
 
+	/* MOST_FREQUENT keeps apple (in p4 and p5) first. Under OR this is
+	 * the case where libxapian 1.4.22 leaks; the binding expands it. */
 	assert_int_equal(xc_query_prefix(&q, "ap", 2, 2, XC_WILD_MOST_FREQUENT,
 	                                 XC_Q_OR, &err), LEDE_OK);
 	assert_int_equal(search_ids(ids, sizeof ids, r, q, NULL), 2);
+	xc_query_free(q);
+	assert_int_equal(xc_query_prefix(&q, "ap", 2, 1, XC_WILD_MOST_FREQUENT,
+	                                 XC_Q_MAX, &err), LEDE_OK);
+	{
+		/* Deferred expansion also works below combinators. */
+		xc_query *subs[2], *both, *scaled;
+		subs[0] = q;
+		subs[1] = qterm("pie");
+		both = qcombine(XC_Q_AND, subs, 2, 0);
+		assert_int_equal(xc_query_scale(&scaled, 2.0, both, &err),
+		                 LEDE_OK);
+		assert_int_equal(search_ids(ids, sizeof ids, r, scaled, NULL),
+		                 1);
+		assert_string_equal(ids, "p5");
+		xc_query_free(scaled);
+		xc_query_free(both);
+		xc_query_free(subs[1]);
+	}
+	xc_query_free(q);
+	assert_int_equal(xc_query_prefix(&q, "ap", 2, 1, XC_WILD_MOST_FREQUENT,
+	                                 XC_Q_SYNONYM, &err), LEDE_OK);
+	assert_int_equal(search_ids(ids, sizeof ids, r, q, NULL), 2);
+	assert_non_null(strstr(ids, "p5"));
+	xc_query_free(q);
+	assert_int_equal(xc_query_prefix(&q, "zz", 2, 1, XC_WILD_MOST_FREQUENT,
+	                                 XC_Q_SYNONYM, &err), LEDE_OK);
+	assert_int_equal(search_ids(ids, sizeof ids, r, q, NULL), 0);
+	xc_query_free(q);
+	/* FIRST keeps the first in byte order: apex, only in p4. */
+	assert_int_equal(xc_query_prefix(&q, "ap", 2, 1, XC_WILD_FIRST, XC_Q_OR,
+	                                 &err), LEDE_OK);
+	assert_int_equal(search_ids(ids, sizeof ids, r, q, NULL), 1);
+	assert_string_equal(ids, "p4");
 	xc_query_free(q);
 	assert_int_equal(xc_query_prefix(&q, "apr", 3, 10, XC_WILD_ERROR,
 	                                 XC_Q_MAX, &err), LEDE_OK);
@@ -1284,5 +1332,7 @@ int main(void)
 		cmocka_unit_test(test_stemmer),
 	};
 
+	if (getenv("XC_TEST_FILTER"))
+		cmocka_set_test_filter(getenv("XC_TEST_FILTER"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
