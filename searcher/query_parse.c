@@ -740,6 +740,12 @@ static qnode *word_from_tok(parser *p, size_t i, qfield f, size_t col)
 	w->stem_len = p->toks[i].stem_len;
 	w->pos = p->toks[i].pos - p->toks[0].pos;
 	p->toks[i].term = p->toks[i].stem = NULL;
+	if (f == QF_BYLINE || f == QF_SOURCE) {
+		/* Names are indexed as words only (A, XO): no stem. */
+		free(w->stem);
+		w->stem = NULL;
+		w->stem_len = 0;
+	}
 	return w;
 }
 
