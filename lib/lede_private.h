@@ -221,7 +221,13 @@ lede_status analyzer_run(analyzer *a, const char *text, size_t len,
                          uint32_t *out_next_pos);
 
 /* Normalizes a single query word the way analyzer_run would, without
- * splitting: used for prefix (word*) queries. Appends to out. */
+ * splitting: used for prefix (word*) queries. Appends to out. It runs
+ * analyzer_run itself: the terms of the word's tokens (CJK bigrams
+ * excluded) are appended without separator, so `Café` -> `cafe`, `U.S` ->
+ * `us`, `1,000` -> `1000`; a word analyzer_run drops (symbols only, over
+ * LEDE_MAX_WORD_BYTES) appends nothing and returns LEDE_OK. Returns
+ * LEDE_ERR_TOO_BIG (nothing appended) if the parts add up to more than
+ * LEDE_MAX_WORD_BYTES, LEDE_ERR_NOMEM (out's sticky status). */
 lede_status analyzer_normalize(analyzer *a, buf *out, const char *s,
                                size_t len);
 
