@@ -603,6 +603,32 @@ extern "C" lede_status xc_writer_get_value(char **out, size_t *out_len,
 	}
 }
 
+/* Values are collected first (one pass over the posting list), then cb
+ * runs, so it may delete the very documents it is shown. */
+extern "C" lede_status xc_writer_term_docs(xc_writer *w, const char *term,
+                                           size_t len, uint32_t slot,
+                                           xc_term_cb cb, void *ctx)
+{
+	try {
+		lede_status s = writer_term_ok(w, "term", term, len);
+		if (s != LEDE_OK)
+			return s;
+		if (!cb)
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
+			               "no callback");
+		std::string t(term, len);
+		term_list docs;
+		for (Xapian::PostingIterator p = w->db.postlist_begin(t);
+		     p != w->db.postlist_end(t); ++p)
+			docs.emplace_back(w->db.get_document(*p).get_value(slot),
+			                  *p);
+		feed_terms(docs, cb, ctx);
+		return LEDE_OK;
+	} catch (...) {
+		return fail_writer(w);
+	}
+}
+
 extern "C" lede_status xc_writer_allterms(xc_writer *w, const char *prefix,
                                           size_t len, xc_term_cb cb,
                                           void *ctx)

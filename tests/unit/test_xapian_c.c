@@ -468,6 +468,13 @@ static void test_upsert_twice_one_doc(void **state)
 	xc_writer_free(w);
 }
 
+static int key_cb(void *ctx, const char *key, size_t len, uint32_t freq)
+{
+	(void)freq;
+	append_item(ctx, LIST_MAX, key, len);
+	return 0;
+}
+
 static int delete_cb(void *ctx, const char *term, size_t len, uint32_t freq)
 {
 	(void)freq;
@@ -504,18 +511,25 @@ static void test_delete_term(void **state)
 	assert_null(data);
 	xc_reader_free(r);
 
+	/* Values of the documents holding a term; the callback may delete
+	 * them as it goes. */
+	put_doc(w, "e", "shared epsilon", 0.0, "ge");
+	put_doc(w, "f", "shared phi", 0.0, "gf");
+	{
+		char seen[LIST_MAX] = "";
+		assert_int_equal(xc_writer_term_docs(w, "shared", 6, 3, key_cb,
+		                                     seen), LEDE_OK);
+		assert_string_equal(seen, "ge,gf,");
+		assert_int_equal(xc_writer_term_docs(w, "", 0, 3, key_cb, seen),
+		                 LEDE_ERR_INVALID);
+	}
+	assert_int_equal(xc_writer_delete_term(w, "shared", 6), LEDE_OK);
+
 	/* The callback may delete the very terms it is shown. */
 	put(w, "d", "delta");
 	assert_int_equal(xc_writer_allterms(w, "Q", 1, delete_cb, w), LEDE_OK);
 	assert_int_equal(writer_count(w), 0);
 	xc_writer_free(w);
-}
-
-static int key_cb(void *ctx, const char *key, size_t len, uint32_t freq)
-{
-	(void)freq;
-	append_item(ctx, LIST_MAX, key, len);
-	return 0;
 }
 
 static void test_metadata(void **state)
