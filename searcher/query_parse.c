@@ -835,37 +835,57 @@ static qnode *make_text(parser *p, qfield f, const char *s, size_t n,
 	return x;
 }
 
-/* Trims and collapses ASCII whitespace of a filter value into b, with
- * invalid UTF-8 replaced (utf8_fold wants valid input). */
+/* Trims ASCII whitespace around a filter value and appends it to b with
+ * invalid UTF-8 replaced (utf8_fold wants valid input). Inner spaces stay:
+ * the indexer keeps them too (lib/index.c add_bool_folded). */
 static lede_status clean_value(buf *b, const char *s, size_t n)
 {
-	buf t = BUF_INIT;
 	size_t nbad;
-	int sp = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c <= 0x20 || c == 0x7f) {
-			sp = 1;
-			continue;
-		}
-		if (sp && t.len > 0)
-			buf_append_byte(&t, ' ');
-		sp = 0;
-		buf_append_byte(&t, c);
+	while (n > 0 && ((unsigned char)s[0] <= 0x20 || s[0] == 0x7f)) {
+		s++;
+		n--;
 	}
-	if (t.status == LEDE_OK && t.len > 0)
-		utf8_sanitize(b, t.data, t.len, &nbad);
-	else if (t.status != LEDE_OK)
-		b->status = t.status;
-	buf_free(&t);
+	while (n > 0 && ((unsigned char)s[n - 1] <= 0x20 || s[n - 1] == 0x7f))
+		n--;
+	if (n > 0)
+		utf8_sanitize(b, s, n, &nbad);
 	return b->status;
 }
 
+/* The host of a URL or host name as the indexer stores it: no scheme,
+ * user, port, path, query or fragment, no leading "www.". */
+static void host_part(const char **d, size_t *dn)
+{
+	const char *p = *d, *e = *d + *dn, *sch = NULL;
+
+	for (const char *q = p; q + 2 < e; q++)
+		if (q[0] == ':' && q[1] == '/' && q[2] == '/') {
+			sch = q;
+			break;
+		}
+	if (sch != NULL)
+		p = sch + 3;
+	const char *end = p;
+	while (end < e && *end != '/' && *end != '?' && *end != '#' &&
+	       *end != ':')
+		end++;
+	for (const char *q = p; q < end; q++)
+		if (*q == '@')
+			p = q + 1;
+	if (end - p > 4 && (p[0] | 0x20) == 'w' && (p[1] | 0x20) == 'w' &&
+	    (p[2] | 0x20) == 'w' && p[3] == '.')
+		p += 4;
+	while (end > p && end[-1] == '.')
+		end--;
+	*d = p;
+	*dn = (size_t)(end - p);
+}
+
 /* section:/lang:/host: -> a boolean term, normalized as the indexer
- * stores it: section folded without accents, lang lowercased, host
- * lowercased without scheme, path and a leading "www.". A trailing '*'
- * (unquoted) makes a prefix over such terms. */
+ * stores it (lib/index.c): section and lang folded without accents, host
+ * folded with them, cut to the host name. A trailing '*' (unquoted) makes
+ * a prefix over such terms. */
 static qnode *make_filter(parser *p, qfield f, const char *s, size_t n,
                           int quoted, size_t col)
 {
@@ -881,36 +901,16 @@ static qnode *make_filter(parser *p, qfield f, const char *s, size_t n,
 			n--;
 		star = 1;
 	}
-	if (clean_value(&v, s, n) != LEDE_OK)
+	if (clean_value(&v, s, n) != LEDE_OK) {
+		fail(p, v.status);
 		goto out;
-	if (f == QF_SECTION) {
-		utf8_fold(&t, v.data ? v.data : "", v.len, 1);
-	} else {
-		const char *d = v.data ? v.data : "";
-		size_t dn = v.len;
-		if (f == QF_HOST) {
-			const char *sch = dn ? strstr(d, "://") : NULL;
-			if (sch != NULL) {
-				dn -= (size_t)(sch + 3 - d);
-				d = sch + 3;
-			}
-			const char *slash = memchr(d, '/', dn);
-			if (slash != NULL)
-				dn = (size_t)(slash - d);
-			if (dn >= 4 && (d[0] | 0x20) == 'w' &&
-			    (d[1] | 0x20) == 'w' && (d[2] | 0x20) == 'w' &&
-			    d[3] == '.') {
-				d += 4;
-				dn -= 4;
-			}
-			while (dn > 0 && d[dn - 1] == '.')
-				dn--;
-		}
-		for (size_t i = 0; i < dn; i++) {
-			unsigned char c = (unsigned char)d[i];
-			buf_append_byte(&t, c >= 'A' && c <= 'Z' ? c | 0x20 : c);
-		}
 	}
+	const char *d = v.data ? v.data : "";
+	size_t dn = v.len;
+	if (f == QF_HOST)
+		host_part(&d, &dn);
+	if (dn > 0)
+		utf8_fold(&t, d, dn, f != QF_HOST);
 	if (t.status != LEDE_OK) {
 		fail(p, t.status);
 		if (t.status != LEDE_ERR_NOMEM)

@@ -269,7 +269,7 @@ static void test_fields(void **state)
 		{ "source:alpine", "source:alpine" },
 		{ "source:\"Alpine Wire\"", "source:(phrase alpine wire)" },
 		{ "section:World", "(filter Kworld)" },
-		{ "section:\"Économie  Politique\"",
+		{ "section:\" Économie  Politique \"",
 		  "(filter \"Keconomie politique\")" },
 		{ "section:(world OR business)",
 		  "(or (filter Kworld) (filter Kbusiness))" },
@@ -278,6 +278,9 @@ static void test_fields(void **state)
 		{ "host:www.BBC.co.uk", "(filter Hbbc.co.uk)" },
 		{ "host:https://www.bbc.co.uk/news/world",
 		  "(filter Hbbc.co.uk)" },
+		{ "host:http://user@WWW.Example.COM:8080/x?y#z",
+		  "(filter Hexample.com)" },
+		{ "host:www.", "(filter Hwww.)" },
 		{ "nato -section:sport", "(and nato (not (filter Ksport)))" },
 		{ "by:the", "by:the" },
 	};
