@@ -280,7 +280,7 @@ static void test_fields(void **state)
 		  "(filter Hbbc.co.uk)" },
 		{ "host:http://user@WWW.Example.COM:8080/x?y#z",
 		  "(filter Hexample.com)" },
-		{ "host:www.", "(filter Hwww.)" },
+		{ "host:www.", "(filter Hwww)" },
 		{ "nato -section:sport", "(and nato (not (filter Ksport)))" },
 		{ "by:the", "by:the" },
 	};
