@@ -132,7 +132,7 @@ $(B)/tests/test_%: $(B)/tests/test_%.o $(STATIC)
 $(B)/tests/api_%.o: tests/api/api_%.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
-	$(Q)$(CC) -Iinclude $(TEST_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) -Iinclude -D_GNU_SOURCE $(TEST_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/tests/api_%: $(B)/tests/api_%.o $(STATIC)
 	$(Q)$(CXX) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) $(TEST_LIBS)
@@ -149,6 +149,10 @@ $(B)/tests/replay_%: $(B)/tests/replay_%.o $(B)/tests/replay_main.o $(STATIC)
 	$(Q)$(CXX) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 TEST_BINS := $(UNIT_BIN) $(API_BIN) $(FUZZ_REPLAY)
+
+# Analyzer throughput (internal API): make build/bench_analyzer
+$(B)/bench_analyzer: $(B)/bench/bench_analyzer.o $(STATIC)
+	$(Q)$(CXX) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 # `make test` installs what is missing, then builds and runs in a sub-make
 # (so pkg-config answers after the install).
@@ -198,7 +202,9 @@ install: all
 	ln -sf liblede.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf liblede.so.$(VERSION) $(DESTDIR)$(LIBDIR)/liblede.so
 	install -m 644 include/lede.h $(DESTDIR)$(INCLUDEDIR)/
-	install -m 644 $(PCFILE) $(DESTDIR)$(LIBDIR)/pkgconfig/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		liblede.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/liblede.pc
 	for m in docs/*.1; do [ -f "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/ || true; done
 
 uninstall:

@@ -105,16 +105,17 @@ count() { "$B/lede-search" -i "$IDX" --count "$@"; }
 @test "a second indexer exits 75 naming the holder; --wait waits" {
 	index "$A"
 	mkfifo "$TMP/fifo"
-	"$B/lede-index" -i "$IDX" --quiet - <"$TMP/fifo" &
+	# bats owns fd 3: background jobs must not hold it
+	"$B/lede-index" -i "$IDX" --quiet - <"$TMP/fifo" 3>&- &
 	holder=$!
-	exec 3>"$TMP/fifo"
+	exec 8>"$TMP/fifo"
 	sleep 0.5
 	index "$A"
 	[ "$status" -eq 75 ]
 	[[ "$output" == *"index is locked by another indexer (pid $holder)"* ]]
-	# release the first one in a second; the second waits for it
-	(sleep 1; exec 3>&-) &
-	exec 3>&-
+	# the holder finishes in a second; a second indexer with --wait waits
+	(sleep 1; exec 8>&-) 3>&- &
+	exec 8>&-
 	index --wait 10 "$A"
 	[ "$status" -eq 0 ]
 	wait "$holder"
@@ -123,12 +124,12 @@ count() { "$B/lede-search" -i "$IDX" --count "$@"; }
 @test "searchers work while an indexer holds the lock" {
 	index "$A"
 	mkfifo "$TMP/fifo"
-	"$B/lede-index" -i "$IDX" --quiet - <"$TMP/fifo" &
+	"$B/lede-index" -i "$IDX" --quiet - <"$TMP/fifo" 3>&- &
 	holder=$!
-	exec 3>"$TMP/fifo"
+	exec 8>"$TMP/fifo"
 	sleep 0.3
 	[ "$(count defense)" = 3 ]
-	exec 3>&-
+	exec 8>&-
 	wait "$holder"
 }
 
@@ -138,7 +139,7 @@ count() { "$B/lede-search" -i "$IDX" --count "$@"; }
 		printf 'Title %s\n\nBody of article %s mentions parliament and term%s.\n' \
 			"$i" "$i" "$i" >"$A/many/a$i.txt"
 	done
-	"$B/lede-index" -i "$IDX" --quiet --commit-every 100 "$A" &
+	"$B/lede-index" -i "$IDX" --quiet --commit-every 100 "$A" 3>&- &
 	pid=$!
 	sleep 0.7
 	kill -9 "$pid" 2>/dev/null || true

@@ -15,7 +15,7 @@ teardown() {
 @test "liblede.so exports exactly the functions declared in lede.h" {
 	nm -D --defined-only "$B/liblede.so" | awk '$2 == "T" {print $3}' |
 		sort >"$TMP/exported"
-	grep -o 'LEDE_API [^(]*(' "$TOP/include/lede.h" |
+	grep -v '^#' "$TOP/include/lede.h" | grep -o 'LEDE_API [^(]*(' |
 		sed 's/.*[ *]\([a-z_0-9]*\)($/\1/' | sort >"$TMP/declared"
 	[ -s "$TMP/declared" ]
 	diff "$TMP/declared" "$TMP/exported"
