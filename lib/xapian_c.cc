@@ -47,11 +47,11 @@
 /* Writes status + message into a fixed buffer; never allocates, so it is
  * safe on the bad_alloc path. */
 static lede_status set_err(char *dst, size_t cap, lede_status s,
-                           const char *type, const char *msg)
+			   const char *type, const char *msg)
 {
 	if (dst && cap)
 		std::snprintf(dst, cap, "%s%s%s", type ? type : "",
-		              type && *type ? ": " : "", msg ? msg : "");
+			      type && *type ? ": " : "", msg ? msg : "");
 	return s;
 }
 
@@ -61,50 +61,68 @@ static lede_status map_exception(char *dst, size_t cap)
 	try {
 		throw;
 	} catch (const Xapian::DatabaseModifiedError &e) {
-		return set_err(dst, cap, LEDE_ERR_STALE, e.get_type(), e.get_msg().c_str());
+		return set_err(dst, cap, LEDE_ERR_STALE, e.get_type(),
+			       e.get_msg().c_str());
 	} catch (const Xapian::DatabaseLockError &e) {
-		return set_err(dst, cap, LEDE_ERR_LOCKED, e.get_type(), e.get_msg().c_str());
+		return set_err(dst, cap, LEDE_ERR_LOCKED, e.get_type(),
+			       e.get_msg().c_str());
 	} catch (const Xapian::DatabaseCorruptError &e) {
-		return set_err(dst, cap, LEDE_ERR_CORRUPT, e.get_type(), e.get_msg().c_str());
+		return set_err(dst, cap, LEDE_ERR_CORRUPT, e.get_type(),
+			       e.get_msg().c_str());
 	} catch (const Xapian::DatabaseVersionError &e) {
-		return set_err(dst, cap, LEDE_ERR_VERSION, e.get_type(), e.get_msg().c_str());
+		return set_err(dst, cap, LEDE_ERR_VERSION, e.get_type(),
+			       e.get_msg().c_str());
 	} catch (const Xapian::DatabaseNotFoundError &e) {
-		return set_err(dst, cap, LEDE_ERR_NOT_FOUND, e.get_type(), e.get_msg().c_str());
+		return set_err(dst, cap, LEDE_ERR_NOT_FOUND, e.get_type(),
+			       e.get_msg().c_str());
 	} catch (const Xapian::DatabaseOpeningError &e) {
-		return set_err(dst, cap, LEDE_ERR_IO, e.get_type(), e.get_msg().c_str());
+		return set_err(dst, cap, LEDE_ERR_IO, e.get_type(),
+			       e.get_msg().c_str());
 	} catch (const Xapian::DatabaseCreateError &e) {
-		return set_err(dst, cap, LEDE_ERR_IO, e.get_type(), e.get_msg().c_str());
+		return set_err(dst, cap, LEDE_ERR_IO, e.get_type(),
+			       e.get_msg().c_str());
 	} catch (const Xapian::DatabaseClosedError &e) {
-		return set_err(dst, cap, LEDE_ERR_INVALID, e.get_type(), e.get_msg().c_str());
+		return set_err(dst, cap, LEDE_ERR_INVALID, e.get_type(),
+			       e.get_msg().c_str());
 	} catch (const Xapian::DatabaseError &e) {
 		std::string m = e.get_msg();
 		if (e.get_error_string())
 			m += std::string(" (") + e.get_error_string() + ")";
 		return set_err(dst, cap, LEDE_ERR_IO, e.get_type(), m.c_str());
 	} catch (const Xapian::DocNotFoundError &e) {
-		return set_err(dst, cap, LEDE_ERR_NOT_FOUND, e.get_type(), e.get_msg().c_str());
+		return set_err(dst, cap, LEDE_ERR_NOT_FOUND, e.get_type(),
+			       e.get_msg().c_str());
 	} catch (const Xapian::InvalidArgumentError &e) {
-		return set_err(dst, cap, LEDE_ERR_INVALID, e.get_type(), e.get_msg().c_str());
+		return set_err(dst, cap, LEDE_ERR_INVALID, e.get_type(),
+			       e.get_msg().c_str());
 	} catch (const Xapian::InvalidOperationError &e) {
-		return set_err(dst, cap, LEDE_ERR_INVALID, e.get_type(), e.get_msg().c_str());
+		return set_err(dst, cap, LEDE_ERR_INVALID, e.get_type(),
+			       e.get_msg().c_str());
 	} catch (const Xapian::UnimplementedError &e) {
-		return set_err(dst, cap, LEDE_ERR_UNSUPPORTED, e.get_type(), e.get_msg().c_str());
+		return set_err(dst, cap, LEDE_ERR_UNSUPPORTED, e.get_type(),
+			       e.get_msg().c_str());
 	} catch (const Xapian::FeatureUnavailableError &e) {
-		return set_err(dst, cap, LEDE_ERR_UNSUPPORTED, e.get_type(), e.get_msg().c_str());
+		return set_err(dst, cap, LEDE_ERR_UNSUPPORTED, e.get_type(),
+			       e.get_msg().c_str());
 	} catch (const Xapian::NetworkError &e) {
-		return set_err(dst, cap, LEDE_ERR_NETWORK, e.get_type(), e.get_msg().c_str());
+		return set_err(dst, cap, LEDE_ERR_NETWORK, e.get_type(),
+			       e.get_msg().c_str());
 	} catch (const Xapian::WildcardError &e) {
-		return set_err(dst, cap, LEDE_ERR_QUERY, e.get_type(), e.get_msg().c_str());
+		return set_err(dst, cap, LEDE_ERR_QUERY, e.get_type(),
+			       e.get_msg().c_str());
 	} catch (const Xapian::QueryParserError &e) {
-		return set_err(dst, cap, LEDE_ERR_QUERY, e.get_type(), e.get_msg().c_str());
+		return set_err(dst, cap, LEDE_ERR_QUERY, e.get_type(),
+			       e.get_msg().c_str());
 	} catch (const Xapian::Error &e) {
-		return set_err(dst, cap, LEDE_ERR_INTERNAL, e.get_type(), e.get_msg().c_str());
+		return set_err(dst, cap, LEDE_ERR_INTERNAL, e.get_type(),
+			       e.get_msg().c_str());
 	} catch (const std::bad_alloc &) {
 		return set_err(dst, cap, LEDE_ERR_NOMEM, "", "out of memory");
 	} catch (const std::exception &e) {
 		return set_err(dst, cap, LEDE_ERR_INTERNAL, "", e.what());
 	} catch (...) {
-		return set_err(dst, cap, LEDE_ERR_INTERNAL, "", "unknown exception");
+		return set_err(dst, cap, LEDE_ERR_INTERNAL, "",
+			       "unknown exception");
 	}
 }
 
@@ -224,31 +242,34 @@ static void quote_term(char *q, size_t cap, const char *term, size_t len)
  * commit) and invalid UTF-8 (stemming, spelling and wildcards assume it).
  * what names the term's role in the message ("term", "unique term"). */
 static lede_status check_term(char *dst, size_t cap, const char *what,
-                              const char *term, size_t len)
+			      const char *term, size_t len)
 {
 	char q[TERM_QUOTE_BYTES + 1];
 	const void *nul;
 	size_t bad;
 
 	if (!term || len == 0)
-		return set_err(dst, cap, LEDE_ERR_INVALID, "", "empty term refused");
+		return set_err(dst, cap, LEDE_ERR_INVALID, "",
+			       "empty term refused");
 	quote_term(q, sizeof q, term, len);
 	if (len > XC_MAX_TERM_BYTES) {
-		std::snprintf(dst, cap, "%s '%s...' is %zu bytes, over the %u-byte "
-		              "limit", what, q, len, (unsigned)XC_MAX_TERM_BYTES);
+		std::snprintf(dst, cap,
+			      "%s '%s...' is %zu bytes, over the %u-byte "
+			      "limit",
+			      what, q, len, (unsigned)XC_MAX_TERM_BYTES);
 		return LEDE_ERR_INVALID;
 	}
 	nul = std::memchr(term, '\0', len);
 	if (nul) {
-		std::snprintf(dst, cap, "%s '%s' holds a NUL byte at offset %zu",
-		              what, q,
-		              (size_t)(static_cast<const char *>(nul) - term));
+		std::snprintf(dst, cap,
+			      "%s '%s' holds a NUL byte at offset %zu", what, q,
+			      (size_t)(static_cast<const char *>(nul) - term));
 		return LEDE_ERR_INVALID;
 	}
 	bad = utf8_bad_offset(term, len);
 	if (bad != len) {
 		std::snprintf(dst, cap, "%s '%s' is not valid UTF-8 (byte %zu)",
-		              what, q, bad);
+			      what, q, bad);
 		return LEDE_ERR_INVALID;
 	}
 	return LEDE_OK;
@@ -268,7 +289,7 @@ static void feed_terms(const term_list &terms, xc_term_cb cb, void *ctx)
 }
 
 static void collect_allterms(term_list &out, const Xapian::Database &db,
-                             const std::string &prefix)
+			     const std::string &prefix)
 {
 	for (Xapian::TermIterator t = db.allterms_begin(prefix);
 	     t != db.allterms_end(prefix); ++t)
@@ -295,11 +316,11 @@ static void sleep_ms(unsigned ms)
 
 struct xc_writer {
 	Xapian::WritableDatabase db;
-	int in_txn;            /* a transaction we began is open */
-	int txn_lost;          /* a write inside it failed: glass cancelled it,
-	                          and commit_transaction would not say so */
-	int closed;            /* xc_writer_close ran; only free remains */
-	unsigned fail_after;   /* test fault injection countdown, 0 = off */
+	int in_txn;	     /* a transaction we began is open */
+	int txn_lost;	     /* a write inside it failed: glass cancelled it,
+				and commit_transaction would not say so */
+	int closed;	     /* xc_writer_close ran; only free remains */
+	unsigned fail_after; /* test fault injection countdown, 0 = off */
 	char err[LEDE_ERRMSG_MAX];
 };
 
@@ -318,7 +339,8 @@ static lede_status fail_write(xc_writer *w)
 	if (w->in_txn)
 		w->txn_lost = 1;
 	std::snprintf(w->err, sizeof w->err,
-	              "%s; changes since the last commit were discarded", cause);
+		      "%s; changes since the last commit were discarded",
+		      cause);
 	return LEDE_ERR_BATCH_LOST;
 }
 
@@ -327,7 +349,7 @@ static lede_status fail_write(xc_writer *w)
 static lede_status fail_writer(xc_writer *w)
 {
 	return w ? map_exception(w->err, sizeof w->err)
-	         : map_exception(nullptr, 0);
+		 : map_exception(nullptr, 0);
 }
 
 static lede_status writer_usable(xc_writer *w)
@@ -336,13 +358,13 @@ static lede_status writer_usable(xc_writer *w)
 		return LEDE_ERR_INVALID;
 	if (w->closed)
 		return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
-		               "writer is closed");
+			       "writer is closed");
 	return LEDE_OK;
 }
 
 /* writer_usable, then the term gate on term. */
 static lede_status writer_term_ok(xc_writer *w, const char *what,
-                                  const char *term, size_t len)
+				  const char *term, size_t len)
 {
 	lede_status s = writer_usable(w);
 	if (s != LEDE_OK)
@@ -354,18 +376,27 @@ static lede_status writer_term_ok(xc_writer *w, const char *what,
  * Xapian's own value 1 means OVERWRITE, a trap other bindings fell into. */
 static int writer_flags(unsigned flags)
 {
-	const unsigned known = XC_OPEN_ACTION_MASK | XC_OPEN_NO_SYNC |
-	                       XC_OPEN_RETRY_LOCK;
+	const unsigned known =
+	    XC_OPEN_ACTION_MASK | XC_OPEN_NO_SYNC | XC_OPEN_RETRY_LOCK;
 	int x;
 
 	if (flags & ~known)
 		return -1;
 	switch (flags & XC_OPEN_ACTION_MASK) {
-	case XC_OPEN_EXISTING: x = Xapian::DB_OPEN; break;
-	case XC_OPEN_CREATE_OR_OPEN: x = Xapian::DB_CREATE_OR_OPEN; break;
-	case XC_OPEN_CREATE: x = Xapian::DB_CREATE; break;
-	case XC_OPEN_OVERWRITE: x = Xapian::DB_CREATE_OR_OVERWRITE; break;
-	default: return -1;
+	case XC_OPEN_EXISTING:
+		x = Xapian::DB_OPEN;
+		break;
+	case XC_OPEN_CREATE_OR_OPEN:
+		x = Xapian::DB_CREATE_OR_OPEN;
+		break;
+	case XC_OPEN_CREATE:
+		x = Xapian::DB_CREATE;
+		break;
+	case XC_OPEN_OVERWRITE:
+		x = Xapian::DB_CREATE_OR_OVERWRITE;
+		break;
+	default:
+		return -1;
 	}
 	if (flags & XC_OPEN_NO_SYNC)
 		x |= Xapian::DB_NO_SYNC;
@@ -376,9 +407,8 @@ static int writer_flags(unsigned flags)
 
 /* Opens the database; a lock failure is retried with backoff until
  * lock_wait_ms have passed, then rethrown. */
-static void open_with_lock_wait(Xapian::WritableDatabase &db,
-                                const char *path, int xflags,
-                                unsigned lock_wait_ms)
+static void open_with_lock_wait(Xapian::WritableDatabase &db, const char *path,
+				int xflags, unsigned lock_wait_ms)
 {
 	uint64_t deadline = now_ms() + lock_wait_ms;
 	unsigned backoff = LOCK_BACKOFF_FIRST_MS;
@@ -407,8 +437,8 @@ static void open_with_lock_wait(Xapian::WritableDatabase &db,
  * LOCKED, EXISTS (XC_OPEN_CREATE over a database), NOT_FOUND
  * (XC_OPEN_EXISTING without one), VERSION, CORRUPT, IO, NOMEM. */
 extern "C" lede_status xc_writer_open(xc_writer **out, const char *path,
-                                      unsigned flags, unsigned lock_wait_ms,
-                                      lede_err *err)
+				      unsigned flags, unsigned lock_wait_ms,
+				      lede_err *err)
 {
 	xc_writer *w = nullptr;
 
@@ -421,22 +451,22 @@ extern "C" lede_status xc_writer_open(xc_writer **out, const char *path,
 			return err_set(err, LEDE_ERR_INVALID, "no index path");
 		if (xflags < 0)
 			return err_set(err, LEDE_ERR_INVALID,
-			               "unknown writer open flags 0x%x", flags);
+				       "unknown writer open flags 0x%x", flags);
 		w = new xc_writer();
 		try {
 			open_with_lock_wait(w->db, path, xflags, lock_wait_ms);
 		} catch (const Xapian::DatabaseLockError &e) {
 			delete w;
-			return err_set(err, LEDE_ERR_LOCKED, "%s: %s (waited %u ms)",
-			               e.get_type(), e.get_msg().c_str(),
-			               lock_wait_ms);
+			return err_set(err, LEDE_ERR_LOCKED,
+				       "%s: %s (waited %u ms)", e.get_type(),
+				       e.get_msg().c_str(), lock_wait_ms);
 		} catch (const Xapian::DatabaseCreateError &e) {
 			if ((flags & XC_OPEN_ACTION_MASK) != XC_OPEN_CREATE ||
 			    stat(path, &st) != 0)
 				throw;
 			delete w;
-			return err_set(err, LEDE_ERR_EXISTS, "%s: %s", e.get_type(),
-			               e.get_msg().c_str());
+			return err_set(err, LEDE_ERR_EXISTS, "%s: %s",
+				       e.get_type(), e.get_msg().c_str());
 		}
 		*out = w;
 		return LEDE_OK;
@@ -479,8 +509,8 @@ struct xc_doc {
  * upsert would add a duplicate, so uid is added here for the write and
  * removed again so the caller's doc is left as it was. */
 extern "C" lede_status xc_writer_upsert(uint32_t *out_docid, xc_writer *w,
-                                        const char *uid, size_t uid_len,
-                                        xc_doc *doc)
+					const char *uid, size_t uid_len,
+					xc_doc *doc)
 {
 	bool writing = false, added = false;
 
@@ -491,8 +521,8 @@ extern "C" lede_status xc_writer_upsert(uint32_t *out_docid, xc_writer *w,
 		if (s != LEDE_OK)
 			return s;
 		if (!doc)
-			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
-			               "no document");
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID,
+				       "", "no document");
 		std::string term(uid, uid_len);
 		Xapian::docid did;
 
@@ -525,7 +555,7 @@ extern "C" lede_status xc_writer_upsert(uint32_t *out_docid, xc_writer *w,
 }
 
 extern "C" lede_status xc_writer_add(uint32_t *out_docid, xc_writer *w,
-                                     xc_doc *doc)
+				     xc_doc *doc)
 {
 	try {
 		if (out_docid)
@@ -534,8 +564,8 @@ extern "C" lede_status xc_writer_add(uint32_t *out_docid, xc_writer *w,
 		if (s != LEDE_OK)
 			return s;
 		if (!doc)
-			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
-			               "no document");
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID,
+				       "", "no document");
 		Xapian::docid did = w->db.add_document(doc->doc);
 		if (out_docid)
 			*out_docid = did;
@@ -548,7 +578,7 @@ extern "C" lede_status xc_writer_add(uint32_t *out_docid, xc_writer *w,
 /* The term is checked first: an empty one would name every document
  * (Xapian's postlist of "" is the whole database). */
 extern "C" lede_status xc_writer_delete_term(xc_writer *w, const char *term,
-                                             size_t len)
+					     size_t len)
 {
 	try {
 		lede_status s = writer_term_ok(w, "term", term, len);
@@ -562,7 +592,7 @@ extern "C" lede_status xc_writer_delete_term(xc_writer *w, const char *term,
 }
 
 extern "C" lede_status xc_writer_term_exists(int *out, xc_writer *w,
-                                             const char *term, size_t len)
+					     const char *term, size_t len)
 {
 	try {
 		*out = 0;
@@ -577,9 +607,9 @@ extern "C" lede_status xc_writer_term_exists(int *out, xc_writer *w,
 }
 
 extern "C" lede_status xc_writer_get_value(char **out, size_t *out_len,
-                                           int *out_found, xc_writer *w,
-                                           const char *uid, size_t uid_len,
-                                           uint32_t slot)
+					   int *out_found, xc_writer *w,
+					   const char *uid, size_t uid_len,
+					   uint32_t slot)
 {
 	try {
 		clear_string_out(out, out_len);
@@ -606,22 +636,22 @@ extern "C" lede_status xc_writer_get_value(char **out, size_t *out_len,
 /* Values are collected first (one pass over the posting list), then cb
  * runs, so it may delete the very documents it is shown. */
 extern "C" lede_status xc_writer_term_docs(xc_writer *w, const char *term,
-                                           size_t len, uint32_t slot,
-                                           xc_term_cb cb, void *ctx)
+					   size_t len, uint32_t slot,
+					   xc_term_cb cb, void *ctx)
 {
 	try {
 		lede_status s = writer_term_ok(w, "term", term, len);
 		if (s != LEDE_OK)
 			return s;
 		if (!cb)
-			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
-			               "no callback");
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID,
+				       "", "no callback");
 		std::string t(term, len);
 		term_list docs;
 		for (Xapian::PostingIterator p = w->db.postlist_begin(t);
 		     p != w->db.postlist_end(t); ++p)
-			docs.emplace_back(w->db.get_document(*p).get_value(slot),
-			                  *p);
+			docs.emplace_back(
+			    w->db.get_document(*p).get_value(slot), *p);
 		feed_terms(docs, cb, ctx);
 		return LEDE_OK;
 	} catch (...) {
@@ -630,19 +660,19 @@ extern "C" lede_status xc_writer_term_docs(xc_writer *w, const char *term,
 }
 
 extern "C" lede_status xc_writer_allterms(xc_writer *w, const char *prefix,
-                                          size_t len, xc_term_cb cb,
-                                          void *ctx)
+					  size_t len, xc_term_cb cb, void *ctx)
 {
 	try {
 		lede_status s = writer_usable(w);
 		if (s != LEDE_OK)
 			return s;
 		if (!cb)
-			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
-			               "no callback");
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID,
+				       "", "no callback");
 		term_list terms;
 		collect_allterms(terms, w->db,
-		                 prefix ? std::string(prefix, len) : std::string());
+				 prefix ? std::string(prefix, len)
+					: std::string());
 		feed_terms(terms, cb, ctx);
 		return LEDE_OK;
 	} catch (...) {
@@ -667,23 +697,24 @@ extern "C" lede_status xc_writer_doccount(uint32_t *out, xc_writer *w)
 /* Refuses an empty key (Xapian throws) and one over XC_MAX_META_KEY_BYTES
  * (Xapian accepts it, then fails the whole commit). */
 static lede_status check_meta_key(char *dst, size_t cap, const char *key,
-                                  size_t klen)
+				  size_t klen)
 {
 	if (!key || klen == 0)
 		return set_err(dst, cap, LEDE_ERR_INVALID, "",
-		               "empty metadata key");
+			       "empty metadata key");
 	if (klen > XC_MAX_META_KEY_BYTES) {
-		std::snprintf(dst, cap, "metadata key of %zu bytes is over the "
-		              "%u-byte limit", klen,
-		              (unsigned)XC_MAX_META_KEY_BYTES);
+		std::snprintf(dst, cap,
+			      "metadata key of %zu bytes is over the "
+			      "%u-byte limit",
+			      klen, (unsigned)XC_MAX_META_KEY_BYTES);
 		return LEDE_ERR_INVALID;
 	}
 	return LEDE_OK;
 }
 
 extern "C" lede_status xc_writer_set_meta(xc_writer *w, const char *key,
-                                          size_t klen, const void *val,
-                                          size_t vlen)
+					  size_t klen, const void *val,
+					  size_t vlen)
 {
 	try {
 		lede_status s = writer_usable(w);
@@ -693,8 +724,8 @@ extern "C" lede_status xc_writer_set_meta(xc_writer *w, const char *key,
 		if (s != LEDE_OK)
 			return s;
 		if (vlen > 0 && !val)
-			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
-			               "metadata value is NULL");
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID,
+				       "", "metadata value is NULL");
 		std::string v;
 		if (vlen > 0)
 			v.assign(static_cast<const char *>(val), vlen);
@@ -706,8 +737,8 @@ extern "C" lede_status xc_writer_set_meta(xc_writer *w, const char *key,
 }
 
 extern "C" lede_status xc_writer_get_meta(char **out, size_t *out_len,
-                                          xc_writer *w, const char *key,
-                                          size_t klen)
+					  xc_writer *w, const char *key,
+					  size_t klen)
 {
 	try {
 		clear_string_out(out, out_len);
@@ -718,7 +749,7 @@ extern "C" lede_status xc_writer_get_meta(char **out, size_t *out_len,
 		if (s != LEDE_OK)
 			return s;
 		give_string(out, out_len,
-		            w->db.get_metadata(std::string(key, klen)));
+			    w->db.get_metadata(std::string(key, klen)));
 		return LEDE_OK;
 	} catch (...) {
 		return fail_writer(w);
@@ -726,17 +757,17 @@ extern "C" lede_status xc_writer_get_meta(char **out, size_t *out_len,
 }
 
 extern "C" lede_status xc_writer_meta_keys(xc_writer *w, const char *prefix,
-                                           size_t len, xc_term_cb cb,
-                                           void *ctx)
+					   size_t len, xc_term_cb cb, void *ctx)
 {
 	try {
 		lede_status s = writer_usable(w);
 		if (s != LEDE_OK)
 			return s;
 		if (!cb)
-			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
-			               "no callback");
-		std::string p = prefix ? std::string(prefix, len) : std::string();
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID,
+				       "", "no callback");
+		std::string p =
+		    prefix ? std::string(prefix, len) : std::string();
 		term_list keys;
 		for (Xapian::TermIterator k = w->db.metadata_keys_begin(p);
 		     k != w->db.metadata_keys_end(p); ++k)
@@ -751,7 +782,7 @@ extern "C" lede_status xc_writer_meta_keys(xc_writer *w, const char *prefix,
 /* Spelling words go through the term gate too: the spelling table keys
  * them like terms and would fail the commit on a bad one. */
 extern "C" lede_status xc_writer_add_spelling(xc_writer *w, const char *word,
-                                              size_t len, uint32_t inc)
+					      size_t len, uint32_t inc)
 {
 	try {
 		lede_status s = writer_term_ok(w, "spelling word", word, len);
@@ -771,9 +802,10 @@ extern "C" lede_status xc_writer_commit(xc_writer *w)
 		if (s != LEDE_OK)
 			return s;
 		if (w->in_txn)
-			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
-			               "commit inside a transaction: use "
-			               "xc_writer_txn_commit");
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID,
+				       "",
+				       "commit inside a transaction: use "
+				       "xc_writer_txn_commit");
 		w->db.commit();
 		return LEDE_OK;
 	} catch (...) {
@@ -791,8 +823,8 @@ extern "C" lede_status xc_writer_txn_begin(xc_writer *w, int flushed)
 		if (s != LEDE_OK)
 			return s;
 		if (w->in_txn)
-			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
-			               "a transaction is already open");
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID,
+				       "", "a transaction is already open");
 		w->db.begin_transaction(flushed != 0);
 		w->in_txn = 1;
 		w->txn_lost = 0;
@@ -812,16 +844,16 @@ extern "C" lede_status xc_writer_txn_commit(xc_writer *w)
 		if (s != LEDE_OK)
 			return s;
 		if (!w->in_txn)
-			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
-			               "no transaction is open");
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID,
+				       "", "no transaction is open");
 		w->db.commit_transaction();
 		w->in_txn = 0;
 		if (w->txn_lost) {
 			w->txn_lost = 0;
 			return set_err(w->err, sizeof w->err,
-			               LEDE_ERR_BATCH_LOST, "",
-			               "a write inside the transaction failed; "
-			               "its changes were discarded");
+				       LEDE_ERR_BATCH_LOST, "",
+				       "a write inside the transaction failed; "
+				       "its changes were discarded");
 		}
 		return LEDE_OK;
 	} catch (...) {
@@ -840,9 +872,10 @@ extern "C" lede_status xc_writer_txn_cancel(xc_writer *w)
 		if (s != LEDE_OK)
 			return s;
 		if (!w->in_txn)
-			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
-			               "no transaction is open");
-		/* Cancelled even if cancel_transaction() throws (database.h). */
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID,
+				       "", "no transaction is open");
+		/* Cancelled even if cancel_transaction() throws (database.h).
+		 */
 		w->in_txn = 0;
 		w->txn_lost = 0;
 		w->db.cancel_transaction();
@@ -882,9 +915,10 @@ extern "C" lede_status xc_writer_close(xc_writer *w)
 			return LEDE_OK;
 		if (w->in_txn) {
 			discard_pending(w);
-			s = set_err(w->err, sizeof w->err, LEDE_ERR_BATCH_LOST, "",
-			            "closed with a transaction open; its changes "
-			            "were discarded");
+			s = set_err(
+			    w->err, sizeof w->err, LEDE_ERR_BATCH_LOST, "",
+			    "closed with a transaction open; its changes "
+			    "were discarded");
 		} else {
 			try {
 				w->db.commit();
@@ -956,18 +990,18 @@ extern "C" lede_status xc_doc_new(xc_doc **out)
 static lede_status fail_doc(xc_doc *d)
 {
 	return d ? map_exception(d->err, sizeof d->err)
-	         : map_exception(nullptr, 0);
+		 : map_exception(nullptr, 0);
 }
 
 extern "C" lede_status xc_doc_add_posting(xc_doc *d, const char *term,
-                                          size_t len, uint32_t pos,
-                                          uint32_t wdf_inc)
+					  size_t len, uint32_t pos,
+					  uint32_t wdf_inc)
 {
 	try {
 		if (!d)
 			return LEDE_ERR_INVALID;
-		lede_status s = check_term(d->err, sizeof d->err, "term", term,
-		                           len);
+		lede_status s =
+		    check_term(d->err, sizeof d->err, "term", term, len);
 		if (s != LEDE_OK)
 			return s;
 		d->doc.add_posting(std::string(term, len), pos, wdf_inc);
@@ -977,14 +1011,14 @@ extern "C" lede_status xc_doc_add_posting(xc_doc *d, const char *term,
 	}
 }
 
-extern "C" lede_status xc_doc_add_term(xc_doc *d, const char *term,
-                                       size_t len, uint32_t wdf_inc)
+extern "C" lede_status xc_doc_add_term(xc_doc *d, const char *term, size_t len,
+				       uint32_t wdf_inc)
 {
 	try {
 		if (!d)
 			return LEDE_ERR_INVALID;
-		lede_status s = check_term(d->err, sizeof d->err, "term", term,
-		                           len);
+		lede_status s =
+		    check_term(d->err, sizeof d->err, "term", term, len);
 		if (s != LEDE_OK)
 			return s;
 		d->doc.add_term(std::string(term, len), wdf_inc);
@@ -995,13 +1029,13 @@ extern "C" lede_status xc_doc_add_term(xc_doc *d, const char *term,
 }
 
 extern "C" lede_status xc_doc_add_boolean_term(xc_doc *d, const char *term,
-                                               size_t len)
+					       size_t len)
 {
 	try {
 		if (!d)
 			return LEDE_ERR_INVALID;
-		lede_status s = check_term(d->err, sizeof d->err, "term", term,
-		                           len);
+		lede_status s =
+		    check_term(d->err, sizeof d->err, "term", term, len);
 		if (s != LEDE_OK)
 			return s;
 		d->doc.add_boolean_term(std::string(term, len));
@@ -1013,34 +1047,34 @@ extern "C" lede_status xc_doc_add_boolean_term(xc_doc *d, const char *term,
 
 /* An empty value removes the slot (Xapian's rule); XC_NO_SLOT is refused. */
 extern "C" lede_status xc_doc_set_value(xc_doc *d, uint32_t slot,
-                                        const void *val, size_t len)
+					const void *val, size_t len)
 {
 	try {
 		if (!d)
 			return LEDE_ERR_INVALID;
 		if (slot == XC_NO_SLOT || (len > 0 && !val))
-			return set_err(d->err, sizeof d->err, LEDE_ERR_INVALID, "",
-			               "bad value slot or NULL value");
+			return set_err(d->err, sizeof d->err, LEDE_ERR_INVALID,
+				       "", "bad value slot or NULL value");
 		if (len == 0)
 			d->doc.remove_value(slot);
 		else
-			d->doc.add_value(slot, std::string(
-				static_cast<const char *>(val), len));
+			d->doc.add_value(
+			    slot,
+			    std::string(static_cast<const char *>(val), len));
 		return LEDE_OK;
 	} catch (...) {
 		return fail_doc(d);
 	}
 }
 
-extern "C" lede_status xc_doc_set_data(xc_doc *d, const void *data,
-                                       size_t len)
+extern "C" lede_status xc_doc_set_data(xc_doc *d, const void *data, size_t len)
 {
 	try {
 		if (!d)
 			return LEDE_ERR_INVALID;
 		if (len > 0 && !data)
-			return set_err(d->err, sizeof d->err, LEDE_ERR_INVALID, "",
-			               "NULL data");
+			return set_err(d->err, sizeof d->err, LEDE_ERR_INVALID,
+				       "", "NULL data");
 		std::string v;
 		if (len > 0)
 			v.assign(static_cast<const char *>(data), len);
@@ -1096,15 +1130,14 @@ struct xc_reader {
 static lede_status fail_reader(xc_reader *r)
 {
 	return r ? map_exception(r->err, sizeof r->err)
-	         : map_exception(nullptr, 0);
+		 : map_exception(nullptr, 0);
 }
 
 /* Each path is opened on its own and added as a shard, so a directory, a
  * single-file database and a stub file all work, in the order given (the
  * first shard's metadata is the one Xapian reports). */
-extern "C" lede_status xc_reader_open(xc_reader **out,
-                                      const char *const *paths, size_t n,
-                                      lede_err *err)
+extern "C" lede_status xc_reader_open(xc_reader **out, const char *const *paths,
+				      size_t n, lede_err *err)
 {
 	xc_reader *r = nullptr;
 
@@ -1115,7 +1148,7 @@ extern "C" lede_status xc_reader_open(xc_reader **out,
 		for (size_t i = 0; i < n; i++)
 			if (!paths[i] || !*paths[i])
 				return err_set(err, LEDE_ERR_INVALID,
-				               "index path %zu is empty", i);
+					       "index path %zu is empty", i);
 		r = new xc_reader();
 		for (size_t i = 0; i < n; i++)
 			r->db.add_database(Xapian::Database(paths[i]));
@@ -1157,15 +1190,15 @@ extern "C" lede_status xc_reader_doccount(uint32_t *out, xc_reader *r)
 }
 
 extern "C" lede_status xc_reader_termfreq(uint32_t *out, xc_reader *r,
-                                          const char *term, size_t len)
+					  const char *term, size_t len)
 {
 	try {
 		*out = 0;
 		if (!r)
 			return LEDE_ERR_INVALID;
 		if (!term || len == 0)
-			return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID, "",
-			               "empty term");
+			return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID,
+				       "", "empty term");
 		*out = r->db.get_termfreq(std::string(term, len));
 		return LEDE_OK;
 	} catch (...) {
@@ -1174,18 +1207,19 @@ extern "C" lede_status xc_reader_termfreq(uint32_t *out, xc_reader *r,
 }
 
 extern "C" lede_status xc_reader_get_meta(char **out, size_t *out_len,
-                                          xc_reader *r, const char *key,
-                                          size_t klen)
+					  xc_reader *r, const char *key,
+					  size_t klen)
 {
 	try {
 		clear_string_out(out, out_len);
 		if (!r)
 			return LEDE_ERR_INVALID;
-		lede_status s = check_meta_key(r->err, sizeof r->err, key, klen);
+		lede_status s =
+		    check_meta_key(r->err, sizeof r->err, key, klen);
 		if (s != LEDE_OK)
 			return s;
 		give_string(out, out_len,
-		            r->db.get_metadata(std::string(key, klen)));
+			    r->db.get_metadata(std::string(key, klen)));
 		return LEDE_OK;
 	} catch (...) {
 		return fail_reader(r);
@@ -1193,21 +1227,21 @@ extern "C" lede_status xc_reader_get_meta(char **out, size_t *out_len,
 }
 
 extern "C" lede_status xc_reader_spelling(char **out, size_t *out_len,
-                                          xc_reader *r, const char *word,
-                                          size_t len, unsigned max_edits)
+					  xc_reader *r, const char *word,
+					  size_t len, unsigned max_edits)
 {
 	try {
 		clear_string_out(out, out_len);
 		if (!r)
 			return LEDE_ERR_INVALID;
 		if (!word && len > 0)
-			return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID, "",
-			               "NULL word");
+			return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID,
+				       "", "NULL word");
 		std::string w;
 		if (len > 0)
 			w.assign(word, len);
 		give_string(out, out_len,
-		            r->db.get_spelling_suggestion(w, max_edits));
+			    r->db.get_spelling_suggestion(w, max_edits));
 		return LEDE_OK;
 	} catch (...) {
 		return fail_reader(r);
@@ -1215,18 +1249,18 @@ extern "C" lede_status xc_reader_spelling(char **out, size_t *out_len,
 }
 
 extern "C" lede_status xc_reader_allterms(xc_reader *r, const char *prefix,
-                                          size_t len, xc_term_cb cb,
-                                          void *ctx)
+					  size_t len, xc_term_cb cb, void *ctx)
 {
 	try {
 		if (!r)
 			return LEDE_ERR_INVALID;
 		if (!cb)
-			return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID, "",
-			               "no callback");
+			return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID,
+				       "", "no callback");
 		term_list terms;
 		collect_allterms(terms, r->db,
-		                 prefix ? std::string(prefix, len) : std::string());
+				 prefix ? std::string(prefix, len)
+					: std::string());
 		feed_terms(terms, cb, ctx);
 		return LEDE_OK;
 	} catch (...) {
@@ -1235,17 +1269,16 @@ extern "C" lede_status xc_reader_allterms(xc_reader *r, const char *prefix,
 }
 
 extern "C" lede_status xc_reader_get_data_by_term(char **out, size_t *out_len,
-                                                  xc_reader *r,
-                                                  const char *uid,
-                                                  size_t uid_len)
+						  xc_reader *r, const char *uid,
+						  size_t uid_len)
 {
 	try {
 		clear_string_out(out, out_len);
 		if (!r)
 			return LEDE_ERR_INVALID;
 		if (!uid || uid_len == 0)
-			return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID, "",
-			               "empty unique term");
+			return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID,
+				       "", "empty unique term");
 		std::string term(uid, uid_len);
 		Xapian::PostingIterator p = r->db.postlist_begin(term);
 
@@ -1253,7 +1286,7 @@ extern "C" lede_status xc_reader_get_data_by_term(char **out, size_t *out_len,
 			char q[TERM_QUOTE_BYTES + 1];
 			quote_term(q, sizeof q, uid, uid_len);
 			std::snprintf(r->err, sizeof r->err,
-			              "no document has term '%s'", q);
+				      "no document has term '%s'", q);
 			return LEDE_ERR_NOT_FOUND;
 		}
 		give_string(out, out_len, r->db.get_document(*p).get_data());
@@ -1306,8 +1339,8 @@ struct xc_qnode {
 	qnode_kind kind = QN_PLAIN;
 	bool deferred = false;
 	Xapian::Query::op op = Xapian::Query::OP_OR; /* combine op, combiner */
-	uint32_t param = 0;    /* window / elite set N; max_expansion */
-	double factor = 1.0;   /* scale */
+	uint32_t param = 0;  /* window / elite set N; max_expansion */
+	double factor = 1.0; /* scale */
 	std::string prefix;
 	std::vector<std::shared_ptr<const xc_qnode>> subs;
 };
@@ -1334,8 +1367,8 @@ static lede_status give_query(xc_query **out, const Xapian::Query &q)
  * all), combined with comb; MatchNothing if no term has the prefix. A
  * bounded min-heap keeps memory at max terms however many match. */
 static Xapian::Query expand_most_frequent(const Xapian::Database &db,
-                                          const std::string &prefix,
-                                          uint32_t max, Xapian::Query::op comb)
+					  const std::string &prefix,
+					  uint32_t max, Xapian::Query::op comb)
 {
 	typedef std::pair<Xapian::doccount, std::string> cand;
 	/* better(a, b): a ranks before b. The heap's top is the worst kept. */
@@ -1391,16 +1424,17 @@ static Xapian::Query resolve(const xc_qnode &n, const Xapian::Database &db)
 }
 
 extern "C" lede_status xc_query_term(xc_query **out, const char *term,
-                                     size_t len, uint32_t wqf, uint32_t pos,
-                                     lede_err *err)
+				     size_t len, uint32_t wqf, uint32_t pos,
+				     lede_err *err)
 {
 	try {
 		*out = nullptr;
 		if (!term || len == 0)
-			return err_set(err, LEDE_ERR_INVALID,
-			               "empty query term (use xc_query_match_all)");
-		return give_query(out, Xapian::Query(std::string(term, len), wqf,
-		                                     pos));
+			return err_set(
+			    err, LEDE_ERR_INVALID,
+			    "empty query term (use xc_query_match_all)");
+		return give_query(
+		    out, Xapian::Query(std::string(term, len), wqf, pos));
 	} catch (...) {
 		return fail_err(err);
 	}
@@ -1451,16 +1485,36 @@ static bool positional_ok(const Xapian::Query &q)
 static bool map_qop(Xapian::Query::op *x, xc_qop op)
 {
 	switch (op) {
-	case XC_Q_AND: *x = Xapian::Query::OP_AND; return true;
-	case XC_Q_OR: *x = Xapian::Query::OP_OR; return true;
-	case XC_Q_AND_NOT: *x = Xapian::Query::OP_AND_NOT; return true;
-	case XC_Q_AND_MAYBE: *x = Xapian::Query::OP_AND_MAYBE; return true;
-	case XC_Q_FILTER: *x = Xapian::Query::OP_FILTER; return true;
-	case XC_Q_SYNONYM: *x = Xapian::Query::OP_SYNONYM; return true;
-	case XC_Q_MAX: *x = Xapian::Query::OP_MAX; return true;
-	case XC_Q_ELITE_SET: *x = Xapian::Query::OP_ELITE_SET; return true;
-	case XC_Q_PHRASE: *x = Xapian::Query::OP_PHRASE; return true;
-	case XC_Q_NEAR: *x = Xapian::Query::OP_NEAR; return true;
+	case XC_Q_AND:
+		*x = Xapian::Query::OP_AND;
+		return true;
+	case XC_Q_OR:
+		*x = Xapian::Query::OP_OR;
+		return true;
+	case XC_Q_AND_NOT:
+		*x = Xapian::Query::OP_AND_NOT;
+		return true;
+	case XC_Q_AND_MAYBE:
+		*x = Xapian::Query::OP_AND_MAYBE;
+		return true;
+	case XC_Q_FILTER:
+		*x = Xapian::Query::OP_FILTER;
+		return true;
+	case XC_Q_SYNONYM:
+		*x = Xapian::Query::OP_SYNONYM;
+		return true;
+	case XC_Q_MAX:
+		*x = Xapian::Query::OP_MAX;
+		return true;
+	case XC_Q_ELITE_SET:
+		*x = Xapian::Query::OP_ELITE_SET;
+		return true;
+	case XC_Q_PHRASE:
+		*x = Xapian::Query::OP_PHRASE;
+		return true;
+	case XC_Q_NEAR:
+		*x = Xapian::Query::OP_NEAR;
+		return true;
 	}
 	return false;
 }
@@ -1470,9 +1524,8 @@ static bool map_qop(Xapian::Query::op *x, xc_qop op)
  * op, NULL sub), UNSUPPORTED (PHRASE/NEAR over anything but terms or
  * OR-of-terms, checked here so Xapian neither throws nor rewrites). */
 extern "C" lede_status xc_query_combine(xc_query **out, xc_qop op,
-                                        const xc_query *const *subs,
-                                        size_t n, uint32_t param,
-                                        lede_err *err)
+					const xc_query *const *subs, size_t n,
+					uint32_t param, lede_err *err)
 {
 	try {
 		Xapian::Query::op xop;
@@ -1480,7 +1533,7 @@ extern "C" lede_status xc_query_combine(xc_query **out, xc_qop op,
 		*out = nullptr;
 		if (!map_qop(&xop, op))
 			return err_set(err, LEDE_ERR_INVALID,
-			               "unknown query operator %d", (int)op);
+				       "unknown query operator %d", (int)op);
 		if (n > 0 && !subs)
 			return err_set(err, LEDE_ERR_INVALID, "no subqueries");
 		auto node = std::make_shared<xc_qnode>();
@@ -1489,14 +1542,15 @@ extern "C" lede_status xc_query_combine(xc_query **out, xc_qop op,
 		for (size_t i = 0; i < n; i++) {
 			if (!subs[i])
 				return err_set(err, LEDE_ERR_INVALID,
-				               "subquery %zu is NULL", i);
+					       "subquery %zu is NULL", i);
 			const Xapian::Query &sq = subs[i]->n->q;
 			if ((op == XC_Q_PHRASE || op == XC_Q_NEAR) &&
 			    !positional_ok(sq))
-				return err_set(err, LEDE_ERR_UNSUPPORTED,
-				               "phrase and NEAR take only terms or "
-				               "OR of terms (subquery %zu is %s)",
-				               i, sq.get_description().c_str());
+				return err_set(
+				    err, LEDE_ERR_UNSUPPORTED,
+				    "phrase and NEAR take only terms or "
+				    "OR of terms (subquery %zu is %s)",
+				    i, sq.get_description().c_str());
 			v.push_back(sq);
 			if (subs[i]->n->deferred)
 				node->deferred = true;
@@ -1516,16 +1570,18 @@ extern "C" lede_status xc_query_combine(xc_query **out, xc_qop op,
 }
 
 extern "C" lede_status xc_query_scale(xc_query **out, double factor,
-                                      const xc_query *sub, lede_err *err)
+				      const xc_query *sub, lede_err *err)
 {
 	try {
 		*out = nullptr;
 		if (!sub)
 			return err_set(err, LEDE_ERR_INVALID, "no subquery");
 		if (!(factor >= 0.0) || std::isinf(factor))
-			return err_set(err, LEDE_ERR_INVALID,
-			               "weight factor %g is not a finite number "
-			               ">= 0", factor);
+			return err_set(
+			    err, LEDE_ERR_INVALID,
+			    "weight factor %g is not a finite number "
+			    ">= 0",
+			    factor);
 		auto node = std::make_shared<xc_qnode>();
 		node->q = Xapian::Query(factor, sub->n->q);
 		if (sub->n->deferred) {
@@ -1541,9 +1597,9 @@ extern "C" lede_status xc_query_scale(xc_query **out, double factor,
 }
 
 extern "C" lede_status xc_query_value_range(xc_query **out, uint32_t slot,
-                                            const void *lo, size_t lo_len,
-                                            const void *hi, size_t hi_len,
-                                            lede_err *err)
+					    const void *lo, size_t lo_len,
+					    const void *hi, size_t hi_len,
+					    lede_err *err)
 {
 	try {
 		*out = nullptr;
@@ -1551,20 +1607,23 @@ extern "C" lede_status xc_query_value_range(xc_query **out, uint32_t slot,
 			return err_set(err, LEDE_ERR_INVALID, "bad value slot");
 		if (!lo && !hi)
 			return err_set(err, LEDE_ERR_INVALID,
-			               "value range needs at least one bound");
+				       "value range needs at least one bound");
 		std::string l, h;
 		if (lo)
 			l.assign(static_cast<const char *>(lo), lo_len);
 		if (hi)
 			h.assign(static_cast<const char *>(hi), hi_len);
 		if (!lo)
-			return give_query(out, Xapian::Query(
-				Xapian::Query::OP_VALUE_LE, slot, h));
+			return give_query(
+			    out,
+			    Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, h));
 		if (!hi)
-			return give_query(out, Xapian::Query(
-				Xapian::Query::OP_VALUE_GE, slot, l));
-		return give_query(out, Xapian::Query(
-			Xapian::Query::OP_VALUE_RANGE, slot, l, h));
+			return give_query(
+			    out,
+			    Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, l));
+		return give_query(
+		    out,
+		    Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, l, h));
 	} catch (...) {
 		return fail_err(err);
 	}
@@ -1575,9 +1634,9 @@ extern "C" lede_status xc_query_value_range(xc_query **out, uint32_t slot,
  * expanded by the binding at search time, over all shards together (see
  * xc_qnode); the other modes are Xapian's, limited per shard. */
 extern "C" lede_status xc_query_prefix(xc_query **out, const char *prefix,
-                                       size_t len, uint32_t max_expansion,
-                                       int limit_mode, xc_qop combiner,
-                                       lede_err *err)
+				       size_t len, uint32_t max_expansion,
+				       int limit_mode, xc_qop combiner,
+				       lede_err *err)
 {
 	try {
 		int mode;
@@ -1598,22 +1657,28 @@ extern "C" lede_status xc_query_prefix(xc_query **out, const char *prefix,
 			break;
 		default:
 			return err_set(err, LEDE_ERR_INVALID,
-			               "unknown wildcard limit mode %d",
-			               limit_mode);
+				       "unknown wildcard limit mode %d",
+				       limit_mode);
 		}
 		switch (combiner) {
-		case XC_Q_SYNONYM: comb = Xapian::Query::OP_SYNONYM; break;
-		case XC_Q_OR: comb = Xapian::Query::OP_OR; break;
-		case XC_Q_MAX: comb = Xapian::Query::OP_MAX; break;
+		case XC_Q_SYNONYM:
+			comb = Xapian::Query::OP_SYNONYM;
+			break;
+		case XC_Q_OR:
+			comb = Xapian::Query::OP_OR;
+			break;
+		case XC_Q_MAX:
+			comb = Xapian::Query::OP_MAX;
+			break;
 		default:
 			return err_set(err, LEDE_ERR_INVALID,
-			               "prefix combiner must be SYNONYM, OR or "
-			               "MAX");
+				       "prefix combiner must be SYNONYM, OR or "
+				       "MAX");
 		}
 		auto node = std::make_shared<xc_qnode>();
 		node->q = Xapian::Query(Xapian::Query::OP_WILDCARD,
-		                        std::string(prefix, len), max_expansion,
-		                        mode, comb);
+					std::string(prefix, len), max_expansion,
+					mode, comb);
 		if (limit_mode == XC_WILD_MOST_FREQUENT) {
 			node->kind = QN_PREFIX;
 			node->deferred = true;
@@ -1628,7 +1693,7 @@ extern "C" lede_status xc_query_prefix(xc_query **out, const char *prefix,
 }
 
 extern "C" lede_status xc_query_describe(char **out, size_t *out_len,
-                                         const xc_query *q)
+					 const xc_query *q)
 {
 	try {
 		clear_string_out(out, out_len);
@@ -1658,7 +1723,7 @@ struct xc_row {
 	xc_hit hit;
 	std::string data;
 	std::vector<std::pair<uint32_t, std::string>> values; /* slot order */
-	std::vector<std::string> terms;                       /* matching */
+	std::vector<std::string> terms;			      /* matching */
 };
 
 struct xc_results {
@@ -1680,22 +1745,22 @@ static void apply_sort(Xapian::Enquire &enq, const xc_search_opts &o)
 		break;
 	case XC_SORT_VALUE_THEN_RELEVANCE:
 		enq.set_sort_by_value_then_relevance(o.sort_slot,
-		                                     o.sort_reverse != 0);
+						     o.sort_reverse != 0);
 		break;
 	case XC_SORT_RELEVANCE_THEN_VALUE:
 		enq.set_sort_by_relevance_then_value(o.sort_slot,
-		                                     o.sort_reverse != 0);
+						     o.sort_reverse != 0);
 		break;
 	}
 	enq.set_docid_order(o.docid_descending ? Xapian::Enquire::DESCENDING
-	                                       : Xapian::Enquire::ASCENDING);
+					       : Xapian::Enquire::ASCENDING);
 }
 
 /* One attempt: a fresh Enquire (cheap, and never shared between calls),
  * the match, then every hit's data, values, matching terms and collapse
  * count. Throws; the caller retries DatabaseModifiedError. */
 static void run_search(xc_results &res, const Xapian::Database &db,
-                       const Xapian::Query &q, const xc_search_opts &o)
+		       const Xapian::Query &q, const xc_search_opts &o)
 {
 	Xapian::Enquire enq(db);
 
@@ -1705,16 +1770,17 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 	if (o.bool_weight || o.sort == XC_SORT_DOCID)
 		enq.set_weighting_scheme(Xapian::BoolWeight());
 	else
-		enq.set_weighting_scheme(Xapian::BM25Weight(o.k1, o.k2, o.k3, o.b,
-		                                            o.min_normlen));
+		enq.set_weighting_scheme(
+		    Xapian::BM25Weight(o.k1, o.k2, o.k3, o.b, o.min_normlen));
 	apply_sort(enq, o);
 	if (o.collapse_slot != XC_NO_SLOT)
 		enq.set_collapse_key(o.collapse_slot,
-		                     o.collapse_max ? o.collapse_max : 1);
+				     o.collapse_max ? o.collapse_max : 1);
 
 	/* No MSet::fetch(): it is only a prefetch hint, and on 1.4.22 it
 	 * crashes when first > 0 (measured: SIGSEGV in request_doc). */
-	Xapian::MSet mset = enq.get_mset(o.first, o.max_items, o.check_at_least);
+	Xapian::MSet mset =
+	    enq.get_mset(o.first, o.max_items, o.check_at_least);
 	res.rows.clear();
 	res.stats.clear();
 	res.lower = mset.get_matches_lower_bound();
@@ -1757,7 +1823,7 @@ static lede_status check_opts(char *dst, size_t cap, const xc_search_opts &o)
 {
 	if (o.version != 1)
 		return set_err(dst, cap, LEDE_ERR_INVALID, "",
-		               "unknown search options version");
+			       "unknown search options version");
 	switch (o.sort) {
 	case XC_SORT_RELEVANCE:
 	case XC_SORT_DOCID:
@@ -1767,7 +1833,7 @@ static lede_status check_opts(char *dst, size_t cap, const xc_search_opts &o)
 	case XC_SORT_RELEVANCE_THEN_VALUE:
 		if (o.sort_slot == XC_NO_SLOT)
 			return set_err(dst, cap, LEDE_ERR_INVALID, "",
-			               "sort by value needs a slot");
+				       "sort by value needs a slot");
 		return LEDE_OK;
 	}
 	return set_err(dst, cap, LEDE_ERR_INVALID, "", "unknown sort order");
@@ -1778,8 +1844,7 @@ static lede_status check_opts(char *dst, size_t cap, const xc_search_opts &o)
  * to opts->stale_retries times; then STALE. A too-broad XC_WILD_ERROR
  * prefix gives QUERY. *out is the caller's (xc_results_free). */
 extern "C" lede_status xc_search(xc_results **out, xc_reader *r,
-                                 const xc_query *q,
-                                 const xc_search_opts *opts)
+				 const xc_query *q, const xc_search_opts *opts)
 {
 	static const xc_search_opts defaults = XC_SEARCH_OPTS_INIT;
 	xc_results *res = nullptr;
@@ -1789,8 +1854,8 @@ extern "C" lede_status xc_search(xc_results **out, xc_reader *r,
 		if (!r)
 			return LEDE_ERR_INVALID;
 		if (!q)
-			return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID, "",
-			               "no query");
+			return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID,
+				       "", "no query");
 		const xc_search_opts &o = opts ? *opts : defaults;
 		lede_status s = check_opts(r->err, sizeof r->err, o);
 		if (s != LEDE_OK)
@@ -1799,7 +1864,7 @@ extern "C" lede_status xc_search(xc_results **out, xc_reader *r,
 		for (unsigned attempt = 0;; attempt++) {
 			try {
 				run_search(*res, r->db, resolve(*q->n, r->db),
-				           o);
+					   o);
 				break;
 			} catch (const Xapian::DatabaseModifiedError &) {
 				if (attempt >= o.stale_retries)
@@ -1827,7 +1892,7 @@ extern "C" size_t xc_results_count(const xc_results *m)
 }
 
 extern "C" void xc_results_estimate(uint32_t *lower, uint32_t *est,
-                                    uint32_t *upper, const xc_results *m)
+				    uint32_t *upper, const xc_results *m)
 {
 	try {
 		if (lower)
@@ -1841,7 +1906,7 @@ extern "C" void xc_results_estimate(uint32_t *lower, uint32_t *est,
 }
 
 extern "C" lede_status xc_results_hit(xc_hit *out, const xc_results *m,
-                                      size_t i)
+				      size_t i)
 {
 	try {
 		if (!m || i >= m->rows.size())
@@ -1854,7 +1919,7 @@ extern "C" lede_status xc_results_hit(xc_hit *out, const xc_results *m,
 }
 
 extern "C" lede_status xc_results_data(const char **data, size_t *len,
-                                       const xc_results *m, size_t i)
+				       const xc_results *m, size_t i)
 {
 	try {
 		*data = nullptr;
@@ -1871,8 +1936,8 @@ extern "C" lede_status xc_results_data(const char **data, size_t *len,
 
 /* A slot the hit has no value in gives "" (Xapian's convention). */
 extern "C" lede_status xc_results_value(const char **val, size_t *len,
-                                        const xc_results *m, size_t i,
-                                        uint32_t slot)
+					const xc_results *m, size_t i,
+					uint32_t slot)
 {
 	try {
 		*val = "";
@@ -1893,17 +1958,16 @@ extern "C" lede_status xc_results_value(const char **val, size_t *len,
 }
 
 /* Calls cb per query term matching hit i, with its termfreq in the set. */
-extern "C" lede_status xc_results_matching_terms(const xc_results *m,
-                                                 size_t i, xc_term_cb cb,
-                                                 void *ctx)
+extern "C" lede_status xc_results_matching_terms(const xc_results *m, size_t i,
+						 xc_term_cb cb, void *ctx)
 {
 	try {
 		if (!m || i >= m->rows.size() || !cb)
 			return LEDE_ERR_INVALID;
 		for (const std::string &t : m->rows[i].terms) {
 			auto st = m->stats.find(t);
-			uint32_t freq = st != m->stats.end() ? st->second.first
-			                                     : 0;
+			uint32_t freq =
+			    st != m->stats.end() ? st->second.first : 0;
 			if (cb(ctx, t.data(), t.size(), freq))
 				break;
 		}
@@ -1914,7 +1978,7 @@ extern "C" lede_status xc_results_matching_terms(const xc_results *m,
 }
 
 extern "C" uint32_t xc_results_termfreq(const xc_results *m, const char *term,
-                                        size_t len)
+					size_t len)
 {
 	try {
 		if (!m || !term)
@@ -1927,7 +1991,7 @@ extern "C" uint32_t xc_results_termfreq(const xc_results *m, const char *term,
 }
 
 extern "C" double xc_results_termweight(const xc_results *m, const char *term,
-                                        size_t len)
+					size_t len)
 {
 	try {
 		if (!m || !term)
@@ -1975,7 +2039,7 @@ extern "C" lede_status xc_stem_languages_live(char **out, size_t *out_len)
 	try {
 		clear_string_out(out, out_len);
 		give_string(out, out_len,
-		            Xapian::Stem::get_available_languages());
+			    Xapian::Stem::get_available_languages());
 		return LEDE_OK;
 	} catch (...) {
 		return map_exception(nullptr, 0);
@@ -1985,7 +2049,7 @@ extern "C" lede_status xc_stem_languages_live(char **out, size_t *out_len)
 /* Unknown language: INVALID, with every language Xapian offers ("none" is
  * the no-op stemmer) in the message. */
 extern "C" lede_status xc_stemmer_new(xc_stemmer **out, const char *lang,
-                                      lede_err *err)
+				      lede_err *err)
 {
 	xc_stemmer *s = nullptr;
 
@@ -2000,8 +2064,8 @@ extern "C" lede_status xc_stemmer_new(xc_stemmer **out, const char *lang,
 	} catch (const Xapian::InvalidArgumentError &) {
 		delete s;
 		return err_set(err, LEDE_ERR_INVALID,
-		               "unknown language '%s'; available: none %s", lang,
-		               xc_stem_languages());
+			       "unknown language '%s'; available: none %s",
+			       lang, xc_stem_languages());
 	} catch (...) {
 		delete s;
 		return fail_err(err);
@@ -2009,8 +2073,7 @@ extern "C" lede_status xc_stemmer_new(xc_stemmer **out, const char *lang,
 }
 
 extern "C" lede_status xc_stem(char *buf, size_t cap, size_t *out_len,
-                               xc_stemmer *s, const char *word,
-                               size_t len)
+			       xc_stemmer *s, const char *word, size_t len)
 {
 	try {
 		*out_len = 0;
@@ -2061,27 +2124,27 @@ extern "C" double xc_sortable_unserialise(const char *p, size_t len)
  * output (xapian.md 1). The output is synced, so it is the safe end of a
  * DB_NO_SYNC bulk build. */
 extern "C" lede_status xc_compact(const char *const *src, size_t n,
-                                  const char *dst, unsigned flags,
-                                  lede_err *err)
+				  const char *dst, unsigned flags,
+				  lede_err *err)
 {
 	const unsigned known = XC_COMPACT_NO_RENUMBER | XC_COMPACT_MULTIPASS |
-	                       XC_COMPACT_SINGLE_FILE;
+			       XC_COMPACT_SINGLE_FILE;
 
 	try {
 		unsigned xf = Xapian::Compactor::FULL;
 
 		if (!src || n == 0 || !dst || !*dst)
 			return err_set(err, LEDE_ERR_INVALID,
-			               "compaction needs sources and a "
-			               "destination");
+				       "compaction needs sources and a "
+				       "destination");
 		if (flags & ~known)
 			return err_set(err, LEDE_ERR_INVALID,
-			               "unknown compaction flags 0x%x", flags);
+				       "unknown compaction flags 0x%x", flags);
 		for (size_t i = 0; i < n; i++)
 			if (!src[i] || !*src[i])
 				return err_set(err, LEDE_ERR_INVALID,
-				               "compaction source %zu is empty",
-				               i);
+					       "compaction source %zu is empty",
+					       i);
 		if (flags & XC_COMPACT_NO_RENUMBER)
 			xf |= Xapian::DBCOMPACT_NO_RENUMBER;
 		if (flags & XC_COMPACT_MULTIPASS)
@@ -2102,7 +2165,7 @@ extern "C" lede_status xc_compact(const char *const *src, size_t n,
  * *out_errors (LEDE_OK even when it is not 0: the caller judges). A
  * database too damaged to walk gives CORRUPT with *out_errors = 1. */
 extern "C" lede_status xc_check(size_t *out_errors, const char *path,
-                                lede_err *err)
+				lede_err *err)
 {
 	try {
 		*out_errors = 0;
@@ -2111,7 +2174,7 @@ extern "C" lede_status xc_check(size_t *out_errors, const char *path,
 		*out_errors = Xapian::Database::check(path, 0, nullptr);
 		if (*out_errors)
 			err_set(err, LEDE_OK, "%zu errors in '%s'", *out_errors,
-			        path);
+				path);
 		return LEDE_OK;
 	} catch (...) {
 		lede_status s = fail_err(err);

@@ -19,9 +19,9 @@
 
 #include <ftw.h>
 #include <stdio.h>
-#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -57,7 +57,7 @@ typedef struct fixture {
 /* ---- helpers ------------------------------------------------------------ */
 
 static int rm_one(const char *path, const struct stat *sb, int flag,
-                  struct FTW *ftw)
+		  struct FTW *ftw)
 {
 	(void)sb;
 	(void)flag;
@@ -96,8 +96,8 @@ static xc_writer *open_writer(const char *path)
 	lede_err err;
 
 	err_clear(&err);
-	assert_int_equal(xc_writer_open(&w, path, XC_OPEN_CREATE_OR_OPEN, 0,
-	                                &err), LEDE_OK);
+	assert_int_equal(
+	    xc_writer_open(&w, path, XC_OPEN_CREATE_OR_OPEN, 0, &err), LEDE_OK);
 	assert_non_null(w);
 	return w;
 }
@@ -115,7 +115,7 @@ static xc_reader *open_reader(const char *path)
 /* Space-separated words become postings at positions 1, 2, ...; data is
  * the id; slot 0 holds the date, slot 3 a collapse key if given. */
 static void fill_doc(xc_doc *d, const char *id, const char *text, double date,
-                     const char *group)
+		     const char *group)
 {
 	const char *p = text;
 	uint32_t pos = 1;
@@ -130,19 +130,20 @@ static void fill_doc(xc_doc *d, const char *id, const char *text, double date,
 		while (*p && *p != ' ')
 			p++;
 		if (p > s)
-			assert_int_equal(xc_doc_add_posting(d, s, (size_t)(p - s),
-			                                    pos++, 1), LEDE_OK);
+			assert_int_equal(
+			    xc_doc_add_posting(d, s, (size_t)(p - s), pos++, 1),
+			    LEDE_OK);
 	}
 	assert_int_equal(xc_doc_set_data(d, id, strlen(id)), LEDE_OK);
 	n = xc_sortable_serialise(v, date);
 	assert_int_equal(xc_doc_set_value(d, 0, v, n), LEDE_OK);
 	if (group)
 		assert_int_equal(xc_doc_set_value(d, 3, group, strlen(group)),
-		                 LEDE_OK);
+				 LEDE_OK);
 }
 
-static void put_doc(xc_writer *w, const char *id, const char *text,
-                    double date, const char *group)
+static void put_doc(xc_writer *w, const char *id, const char *text, double date,
+		    const char *group)
 {
 	xc_doc *d = NULL;
 	char uid[128];
@@ -150,7 +151,8 @@ static void put_doc(xc_writer *w, const char *id, const char *text,
 	assert_int_equal(xc_doc_new(&d), LEDE_OK);
 	fill_doc(d, id, text, date, group);
 	snprintf(uid, sizeof uid, "Q%s", id);
-	assert_int_equal(xc_writer_upsert(NULL, w, uid, strlen(uid), d), LEDE_OK);
+	assert_int_equal(xc_writer_upsert(NULL, w, uid, strlen(uid), d),
+			 LEDE_OK);
 	xc_doc_free(d);
 }
 
@@ -168,15 +170,15 @@ static xc_query *qterm(const char *t)
 	return q;
 }
 
-static xc_query *qcombine(xc_qop op, xc_query **subs, size_t n,
-                          uint32_t param)
+static xc_query *qcombine(xc_qop op, xc_query **subs, size_t n, uint32_t param)
 {
 	xc_query *q = NULL;
 	lede_err err;
 
 	err_clear(&err);
 	assert_int_equal(xc_query_combine(&q, op, (const xc_query *const *)subs,
-	                                  n, param, &err), LEDE_OK);
+					  n, param, &err),
+			 LEDE_OK);
 	return q;
 }
 
@@ -200,7 +202,7 @@ static uint32_t reader_count(const char *path)
 /* Runs q and copies the data (ids) of the hits, in rank order, into ids as
  * one space-separated string. Returns the hit count. */
 static size_t search_ids(char *ids, size_t cap, xc_reader *r, xc_query *q,
-                         const xc_search_opts *o)
+			 const xc_search_opts *o)
 {
 	xc_results *m = NULL;
 	size_t n, i, used = 0;
@@ -213,7 +215,7 @@ static size_t search_ids(char *ids, size_t cap, xc_reader *r, xc_query *q,
 		size_t len;
 		assert_int_equal(xc_results_data(&data, &len, m, i), LEDE_OK);
 		used += (size_t)snprintf(ids + used, cap - used, "%s%.*s",
-		                         i ? " " : "", (int)len, data);
+					 i ? " " : "", (int)len, data);
 		assert_true(used < cap);
 	}
 	xc_results_free(m);
@@ -249,8 +251,8 @@ static void test_bad_terms_refused(void **state)
 	xc_doc *d = NULL;
 	char long_term[XC_MAX_TERM_BYTES + 2];
 	static const char nul_term[] = "ab\0cd";
-	static const char bad_utf8[] = "caf\xc3";      /* truncated sequence */
-	static const char overlong[] = "\xc0\xaf";     /* overlong '/' */
+	static const char bad_utf8[] = "caf\xc3";	/* truncated sequence */
+	static const char overlong[] = "\xc0\xaf";	/* overlong '/' */
 	static const char surrogate[] = "\xed\xa0\x80"; /* U+D800 */
 
 	put(w, "a", "alpha one");
@@ -259,30 +261,32 @@ static void test_bad_terms_refused(void **state)
 
 	assert_int_equal(xc_doc_new(&d), LEDE_OK);
 	memset(long_term, 'x', sizeof long_term);
-	assert_int_equal(xc_doc_add_posting(d, long_term, XC_MAX_TERM_BYTES + 1,
-	                                    1, 1), LEDE_ERR_INVALID);
+	assert_int_equal(
+	    xc_doc_add_posting(d, long_term, XC_MAX_TERM_BYTES + 1, 1, 1),
+	    LEDE_ERR_INVALID);
 	assert_non_null(strstr(xc_doc_errmsg(d), "limit"));
 	assert_int_equal(xc_doc_add_term(d, nul_term, sizeof nul_term - 1, 1),
-	                 LEDE_ERR_INVALID);
+			 LEDE_ERR_INVALID);
 	assert_non_null(strstr(xc_doc_errmsg(d), "NUL"));
 	assert_int_equal(xc_doc_add_boolean_term(d, "", 0), LEDE_ERR_INVALID);
 	assert_non_null(strstr(xc_doc_errmsg(d), "empty"));
 	assert_int_equal(xc_doc_add_term(d, bad_utf8, sizeof bad_utf8 - 1, 1),
-	                 LEDE_ERR_INVALID);
+			 LEDE_ERR_INVALID);
 	assert_non_null(strstr(xc_doc_errmsg(d), "UTF-8"));
 	assert_int_equal(xc_doc_add_term(d, overlong, 2, 1), LEDE_ERR_INVALID);
 	assert_int_equal(xc_doc_add_term(d, surrogate, 3, 1), LEDE_ERR_INVALID);
 	/* Exactly at the limit, and multi-byte UTF-8, are fine. */
 	assert_int_equal(xc_doc_add_term(d, long_term, XC_MAX_TERM_BYTES, 1),
-	                 LEDE_OK);
-	assert_int_equal(xc_doc_add_posting(d, "caf\xc3\xa9", 5, 1, 1), LEDE_OK);
+			 LEDE_OK);
+	assert_int_equal(xc_doc_add_posting(d, "caf\xc3\xa9", 5, 1, 1),
+			 LEDE_OK);
 	/* A bad unique term is refused by the upsert, before Xapian. */
-	assert_int_equal(xc_writer_upsert(NULL, w, long_term,
-	                                  XC_MAX_TERM_BYTES + 1, d),
-	                 LEDE_ERR_INVALID);
-	assert_int_equal(xc_writer_upsert(NULL, w, nul_term,
-	                                  sizeof nul_term - 1, d),
-	                 LEDE_ERR_INVALID);
+	assert_int_equal(
+	    xc_writer_upsert(NULL, w, long_term, XC_MAX_TERM_BYTES + 1, d),
+	    LEDE_ERR_INVALID);
+	assert_int_equal(
+	    xc_writer_upsert(NULL, w, nul_term, sizeof nul_term - 1, d),
+	    LEDE_ERR_INVALID);
 	assert_int_equal(xc_writer_delete_term(w, "", 0), LEDE_ERR_INVALID);
 	assert_int_equal(xc_writer_upsert(NULL, w, "Qd", 2, d), LEDE_OK);
 	xc_doc_free(d);
@@ -306,13 +310,14 @@ static void test_second_writer_locked(void **state)
 
 	err_clear(&err);
 	assert_int_equal(xc_writer_open(&w2, f->db, XC_OPEN_EXISTING, 0, &err),
-	                 LEDE_ERR_LOCKED);
+			 LEDE_ERR_LOCKED);
 	assert_null(w2);
 	assert_non_null(strstr(err.msg, "lock"));
 
 	t0 = mono_ms();
-	assert_int_equal(xc_writer_open(&w2, f->db, XC_OPEN_EXISTING, 300, &err),
-	                 LEDE_ERR_LOCKED);
+	assert_int_equal(
+	    xc_writer_open(&w2, f->db, XC_OPEN_EXISTING, 300, &err),
+	    LEDE_ERR_LOCKED);
 	ms = mono_ms() - t0;
 	assert_true(ms >= 290.0);
 	assert_true(ms < 2000.0);
@@ -322,7 +327,7 @@ static void test_second_writer_locked(void **state)
 	assert_int_equal(xc_writer_close(w), LEDE_OK);
 	xc_writer_free(w);
 	assert_int_equal(xc_writer_open(&w2, f->db, XC_OPEN_EXISTING, 0, &err),
-	                 LEDE_OK);
+			 LEDE_OK);
 	xc_writer_free(w2);
 }
 
@@ -334,20 +339,20 @@ static void test_open_modes(void **state)
 
 	err_clear(&err);
 	assert_int_equal(xc_writer_open(&w, f->db, XC_OPEN_EXISTING, 0, &err),
-	                 LEDE_ERR_NOT_FOUND);
+			 LEDE_ERR_NOT_FOUND);
 	assert_int_equal(xc_writer_open(&w, f->db, 0x7f, 0, &err),
-	                 LEDE_ERR_INVALID);
+			 LEDE_ERR_INVALID);
 	assert_int_equal(xc_writer_open(&w, f->db, XC_OPEN_CREATE, 0, &err),
-	                 LEDE_OK);
+			 LEDE_OK);
 	put(w, "a", "alpha");
 	assert_int_equal(xc_writer_close(w), LEDE_OK);
 	/* A closed writer refuses further work but must still be freed. */
 	assert_int_equal(xc_writer_commit(w), LEDE_ERR_INVALID);
 	xc_writer_free(w);
 	assert_int_equal(xc_writer_open(&w, f->db, XC_OPEN_CREATE, 0, &err),
-	                 LEDE_ERR_EXISTS);
+			 LEDE_ERR_EXISTS);
 	assert_int_equal(xc_writer_open(&w, f->db, XC_OPEN_OVERWRITE, 0, &err),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(writer_count(w), 0);
 	xc_writer_free(w);
 }
@@ -360,7 +365,7 @@ static void test_free_discards_close_commits(void **state)
 	put(w, "a", "alpha");
 	assert_int_equal(xc_writer_commit(w), LEDE_OK);
 	put(w, "b", "beta");
-	xc_writer_free(w);      /* "b" was never committed */
+	xc_writer_free(w); /* "b" was never committed */
 	assert_int_equal(reader_count(f->db), 1);
 
 	w = open_writer(f->db);
@@ -403,7 +408,7 @@ static void test_transactions(void **state)
 		assert_int_equal(xc_doc_new(&d), LEDE_OK);
 		fill_doc(d, "e", "epsilon", 0.0, NULL);
 		assert_int_equal(xc_writer_upsert(NULL, w, "Qe", 2, d),
-		                 LEDE_ERR_BATCH_LOST);
+				 LEDE_ERR_BATCH_LOST);
 		xc_doc_free(d);
 	}
 	assert_int_equal(xc_writer_txn_commit(w), LEDE_ERR_BATCH_LOST);
@@ -447,16 +452,18 @@ static void test_upsert_twice_one_doc(void **state)
 	/* The binding added the unique term itself. */
 	assert_int_equal(xc_writer_term_exists(&exists, w, "Qx", 2), LEDE_OK);
 	assert_int_equal(exists, 1);
-	assert_int_equal(xc_writer_term_exists(&exists, w, "first", 5), LEDE_OK);
+	assert_int_equal(xc_writer_term_exists(&exists, w, "first", 5),
+			 LEDE_OK);
 	assert_int_equal(exists, 0);
-	assert_int_equal(xc_writer_get_value(&val, &vlen, &found, w, "Qx", 2, 3),
-	                 LEDE_OK);
+	assert_int_equal(
+	    xc_writer_get_value(&val, &vlen, &found, w, "Qx", 2, 3), LEDE_OK);
 	assert_int_equal(found, 1);
 	assert_int_equal(vlen, 2);
 	assert_memory_equal(val, "g2", 2);
 	xc_free(val);
-	assert_int_equal(xc_writer_get_value(&val, &vlen, &found, w, "Qnone", 5,
-	                                     3), LEDE_OK);
+	assert_int_equal(
+	    xc_writer_get_value(&val, &vlen, &found, w, "Qnone", 5, 3),
+	    LEDE_OK);
 	assert_int_equal(found, 0);
 	assert_int_equal(vlen, 0);
 	xc_free(val);
@@ -502,12 +509,12 @@ static void test_delete_term(void **state)
 
 	r = open_reader(f->db);
 	assert_int_equal(xc_reader_get_data_by_term(&data, &len, r, "Qc", 2),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(len, 1);
 	assert_memory_equal(data, "c", 1);
 	xc_free(data);
 	assert_int_equal(xc_reader_get_data_by_term(&data, &len, r, "Qa", 2),
-	                 LEDE_ERR_NOT_FOUND);
+			 LEDE_ERR_NOT_FOUND);
 	assert_null(data);
 	xc_reader_free(r);
 
@@ -517,11 +524,12 @@ static void test_delete_term(void **state)
 	put_doc(w, "f", "shared phi", 0.0, "gf");
 	{
 		char seen[LIST_MAX] = "";
-		assert_int_equal(xc_writer_term_docs(w, "shared", 6, 3, key_cb,
-		                                     seen), LEDE_OK);
+		assert_int_equal(
+		    xc_writer_term_docs(w, "shared", 6, 3, key_cb, seen),
+		    LEDE_OK);
 		assert_string_equal(seen, "ge,gf,");
 		assert_int_equal(xc_writer_term_docs(w, "", 0, 3, key_cb, seen),
-		                 LEDE_ERR_INVALID);
+				 LEDE_ERR_INVALID);
 	}
 	assert_int_equal(xc_writer_delete_term(w, "shared", 6), LEDE_OK);
 
@@ -543,39 +551,42 @@ static void test_metadata(void **state)
 	size_t vlen = 0;
 
 	assert_int_equal(xc_writer_set_meta(w, "lede:schema", 11, "v1", 2),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(xc_writer_set_meta(w, "lede:cursor", 11, "42", 2),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(xc_writer_set_meta(w, "other", 5, "x", 1), LEDE_OK);
 	assert_int_equal(xc_writer_get_meta(&v, &vlen, w, "lede:cursor", 11),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(vlen, 2);
 	assert_memory_equal(v, "42", 2);
 	xc_free(v);
 
 	memset(key, 'k', sizeof key);
-	assert_int_equal(xc_writer_set_meta(w, key, XC_MAX_META_KEY_BYTES + 1,
-	                                    "x", 1), LEDE_ERR_INVALID);
+	assert_int_equal(
+	    xc_writer_set_meta(w, key, XC_MAX_META_KEY_BYTES + 1, "x", 1),
+	    LEDE_ERR_INVALID);
 	assert_non_null(strstr(xc_writer_errmsg(w), "limit"));
-	assert_int_equal(xc_writer_set_meta(w, "", 0, "x", 1), LEDE_ERR_INVALID);
-	assert_int_equal(xc_writer_set_meta(w, key, XC_MAX_META_KEY_BYTES, "x",
-	                                    1), LEDE_OK);
+	assert_int_equal(xc_writer_set_meta(w, "", 0, "x", 1),
+			 LEDE_ERR_INVALID);
+	assert_int_equal(
+	    xc_writer_set_meta(w, key, XC_MAX_META_KEY_BYTES, "x", 1), LEDE_OK);
 	assert_int_equal(xc_writer_set_meta(w, "other", 5, NULL, 0), LEDE_OK);
 	assert_int_equal(xc_writer_meta_keys(w, "lede:", 5, key_cb, seen),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_string_equal(seen, "lede:cursor,lede:schema,");
 	assert_int_equal(xc_writer_commit(w), LEDE_OK);
 
 	r = open_reader(f->db);
 	assert_int_equal(xc_reader_get_meta(&v, &vlen, r, "lede:schema", 11),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_string_equal(v, "v1");
 	xc_free(v);
 	assert_int_equal(xc_reader_get_meta(&v, &vlen, r, "other", 5), LEDE_OK);
 	assert_int_equal(vlen, 0);
 	xc_free(v);
-	assert_int_equal(xc_reader_get_meta(&v, &vlen, r, key,
-	                                    XC_MAX_META_KEY_BYTES), LEDE_OK);
+	assert_int_equal(
+	    xc_reader_get_meta(&v, &vlen, r, key, XC_MAX_META_KEY_BYTES),
+	    LEDE_OK);
 	assert_int_equal(vlen, 1);
 	xc_free(v);
 	xc_reader_free(r);
@@ -590,16 +601,18 @@ static void test_spelling(void **state)
 	char *s = NULL;
 	size_t len = 0;
 
-	assert_int_equal(xc_writer_add_spelling(w, "parliament", 10, 3), LEDE_OK);
+	assert_int_equal(xc_writer_add_spelling(w, "parliament", 10, 3),
+			 LEDE_OK);
 	assert_int_equal(xc_writer_add_spelling(w, "", 0, 1), LEDE_ERR_INVALID);
 	assert_int_equal(xc_writer_commit(w), LEDE_OK);
 	xc_writer_free(w);
 	r = open_reader(f->db);
 	assert_int_equal(xc_reader_spelling(&s, &len, r, "parliment", 9, 2),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_string_equal(s, "parliament");
 	xc_free(s);
-	assert_int_equal(xc_reader_spelling(&s, &len, r, "zzzzzz", 6, 2), LEDE_OK);
+	assert_int_equal(xc_reader_spelling(&s, &len, r, "zzzzzz", 6, 2),
+			 LEDE_OK);
 	assert_int_equal(len, 0);
 	xc_free(s);
 	xc_reader_free(r);
@@ -622,17 +635,18 @@ static void test_fault_injection(void **state)
 	put(w, "b", "beta");
 	assert_int_equal(xc_writer_set_meta(w, "cursor", 6, "2", 1), LEDE_OK);
 	xc_writer_test_fail_after(w, 2);
-	put(w, "c", "gamma");   /* the 1st upsert after arming succeeds */
+	put(w, "c", "gamma"); /* the 1st upsert after arming succeeds */
 	assert_int_equal(xc_doc_new(&d), LEDE_OK);
 	fill_doc(d, "d", "delta", 0.0, NULL);
 	assert_int_equal(xc_writer_upsert(NULL, w, "Qd", 2, d),
-	                 LEDE_ERR_BATCH_LOST);
+			 LEDE_ERR_BATCH_LOST);
 	assert_non_null(strstr(xc_writer_errmsg(w), "InvalidArgumentError"));
 	assert_non_null(strstr(xc_writer_errmsg(w), "discarded"));
 
 	/* The batch (b, c and the cursor) is gone; the commit stands. */
 	assert_int_equal(writer_count(w), 1);
-	assert_int_equal(xc_writer_get_meta(&v, &vlen, w, "cursor", 6), LEDE_OK);
+	assert_int_equal(xc_writer_get_meta(&v, &vlen, w, "cursor", 6),
+			 LEDE_OK);
 	assert_string_equal(v, "1");
 	xc_free(v);
 
@@ -656,8 +670,8 @@ static void churn(xc_writer *w, int round)
 		for (i = 0; i < STALE_DOCS; i++) {
 			snprintf(id, sizeof id, "d%d", i);
 			snprintf(text, sizeof text,
-			         "common word%d round%d commit%d filler%d", i,
-			         round, c, (i * 7 + c) % 50);
+				 "common word%d round%d commit%d filler%d", i,
+				 round, c, (i * 7 + c) % 50);
 			put(w, id, text);
 		}
 		snprintf(id, sizeof id, "new%d-%d", round, c);
@@ -687,7 +701,7 @@ static void test_stale_reader(void **state)
 	churn(w, 1);
 	/* A raw read on the old revision fails... */
 	assert_int_equal(xc_reader_get_data_by_term(&data, &len, r, "Qd7", 3),
-	                 LEDE_ERR_STALE);
+			 LEDE_ERR_STALE);
 	assert_non_null(strstr(xc_reader_errmsg(r), "reopen"));
 	/* ...a search without retries too... */
 	q = qterm("fresh");
@@ -698,16 +712,17 @@ static void test_stale_reader(void **state)
 	/* ...and xc_search with retries reopens and sees the new documents. */
 	o.stale_retries = 3;
 	assert_int_equal(search_ids(ids, sizeof ids, r, q, &o),
-	                 2 * STALE_COMMITS);
+			 2 * STALE_COMMITS);
 	assert_non_null(strstr(ids, "new1-5"));
 
 	churn(w, 2);
-	assert_int_equal(xc_reader_get_data_by_term(&data, &len, r, "Qnew2-5", 7),
-	                 LEDE_ERR_STALE);
+	assert_int_equal(
+	    xc_reader_get_data_by_term(&data, &len, r, "Qnew2-5", 7),
+	    LEDE_ERR_STALE);
 	assert_int_equal(xc_reader_reopen(&changed, r), LEDE_OK);
 	assert_int_equal(changed, 1);
-	assert_int_equal(xc_reader_get_data_by_term(&data, &len, r, "Qnew2-5", 7),
-	                 LEDE_OK);
+	assert_int_equal(
+	    xc_reader_get_data_by_term(&data, &len, r, "Qnew2-5", 7), LEDE_OK);
 	assert_string_equal(data, "new2-5");
 	xc_free(data);
 	assert_int_equal(xc_reader_doccount(&n, r), LEDE_OK);
@@ -720,23 +735,24 @@ static void test_stale_reader(void **state)
 	xc_writer_free(w);
 }
 
-/* ---- shards --------------------------------------------------------------- */
+/* ---- shards ---------------------------------------------------------------
+ */
 
 static const char *const shard_texts[] = {
-	"nato defence spending rises",
-	"defence budget talks stall at nato summit nato",
-	"spending review cuts defence",
-	"nato leaders meet",
-	"budget spending spending spending",
-	"the summit ends with a defence pact",
-	"nato nato nato expansion debate",
-	"local news about a fair",
-	"defence minister resigns over spending",
-	"spending on schools",
-	"nato summit spending defence budget pact",
-	"weather report",
-	"defence defence spending",
-	"sports roundup",
+    "nato defence spending rises",
+    "defence budget talks stall at nato summit nato",
+    "spending review cuts defence",
+    "nato leaders meet",
+    "budget spending spending spending",
+    "the summit ends with a defence pact",
+    "nato nato nato expansion debate",
+    "local news about a fair",
+    "defence minister resigns over spending",
+    "spending on schools",
+    "nato summit spending defence budget pact",
+    "weather report",
+    "defence defence spending",
+    "sports roundup",
 };
 #define N_SHARD_TEXTS (sizeof shard_texts / sizeof shard_texts[0])
 
@@ -812,7 +828,8 @@ static void test_stub_equals_single(void **state)
 	xc_query_free(q);
 }
 
-/* ---- queries --------------------------------------------------------------- */
+/* ---- queries ---------------------------------------------------------------
+ */
 
 static void make_news(const char *path)
 {
@@ -887,21 +904,25 @@ static void test_phrase_over_synonym_unsupported(void **state)
 	subs[1] = syn;
 	err_clear(&err);
 	assert_int_equal(xc_query_combine(&q, XC_Q_PHRASE,
-	                                  (const xc_query *const *)subs, 2, 0,
-	                                  &err), LEDE_ERR_UNSUPPORTED);
+					  (const xc_query *const *)subs, 2, 0,
+					  &err),
+			 LEDE_ERR_UNSUPPORTED);
 	assert_null(q);
 	assert_true(err.msg[0] != '\0');
 	assert_int_equal(xc_query_combine(&q, XC_Q_NEAR,
-	                                  (const xc_query *const *)subs, 2, 4,
-	                                  &err), LEDE_ERR_UNSUPPORTED);
+					  (const xc_query *const *)subs, 2, 4,
+					  &err),
+			 LEDE_ERR_UNSUPPORTED);
 	assert_int_equal(xc_query_match_all(&all, &err), LEDE_OK);
 	subs[1] = all;
 	assert_int_equal(xc_query_combine(&q, XC_Q_PHRASE,
-	                                  (const xc_query *const *)subs, 2, 0,
-	                                  &err), LEDE_ERR_UNSUPPORTED);
+					  (const xc_query *const *)subs, 2, 0,
+					  &err),
+			 LEDE_ERR_UNSUPPORTED);
 	assert_int_equal(xc_query_combine(&q, (xc_qop)99,
-	                                  (const xc_query *const *)subs, 2, 0,
-	                                  &err), LEDE_ERR_INVALID);
+					  (const xc_query *const *)subs, 2, 0,
+					  &err),
+			 LEDE_ERR_INVALID);
 	xc_query_free(all);
 	xc_query_free(syn);
 	xc_query_free(subs[0]);
@@ -923,8 +944,9 @@ static void test_prefix_limits(void **state)
 	err_clear(&err);
 
 	/* "ap" expands to apex, apple, apricot, april: over the limit of 2. */
-	assert_int_equal(xc_query_prefix(&q, "ap", 2, 2, XC_WILD_ERROR,
-	                                 XC_Q_SYNONYM, &err), LEDE_OK);
+	assert_int_equal(
+	    xc_query_prefix(&q, "ap", 2, 2, XC_WILD_ERROR, XC_Q_SYNONYM, &err),
+	    LEDE_OK);
 	assert_int_equal(xc_search(&m, r, q, NULL), LEDE_ERR_QUERY);
 	assert_null(m);
 	assert_true(xc_reader_errmsg(r)[0] != '\0');
@@ -933,11 +955,13 @@ static void test_prefix_limits(void **state)
 	/* MOST_FREQUENT keeps apple (in p4 and p5) first. Under OR this is
 	 * the case where libxapian 1.4.22 leaks; the binding expands it. */
 	assert_int_equal(xc_query_prefix(&q, "ap", 2, 2, XC_WILD_MOST_FREQUENT,
-	                                 XC_Q_OR, &err), LEDE_OK);
+					 XC_Q_OR, &err),
+			 LEDE_OK);
 	assert_int_equal(search_ids(ids, sizeof ids, r, q, NULL), 2);
 	xc_query_free(q);
 	assert_int_equal(xc_query_prefix(&q, "ap", 2, 1, XC_WILD_MOST_FREQUENT,
-	                                 XC_Q_MAX, &err), LEDE_OK);
+					 XC_Q_MAX, &err),
+			 LEDE_OK);
 	{
 		/* Deferred expansion also works below combinators. */
 		xc_query *subs[2], *both, *scaled;
@@ -945,9 +969,9 @@ static void test_prefix_limits(void **state)
 		subs[1] = qterm("pie");
 		both = qcombine(XC_Q_AND, subs, 2, 0);
 		assert_int_equal(xc_query_scale(&scaled, 2.0, both, &err),
-		                 LEDE_OK);
+				 LEDE_OK);
 		assert_int_equal(search_ids(ids, sizeof ids, r, scaled, NULL),
-		                 1);
+				 1);
 		assert_string_equal(ids, "p5");
 		xc_query_free(scaled);
 		xc_query_free(both);
@@ -955,32 +979,38 @@ static void test_prefix_limits(void **state)
 	}
 	xc_query_free(q);
 	assert_int_equal(xc_query_prefix(&q, "ap", 2, 1, XC_WILD_MOST_FREQUENT,
-	                                 XC_Q_SYNONYM, &err), LEDE_OK);
+					 XC_Q_SYNONYM, &err),
+			 LEDE_OK);
 	assert_int_equal(search_ids(ids, sizeof ids, r, q, NULL), 2);
 	assert_non_null(strstr(ids, "p5"));
 	xc_query_free(q);
 	assert_int_equal(xc_query_prefix(&q, "zz", 2, 1, XC_WILD_MOST_FREQUENT,
-	                                 XC_Q_SYNONYM, &err), LEDE_OK);
+					 XC_Q_SYNONYM, &err),
+			 LEDE_OK);
 	assert_int_equal(search_ids(ids, sizeof ids, r, q, NULL), 0);
 	xc_query_free(q);
 	/* FIRST keeps the first in byte order: apex, only in p4. */
-	assert_int_equal(xc_query_prefix(&q, "ap", 2, 1, XC_WILD_FIRST, XC_Q_OR,
-	                                 &err), LEDE_OK);
+	assert_int_equal(
+	    xc_query_prefix(&q, "ap", 2, 1, XC_WILD_FIRST, XC_Q_OR, &err),
+	    LEDE_OK);
 	assert_int_equal(search_ids(ids, sizeof ids, r, q, NULL), 1);
 	assert_string_equal(ids, "p4");
 	xc_query_free(q);
-	assert_int_equal(xc_query_prefix(&q, "apr", 3, 10, XC_WILD_ERROR,
-	                                 XC_Q_MAX, &err), LEDE_OK);
+	assert_int_equal(
+	    xc_query_prefix(&q, "apr", 3, 10, XC_WILD_ERROR, XC_Q_MAX, &err),
+	    LEDE_OK);
 	assert_int_equal(search_ids(ids, sizeof ids, r, q, NULL), 1);
 	assert_string_equal(ids, "p4");
 	xc_query_free(q);
 
-	assert_int_equal(xc_query_prefix(&q, "", 0, 2, XC_WILD_ERROR,
-	                                 XC_Q_OR, &err), LEDE_ERR_INVALID);
-	assert_int_equal(xc_query_prefix(&q, "ap", 2, 2, XC_WILD_ERROR,
-	                                 XC_Q_AND, &err), LEDE_ERR_INVALID);
+	assert_int_equal(
+	    xc_query_prefix(&q, "", 0, 2, XC_WILD_ERROR, XC_Q_OR, &err),
+	    LEDE_ERR_INVALID);
+	assert_int_equal(
+	    xc_query_prefix(&q, "ap", 2, 2, XC_WILD_ERROR, XC_Q_AND, &err),
+	    LEDE_ERR_INVALID);
 	assert_int_equal(xc_query_prefix(&q, "ap", 2, 2, 42, XC_Q_OR, &err),
-	                 LEDE_ERR_INVALID);
+			 LEDE_ERR_INVALID);
 	xc_reader_free(r);
 }
 
@@ -1001,24 +1031,25 @@ static void test_value_ranges_and_misc_queries(void **state)
 	err_clear(&err);
 
 	assert_int_equal(xc_query_value_range(&q, 0, lo, lo_n, hi, hi_n, &err),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(search_ids(ids, sizeof ids, r, q, NULL), 3);
 	xc_query_free(q);
 	assert_int_equal(xc_query_value_range(&q, 0, lo, lo_n, NULL, 0, &err),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(search_ids(ids, sizeof ids, r, q, NULL), 4);
 	xc_query_free(q);
 	assert_int_equal(xc_query_value_range(&q, 0, NULL, 0, lo, lo_n, &err),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(search_ids(ids, sizeof ids, r, q, NULL), 2);
 	xc_query_free(q);
 	assert_int_equal(xc_query_value_range(&q, 0, NULL, 0, NULL, 0, &err),
-	                 LEDE_ERR_INVALID);
+			 LEDE_ERR_INVALID);
 
 	/* fox FILTER date range; fox AND_NOT brown; match all/nothing. */
 	fox = qterm("fox");
-	assert_int_equal(xc_query_value_range(&sub[1], 0, lo, lo_n, hi, hi_n,
-	                                      &err), LEDE_OK);
+	assert_int_equal(
+	    xc_query_value_range(&sub[1], 0, lo, lo_n, hi, hi_n, &err),
+	    LEDE_OK);
 	sub[0] = fox;
 	q = qcombine(XC_Q_FILTER, sub, 2, 0);
 	assert_int_equal(search_ids(ids, sizeof ids, r, q, NULL), 3);
@@ -1038,7 +1069,7 @@ static void test_value_ranges_and_misc_queries(void **state)
 	assert_int_equal(search_ids(ids, sizeof ids, r, scaled, NULL), 3);
 	xc_query_free(scaled);
 	assert_int_equal(xc_query_scale(&scaled, -1.0, fox, &err),
-	                 LEDE_ERR_INVALID);
+			 LEDE_ERR_INVALID);
 
 	assert_int_equal(xc_query_match_all(&q, &err), LEDE_OK);
 	assert_int_equal(search_ids(ids, sizeof ids, r, q, NULL), 5);
@@ -1046,13 +1077,15 @@ static void test_value_ranges_and_misc_queries(void **state)
 	assert_int_equal(xc_query_match_nothing(&none, &err), LEDE_OK);
 	assert_int_equal(search_ids(ids, sizeof ids, r, none, NULL), 0);
 	xc_query_free(none);
-	assert_int_equal(xc_query_term(&q, "", 0, 1, 0, &err), LEDE_ERR_INVALID);
+	assert_int_equal(xc_query_term(&q, "", 0, 1, 0, &err),
+			 LEDE_ERR_INVALID);
 
 	xc_query_free(fox);
 	xc_reader_free(r);
 }
 
-/* ---- search options and results ------------------------------------------- */
+/* ---- search options and results -------------------------------------------
+ */
 
 static int terms_cb(void *ctx, const char *term, size_t len, uint32_t freq)
 {
@@ -1082,7 +1115,7 @@ static void test_search_options(void **state)
 
 	o.sort = XC_SORT_VALUE;
 	o.sort_slot = 0;
-	o.sort_reverse = 1;          /* newest first */
+	o.sort_reverse = 1; /* newest first */
 	assert_int_equal(search_ids(ids, sizeof ids, r, q, &o), 3);
 	assert_string_equal(ids, "p2 p3 p1");
 	o.sort_reverse = 0;
@@ -1131,7 +1164,7 @@ static void test_search_options(void **state)
 	assert_true(hit.weight > 0.0);
 	assert_true(hit.percent > 0);
 	assert_int_equal(xc_results_data(&data, &len, m, 0), LEDE_OK);
-	assert_memory_equal(data, "p1", 2);  /* the only hit with both terms */
+	assert_memory_equal(data, "p1", 2); /* the only hit with both terms */
 	assert_int_equal(xc_results_value(&val, &len, m, 0, 3), LEDE_OK);
 	assert_int_equal(len, 2);
 	assert_memory_equal(val, "g1", 2);
@@ -1140,14 +1173,14 @@ static void test_search_options(void **state)
 	assert_int_equal(xc_results_value(&val, &len, m, 0, 7), LEDE_OK);
 	assert_int_equal(len, 0);
 	assert_int_equal(xc_results_matching_terms(m, 0, terms_cb, seen),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_string_equal(seen, "fox,jumps,");
 	tf = xc_results_termfreq(m, "fox", 3);
 	assert_int_equal(tf, 3);
 	assert_int_equal(xc_results_termfreq(m, "jumps", 5), 1);
 	assert_int_equal(xc_results_termfreq(m, "absent", 6), 0);
 	assert_true(xc_results_termweight(m, "jumps", 5) >
-	            xc_results_termweight(m, "fox", 3));
+		    xc_results_termweight(m, "fox", 3));
 	assert_int_equal(xc_results_hit(&hit, m, 3), LEDE_ERR_INVALID);
 	xc_results_free(m);
 
@@ -1174,7 +1207,7 @@ static void test_reader_lookups(void **state)
 	assert_int_equal(xc_reader_termfreq(&n, r, "nothing", 7), LEDE_OK);
 	assert_int_equal(n, 0);
 	assert_int_equal(xc_reader_allterms(r, "ap", 2, count_cb, &nterms),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(nterms, 4);
 	xc_reader_free(r);
 
@@ -1182,14 +1215,15 @@ static void test_reader_lookups(void **state)
 	missing = path;
 	err_clear(&err);
 	assert_int_equal(xc_reader_open(&bad, &missing, 1, &err),
-	                 LEDE_ERR_NOT_FOUND);
+			 LEDE_ERR_NOT_FOUND);
 	assert_null(bad);
 	assert_true(err.msg[0] != '\0');
 	assert_int_equal(xc_reader_open(&bad, &missing, 0, &err),
-	                 LEDE_ERR_INVALID);
+			 LEDE_ERR_INVALID);
 }
 
-/* ---- maintenance ------------------------------------------------------------ */
+/* ---- maintenance ------------------------------------------------------------
+ */
 
 static void test_compact_and_check(void **state)
 {
@@ -1216,8 +1250,8 @@ static void test_compact_and_check(void **state)
 	assert_int_equal(xc_check(&errors, out, &err), LEDE_OK);
 	assert_int_equal(errors, 0);
 
-	assert_int_equal(xc_compact(src, 1, single, XC_COMPACT_SINGLE_FILE,
-	                            &err), LEDE_OK);
+	assert_int_equal(
+	    xc_compact(src, 1, single, XC_COMPACT_SINGLE_FILE, &err), LEDE_OK);
 	assert_int_equal(reader_count(single), 5);
 	r = open_reader(single);
 	q = qterm("fox");
@@ -1226,7 +1260,7 @@ static void test_compact_and_check(void **state)
 	xc_reader_free(r);
 
 	assert_int_equal(xc_compact(src, 1, out, 1u << 12, &err),
-	                 LEDE_ERR_INVALID);
+			 LEDE_ERR_INVALID);
 	assert_int_equal(xc_compact(src, 0, out, 0, &err), LEDE_ERR_INVALID);
 }
 
@@ -1286,11 +1320,11 @@ static void test_stemmer(void **state)
 	err_clear(&err);
 	assert_int_equal(xc_stemmer_new(&s, "english", &err), LEDE_OK);
 	assert_int_equal(xc_stem(out, sizeof out, &len, s, "running", 7),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(len, 3);
 	assert_memory_equal(out, "run", 3);
 	assert_int_equal(xc_stem(out, 2, &len, s, "running", 7),
-	                 LEDE_ERR_TOO_BIG);
+			 LEDE_ERR_TOO_BIG);
 	assert_int_equal(len, 3);
 	xc_stemmer_free(s);
 
@@ -1308,42 +1342,40 @@ static void test_stemmer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_bad_terms_refused, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_second_writer_locked, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_open_modes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_free_discards_close_commits,
-		                                setup, teardown),
-		cmocka_unit_test_setup_teardown(test_transactions, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_upsert_twice_one_doc, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_delete_term, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_metadata, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_spelling, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fault_injection, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_stale_reader, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_stub_equals_single, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_phrase_and_near, setup,
-		                                teardown),
-		cmocka_unit_test(test_phrase_over_synonym_unsupported),
-		cmocka_unit_test_setup_teardown(test_prefix_limits, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(
-			test_value_ranges_and_misc_queries, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_search_options, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_reader_lookups, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_compact_and_check, setup,
-		                                teardown),
-		cmocka_unit_test(test_sortable_roundtrip),
-		cmocka_unit_test(test_status_strings),
-		cmocka_unit_test(test_stemmer),
+	    cmocka_unit_test_setup_teardown(test_bad_terms_refused, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_second_writer_locked, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_open_modes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_free_discards_close_commits,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_upsert_twice_one_doc, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_delete_term, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_metadata, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_spelling, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fault_injection, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_stale_reader, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stub_equals_single, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_phrase_and_near, setup,
+					    teardown),
+	    cmocka_unit_test(test_phrase_over_synonym_unsupported),
+	    cmocka_unit_test_setup_teardown(test_prefix_limits, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_value_ranges_and_misc_queries,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_search_options, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_reader_lookups, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_compact_and_check, setup,
+					    teardown),
+	    cmocka_unit_test(test_sortable_roundtrip),
+	    cmocka_unit_test(test_status_strings),
+	    cmocka_unit_test(test_stemmer),
 	};
 
 	if (getenv("XC_TEST_FILTER"))
