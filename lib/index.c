@@ -56,6 +56,11 @@
  * build db.N+1 aside and switch atomically by renaming a new stub. */
 #define STUB_FILE "XAPIANDB"
 #define DB_DIR_PREFIX "db."
+/* Words fed to the spelling table: at least 3 bytes (shorter ones have
+ * too many neighbours to correct to) and at most 32 (longer are names,
+ * codes and compounds nobody misspells into). */
+#define SPELL_MIN_BYTES 3
+#define SPELL_MAX_BYTES 32
 /* Poll interval while waiting for the writer lock. */
 #define LOCK_POLL_MS 100
 
@@ -654,6 +659,7 @@ typedef struct doc_builder {
 	const char *stem_pfx2; /* second stem prefix (title: ZS), or NULL */
 	uint64_t simhash_v[64];/* simhash accumulators (body only) */
 	int simhash;           /* accumulate? */
+	int spell;             /* feed words to the spelling table? */
 	uint32_t npos;
 	lede_status st;
 } doc_builder;
@@ -698,6 +704,11 @@ static int on_token(void *ctx, const token *t)
 			add_prefixed(b, b->stem_pfx2, t->stem, t->stem_len, 0,
 			             0);
 	}
+	/* The spelling table gets the words of titles and bodies, for "did
+	 * you mean"; numbers, CJK and short words only add noise. */
+	if (b->spell && !(t->flags & (TOKEN_CJK | TOKEN_NUMBER)) &&
+	    t->term_len >= SPELL_MIN_BYTES && t->term_len <= SPELL_MAX_BYTES)
+		(void)xc_writer_add_spelling(b->idx->w, t->term, t->term_len, 1);
 	if (b->simhash && !(t->flags & TOKEN_BIGRAM)) {
 		uint64_t h = hash64(t->term, t->term_len, 0);
 		for (int i = 0; i < 64; i++)
@@ -856,12 +867,14 @@ static lede_status build_doc(lede_index *idx, const lede_article *a,
 	b.stem_pfx = PFX_STEM;
 	b.pfx2 = PFX_TITLE;
 	b.stem_pfx2 = PFX_TITLE_STEM;
+	b.spell = 1;
 	pos = run_text(&b, a->title, a->title ? strlen(a->title) : 0, 1);
 	/* body */
 	b.pfx2 = b.stem_pfx2 = NULL;
 	b.simhash = 1;
 	run_text(&b, a->body, a->body_len, pos + TITLE_POSITION_GAP);
 	b.simhash = 0;
+	b.spell = 0;
 	/* byline and outlet words, with positions, no stems */
 	b.stem_pfx = NULL;
 	b.pfx = PFX_BYLINE;

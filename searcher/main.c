@@ -412,6 +412,60 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* Reorders argv so that query words come after "--": a query may hold
+ * "-china" anywhere, which getopt would read as options (-c hina). Only
+ * the exact short options (-i DIR, -n N, -V, -h) and --long options are
+ * options; any other argument starting with '-' is a query word. Returns
+ * a new argv (the strings are argv's) or NULL when out of memory. */
+static char **split_query_words(int argc, char **argv, int *out_argc)
+{
+	char **nv = calloc((size_t)argc + 2, sizeof *nv);
+	char **words = calloc((size_t)argc + 1, sizeof *words);
+	int n = 0, nw = 0;
+
+	if (nv == NULL || words == NULL) {
+		free(nv);
+		free(words);
+		return NULL;
+	}
+	nv[n++] = argv[0];
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			while (++i < argc)
+				words[nw++] = argv[i];
+			break;
+		}
+		if (strncmp(a, "--", 2) == 0) {
+			const struct option *o;
+			size_t len = strcspn(a + 2, "=");
+			nv[n++] = argv[i];
+			for (o = long_opts; o->name; o++)
+				if (strlen(o->name) == len &&
+				    strncmp(o->name, a + 2, len) == 0)
+					break;
+			if (o->name && o->has_arg == required_argument &&
+			    a[2 + len] != '=' && i + 1 < argc)
+				nv[n++] = argv[++i];
+		} else if (strcmp(a, "-i") == 0 || strcmp(a, "-n") == 0) {
+			nv[n++] = argv[i];
+			if (i + 1 < argc)
+				nv[n++] = argv[++i];
+		} else if (strcmp(a, "-V") == 0 || strcmp(a, "-h") == 0) {
+			nv[n++] = argv[i];
+		} else {
+			words[nw++] = argv[i];
+		}
+	}
+	nv[n++] = "--";
+	for (int k = 0; k < nw; k++)
+		nv[n++] = words[k];
+	nv[n] = NULL;
+	free(words);
+	*out_argc = n;
+	return nv;
+}
+
 int main(int argc, char **argv)
 {
 	cli c;
@@ -432,6 +486,12 @@ int main(int argc, char **argv)
 	c.mode = OUT_HUMAN;
 	c.run_tag = "lede";
 	c.index = getenv("LEDE_INDEX");
+	/* kept in a static so it stays reachable until exit */
+	static char **reordered;
+	reordered = split_query_words(argc, argv, &argc);
+	argv = reordered;
+	if (argv == NULL)
+		die("out of memory");
 	while ((opt = getopt_long(argc, argv, "i:n:Vh", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i': c.index = optarg; break;

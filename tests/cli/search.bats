@@ -1,0 +1,186 @@
+#!/usr/bin/env bats
+# lede-search end to end on a small archive written here: output formats,
+# ranking order, filters, highlighting, exit codes.
+
+setup_file() {
+	B=${LEDE_BIN:-$BATS_TEST_DIRNAME/../../build}
+	export B
+	export SDIR=$(mktemp -d)
+	export IDX=$SDIR/idx
+	cat >"$SDIR/news.jsonl" <<'JSONL'
+{"id":"n1","title":"NATO allies raise defense spending","body":"NATO allies agreed to raise defense spending sharply. Officials said troops were deployed to the east.","date":"2025-02-13T10:00:00Z","author":"Jane Doe","source":"Agency News","section":"World","url":"https://www.agency.example/n1","lang":"en"}
+{"id":"n2","title":"Central bank holds interest rates","body":"The central bank kept interest rates unchanged and signalled patience on inflation.","date":"2024-06-01","author":"John Roe","source":"Money Daily","section":"Business","lang":"en"}
+{"id":"n3","title":"Budget debate","body":"Lawmakers debated the budget. Spending on defense and schools was the main issue, with the defense share growing.","date":"2023-03-10","source":"Agency News","section":"Politics","lang":"en"}
+{"id":"n4","title":"Ferry sinks near the coast","body":"A passenger ferry sank near the northern coast on Monday after hitting rocks in heavy fog. All 212 passengers and crew were rescued by fishing boats and the coast guard, officials said. The ferry operator said an inquiry would begin.","date":"2024-09-02T08:00:00Z","source":"Coastal Wire"}
+{"id":"n5","title":"Ferry sinks off the coast","body":"A passenger ferry sank near the northern coast on Monday after hitting rocks in heavy fog. All 212 passengers and crew were rescued by fishing boats and the coast guard, officials said. The operator said an inquiry would begin.","date":"2024-09-02T11:30:00Z","source":"Harbour Times"}
+{"id":"n6","title":"Rescue at sea","body":"A passenger ferry sank near the northern coast on Monday after hitting rocks in heavy fog. All 212 passengers and crew were rescued by fishing boats and the coast guard, police said. The ferry operator said an inquiry would begin.","date":"2024-09-01T22:00:00Z","source":"Island Post"}
+{"id":"n7","title":"Café culture in Zürich","body":"The cafés of Zürich are full again. \u001b[31mInjected\u001b[0m escape codes must never reach a terminal.","date":"2022-05-05","source":"Alpine Press","lang":"en"}
+JSONL
+	"$B/lede-index" -i "$IDX" --quiet "$SDIR/news.jsonl"
+}
+
+teardown_file() {
+	rm -rf "$SDIR"
+}
+
+search() { run "$B/lede-search" -i "$IDX" --color never "$@"; }
+
+@test "hits exit 0, no hits exit 1, errors exit 2" {
+	search defense
+	[ "$status" -eq 0 ]
+	search zanzibar
+	[ "$status" -eq 1 ]
+	search 'nato date:2025-13'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"column 6"* ]]
+	run "$B/lede-search" -i "$SDIR/none" defense
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"no index"* ]]
+	run "$B/lede-search" defense
+	[ "$status" -eq 2 ]
+}
+
+@test "ranking: the title match comes first; AND by default, --any ORs" {
+	search --ids defense spending
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = n1 ]
+	[ "${lines[1]}" = n3 ]
+	[ "${#lines[@]}" -eq 2 ]
+	search --ids --any defense rates
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "phrases, NOT, prefixes and fields" {
+	search --ids '"interest rates"'
+	[ "$output" = n2 ]
+	search --ids defense -nato
+	[ "$output" = n3 ]
+	search --ids 'deploy*'
+	[ "$output" = n1 ]
+	search --ids 'by:"jane doe"'
+	[ "$output" = n1 ]
+	search --ids 'source:money'
+	[ "$output" = n2 ]
+	search --ids 'section:business'
+	[ "$output" = n2 ]
+	search --ids 'host:agency.example'
+	[ "$output" = n1 ]
+	search --ids 'defense date:2023'
+	[ "$output" = n3 ]
+}
+
+@test "stems and accents: deploy finds deployed, cafe finds Café" {
+	search --ids deploy
+	[ "$output" = n1 ]
+	search --ids cafe zurich
+	[ "$output" = n7 ]
+}
+
+@test "--sort date is newest first, -date oldest first" {
+	search --ids --sort date --any defense rates
+	[ "${lines[*]}" = "n1 n2 n3" ]
+	search --ids --sort -date --any defense rates
+	[ "${lines[*]}" = "n3 n2 n1" ]
+}
+
+@test "--since and --until filter by date" {
+	search --ids --since 2024 --any defense rates
+	[ "${lines[*]}" = "n1 n2" ] || [ "${lines[*]}" = "n2 n1" ]
+	search --ids --until 2023-12 --any defense rates
+	[ "$output" = n3 ]
+	search --since 2025-99 defense
+	[ "$status" -eq 2 ]
+}
+
+@test "--source and --section filters" {
+	search --ids --source 'agency news' defense
+	[ "${#lines[@]}" -eq 2 ]
+	search --ids --section politics defense
+	[ "$output" = n3 ]
+}
+
+@test "highlights: --mark wraps the matching words, stem-aware" {
+	search --mark '<b>,</b>' --limit 1 deploy
+	[[ "$output" == *"<b>deployed</b>"* ]]
+	search --mark '[,]' --limit 1 '"defense spending"'
+	[[ "$output" == *"[defense] [spending]"* ]] || [[ "$output" == *"[defense spending]"* ]]
+}
+
+@test "--color always uses escapes; never and NO_COLOR do not" {
+	run "$B/lede-search" -i "$IDX" --color always nato
+	[[ "$output" == *$'\033[1;31m'* ]]
+	run env NO_COLOR=1 "$B/lede-search" -i "$IDX" nato
+	[[ "$output" != *$'\033'* ]]
+}
+
+@test "control characters from articles never reach the terminal" {
+	search zurich
+	[ "$status" -eq 0 ]
+	[[ "$output" != *$'\033'* ]]
+	[[ "$output" == *"Injected"* ]]
+}
+
+@test "--json: one object per hit, then a summary; highlights index the text" {
+	command -v python3 >/dev/null || skip "python3 needed to parse JSON"
+	search --json defense
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | python3 -c '
+import json, sys
+lines = [json.loads(l) for l in sys.stdin]
+hits = [l for l in lines if l["type"] == "hit"]
+assert lines[-1]["type"] == "summary" and lines[-1]["returned"] == len(hits) == 2
+assert hits[0]["id"] == "n1" and hits[0]["rank"] == 1
+assert hits[0]["date"] == "2025-02-13T10:00:00Z" and hits[0]["byline"] == "Jane Doe"
+for h in hits:
+    for s in h["snippets"]:
+        t = s["text"].encode()
+        for a, b in s["highlights"]:
+            assert t[a:b].decode().lower().startswith("defen"), t[a:b]
+'
+}
+
+@test "--trec prints six columns per hit" {
+	search --trec 42 --run-tag test defense
+	[ "${lines[0]}" = "42 Q0 n1 1 $(echo "${lines[0]}" | cut -d' ' -f5) test" ]
+	[ "$(echo "${lines[1]}" | wc -w)" -eq 6 ]
+}
+
+@test "--count counts, --limit and --offset page" {
+	search --count --any defense rates ferry
+	[ "$output" = 6 ]
+	search --ids --limit 1 --offset 1 defense
+	[ "$output" = n3 ]
+}
+
+@test "--collapse folds the syndicated copies and shows the earliest" {
+	search --ids ferry
+	[ "${#lines[@]}" -eq 3 ]
+	search --ids --collapse ferry
+	[ "$output" = n6 ]
+	search --collapse ferry
+	[[ "$output" == *"(+2 similar)"* ]]
+}
+
+@test "did you mean: a misspelt word gets a suggestion" {
+	search 'defense spnding'
+	[[ "$output" == *"Did you mean: defense spending"* ]]
+}
+
+@test "--explain shows the parsed query and per-term weights" {
+	search --explain --limit 1 nato spending
+	[[ "$output" == *"query: "* ]]
+	[[ "$output" == *"nato="* ]]
+	[[ "$output" == *"spending="* ]]
+}
+
+@test "LEDE_INDEX is used when -i is absent" {
+	run env LEDE_INDEX="$IDX" "$B/lede-search" --count nato
+	[ "$output" = 1 ]
+}
+
+@test "lenient syntax: unbalanced quotes and parentheses still search" {
+	search --ids '"interest rates'
+	[ "$output" = n2 ]
+	search --ids '(defense OR rates'
+	[ "${#lines[@]}" -eq 3 ]
+}
