@@ -1,0 +1,413 @@
+/*
+ * test_query_build.c - unit tests of searcher/query_build.c: the Xapian
+ * description of built queries, and end to end on a temporary database
+ * whose documents are built through the binding with the term layout of
+ * lib/index.c (words with positions, title words again under S, stems
+ * under Z and ZS, byline and outlet words under A and XO, boolean K/L/H,
+ * the date value), so each query is checked against the hits it returns.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../searcher/query.h"
+
+#define NOW 1739404800 /* 2025-02-13 */
+
+static analyzer *an;
+static char dir[64];
+
+/* ---- a small index in the schema of lib/index.c ------------------------ */
+
+typedef struct art {
+	const char *id, *title, *body, *byline, *source, *section, *lang,
+	    *host;
+	int64_t date;
+} art;
+
+static const art arts[] = {
+	{ "d1", "NATO summit in Brussels",
+	  "Leaders deployed troops after the summit. Defense spending rose "
+	  "sharply across the alliance.",
+	  "Priya Raman", "Alpine Wire", "World", "en", "bbc.co.uk",
+	  1739404800 /* 2025-02-13 */ },
+	{ "d2", "Budget talks stall",
+	  "The defense budget and spending on defense were debated; NATO was "
+	  "mentioned once.",
+	  "John Doe", "Coastal Times", "Business", "fr", "example.com",
+	  1717200000 /* 2024-06-01 */ },
+	{ "d3", "Trade with China",
+	  "China increased spending on infrastructure; spending defense is "
+	  "not the phrase.",
+	  NULL, NULL, "World", "en", NULL, 1736035200 /* 2025-01-05 */ },
+	{ "d4", "大学新闻", "北京大学的学生在北京学习。", NULL, NULL, NULL, "zh",
+	  NULL, 1678000000 },
+	{ "d5", "Otan report", "alpha beta gamma delta epsilon", NULL, NULL,
+	  NULL, "en", NULL, 1600000000 },
+	{ "d6", "Weekly report", "otan alpha beta gamma delta", NULL, NULL,
+	  NULL, "en", NULL, 1600000000 },
+};
+#define NARTS (sizeof arts / sizeof arts[0])
+
+typedef struct ictx {
+	xc_doc *d;
+	const char *pfx, *pfx2, *stem_pfx, *stem_pfx2;
+} ictx;
+
+static void add_pfx(xc_doc *d, const char *pfx, const char *t, size_t n,
+                    uint32_t pos, int with_pos)
+{
+	char term[300];
+	int k = snprintf(term, sizeof term, "%s%.*s", pfx, (int)n, t);
+
+	if (with_pos)
+		assert_int_equal(xc_doc_add_posting(d, term, (size_t)k, pos, 1),
+		                 LEDE_OK);
+	else
+		assert_int_equal(xc_doc_add_term(d, term, (size_t)k, 1), LEDE_OK);
+}
+
+static int index_token(void *ctx, const token *t)
+{
+	ictx *c = ctx;
+
+	add_pfx(c->d, c->pfx, t->term, t->term_len, t->pos, 1);
+	if (c->pfx2)
+		add_pfx(c->d, c->pfx2, t->term, t->term_len, t->pos, 1);
+	if (t->stem && c->stem_pfx) {
+		add_pfx(c->d, c->stem_pfx, t->stem, t->stem_len, 0, 0);
+		if (c->stem_pfx2)
+			add_pfx(c->d, c->stem_pfx2, t->stem, t->stem_len, 0, 0);
+	}
+	return 0;
+}
+
+static uint32_t run(ictx *c, const char *text, uint32_t pos)
+{
+	uint32_t next = pos;
+
+	if (text != NULL)
+		assert_int_equal(analyzer_run(an, text, strlen(text), pos,
+		                              index_token, c, &next), LEDE_OK);
+	return next;
+}
+
+static void add_bool(xc_doc *d, const char *pfx, const char *v, int strip)
+{
+	buf b = BUF_INIT;
+
+	if (v == NULL)
+		return;
+	buf_append_str(&b, pfx);
+	utf8_fold(&b, v, strlen(v), strip);
+	assert_int_equal(xc_doc_add_boolean_term(d, b.data, b.len), LEDE_OK);
+	buf_free(&b);
+}
+
+static int setup(void **state)
+{
+	analyzer_settings s = { "english", 1 };
+	lede_err err;
+	xc_writer *w = NULL;
+	xc_doc *d = NULL;
+
+	(void)state;
+	if (analyzer_new(&an, &s, &err) != LEDE_OK)
+		return -1;
+	snprintf(dir, sizeof dir, "/tmp/lede-qb-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	if (xc_writer_open(&w, dir, XC_OPEN_CREATE_OR_OPEN | XC_OPEN_NO_SYNC,
+	                   0, &err) != LEDE_OK ||
+	    xc_doc_new(&d) != LEDE_OK)
+		return -1;
+	for (size_t i = 0; i < NARTS; i++) {
+		const art *a = &arts[i];
+		ictx c = { d, "", PFX_TITLE, PFX_STEM, PFX_TITLE_STEM };
+		char uid[16], v[XC_SORTABLE_MAX];
+		uint32_t docid, pos;
+
+		xc_doc_clear(d);
+		pos = run(&c, a->title, 0);
+		c.pfx2 = c.stem_pfx2 = NULL;
+		run(&c, a->body, pos + TITLE_POSITION_GAP);
+		c.stem_pfx = NULL;
+		c.pfx = PFX_BYLINE;
+		run(&c, a->byline, 1);
+		c.pfx = PFX_SOURCE;
+		run(&c, a->source, 1);
+		add_bool(d, PFX_SECTION, a->section, 1);
+		add_bool(d, PFX_LANG, a->lang, 1);
+		add_bool(d, PFX_HOST, a->host, 0);
+		size_t n = xc_sortable_serialise(v, (double)a->date);
+		xc_doc_set_value(d, SLOT_DATE, v, n);
+		xc_doc_set_data(d, a->id, strlen(a->id));
+		n = (size_t)snprintf(uid, sizeof uid, "Q%s", a->id);
+		if (xc_writer_upsert(&docid, w, uid, n, d) != LEDE_OK)
+			return -1;
+	}
+	xc_doc_free(d);
+	if (xc_writer_close(w) != LEDE_OK)
+		return -1;
+	xc_writer_free(w);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	analyzer_free(an);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static xc_query *build_q(const char *q, const query_build_opts *bo)
+{
+	query_opts o = { 0, NOW };
+	qnode *n = NULL;
+	xc_query *x = NULL;
+	lede_err err;
+
+	if (query_parse(&n, an, q, strlen(q), &o, &err) != LEDE_OK)
+		fail_msg("parse [%s]: %s", q, err.msg);
+	if (query_build(&x, n, bo, &err) != LEDE_OK)
+		fail_msg("build [%s]: %s", q, err.msg);
+	qnode_free(n);
+	return x;
+}
+
+static void expect_xdesc(const char *q, const query_build_opts *bo,
+                         const char *want)
+{
+	xc_query *x = build_q(q, bo);
+	char *d = NULL;
+	size_t dl;
+
+	assert_int_equal(xc_query_describe(&d, &dl, x), LEDE_OK);
+	if (strcmp(d, want) != 0)
+		fail_msg("query [%s]\n  got  %s\n  want %s", q, d, want);
+	xc_free(d);
+	xc_query_free(x);
+}
+
+/* Runs x and writes the ids of the hits, space-separated, in rank order. */
+static lede_status run_x(buf *out, const xc_query *x)
+{
+	const char *p = dir;
+	xc_reader *r = NULL;
+	xc_results *m = NULL;
+	xc_search_opts so = XC_SEARCH_OPTS_INIT;
+	lede_err err;
+	lede_status st;
+
+	so.max_items = 20;
+	assert_int_equal(xc_reader_open(&r, &p, 1, &err), LEDE_OK);
+	st = xc_search(&m, r, x, &so);
+	for (size_t i = 0; st == LEDE_OK && i < xc_results_count(m); i++) {
+		const char *d;
+		size_t dl;
+		assert_int_equal(xc_results_data(&d, &dl, m, i), LEDE_OK);
+		buf_printf(out, "%s%.*s", i ? " " : "", (int)dl, d);
+	}
+	buf_append_str(out, "");
+	xc_results_free(m);
+	xc_reader_free(r);
+	return st;
+}
+
+static void expect_hits(const char *q, const char *want)
+{
+	xc_query *x = build_q(q, NULL);
+	buf b = BUF_INIT;
+
+	assert_int_equal(run_x(&b, x), LEDE_OK);
+	if (strcmp(b.data, want) != 0)
+		fail_msg("query [%s]\n  got  [%s]\n  want [%s]", q, b.data, want);
+	buf_free(&b);
+	xc_query_free(x);
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void test_describe(void **state)
+{
+	query_build_opts bo = { 3.5, 0 };
+
+	(void)state;
+	expect_xdesc("deployed", NULL, "Query((Zdeploy OR 2 * ZSdeploy))");
+	expect_xdesc("deployed", &bo, "Query((Zdeploy OR 3.5 * ZSdeploy))");
+	expect_xdesc("\"deployed\"", NULL,
+	             "Query((deployed OR 2 * Sdeployed))");
+	expect_xdesc("2025", NULL, "Query((2025 OR 2 * S2025))");
+	expect_xdesc("\"defense spending\"", NULL,
+	             "Query((defense PHRASE 2 spending))");
+	expect_xdesc("北京大学", NULL,
+	             "Query((北京 PHRASE 3 京大 PHRASE 3 大学))");
+	expect_xdesc("apple NEAR/5 pie", NULL, "Query((apple NEAR 6 pie))");
+	expect_xdesc("title:deployed", NULL, "Query(ZSdeploy)");
+	expect_xdesc("title:\"nato summit\"", NULL,
+	             "Query((Snato PHRASE 2 Ssummit))");
+	expect_xdesc("by:\"priya raman\"", NULL,
+	             "Query((Apriya PHRASE 2 Araman))");
+	expect_xdesc("source:alpine", NULL, "Query(XOalpine)");
+	expect_xdesc("section:world", NULL, "Query(0 * Kworld)");
+	expect_xdesc("-china", NULL,
+	             "Query((<alldocuments> AND_NOT (Zchina OR 2 * ZSchina)))");
+	expect_xdesc("nato section:world -china", NULL,
+	             "Query((((Znato OR 2 * ZSnato) FILTER Kworld) AND_NOT "
+	             "(Zchina OR 2 * ZSchina)))");
+	expect_xdesc("nato OR section:world", NULL,
+	             "Query(((Znato OR 2 * ZSnato) OR 0 * Kworld))");
+	expect_xdesc("section:world -china", NULL,
+	             "Query((0 * Kworld AND_NOT (Zchina OR 2 * ZSchina)))");
+	expect_xdesc("deplo*", NULL, "Query(WILDCARD SYNONYM deplo)");
+	expect_xdesc("title:deplo*", NULL, "Query(WILDCARD SYNONYM Sdeplo)");
+}
+
+static void test_search_words_and_phrases(void **state)
+{
+	(void)state;
+	expect_hits("nato", "d1 d2");
+	expect_hits("deploy", "d1");
+	expect_hits("DEPLOYMENTS", "d1");
+	expect_hits("\"deploy\"", "");
+	expect_hits("\"defense spending\"", "d1");
+	expect_hits("\"spending defense\"", "d3");
+	expect_hits("spending -china", "d2 d1");
+	expect_hits("nato OR china", "d3 d1 d2");
+	expect_hits("leaders NEAR/2 troops", "d1");
+	expect_hits("leaders NEAR/1 troops", "");
+	expect_hits("troops NEAR/2 leaders", "d1");
+	expect_hits("deplo*", "d1");
+	expect_hits("北京", "d4");
+	expect_hits("北京大学", "d4");
+	expect_hits("京新", "");
+	expect_hits("学", "d4");
+}
+
+static void test_search_title_boost(void **state)
+{
+	(void)state;
+	/* Same lengths, same body statistics: the title match wins. */
+	expect_hits("otan", "d5 d6");
+	expect_hits("title:otan", "d5");
+	expect_hits("title:summit", "d1");
+	expect_hits("title:spending", "");
+	expect_hits("title:\"nato summit\"", "d1");
+}
+
+static void test_search_fields_and_filters(void **state)
+{
+	(void)state;
+	expect_hits("by:raman", "d1");
+	expect_hits("by:\"priya raman\"", "d1");
+	expect_hits("by:\"raman priya\"", "");
+	expect_hits("source:\"alpine wire\"", "d1");
+	expect_hits("source:times", "d2");
+	expect_hits("spending section:world", "d3 d1");
+	expect_hits("spending section:World -china", "d1");
+	expect_hits("host:https://www.bbc.co.uk/x", "d1");
+	expect_hits("spending lang:fr", "d2");
+	expect_hits("spending date:2025", "d3 d1");
+	expect_hits("spending date:2024-06", "d2");
+	expect_hits("spending date:2025-01-01..2025-01-31", "d3");
+	expect_hits("spending date:..2024-12", "d2");
+	expect_hits("spending date:30d..", "d1");
+	expect_hits("-china", "d1 d2 d4 d5 d6");
+	expect_hits("otan OR section:business", "d5 d6 d2");
+}
+
+static void test_date_filter_api(void **state)
+{
+	xc_query *x = build_q("spending", NULL);
+	buf b = BUF_INIT;
+	lede_err err;
+
+	(void)state;
+	assert_int_equal(query_add_date_filter(&x, 1735689600, INT64_MAX, &err),
+	                 LEDE_OK);
+	assert_int_equal(run_x(&b, x), LEDE_OK);
+	assert_string_equal(b.data, "d3 d1");
+	buf_reset(&b);
+	assert_int_equal(query_add_date_filter(&x, INT64_MIN, 1736121600, &err),
+	                 LEDE_OK);
+	assert_int_equal(run_x(&b, x), LEDE_OK);
+	assert_string_equal(b.data, "d3");
+	assert_int_equal(query_add_date_filter(&x, INT64_MIN, INT64_MAX, &err),
+	                 LEDE_OK);
+	assert_int_equal(query_add_date_filter(&x, 10, 5, &err),
+	                 LEDE_ERR_QUERY);
+	xc_query_free(x);
+	x = NULL;
+	assert_int_equal(query_add_date_filter(&x, 1735689600, INT64_MAX, &err),
+	                 LEDE_OK);
+	buf_reset(&b);
+	assert_int_equal(run_x(&b, x), LEDE_OK);
+	assert_string_equal(b.data, "d1 d3");
+	xc_query_free(x);
+	buf_free(&b);
+}
+
+static void test_wildcard_too_broad(void **state)
+{
+	query_build_opts bo = { 0, 2 };
+	query_opts o = { 0, NOW };
+	qnode *n = NULL;
+	xc_query *x = NULL;
+	lede_err err;
+	buf b = BUF_INIT;
+
+	(void)state;
+	/* de*: defense, deployed, debated, delta... more than 2. */
+	assert_int_equal(query_parse(&n, an, "de*", 3, &o, &err), LEDE_OK);
+	assert_int_equal(query_build(&x, n, &bo, &err), LEDE_OK);
+	assert_int_equal(run_x(&b, x), LEDE_ERR_QUERY);
+	assert_int_equal(query_wildcard_error(&err, n), LEDE_ERR_QUERY);
+	assert_string_equal(err.msg, "prefix 'de*' matches too many words; "
+	                             "make it longer");
+	xc_query_free(x);
+	qnode_free(n);
+	buf_free(&b);
+	/* Within the limit it runs. */
+	x = build_q("deb*", &bo);
+	b = (buf)BUF_INIT;
+	assert_int_equal(run_x(&b, x), LEDE_OK);
+	assert_string_equal(b.data, "d2");
+	xc_query_free(x);
+	buf_free(&b);
+}
+
+static void test_build_errors(void **state)
+{
+	xc_query *x = NULL;
+	lede_err err;
+
+	(void)state;
+	assert_int_equal(query_build(&x, NULL, NULL, &err), LEDE_ERR_INVALID);
+	assert_null(x);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_search_words_and_phrases),
+		cmocka_unit_test(test_search_title_boost),
+		cmocka_unit_test(test_search_fields_and_filters),
+		cmocka_unit_test(test_date_filter_api),
+		cmocka_unit_test(test_wildcard_too_broad),
+		cmocka_unit_test(test_build_errors),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
