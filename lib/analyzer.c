@@ -73,13 +73,18 @@
  * the term cap; a longer span is base64, a hash or a run of marks, and is
  * dropped before any normalization work. */
 #define ANALYZER_MAX_SPAN_BYTES (4 * LEDE_MAX_WORD_BYTES)
-/* Stem cache: open addressing, reset when half full or when its arena is
- * full. 32k entries hold the working vocabulary of news text (Reuters-
- * 21578 has about 35k distinct lowercase words, most seen once), and cost
- * 512 KB of slots plus at most 2 MB of arena per analyzer. */
-#define STEM_CACHE_SLOTS (1u << 16)
-#define STEM_CACHE_MAX_ENTRIES (STEM_CACHE_SLOTS / 2)
-#define STEM_CACHE_ARENA_BYTES (2u << 20)
+/* Stem cache: open addressing over one-cache-line entries (key, term
+ * and stem inline, so a lookup touches one line; longer ones spill to an
+ * arena), reset when 3/4 full. Reuters-21578 has 74k distinct words but
+ * its 4k most frequent make 92% of the tokens, so 24k entries keep nearly
+ * every lookup a hit; the cost is 2 MB of entries plus at most 1 MB of
+ * arena per analyzer, touched only as used. */
+#define STEM_CACHE_ENTRIES (1u << 16)
+#define STEM_CACHE_MAX_ENTRIES (STEM_CACHE_ENTRIES / 4 * 3)
+#define STEM_CACHE_ARENA_BYTES (1u << 20)
+/* Longer keys (raw spellings) are not cached: they are rare, and the key
+ * length must fit the entry's byte-sized field. */
+#define STEM_CACHE_MAX_KEY_BYTES 128
 /* Room for the stemmer's answer: Snowball stems are never longer than
  * their input (at most LEDE_MAX_WORD_BYTES) except by a few bytes of
  * re-spelling; more is treated as "no stem". */
@@ -92,8 +97,8 @@
 
 /* Cache entry fields: an empty term means "no token" (word dropped); no
  * stem; term stored only when it differs from the key. */
-#define CACHE_NO_STEM 0xffffu
-#define CACHE_TERM_IS_KEY 0xfffeu
+#define CACHE_NO_STEM 0xffu
+#define CACHE_TERM_IS_KEY 0xfeu
 
 enum {
 	LANG_ELISION = 1u << 0,   /* French, Italian, Catalan elisions */
@@ -101,17 +106,24 @@ enum {
 	LANG_ENGLISH_STOP = 1u << 2
 };
 
-typedef struct cache_slot {
-	uint32_t hash;
-	uint32_t off; /* arena offset + 1; 0 = empty */
-} cache_slot;
+/* One cache line. */
+typedef struct cache_entry {
+	uint32_t hash;    /* 0: empty */
+	uint8_t klen;     /* key bytes */
+	uint8_t tlen;     /* term bytes, 0 (no token) or CACHE_TERM_IS_KEY */
+	uint8_t slen;     /* stem bytes or CACHE_NO_STEM */
+	uint8_t spilled;  /* 1: the bytes are in the arena at off */
+	uint32_t off;
+	char data[52];    /* key, term (unless it is the key), stem */
+} cache_entry;
 
 struct analyzer {
 	analyzer_settings settings;
 	xc_stemmer *stemmer; /* NULL: lang "none" */
 	unsigned lang_flags;
-	cache_slot *slots;   /* allocated on first use */
-	char *arena;
+	cache_entry *cache;  /* 64-byte aligned in cache_mem; first use */
+	void *cache_mem;
+	char *arena;         /* spilled entries */
 	size_t arena_len;
 	size_t entries;
 	utf8_word w;
@@ -298,7 +310,7 @@ void analyzer_free(analyzer *a)
 	if (a == NULL)
 		return;
 	xc_stemmer_free(a->stemmer);
-	free(a->slots);
+	free(a->cache_mem);
 	free(a->arena);
 	free(a);
 }
@@ -310,26 +322,24 @@ const analyzer_settings *analyzer_get_settings(const analyzer *a)
 
 /* ---- stem cache -------------------------------------------------------- */
 
+/* FNV-1a (64-bit, folded to 32): byte at a time, so the ASCII scanner can
+ * compute it while it lowercases; never 0 (0 marks an empty entry). */
+#define FNV_OFFSET 0xcbf29ce484222325ull
+#define FNV_PRIME 0x100000001b3ull
+
+static uint32_t hash_final(uint64_t h)
+{
+	uint32_t v = (uint32_t)(h ^ (h >> 32));
+	return v ? v : 1;
+}
+
 static uint32_t hash_bytes(const char *p, size_t n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, v;
+	uint64_t h = FNV_OFFSET;
 
-	while (n >= 8) {
-		memcpy(&v, p, 8);
-		h = (h ^ v) * 0xff51afd7ed558ccdull;
-		h ^= h >> 31;
-		p += 8;
-		n -= 8;
-	}
-	if (n) {
-		v = 0;
-		memcpy(&v, p, n);
-		h = (h ^ v) * 0xc4ceb9fe1a85ec53ull;
-	}
-	h ^= h >> 29;
-	h *= 0x94d049bb133111ebull;
-	h ^= h >> 32;
-	return (uint32_t)h;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * FNV_PRIME;
+	return hash_final(h);
 }
 
 typedef struct cached {
@@ -339,113 +349,111 @@ typedef struct cached {
 	size_t stem_len;
 } cached;
 
-static uint16_t get16(const char *p)
+/* Where an entry's bytes (key, then term unless it is the key, then stem)
+ * live: inline, or in the arena. */
+static const char *entry_bytes(const analyzer *a, const cache_entry *e)
 {
-	uint16_t v;
-	memcpy(&v, p, 2);
-	return v;
+	return e->spilled ? a->arena + e->off : e->data;
 }
 
-static void put16(char *p, size_t v)
+static void unpack(const analyzer *a, const cache_entry *e, cached *c)
 {
-	uint16_t u = (uint16_t)v;
-	memcpy(p, &u, 2);
-}
+	const char *key = entry_bytes(a, e);
+	size_t tl = e->tlen == CACHE_TERM_IS_KEY ? 0 : e->tlen;
 
-static void unpack(const analyzer *a, uint32_t off, cached *c)
-{
-	const char *e = a->arena + off;
-	size_t kl = get16(e), tl = get16(e + 2), sl = get16(e + 4);
-	const char *key = e + 6;
-
-	if (tl == CACHE_TERM_IS_KEY) {
-		c->term = key;
-		c->term_len = kl;
-		tl = 0;
-	} else {
-		c->term = tl ? key + kl : NULL;
-		c->term_len = tl;
-	}
-	c->stem = sl == CACHE_NO_STEM ? NULL : key + kl + tl;
-	c->stem_len = sl == CACHE_NO_STEM ? 0 : sl;
+	c->term = e->tlen == CACHE_TERM_IS_KEY ? key : tl ? key + e->klen : NULL;
+	c->term_len = e->tlen == CACHE_TERM_IS_KEY ? e->klen : tl;
+	c->stem = e->slen == CACHE_NO_STEM ? NULL : key + e->klen + tl;
+	c->stem_len = e->slen == CACHE_NO_STEM ? 0 : e->slen;
 }
 
 /* Looks key up; 1 and *c filled if found. */
 static int cache_get(const analyzer *a, const char *key, size_t klen,
                      uint32_t h, cached *c)
 {
-	size_t mask = STEM_CACHE_SLOTS - 1, i;
+	size_t mask = STEM_CACHE_ENTRIES - 1, i;
 
-	if (a->slots == NULL)
+	if (a->cache == NULL)
 		return 0;
 	for (i = h & mask;; i = (i + 1) & mask) {
-		const cache_slot *s = &a->slots[i];
-		if (s->off == 0)
+		const cache_entry *e = &a->cache[i];
+		if (e->hash == 0)
 			return 0;
-		if (s->hash == h) {
-			const char *e = a->arena + s->off - 1;
-			if (get16(e) == klen && memcmp(e + 6, key, klen) == 0) {
-				unpack(a, s->off - 1, c);
-				return 1;
-			}
+		if (e->hash == h && e->klen == klen &&
+		    memcmp(entry_bytes(a, e), key, klen) == 0) {
+			unpack(a, e, c);
+			return 1;
 		}
 	}
 }
 
+/* Empties the cache (keeps its memory). */
+static void cache_reset(analyzer *a)
+{
+	memset(a->cache, 0, STEM_CACHE_ENTRIES * sizeof *a->cache);
+	a->entries = 0;
+	a->arena_len = 0;
+}
+
 /* Stores key -> (term, stem) and points *c at the stored copy. term ==
- * key (same pointer) stores the term as "same as key". On allocation
- * failure nothing is cached and *c points at the arguments (the caller's
- * buffers stay valid for this token). */
+ * key (same pointer) stores the term as "same as key"; term NULL: the word
+ * gives no token. When the entry cannot be stored (key too long, no
+ * memory) *c points at the arguments, valid for this token. */
 static void cache_put(analyzer *a, const char *key, size_t klen, uint32_t h,
                       const char *term, size_t tl, const char *stem,
                       size_t sl, cached *c)
 {
-	size_t need, mask = STEM_CACHE_SLOTS - 1, i;
+	size_t need, mask = STEM_CACHE_ENTRIES - 1, i;
 	int same = term == key && tl == klen;
-	char *e;
+	cache_entry *e;
+	char *dst;
 
 	c->term = tl ? term : NULL;
 	c->term_len = tl;
 	c->stem = stem;
 	c->stem_len = stem ? sl : 0;
-	need = 6 + klen + (same ? 0 : tl) + (stem ? sl : 0);
-	if (klen > ANALYZER_MAX_SPAN_BYTES || need > STEM_CACHE_ARENA_BYTES)
+	need = klen + (same ? 0 : tl) + (stem ? sl : 0);
+	if (klen > STEM_CACHE_MAX_KEY_BYTES)
 		return;
-	if (a->slots == NULL) {
-		a->slots = calloc(STEM_CACHE_SLOTS, sizeof *a->slots);
-		a->arena = malloc(STEM_CACHE_ARENA_BYTES);
-		if (a->slots == NULL || a->arena == NULL) {
-			free(a->slots);
-			free(a->arena);
-			a->slots = NULL;
-			a->arena = NULL;
+	if (a->cache == NULL) {
+		/* calloc: the pages are zero until touched, so a query-time
+		 * analyzer that sees ten words pays for ten entries. */
+		a->cache_mem = calloc(STEM_CACHE_ENTRIES + 1, sizeof *a->cache);
+		if (a->cache_mem == NULL)
 			return;
-		}
+		a->cache = (cache_entry *)(((uintptr_t)a->cache_mem + 63) &
+		                           ~(uintptr_t)63);
+	}
+	if (need > sizeof e->data && a->arena == NULL) {
+		a->arena = malloc(STEM_CACHE_ARENA_BYTES);
+		if (a->arena == NULL)
+			return;
 	}
 	if (a->entries >= STEM_CACHE_MAX_ENTRIES ||
-	    a->arena_len + need > STEM_CACHE_ARENA_BYTES) {
-		/* Bounded by resetting: the frequent words come back at
-		 * once, and no per-entry bookkeeping is needed. */
-		memset(a->slots, 0, STEM_CACHE_SLOTS * sizeof *a->slots);
-		a->entries = 0;
-		a->arena_len = 0;
-	}
-	e = a->arena + a->arena_len;
-	put16(e, klen);
-	put16(e + 2, same ? CACHE_TERM_IS_KEY : tl);
-	put16(e + 4, stem ? sl : CACHE_NO_STEM);
-	memcpy(e + 6, key, klen);
-	if (!same && tl)
-		memcpy(e + 6 + klen, term, tl);
-	if (stem && sl)
-		memcpy(e + 6 + klen + (same ? 0 : tl), stem, sl);
-	for (i = h & mask; a->slots[i].off != 0; i = (i + 1) & mask)
+	    (need > sizeof e->data &&
+	     a->arena_len + need > STEM_CACHE_ARENA_BYTES))
+		cache_reset(a); /* bounded by resetting: the frequent words
+		                   come back at once, no bookkeeping needed */
+	for (i = h & mask; a->cache[i].hash != 0; i = (i + 1) & mask)
 		;
-	a->slots[i].hash = h;
-	a->slots[i].off = (uint32_t)a->arena_len + 1;
-	a->arena_len += need;
+	e = &a->cache[i];
+	e->hash = h;
+	e->klen = (uint8_t)klen;
+	e->tlen = (uint8_t)(same ? CACHE_TERM_IS_KEY : tl);
+	e->slen = (uint8_t)(stem ? sl : CACHE_NO_STEM);
+	e->spilled = need > sizeof e->data;
+	if (e->spilled) {
+		e->off = (uint32_t)a->arena_len;
+		a->arena_len += need;
+	}
+	dst = (char *)entry_bytes(a, e);
+	memcpy(dst, key, klen);
+	if (!same && tl)
+		memcpy(dst + klen, term, tl);
+	if (stem && sl)
+		memcpy(dst + klen + (same ? 0 : tl), stem, sl);
 	a->entries++;
-	unpack(a, a->slots[i].off - 1, c);
+	unpack(a, e, c);
 }
 
 /* ---- emitting ---------------------------------------------------------- */
@@ -518,33 +526,19 @@ static void next_pos(run *r)
 		r->pos++;
 }
 
-/* A word of only ASCII bytes: text[ns..ne) lowercased (commas dropped,
- * and an acronym's periods). */
-static void word_ascii(run *r, size_t start, size_t end, size_t ns,
-                       size_t ne, unsigned flags)
+/* Reports the ASCII word text[start..end) whose term a->term[0..n) is
+ * built, h its hash: stemmed through the cache. */
+static void ascii_term(run *r, size_t start, size_t end, size_t n,
+                       uint32_t h, unsigned flags)
 {
 	analyzer *a = r->a;
-	const char *t = r->text;
-	size_t n = 0, k;
 	cached c;
-	uint32_t h;
 
-	for (k = ns; k < ne; k++) {
-		unsigned char ch = (unsigned char)t[k];
-		if (ch == ',' || (ch == '.' && (flags & TOKEN_ACRONYM)))
-			continue;
-		if (n == LEDE_MAX_WORD_BYTES)
-			return; /* too long: no token */
-		a->term[n++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-	}
-	if (n == 0)
-		return;
 	if (a->stemmer == NULL || (flags & TOKEN_NUMBER)) {
 		emit(r, a->term, n, NULL, 0, start, end, r->pos, flags);
 		next_pos(r);
 		return;
 	}
-	h = hash_bytes(a->term, n);
 	if (!cache_get(a, a->term, n, h, &c)) {
 		const char *stem;
 		size_t sl;
@@ -558,6 +552,77 @@ static void word_ascii(run *r, size_t start, size_t end, size_t ns,
 	emit(r, c.term, c.term_len, c.stem, c.stem_len, start, end, r->pos,
 	     flags);
 	next_pos(r);
+}
+
+/* A word of only ASCII bytes: text[ns..ne) lowercased (commas dropped,
+ * and an acronym's periods). */
+static void word_ascii(run *r, size_t start, size_t end, size_t ns,
+                       size_t ne, unsigned flags)
+{
+	analyzer *a = r->a;
+	const char *t = r->text;
+	size_t n = 0, k;
+	uint64_t h = FNV_OFFSET;
+
+	for (k = ns; k < ne; k++) {
+		unsigned char ch = (unsigned char)t[k];
+		if (ch == ',' || (ch == '.' && (flags & TOKEN_ACRONYM)))
+			continue;
+		if (n == LEDE_MAX_WORD_BYTES)
+			return; /* too long: no token */
+		ch = (unsigned char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+		a->term[n++] = (char)ch;
+		h = (h ^ ch) * FNV_PRIME;
+	}
+	if (n > 0)
+		ascii_term(r, start, end, n, hash_final(h), flags);
+}
+
+/* Lowercase of [A-Za-z0-9], 0 for every other byte. */
+static const unsigned char ascii_alnum_lower[256] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+	['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+	['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
+	['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+	['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+	['Z'] = 'z', ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd',
+	['e'] = 'e', ['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i',
+	['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+	['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's',
+	['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
+	['y'] = 'y', ['z'] = 'z'
+};
+
+/* The common case in one pass: [A-Za-z0-9]+ followed by the end or by an
+ * ASCII separator that joins nothing (not ' . , :). Lowercases and hashes
+ * while it scans. Returns the word's end, or 0 when the general scanner
+ * must decide (joins, acronyms, URLs, non-ASCII, long words). */
+static size_t fast_ascii_word(run *r, size_t i, size_t lim)
+{
+	const unsigned char *t = (const unsigned char *)r->text;
+	char *term = r->a->term;
+	uint64_t h = FNV_OFFSET;
+	size_t j = i, max = lim - i < LEDE_MAX_WORD_BYTES
+	                        ? lim
+	                        : i + LEDE_MAX_WORD_BYTES;
+	unsigned char c;
+
+	while (j < max && (c = ascii_alnum_lower[t[j]]) != 0) {
+		term[j - i] = (char)c;
+		h = (h ^ c) * FNV_PRIME;
+		j++;
+	}
+	if (j < lim) {
+		c = t[j];
+		if (c >= 0x80 || utf8_ascii_class[c] != UTF8_SEP || c == ':' ||
+		    j == max)
+			return 0;
+	}
+	ascii_term(r, i, j, j - i, hash_final(h),
+	           t[i] <= '9' ? TOKEN_NUMBER : 0);
+	return j;
 }
 
 /* A word with non-ASCII bytes: normalized through utf8proc, cached by its
@@ -913,10 +978,12 @@ lede_status analyzer_run(analyzer *a, const char *text, size_t len,
 		unsigned char b = (unsigned char)text[i];
 		if (b < 0x80) {
 			c = utf8_ascii_class[b];
-			if (c == UTF8_LETTER || c == UTF8_DIGIT)
-				i = scan_word(&r, i, len, 1);
-			else
+			if (c == UTF8_LETTER || c == UTF8_DIGIT) {
+				size_t e = fast_ascii_word(&r, i, len);
+				i = e ? e : scan_word(&r, i, len, 1);
+			} else {
 				i++;
+			}
 			continue;
 		}
 		c = peek(text, len, i, &cp, &sz);
