@@ -13,7 +13,8 @@
  *    term starts with the prefix. Only tokens that can take part in a
  *    match are recorded, each with its byte range in the ORIGINAL text.
  * 3. Phrases are resolved on the recorded tokens: a phrase is highlighted
- *    only where all its words sit at the right consecutive positions;
+ *    only where all its words sit at the right consecutive positions,
+ *    and as one span from its first word to its last (FTS5 does the same);
  *    NEAR groups only where all their words fall within the window
  *    (a sliding window over positions, linear). Words under NOT never
  *    become units, so they are never highlighted.
@@ -97,6 +98,7 @@ typedef struct rec {
 	uint32_t pos;
 	int32_t tid;     /* NS_TERM id of the token's term, or -1 */
 	int hl;
+	int join;        /* continues a phrase: one span with the previous */
 } rec;
 
 typedef struct cover {
@@ -399,6 +401,7 @@ static int on_token(void *ctx, const token *t)
 	c->recs[r].pos = t->pos;
 	c->recs[r].tid = tid;
 	c->recs[r].hl = hit;
+	c->recs[r].join = 0;
 	c->nrecs++;
 	return c->nrecs >= SNIPPET_MAX_RECORDS;
 nomem:
@@ -441,6 +444,7 @@ static int resolve_phrases(sctx *c, size_t *scratch)
 				continue;
 			for (j = 0; j < u->nw; j++) {
 				c->recs[scratch[j]].hl = 1;
+				c->recs[scratch[j]].join |= j > 0;
 				if (add_cover(c, scratch[j], c->links[l].unit))
 					return -1;
 			}
@@ -561,7 +565,8 @@ static lede_status match(sctx *c, const qnode *q, int title,
 				goto out;
 			}
 	}
-	qsort(c->cov, c->ncov, sizeof *c->cov, cmp_cover);
+	if (c->ncov > 1)
+		qsort(c->cov, c->ncov, sizeof *c->cov, cmp_cover);
 	st = LEDE_OK;
 out:
 	free(scratch);
@@ -744,6 +749,46 @@ typedef struct score {
 	size_t hits;
 } score;
 
+/* Characters in t[s..e). */
+static size_t count_chars(const char *t, size_t s, size_t e)
+{
+	size_t n = 0;
+
+	for (size_t i = s; i < e; i++)
+		n += ((unsigned char)t[i] & 0xc0) != 0x80;
+	return n;
+}
+
+/* A window that reached the end of the text has room left: it moves its
+ * start back by that much, to the first sentence start in the room (a
+ * start that was not at a sentence may also move to a word start), so a
+ * short article shows its earlier context too. */
+static void fill_back(const sctx *c, cand *x, size_t frag_chars)
+{
+	const char *t = c->text;
+	size_t used = count_chars(t, x->s, x->e), s0, i, first_break;
+
+	if (used >= frag_chars || x->s == 0)
+		return;
+	s0 = back_chars(t, x->s, frag_chars - used);
+	first_break = SIZE_MAX;
+	for (i = s0; i < x->s; i += char_len(t, c->len, i)) {
+		if (is_space_byte((unsigned char)t[i]) || !is_break(t, c->len, i))
+			continue;
+		if (sentence_start_at(t, c->len, i)) {
+			x->s = i;
+			x->sentence = 1;
+			return;
+		}
+		if (first_break == SIZE_MAX)
+			first_break = i;
+	}
+	if (first_break != SIZE_MAX && !x->sentence) {
+		x->s = first_break;
+		x->sentence = 0;
+	}
+}
+
 /* Makes the window for the record at r. */
 static cand make_cand(const sctx *c, size_t r, size_t frag_chars)
 {
@@ -767,6 +812,8 @@ static cand make_cand(const sctx *c, size_t r, size_t frag_chars)
 	x.e = window_end(t, len, x.s, emax, re, frag_chars);
 	while (x.e > re && is_space_byte((unsigned char)t[x.e - 1]))
 		x.e--;
+	if (x.e == len)
+		fill_back(c, &x, frag_chars);
 	x.r0 = 0;
 	return x;
 }
@@ -858,7 +905,7 @@ static lede_status merge_ranges(range **out, size_t *n, const sctx *c)
 		const rec *r = &c->recs[i];
 		if (!r->hl || r->end <= r->start)
 			continue;
-		if (m > 0 && r->start <= v[m - 1].e) {
+		if (m > 0 && (r->start <= v[m - 1].e || r->join)) {
 			if (r->end > v[m - 1].e)
 				v[m - 1].e = r->end;
 			continue;
