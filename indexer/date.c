@@ -32,8 +32,13 @@
 #define DATE_MIN_YEAR 1800
 #define DATE_MAX_YEAR 2200
 /* Longest month, weekday or zone word we compare (bytes, lowercase UTF-8:
- * "septiembre", "donnerstag"). */
-#define DATE_WORD_MAX 16
+ * "septiembre", "donnerstag", Cyrillic "сентября" is 16). */
+#define DATE_WORD_MAX 20
+
+/* 年 月 日: the year, month and day marks of Chinese and Japanese dates. */
+#define CJK_YEAR "\xe5\xb9\xb4"
+#define CJK_MONTH "\xe6\x9c\x88"
+#define CJK_DAY "\xe6\x97\xa5"
 
 struct name_num {
 	const char *name; /* lowercase UTF-8 */
@@ -70,6 +75,31 @@ static const struct name_num month_table[] = {
 	{"janeiro", 1}, {"fevereiro", 2}, {"fev", 2}, {"mar\xc3\xa7o", 3},
 	{"maio", 5}, {"junho", 6}, {"julho", 7}, {"setembro", 9},
 	{"outubro", 10}, {"novembro", 11}, {"dezembro", 12},
+	/* ru: nominative and genitive ("16 февраля 2024") */
+	{"\xd1\x8f\xd0\xbd\xd0\xb2\xd0\xb0\xd1\x80\xd1\x8c", 1},
+	{"\xd1\x8f\xd0\xbd\xd0\xb2\xd0\xb0\xd1\x80\xd1\x8f", 1},
+	{"\xd1\x84\xd0\xb5\xd0\xb2\xd1\x80\xd0\xb0\xd0\xbb\xd1\x8c", 2},
+	{"\xd1\x84\xd0\xb5\xd0\xb2\xd1\x80\xd0\xb0\xd0\xbb\xd1\x8f", 2},
+	{"\xd0\xbc\xd0\xb0\xd1\x80\xd1\x82", 3},
+	{"\xd0\xbc\xd0\xb0\xd1\x80\xd1\x82\xd0\xb0", 3},
+	{"\xd0\xb0\xd0\xbf\xd1\x80\xd0\xb5\xd0\xbb\xd1\x8c", 4},
+	{"\xd0\xb0\xd0\xbf\xd1\x80\xd0\xb5\xd0\xbb\xd1\x8f", 4},
+	{"\xd0\xbc\xd0\xb0\xd0\xb9", 5},
+	{"\xd0\xbc\xd0\xb0\xd1\x8f", 5},
+	{"\xd0\xb8\xd1\x8e\xd0\xbd\xd1\x8c", 6},
+	{"\xd0\xb8\xd1\x8e\xd0\xbd\xd1\x8f", 6},
+	{"\xd0\xb8\xd1\x8e\xd0\xbb\xd1\x8c", 7},
+	{"\xd0\xb8\xd1\x8e\xd0\xbb\xd1\x8f", 7},
+	{"\xd0\xb0\xd0\xb2\xd0\xb3\xd1\x83\xd1\x81\xd1\x82", 8},
+	{"\xd0\xb0\xd0\xb2\xd0\xb3\xd1\x83\xd1\x81\xd1\x82\xd0\xb0", 8},
+	{"\xd1\x81\xd0\xb5\xd0\xbd\xd1\x82\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8c", 9},
+	{"\xd1\x81\xd0\xb5\xd0\xbd\xd1\x82\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8f", 9},
+	{"\xd0\xbe\xd0\xba\xd1\x82\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8c", 10},
+	{"\xd0\xbe\xd0\xba\xd1\x82\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8f", 10},
+	{"\xd0\xbd\xd0\xbe\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8c", 11},
+	{"\xd0\xbd\xd0\xbe\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8f", 11},
+	{"\xd0\xb4\xd0\xb5\xd0\xba\xd0\xb0\xd0\xb1\xd1\x80\xd1\x8c", 12},
+	{"\xd0\xb4\xd0\xb5\xd0\xba\xd0\xb0\xd0\xb1\xd1\x80\xd1\x8f", 12},
 };
 
 /* Weekday names are skipped before a date ("Thu, 13 Feb 2025"). */
@@ -141,8 +171,9 @@ static size_t digits(const char *s, size_t len, size_t *i, size_t maxd,
 }
 
 /* Reads a word (letters, any UTF-8 non-ASCII byte counting as a letter)
- * at s[i], lowercased (ASCII, and Latin-1 capitals: U+00C0..U+00DE) into
- * w. Returns its byte length, or 0 if none or longer than DATE_WORD_MAX. */
+ * at s[i], lowercased (ASCII, Latin-1 capitals U+00C0..U+00DE, Cyrillic
+ * U+0410..U+042F; lowercasing keeps the byte length) into w. Returns its
+ * byte length, or 0 if none or longer than DATE_WORD_MAX. */
 static size_t word(const char *s, size_t len, size_t i, char *w)
 {
 	size_t n = 0;
@@ -157,6 +188,14 @@ static size_t word(const char *s, size_t len, size_t i, char *w)
 		else if (n > 0 && (unsigned char)w[n - 1] == 0xc3 &&
 		         c >= 0x80 && c <= 0x9e && c != 0x97)
 			c = (unsigned char)(c + 32);
+		else if (n > 0 && (unsigned char)w[n - 1] == 0xd0 &&
+		         c >= 0x90 && c <= 0x9f)
+			c = (unsigned char)(c + 0x20);
+		else if (n > 0 && (unsigned char)w[n - 1] == 0xd0 &&
+		         c >= 0xa0 && c <= 0xaf) {
+			w[n - 1] = (char)0xd1;
+			c = (unsigned char)(c - 0x20);
+		}
 		w[n++] = (char)c;
 	}
 	w[n] = '\0';
@@ -441,6 +480,21 @@ static size_t iso_date(const char *s, size_t len, size_t i, int64_t *t)
 		d = y % 100;
 		m = (y / 100) % 100;
 		y /= 10000;
+	} else if (nd == 4 && len - j >= 3 && memcmp(s + j, CJK_YEAR, 3) == 0) {
+		/* 2025年3月5日 */
+		j += 3;
+		if (digits(s, len, &j, 3, &m) == 0 || len - j < 3 ||
+		    memcmp(s + j, CJK_MONTH, 3) != 0)
+			return 0;
+		j += 3;
+		if (digits(s, len, &j, 3, &d) == 0)
+			return 0;
+		if (len - j >= 3 && memcmp(s + j, CJK_DAY, 3) == 0)
+			j += 3;
+		if (!valid_ymd(y, m, d))
+			return 0;
+		*t = at_midnight(y, m, d);
+		return opt_time(s, len, j, t);
 	} else if (nd == 4 && j < len &&
 	           (s[j] == '-' || s[j] == '/' || s[j] == '.')) {
 		char sep = s[j++];
@@ -546,6 +600,21 @@ static size_t day_suffix(const char *s, size_t len, size_t j)
 	return j;
 }
 
+/* Skips the Russian "года" / "г." that follows a year ("16 февраля 2024
+ * года"). */
+static size_t skip_year_word(const char *s, size_t len, size_t j)
+{
+	static const char goda[] = "\xd0\xb3\xd0\xbe\xd0\xb4\xd0\xb0";
+	size_t k = skip_blanks(s, len, j);
+
+	if (len - k >= sizeof goda - 1 && memcmp(s + k, goda, sizeof goda - 1) == 0 &&
+	    !(k + sizeof goda - 1 < len && is_alpha((unsigned char)s[k + sizeof goda - 1])))
+		return k + sizeof goda - 1;
+	if (len - k >= 3 && memcmp(s + k, "\xd0\xb3.", 3) == 0)
+		return k + 3;
+	return j;
+}
+
 /* Day first: 13 February 2025, 13 Feb. 2025, 26-FEB-1987 15:01:01.79,
  * 13. Februar 2025, 1er mai 2012, 13 de febrero de 2025. */
 static size_t day_month_year(const char *s, size_t len, size_t i, int64_t *t)
@@ -564,6 +633,7 @@ static size_t day_month_year(const char *s, size_t len, size_t i, int64_t *t)
 	if (!year4(s, len, &j, &y) || !valid_ymd(y, m, d))
 		return 0;
 	*t = at_midnight(y, m, d);
+	j = skip_year_word(s, len, j);
 	return opt_time(s, len, j, t);
 }
 
@@ -612,17 +682,18 @@ size_t date_scan(int64_t *out, const char *s, size_t len)
 	}
 	if (end == 0)
 		return 0;
-	/* A zone name in parentheses after the time: "+0100 (CET)". */
+	/* A zone name in parentheses after the time: "+0100 (CET)". Only a
+	 * known zone: "(AFP)" after a dateline's date is the agency. */
 	{
 		size_t j = skip_blanks(s, len, end);
+		char w[DATE_WORD_MAX + 1];
 
 		if (j < len && s[j] == '(') {
-			size_t k = j + 1;
+			size_t n = word(s, len, j + 1, w);
 
-			while (k < len && k - j < 8 && is_alpha((unsigned char)s[k]))
-				k++;
-			if (k < len && s[k] == ')' && k > j + 1)
-				end = k + 1;
+			if (n > 0 && j + 1 + n < len && s[j + 1 + n] == ')' &&
+			    lookup(zone_table, sizeof zone_table / sizeof zone_table[0], w) != -1)
+				end = j + 2 + n;
 		}
 	}
 	*out = t;

@@ -746,7 +746,8 @@ static void clean_short(buf *out, const char *s, size_t len, size_t cap)
 }
 
 /* Body: controls dropped except newline and tab, CR LF and lone CR become
- * LF, trailing blanks of lines dropped, at most one blank line in a row,
+ * LF, blanks at the start and end of lines dropped (SGML indentation means
+ * nothing to a reader of snippets), at most one blank line in a row,
  * trimmed, capped at cap bytes on a character boundary. Returns 1 if cut. */
 static int clean_body(buf *out, const char *s, size_t len, size_t cap)
 {
@@ -778,10 +779,10 @@ static int clean_body(buf *out, const char *s, size_t len, size_t cap)
 		} else if (c == CP_KEEP) {
 			size_t pre = 0;
 
+			if (out->len == 0 || nl > 0)
+				sp_len = 0; /* leading blanks of the body or a line */
 			if (out->len > 0)
 				pre = (nl >= 2 ? 2 : nl) + sp_len;
-			else
-				sp_len = 0; /* leading blanks of the body */
 			if (out->len + pre + n > cap) {
 				cut = 1;
 				break;

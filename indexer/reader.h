@@ -102,10 +102,11 @@ lede_status reader_format_parse(lede_format *out, const char *name);
  * RFC 2822 (Thu, 13 Feb 2025 10:00:00 +0100), "13 February 2025",
  * "February 13, 2025", "Feb. 13, 2025 10:00 a.m. EST", "26-FEB-1987
  * 15:01:01.79", "13.02.2025", "02/13/2025" (US order unless the first
- * number is over 12), "2025/02/13", with English, French, German, Spanish
- * and Portuguese month names ("13. Februar 2025", "1er mai 2012",
- * "13 de fevereiro de 2025"). Two-digit years only in numeric forms
- * (00-49 -> 20xx, 50-99 -> 19xx). */
+ * number is over 12), "2025/02/13", "2025年3月5日", with English, French,
+ * German, Spanish, Portuguese and Russian month names ("13. Februar
+ * 2025", "1er mai 2012", "13 de fevereiro de 2025", "16 февраля 2024
+ * года"). Two-digit years only in numeric forms (00-49 -> 20xx, 50-99 ->
+ * 19xx). */
 int date_parse(int64_t *out, const char *s, size_t len);
 
 /* Like date_parse but reads one date at the START of s and ignores what

@@ -42,6 +42,8 @@
 #define HTML_CHARSET_SCAN_BYTES 4096
 /* Paragraphs searched for a dateline when the page has no date metadata. */
 #define HTML_DATELINE_PARAGRAPHS 3
+/* A place name between the date and the dash ("22 août 2012, Espagne. -"). */
+#define HTML_PLACE_MAX_BYTES 48
 
 static const char *const skip_elements[] = {
 	"script", "style", "nav", "header", "footer", "aside", "form",
@@ -481,6 +483,16 @@ static void body_dateline(reader_article *a)
 		n = date_scan(&t, s + p, pe - p);
 		if (n > 0) {
 			i = p + n;
+			/* "22 août 2012, Espagne. - ": a place after the date */
+			if (i < pe && s[i] == ',') {
+				size_t j = i + 1;
+
+				while (j < pe && j - i < HTML_PLACE_MAX_BYTES && s[j] != '.' &&
+				       s[j] != '-' && s[j] != ',')
+					j++;
+				if (j < pe && (s[j] == '.' || s[j] == '-'))
+					i = j;
+			}
 			if (i < pe && s[i] == '.')
 				i++;
 			while (i < pe && s[i] == ' ')

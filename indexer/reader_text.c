@@ -165,7 +165,7 @@ static size_t dateline(reader_article *a, const char *s, size_t len,
 {
 	int64_t t;
 	size_t i, n, place_words = 0, agency_at = 0, agency_len = 0;
-	int have_date = 0, in_word = 0;
+	int have_date = 0, in_word = 0, lower = 0;
 
 	/* "FEBRUARY 13, 2025 – ...", "2025-02-13: ..." */
 	n = date_scan(&t, s, len);
@@ -195,8 +195,13 @@ static size_t dateline(reader_article *a, const char *s, size_t len,
 	for (i = 0; i < len && i <= TEXT_PLACE_MAX_BYTES; i++) {
 		char ch = s[i];
 
-		if (ch == ',' || ch == '(' || dash_at(s + i, len - i))
+		/* A dash ends the place only after a blank: "Twenty-three"
+		 * is a word, "WASHINGTON - " a dateline. */
+		if (ch == ',' || ch == '(' ||
+		    (i > 0 && s[i - 1] == ' ' && dash_at(s + i, len - i)))
 			break;
+		if (ch >= 'a' && ch <= 'z')
+			lower = 1;
 		if (ch == ' ') {
 			in_word = 0;
 			continue;
@@ -241,6 +246,9 @@ static size_t dateline(reader_article *a, const char *s, size_t len,
 	}
 	n = i < len ? dash_at(s + i, len - i) : 0;
 	if (n == 0 && agency_len == 0)
+		return 0;
+	/* A bare "Place - " needs the wire's capitals ("WASHINGTON - "). */
+	if (!have_date && agency_len == 0 && lower)
 		return 0;
 	if (apply && have_date && a->date == LEDE_NO_DATE && a->date_text.len == 0)
 		a->date = t;
@@ -436,6 +444,22 @@ static int underline(const char *s, size_t len)
 	return 1;
 }
 
+/* Appends s without Markdown strong-emphasis marks ("**", "__"). */
+static void append_unmarked(buf *out, const char *s, size_t len)
+{
+	size_t run = 0;
+
+	for (size_t i = 0; i + 1 < len; i++) {
+		if ((s[i] == '*' && s[i + 1] == '*') || (s[i] == '_' && s[i + 1] == '_')) {
+			buf_append(out, s + run, i - run);
+			i++;
+			run = i + 1;
+		}
+	}
+	if (run < len)
+		buf_append(out, s + run, len - run);
+}
+
 /* Appends a title line without its Markdown marks ("# ", "**", trailing
  * "#"s). */
 static void set_title(reader_article *a, const char *s, size_t len)
@@ -447,13 +471,8 @@ static void set_title(reader_article *a, const char *s, size_t len)
 	while (len > 0 && s[len - 1] == '#')
 		len--;
 	trim(&s, &len);
-	while (len >= 4 && ((s[0] == '*' && s[1] == '*' && s[len - 1] == '*' &&
-	                     s[len - 2] == '*') ||
-	                    (s[0] == '_' && s[1] == '_' && s[len - 1] == '_' &&
-	                     s[len - 2] == '_')))
-		s += 2, len -= 4;
 	buf_reset(&a->title);
-	buf_append(&a->title, s, len);
+	append_unmarked(&a->title, s, len);
 }
 
 static int short_line(const char *s, size_t len)
@@ -555,7 +574,7 @@ static void derive_title(reader_article *a, const char *s, size_t len)
 }
 
 /* Appends a body line with Markdown reduced to its text: heading marks
- * dropped, "[text](url)" -> "text", inline images dropped. */
+ * and "**"/"__" dropped, "[text](url)" -> "text", inline images dropped. */
 static void body_line(buf *out, const char *s, size_t len)
 {
 	size_t i = 0, run;
@@ -578,9 +597,10 @@ static void body_line(buf *out, const char *s, size_t len)
 				const char *paren = memchr(close, ')', len - (size_t)(close - s));
 
 				if (paren != NULL) {
-					buf_append(out, s + run, i - run);
+					append_unmarked(out, s + run, i - run);
 					if (!img)
-						buf_append(out, s + o + 1, (size_t)(close - s) - o - 1);
+						append_unmarked(out, s + o + 1,
+						                (size_t)(close - s) - o - 1);
 					i = (size_t)(paren - s) + 1;
 					run = i;
 					continue;
@@ -589,7 +609,7 @@ static void body_line(buf *out, const char *s, size_t len)
 		}
 		i++;
 	}
-	buf_append(out, s + run, len - run);
+	append_unmarked(out, s + run, len - run);
 }
 
 /* The last non-blank line: a "Source: https://..." line sets url and is
