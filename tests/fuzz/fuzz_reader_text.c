@@ -1,0 +1,13 @@
+/*
+ * fuzz_reader_text.c - libFuzzer target: the text reader (forced format) on
+ * arbitrary bytes, checking the article contract in fuzz_reader.h.
+ * Seeds: tests/fuzz/seeds/fuzz_reader_text/.
+ */
+#include "fuzz_reader.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_reader(data, size, LEDE_FORMAT_TEXT, "a.txt");
+}
