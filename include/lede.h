@@ -103,12 +103,15 @@ typedef struct lede_article {
 	int64_t date;            /* publication time, Unix seconds UTC, or LEDE_NO_DATE */
 	const char *body;        /* article text (need not be NUL-terminated) */
 	size_t body_len;
+	const char *path;        /* the file it was read from, as given to the
+	                            indexer (relative to the indexed directory's
+	                            parent), or NULL */
 } lede_article;
 
 #define LEDE_ARTICLE_VERSION 1
 #define LEDE_ARTICLE_INIT                                                     \
 	{ LEDE_ARTICLE_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL,     \
-	  NULL, 0, LEDE_NO_DATE, NULL, 0 }
+	  NULL, 0, LEDE_NO_DATE, NULL, 0, NULL }
 
 /* Input formats understood by the readers. */
 typedef enum lede_format {

@@ -366,8 +366,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: ... and %u more problems\n", prog,
 			        c.problems - MAX_PROBLEM_LINES);
 		fprintf(stderr,
-		        "added %llu, updated %llu, removed %llu, unchanged %llu, "
-		        "skipped %llu in %.1f s\n",
+		        "%s: added %llu, updated %llu, removed %llu, unchanged "
+		        "%llu, skipped %llu (%.1f s)\n", prog,
 		        (unsigned long long)stats.added,
 		        (unsigned long long)stats.updated,
 		        (unsigned long long)stats.removed,

@@ -86,6 +86,7 @@ typedef struct update {
 	id_set seen;          /* ids delivered by the current file */
 	id_set walked;        /* hashes of walked absolute paths (prune) */
 	uint64_t cur_file;    /* hash of the file being read */
+	const char *cur_path; /* its path for lede_article.path */
 	uint64_t since_commit;
 	uint64_t files_done, files_total, bytes_done, bytes_total;
 	int64_t last_progress;
@@ -534,7 +535,15 @@ static lede_status on_article(void *ctx, const lede_article *a,
 
 	if (u->stop)
 		return LEDE_ERR_INTERRUPTED;
-	st = index_put(u->idx, a, u->cur_file, &existed, &same, &old_file);
+	if (a->path == NULL && u->cur_path) {
+		lede_article copy = *a;
+		copy.path = u->cur_path;
+		st = index_put(u->idx, &copy, u->cur_file, &existed, &same,
+		               &old_file);
+	} else {
+		st = index_put(u->idx, a, u->cur_file, &existed, &same,
+		               &old_file);
+	}
 	if (st == LEDE_ERR_INVALID || st == LEDE_ERR_TOO_BIG) {
 		/* A bad article is skipped; the run goes on. */
 		problem(u, where, st, "%s", lede_errmsg(u->idx));
@@ -655,6 +664,7 @@ static lede_status read_file(update *u, file_entry *f)
 	}
 	emit(u, LEDE_EVENT_FILE, f->abs, NULL, LEDE_OK);
 	u->cur_file = f->is_stdin ? 0 : hash64(f->abs, strlen(f->abs), 0);
+	u->cur_path = f->is_stdin ? NULL : f->id_base;
 	set_clear(&u->seen);
 	before = u->st->added + u->st->updated + u->st->unchanged;
 	st = reader_read_path(f->is_stdin ? "-" : f->abs, f->id_base,

@@ -919,7 +919,7 @@ static lede_status build_doc(lede_index *idx, const lede_article *a,
 static lede_status check_article(lede_index *idx, const lede_article *a)
 {
 	const char *f[] = { a->id, a->title, a->byline, a->source,
-	                    a->url, a->lang, a->section };
+	                    a->url, a->lang, a->section, a->path };
 
 	if (a->version != LEDE_ARTICLE_VERSION)
 		return index_fail(idx, LEDE_ERR_INVALID,

@@ -6,7 +6,8 @@
  * document carries one record:
  *
  *   'L' version(1) flags  then varint-length-prefixed fields:
- *   id title byline source url lang section ntags tag... date body_len body
+ *   id title byline source url lang section path ntags tag... date
+ *   body_len stored_len body
  *
  * Lengths are LEB128 varints; date is a zigzag varint (LEDE_NO_DATE is
  * encoded as a flag bit, not a number). With flag RECORD_DEFLATED the body
@@ -36,6 +37,9 @@
 #define RECORD_ZLIB_LEVEL Z_DEFAULT_COMPRESSION
 /* A record holds at most this many tags: Reuters articles carry < 20. */
 #define RECORD_MAX_TAGS 256
+/* String fields before the tags: id title byline source url lang section
+ * path. */
+#define RECORD_NFIELDS 8
 
 uint64_t hash64(const void *p, size_t n, uint64_t seed)
 {
@@ -96,6 +100,7 @@ lede_status record_encode(buf *out, const lede_article *a)
 	put_str(out, a->url);
 	put_str(out, a->lang);
 	put_str(out, a->section);
+	put_str(out, a->path);
 	put_varint(out, a->ntags);
 	for (size_t i = 0; i < a->ntags; i++)
 		put_str(out, a->tags[i]);
@@ -198,8 +203,8 @@ lede_status record_decode(record *rec, const char *data, size_t len,
 {
 	reader r = { (const unsigned char *)data,
 	             (const unsigned char *)data + len, 0 };
-	const unsigned char *fp[7];
-	uint64_t fl[7], ntags, body_len, stored_len;
+	const unsigned char *fp[RECORD_NFIELDS];
+	uint64_t fl[RECORD_NFIELDS], ntags, body_len, stored_len;
 	const unsigned char *tp[RECORD_MAX_TAGS];
 	uint64_t tl[RECORD_MAX_TAGS];
 	const unsigned char *body;
@@ -207,7 +212,7 @@ lede_status record_decode(record *rec, const char *data, size_t len,
 	int64_t date = LEDE_NO_DATE;
 	size_t total = 0;
 	char *m;
-	const char **fields[7];
+	const char **fields[RECORD_NFIELDS];
 
 	memset(rec, 0, sizeof *rec);
 	rec->art = (lede_article)LEDE_ARTICLE_INIT;
@@ -219,7 +224,7 @@ lede_status record_decode(record *rec, const char *data, size_t len,
 		               (unsigned char)data[1]);
 	flags = (unsigned char)data[2];
 	r.p += 3;
-	for (int i = 0; i < 7; i++) {
+	for (int i = 0; i < RECORD_NFIELDS; i++) {
 		fl[i] = get_varint(&r);
 		if (!r.bad && fl[i] > LEDE_MAX_ARTICLE_BYTES)
 			r.bad = 1;
@@ -264,7 +269,8 @@ lede_status record_decode(record *rec, const char *data, size_t len,
 	fields[4] = &rec->art.url;
 	fields[5] = &rec->art.lang;
 	fields[6] = &rec->art.section;
-	for (int i = 0; i < 7; i++) {
+	fields[7] = &rec->art.path;
+	for (int i = 0; i < RECORD_NFIELDS; i++) {
 		memcpy(m, fp[i], fl[i]);
 		m[fl[i]] = '\0';
 		*fields[i] = fl[i] ? m : NULL;

@@ -191,50 +191,58 @@ static void format_date(char *out, size_t cap, int64_t t, int full)
 	strftime(out, cap, full ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d", &tm);
 }
 
-static void print_human(const cli *c, const lede_results *r)
+/* The separator put between snippet fragments. */
+#define ELLIPSIS "\xe2\x80\xa6" /* U+2026 */
+
+static void print_human(const cli *c, const lede_results *r, double secs)
 {
 	size_t n = lede_results_count(r);
 
+	if (n > 0)
+		printf("About %llu articles (%.3f s)\n\n",
+		       (unsigned long long)lede_results_total(r), secs);
 	for (size_t i = 0; i < n; i++) {
 		const lede_hit *h = lede_results_hit(r, i);
 		const lede_article *a = &h->article;
+		const char *where = a->url ? a->url : a->path ? a->path : a->id;
 		char date[32];
 
 		format_date(date, sizeof date, a->date, 0);
-		printf("%u. ", h->rank);
+		printf("%u. %s  ", h->rank, date);
+		if (a->source) {
+			put_str(a->source);
+			fputs("  ", stdout);
+		}
 		if (h->title && h->title->len)
 			put_fragment(c, h->title);
 		else
 			fputs("(no title)", stdout);
 		fputc('\n', stdout);
-		printf("   %s", date);
-		if (a->source) {
-			fputs("  ", stdout);
-			put_str(a->source);
+		if (h->nsnippets) {
+			fputs("   ", stdout);
+			for (size_t k = 0; k < h->nsnippets; k++) {
+				const lede_fragment *f = &h->snippets[k];
+				if (f->cut_before)
+					fputs(ELLIPSIS " ", stdout);
+				put_fragment(c, f);
+				if (f->cut_after && k + 1 == h->nsnippets)
+					fputs(" " ELLIPSIS, stdout);
+				else if (k + 1 < h->nsnippets && !f->cut_after)
+					fputc(' ', stdout);
+				else if (k + 1 < h->nsnippets)
+					fputc(' ', stdout);
+			}
+			fputc('\n', stdout);
 		}
+		fputs("   ", stdout);
+		put_str(where);
 		if (a->byline) {
 			fputs("  by ", stdout);
 			put_str(a->byline);
 		}
 		if (h->duplicates)
 			printf("  (+%u similar)", h->duplicates);
-		fputs("  [", stdout);
-		put_str(a->id);
-		fputs("]\n", stdout);
-		if (h->nsnippets) {
-			fputs("   ", stdout);
-			for (size_t k = 0; k < h->nsnippets; k++) {
-				const lede_fragment *f = &h->snippets[k];
-				if (f->cut_before)
-					fputs("… ", stdout);
-				put_fragment(c, f);
-				if (f->cut_after && k + 1 == h->nsnippets)
-					fputs(" …", stdout);
-				else if (k + 1 < h->nsnippets)
-					fputc(' ', stdout);
-			}
-			fputc('\n', stdout);
-		}
+		fputc('\n', stdout);
 		if (c->explain) {
 			printf("   score %.4f:", h->score);
 			for (size_t k = 0; k < h->nexplain; k++) {
@@ -248,13 +256,13 @@ static void print_human(const cli *c, const lede_results *r)
 	}
 }
 
-/* JSON string, escaped per RFC 8259; invalid UTF-8 cannot occur (the
- * library stores sanitized text), control characters are \u escaped. */
-static void json_str(const char *s, size_t n)
+/* The inside of a JSON string, escaped per RFC 8259; invalid UTF-8
+ * cannot occur (the library stores sanitized text), control characters
+ * are \u escaped. */
+static void json_raw(const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 
-	fputc('"', stdout);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
 		switch (ch) {
@@ -270,6 +278,12 @@ static void json_str(const char *s, size_t n)
 				fputc(ch, stdout);
 		}
 	}
+}
+
+static void json_str(const char *s, size_t n)
+{
+	fputc('"', stdout);
+	json_raw(s, n);
 	fputc('"', stdout);
 }
 
@@ -295,7 +309,7 @@ static void json_fragment(const lede_fragment *f)
 	       f->cut_after ? "true" : "false");
 }
 
-static void print_json(const cli *c, const lede_results *r)
+static void print_json(const cli *c, const lede_results *r, double secs)
 {
 	size_t n = lede_results_count(r);
 	const char *sug = lede_results_suggestion(r);
@@ -316,6 +330,7 @@ static void print_json(const cli *c, const lede_results *r)
 		json_field("url", a->url);
 		json_field("lang", a->lang);
 		json_field("section", a->section);
+		json_field("path", a->path);
 		fputs(",\"tags\":[", stdout);
 		for (size_t k = 0; k < a->ntags; k++) {
 			if (k)
@@ -326,6 +341,34 @@ static void print_json(const cli *c, const lede_results *r)
 		if (h->title) {
 			fputs(",\"title_highlights\":", stdout);
 			json_fragment(h->title);
+		}
+		/* "snippet": the fragments joined as a terminal shows them,
+		 * with "highlights" as byte ranges into it. */
+		{
+			size_t off = 0;
+			fputs(",\"snippet\":\"", stdout);
+			for (size_t k = 0; k < h->nsnippets; k++) {
+				const lede_fragment *f = &h->snippets[k];
+				const char *pre = f->cut_before ? ELLIPSIS " " :
+				                  k ? " " : "";
+				json_raw(pre, strlen(pre));
+				json_raw(f->text, f->len);
+				if (f->cut_after && k + 1 == h->nsnippets)
+					json_raw(" " ELLIPSIS, 4);
+			}
+			fputs("\",\"highlights\":[", stdout);
+			for (size_t k = 0, first = 1; k < h->nsnippets; k++) {
+				const lede_fragment *f = &h->snippets[k];
+				off += f->cut_before ? 4 : k ? 1 : 0;
+				for (size_t j = 0; j < f->nhighlights; j++) {
+					printf("%s[%zu,%zu]", first ? "" : ",",
+					       off + f->highlights[2 * j],
+					       off + f->highlights[2 * j + 1]);
+					first = 0;
+				}
+				off += f->len;
+			}
+			fputc(']', stdout);
 		}
 		fputs(",\"snippets\":[", stdout);
 		for (size_t k = 0; k < h->nsnippets; k++) {
@@ -352,7 +395,7 @@ static void print_json(const cli *c, const lede_results *r)
 	       (unsigned long long)lede_results_total(r), n);
 	json_field("suggestion", sug);
 	json_field("query", lede_results_query(r));
-	fputs("}\n", stdout);
+	printf(",\"elapsed_ms\":%.3f}\n", secs * 1000.0);
 }
 
 static void print_trec(const cli *c, const lede_results *r)
@@ -480,6 +523,8 @@ int main(int argc, char **argv)
 	lede_status st;
 	int opt, rc;
 	int64_t lo, hi, now = (int64_t)time(NULL);
+	struct timespec t0, t1;
+	double secs;
 
 	memset(&c, 0, sizeof c);
 	c.so = def;
@@ -617,7 +662,11 @@ int main(int argc, char **argv)
 		free(c.marks);
 		return EXIT_ERROR;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	st = lede_search(&res, idx, query, &c.so);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (st != LEDE_OK) {
 		fprintf(stderr, "%s: %s\n", prog, lede_errmsg(idx));
 		lede_index_close(idx);
@@ -629,7 +678,7 @@ int main(int argc, char **argv)
 	case OUT_HUMAN:
 		if (c.explain)
 			printf("query: %s\n\n", lede_results_query(res));
-		print_human(&c, res);
+		print_human(&c, res, secs);
 		if (lede_results_suggestion(res)) {
 			fputs("Did you mean: ", stdout);
 			put_str(lede_results_suggestion(res));
@@ -637,12 +686,8 @@ int main(int argc, char **argv)
 		}
 		if (lede_results_count(res) == 0)
 			fprintf(stderr, "%s: no articles match\n", prog);
-		else
-			printf("%zu of about %llu articles\n",
-			       lede_results_count(res),
-			       (unsigned long long)lede_results_total(res));
 		break;
-	case OUT_JSON: print_json(&c, res); break;
+	case OUT_JSON: print_json(&c, res, secs); break;
 	case OUT_TREC: print_trec(&c, res); break;
 	case OUT_IDS:
 		for (size_t i = 0; i < lede_results_count(res); i++) {

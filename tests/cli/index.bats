@@ -24,7 +24,7 @@ count() { "$B/lede-search" -i "$IDX" --count "$@"; }
 @test "a new index: exit 0 and one summary line" {
 	index "$A"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"added 3, updated 0, removed 0, unchanged 0, skipped 0 in "* ]]
+	[[ "$output" == *"added 3, updated 0, removed 0, unchanged 0, skipped 0 ("* ]]
 	[ "$(count defense)" = 3 ]
 }
 
