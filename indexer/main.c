@@ -345,7 +345,7 @@ int main(int argc, char **argv)
 		st = lede_index_update(idx, (const char *const *)argv + optind,
 		                       (size_t)(argc - optind), &uo, &stats);
 	clear_bar(&c);
-	if (st == LEDE_OK && compact && !got_signal) {
+	if (st == LEDE_OK && compact && !uo.full && !got_signal) {
 		if (!c.quiet && c.verbose)
 			fprintf(stderr, "%s: compacting\n", prog);
 		st = lede_index_compact(idx);

@@ -799,6 +799,7 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 	lede_update_stats local;
 	update u;
 	lede_status st = LEDE_OK;
+	int rebuilding = 0;
 
 	if (stats == NULL)
 		stats = &local;
@@ -824,6 +825,14 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 	st = collect(&u, paths, n);
 	if (st != LEDE_OK)
 		goto out;
+	if (opts->full) {
+		st = index_begin_rebuild(idx);
+		if (st == LEDE_OK)
+			rebuilding = 1;
+		else if (st != LEDE_ERR_UNSUPPORTED)
+			goto out;
+		st = LEDE_OK;
+	}
 	stats->files_seen = u.nfiles;
 	for (size_t i = 0; i < u.nfiles; i++) {
 		file_entry *f = &u.files[i];
@@ -856,7 +865,17 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 	if (u.stop)
 		st = LEDE_ERR_INTERRUPTED;
 out:
-	if (st == LEDE_OK || st == LEDE_ERR_INTERRUPTED) {
+	if (rebuilding) {
+		/* A rebuild switches over only when complete. */
+		lede_status es;
+		if (st == LEDE_OK)
+			st = commit(&u);
+		es = index_end_rebuild(idx, st == LEDE_OK);
+		if (st == LEDE_OK)
+			st = es;
+		if (st == LEDE_ERR_INTERRUPTED)
+			index_fail(idx, st, "interrupted; the index is unchanged");
+	} else if (st == LEDE_OK || st == LEDE_ERR_INTERRUPTED) {
 		lede_status cs = commit(&u);
 		if (cs != LEDE_OK)
 			st = cs;

@@ -454,6 +454,76 @@ LEDE_API lede_status lede_index_compact(lede_index *idx)
 	return LEDE_OK;
 }
 
+/* --full: the rebuild goes into a fresh database beside the live one;
+ * searchers keep using the live one until index_end_rebuild() compacts the
+ * new one and switches the stub, so they never see a half-built index and
+ * a failed rebuild leaves the old index untouched. */
+lede_status index_begin_rebuild(lede_index *idx)
+{
+	char next[64], dst[PATH_MAX];
+	unsigned long n;
+	lede_err err;
+	lede_status st;
+	buf b = BUF_INIT;
+
+	if (idx->db_name[0] == '\0')
+		return LEDE_ERR_UNSUPPORTED;
+	n = strtoul(idx->db_name + strlen(DB_DIR_PREFIX), NULL, 10);
+	snprintf(next, sizeof next, DB_DIR_PREFIX "%lu", n + 1);
+	if (snprintf(dst, sizeof dst, "%s/%s", idx->path, next) >=
+	    (int)sizeof dst)
+		return index_fail(idx, LEDE_ERR_INVALID, "path too long");
+	remove_tree(dst);
+	err_clear(&err);
+	idx->old_w = idx->w;
+	idx->w = NULL;
+	st = xc_writer_open(&idx->w, dst, XC_OPEN_CREATE, 0, &err);
+	if (st == LEDE_OK) {
+		settings_format(&b, &idx->settings);
+		st = b.status;
+		if (st == LEDE_OK)
+			st = xc_writer_set_meta(idx->w, META_SCHEMA,
+			                        strlen(META_SCHEMA), b.data, b.len);
+		buf_free(&b);
+	}
+	if (st != LEDE_OK) {
+		xc_writer_free(idx->w);
+		idx->w = idx->old_w;
+		idx->old_w = NULL;
+		remove_tree(dst);
+		return index_fail(idx, st, "%s: cannot start a rebuild: %s",
+		                  idx->path, err.msg);
+	}
+	memcpy(idx->old_db_name, idx->db_name, sizeof idx->db_name);
+	memcpy(idx->db_name, next, strlen(next) + 1);
+	return LEDE_OK;
+}
+
+lede_status index_end_rebuild(lede_index *idx, int ok)
+{
+	char built[PATH_MAX];
+	lede_status st = LEDE_OK;
+
+	snprintf(built, sizeof built, "%s/%s", idx->path, idx->db_name);
+	if (ok) {
+		/* Compaction writes db.N+2 and switches the stub to it. */
+		st = lede_index_compact(idx);
+		if (st == LEDE_OK) {
+			xc_writer_free(idx->old_w);
+			idx->old_w = NULL;
+			remove_tree(built);
+			return LEDE_OK;
+		}
+	}
+	/* Failed or abandoned: back to the live database. */
+	xc_writer_free(idx->w);
+	idx->w = idx->old_w;
+	idx->old_w = NULL;
+	memcpy(idx->db_name, idx->old_db_name, sizeof idx->db_name);
+	remove_tree(built);
+	return st;
+}
+
 LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
                                      const lede_open_opts *opts)
 {
@@ -552,6 +622,7 @@ LEDE_API lede_status lede_index_close(lede_index *idx)
 		st = xc_writer_close(idx->w);
 		xc_writer_free(idx->w);
 	}
+	xc_writer_free(idx->old_w);
 	xc_reader_free(idx->r);
 	if (idx->lock_fd > 0)
 		close(idx->lock_fd);

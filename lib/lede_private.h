@@ -114,8 +114,9 @@ enum {
 	UTF8_LETTER,        /* L* and Nl, outside the CJK scripts */
 	UTF8_MARK,          /* Mn, Mc (Me encloses symbols: a separator) */
 	UTF8_DIGIT,         /* Nd */
-	UTF8_CJK,           /* a letter of Han, Hiragana, Katakana, Hangul or
-	                       Bopomofo */
+	UTF8_CJK,           /* a letter of Han, Hiragana, Katakana, Hangul,
+	                       Bopomofo, or of Thai, Lao, Myanmar, Khmer (no
+	                       spaces between words: unigrams + bigrams) */
 	UTF8_IGNORABLE,     /* Default_Ignorable_Code_Point (soft hyphen,
 	                       U+200B..U+200D, U+2060, U+FEFF, variation
 	                       selectors...): invisible inside a word */
@@ -182,7 +183,8 @@ typedef struct analyzer_settings {
 } analyzer_settings;
 
 enum {
-	TOKEN_CJK = 1u << 0,      /* Han/Kana/Hangul unigram or bigram */
+	TOKEN_CJK = 1u << 0,      /* Han/Kana/Hangul unigram or bigram (also
+	                             Thai, Lao, Myanmar, Khmer) */
 	TOKEN_BIGRAM = 1u << 1,   /* a CJK bigram (two characters) */
 	TOKEN_NUMBER = 1u << 2,   /* starts with a digit */
 	TOKEN_ACRONYM = 1u << 3   /* U.S. style acronym */
@@ -215,7 +217,9 @@ const analyzer_settings *analyzer_get_settings(const analyzer *a);
 /* Tokenizes text[0..len) (any bytes: invalid UTF-8 separates tokens).
  * Positions start at pos_base; *out_next_pos (may be NULL) receives the
  * position after the last token. Returns LEDE_ERR_INTERRUPTED if cb stopped
- * it, LEDE_ERR_NOMEM on allocation failure. */
+ * it, LEDE_ERR_NOMEM on allocation failure. Not re-entrant: cb must not
+ * call analyzer_run or analyzer_normalize on the same analyzer (they share
+ * its buffers). See analyzer.c's top comment for the rules. */
 lede_status analyzer_run(analyzer *a, const char *text, size_t len,
                          uint32_t pos_base, token_cb cb, void *ctx,
                          uint32_t *out_next_pos);
@@ -331,6 +335,8 @@ struct lede_index {
 	uint64_t pending;            /* changes since the last commit */
 	int lock_fd;                 /* writer: lede.lock, flock()ed; else 0 */
 	char db_name[64];            /* writer: current "db.N", "" = plain */
+	struct xc_writer *old_w;     /* during a --full rebuild: the live db */
+	char old_db_name[64];
 	char errmsg[LEDE_ERRMSG_MAX];
 };
 
@@ -353,6 +359,11 @@ lede_status index_id_term(buf *out, const char *id);
 lede_status index_put(lede_index *idx, const lede_article *a,
                       uint64_t file_hash, int *out_existed, int *out_same,
                       uint64_t *out_old_file);
+/* --full rebuilds into a fresh database and switches to it (compacted)
+ * only when index_end_rebuild(idx, 1) succeeds. UNSUPPORTED for a plain
+ * Xapian directory (then the caller rebuilds in place). */
+lede_status index_begin_rebuild(lede_index *idx);
+lede_status index_end_rebuild(lede_index *idx, int ok);
 /* The XF term of a file hash, in a static-size buffer (20 bytes). */
 void index_file_term(char out[24], uint64_t file_hash);
 

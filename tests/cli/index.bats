@@ -174,3 +174,63 @@ count() { "$B/lede-search" -i "$IDX" --count "$@"; }
 	[ "$status" -eq 0 ]
 	[ "$(count defense)" = 3 ]
 }
+
+@test "--full rebuilds beside the live index and switches at the end" {
+	index "$A"
+	echo "An extra line about glaciers." >>"$A/story1.txt"
+	index --full "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"added 3, updated 0, removed 0"* ]]
+	[ "$(count glaciers)" = 1 ]
+	[ "$(count defense)" = 3 ]
+	index "$A"
+	[[ "$output" == *"unchanged 3"* ]]
+	[ "$(ls -d "$IDX"/db.* | wc -l)" -eq 1 ]
+}
+
+@test "edit one article: exactly one update; new words found, old ones gone" {
+	index "$A"
+	sed -i 's/budgets/submarines/' "$A/story2.txt"
+	index "$A"
+	[[ "$output" == *"added 0, updated 1, removed 0, unchanged 2"* ]]
+	[ "$(count submarines)" = 1 ]
+	[ "$(count budgets)" = 2 ]
+}
+
+@test "rename a file: no duplicates" {
+	index "$A"
+	mv "$A/story3.txt" "$A/renamed.txt"
+	index "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"added 1, updated 0, removed 1"* ]]
+	[ "$(count defense)" = 3 ]
+}
+
+@test "bad files among good ones: exit 1, the good ones indexed" {
+	printf 'binary\0\0\0data' >"$A/blob.txt"
+	printf '\037\213\010\000garbage' >"$A/broken.jsonl.gz"
+	: >"$A/empty.txt"
+	index "$A"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"broken.jsonl.gz"* ]]
+	[ "$(count defense)" = 3 ]
+}
+
+@test "a searcher looping during indexing never sees an error" {
+	mkdir -p "$A/more"
+	for i in $(seq 1 600); do
+		printf 'Title %s\n\nCouncil vote number %s on the harbour plan.\n' "$i" "$i" >"$A/more/m$i.txt"
+	done
+	index "$A"
+	"$B/lede-index" -i "$IDX" --quiet --full --commit-every 50 "$A" 3>&- &
+	pid=$!
+	errors=0
+	for i in $(seq 1 40); do
+		"$B/lede-search" -i "$IDX" --count harbour >/dev/null 2>"$TMP/err" || {
+			[ $? -eq 1 ] || errors=$((errors + 1))
+		}
+	done
+	wait "$pid"
+	[ "$errors" -eq 0 ]
+	[ "$(count harbour)" = 600 ]
+}
