@@ -32,7 +32,10 @@
  *    first character, flagged TOKEN_CJK|TOKEN_BIGRAM (the CJK bigram
  *    scheme of Lucene's CJKAnalyzer). A script change splits: `iPhone发布会`
  *    -> `iphone` then the CJK run. Tokens are reported in text order:
- *    unigram A (p), bigram AB (p), unigram B (p+1), ...
+ *    unigram A (p), bigram AB (p), unigram B (p+1), ... Thai, Lao,
+ *    Myanmar and Khmer get the same treatment (a "character" is a letter
+ *    with its marks): they have no spaces between words either, and as
+ *    plain words their sentences would exceed the term cap and vanish.
  *  - URLs: a word followed by `://` (a scheme), or a word `www` followed by
  *    a period, starts a URL, which runs to whitespace, a quote or angle
  *    bracket, or a non-ASCII separator. Only the host is indexed, label by

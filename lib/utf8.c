@@ -256,13 +256,18 @@ const unsigned char utf8_ascii_class[128] = {
 #undef L
 #undef D
 
-/* The Han, Hiragana, Katakana, Bopomofo and Hangul blocks (Unicode 15).
- * Only letters (L*, Nl) of these blocks are UTF8_CJK; their symbols and
+/* The Han, Hiragana, Katakana, Bopomofo and Hangul blocks (Unicode 15),
+ * and Thai, Lao, Myanmar and Khmer: scripts written without spaces between
+ * words, where a "word" would be a whole phrase over the term cap. Only
+ * letters (L*, Nl) of these blocks are UTF8_CJK; their symbols and
  * punctuation stay separators. */
 static int is_cjk_block(int32_t c)
 {
 	if (c < 0x1100)
-		return 0;
+		return (c >= 0x0e00 && c <= 0x0eff) || /* Thai, Lao */
+		       (c >= 0x1000 && c <= 0x109f);   /* Myanmar */
+	if (c >= 0x1780 && c <= 0x17ff)
+		return 1; /* Khmer */
 	if (c < 0x3000)
 		return c <= 0x11ff; /* Hangul Jamo */
 	if (c < 0xa000)
