@@ -229,6 +229,9 @@ lede_status record_decode(record *rec, const char *data, size_t len,
 		if (!r.bad && fl[i] > LEDE_MAX_ARTICLE_BYTES)
 			r.bad = 1;
 		fp[i] = get_bytes(&r, fl[i]);
+		/* the encoder writes C strings: a NUL inside is damage */
+		if (fp[i] && memchr(fp[i], 0, fl[i]))
+			r.bad = 1;
 		total += fl[i] + 1;
 	}
 	ntags = get_varint(&r);
@@ -239,6 +242,8 @@ lede_status record_decode(record *rec, const char *data, size_t len,
 		if (!r.bad && tl[i] > LEDE_MAX_ARTICLE_BYTES)
 			r.bad = 1;
 		tp[i] = get_bytes(&r, tl[i]);
+		if (tp[i] && memchr(tp[i], 0, tl[i]))
+			r.bad = 1;
 		total += tl[i] + 1;
 	}
 	if (flags & RECORD_HAS_DATE) {
