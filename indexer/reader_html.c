@@ -503,6 +503,7 @@ static void body_dateline(reader_article *a)
 			     ((unsigned char)s[i + 2] == 0x93 ||
 			      (unsigned char)s[i + 2] == 0x94))) {
 				a->date = t;
+				buf_reset(&a->date_text);
 				return;
 			}
 		}
@@ -654,7 +655,9 @@ lede_status reader_html_run(reader_run *r)
 	}
 	if (c.date_meta.len > 0)
 		reader_article_date(&a, c.date_meta.data, c.date_meta.len);
-	if (a.date == LEDE_NO_DATE && a.date_text.len == 0 && c.time_attr.len > 0)
+	/* reader_article_date keeps the first unparseable text for the
+	 * warning and clears it when a later candidate parses. */
+	if (a.date == LEDE_NO_DATE && c.time_attr.len > 0)
 		reader_article_date(&a, c.time_attr.data, c.time_attr.len);
 
 	body = find_first(root, "article");
@@ -665,7 +668,7 @@ lede_status reader_html_run(reader_run *r)
 	if (body == NULL)
 		body = root;
 	body_text(&c, body, &a.body);
-	if (a.date == LEDE_NO_DATE && a.date_text.len == 0)
+	if (a.date == LEDE_NO_DATE)
 		body_dateline(&a);
 	if (a.body.status != LEDE_OK) {
 		s = err_set(r->err, LEDE_ERR_NOMEM, "%s: out of memory", r->name);

@@ -124,6 +124,13 @@ static int image_line(const char *s, size_t len, const char **url,
 	return 1;
 }
 
+/* A date found in the text replaces an unparseable header date. */
+static void set_date(reader_article *a, int64_t t)
+{
+	a->date = t;
+	buf_reset(&a->date_text);
+}
+
 /* Dash separators of datelines: "-", "--", "–", "—". Returns the length
  * of the dash at s, or 0. */
 static size_t dash_at(const char *s, size_t len)
@@ -181,8 +188,8 @@ static size_t dateline(reader_article *a, const char *s, size_t len,
 			}
 		}
 		if (i == len || dash_at(s + i, len - i) || s[i] == ':') {
-			if (apply && a->date == LEDE_NO_DATE && a->date_text.len == 0)
-				a->date = t;
+			if (apply && a->date == LEDE_NO_DATE)
+				set_date(a, t);
 			if (apply && agency_len > 0 && a->source.len == 0)
 				buf_append(&a->source, s + agency_at, agency_len);
 			if (i < len)
@@ -250,8 +257,8 @@ static size_t dateline(reader_article *a, const char *s, size_t len,
 	/* A bare "Place - " needs the wire's capitals ("WASHINGTON - "). */
 	if (!have_date && agency_len == 0 && lower)
 		return 0;
-	if (apply && have_date && a->date == LEDE_NO_DATE && a->date_text.len == 0)
-		a->date = t;
+	if (apply && have_date && a->date == LEDE_NO_DATE)
+		set_date(a, t);
 	if (apply && agency_len > 0 && a->source.len == 0)
 		buf_append(&a->source, s + agency_at, agency_len);
 	return skip_spaces(s, len, i + n);
@@ -507,8 +514,8 @@ static int date_line(reader_article *a, const char *s, size_t len, int apply)
 	}
 	if (len == 0 || !date_parse(&t, s, len))
 		return 0;
-	if (apply && a->date == LEDE_NO_DATE && a->date_text.len == 0)
-		a->date = t;
+	if (apply && a->date == LEDE_NO_DATE)
+		set_date(a, t);
 	return 1;
 }
 
