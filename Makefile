@@ -154,6 +154,23 @@ TEST_BINS := $(UNIT_BIN) $(API_BIN) $(FUZZ_REPLAY)
 $(B)/bench_analyzer: $(B)/bench/bench_analyzer.o $(STATIC)
 	$(Q)$(CXX) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
+# Relevance evaluation (bench/eval, `make eval`): lede-eval is a client of
+# lede.h plus the metric code, which test_trec_eval links directly.
+EVAL_OBJ := $(B)/bench/eval/trec_eval.o $(B)/bench/eval/collection.o
+$(B)/lede-eval: $(B)/bench/eval/lede_eval.o $(EVAL_OBJ) $(STATIC)
+	@[ "$(V)" = 1 ] || echo "  LINK    $@"
+	$(Q)$(CXX) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+$(B)/tests/test_trec_eval.o: CPPFLAGS_ALL += -Ibench/eval
+$(B)/tests/test_trec_eval: $(B)/tests/test_trec_eval.o $(EVAL_OBJ) $(STATIC)
+	$(Q)$(CXX) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) $(TEST_LIBS)
+# Baselines: Xapian's stock pipeline and SQLite FTS5 (libsqlite3).
+$(B)/eval-xapian: bench/eval/eval_xapian.cc
+	@mkdir -p $(dir $@)
+	$(Q)$(CXX) -std=c++17 -Wall -Wextra $(CXXFLAGS) $(DEP_CFLAGS) -o $@ $< $(DEP_LIBS)
+$(B)/eval-fts5: bench/eval/eval_fts5.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -std=c11 $(WARN) -D_GNU_SOURCE $(CFLAGS) -o $@ $< $(shell $(PKG_CONFIG) --libs sqlite3 2>/dev/null || echo -lsqlite3)
+
 # `make test` installs what is missing, then builds and runs in a sub-make
 # (so pkg-config answers after the install).
 test: deps

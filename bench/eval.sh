@@ -1,0 +1,198 @@
+#!/bin/sh
+# bench/eval.sh - `make eval`: relevance of lede on the judged classic
+# collections (CACM, CISI, Cranfield, Medline), against Xapian's stock
+# pipeline and SQLite FTS5, with a BM25/title-weight grid and
+# leave-one-collection-out selection of defaults. docs/RELEVANCE.md
+# explains the method and holds the figures this prints.
+#
+# Usage: sh bench/eval.sh [BUILD_DIR]
+#   LEDE_EVAL_DATA   where the collections are (default ../shared/data);
+#                    absent: prints "skipped" and exits 0
+#   LEDE_EVAL_OUT    work and report directory (default BUILD_DIR/eval)
+#   EVAL_GRID_DEPTH  documents per query in the grid (default 100; the
+#                    reported rows always use 1000)
+#   EVAL_K1 EVAL_B EVAL_TW  the grid (comma lists)
+set -eu
+B=${1:-build}
+DATA=${LEDE_EVAL_DATA:-../shared/data}
+OUT=${LEDE_EVAL_OUT:-$B/eval}
+GRID_DEPTH=${EVAL_GRID_DEPTH:-100}
+K1S=${EVAL_K1:-0.6,0.9,1.2,1.5,2.0}
+BS=${EVAL_B:-0.3,0.5,0.75,0.9}
+TWS=${EVAL_TW:-0.5,1,2,3}
+# lede's library defaults (searcher/search.c, searcher/query.h), for labels.
+DEF_K1=1.2 DEF_B=0.75 DEF_TW=2
+
+if [ ! -d "$DATA" ]; then
+	echo "eval: skipped: no collections at $DATA (set LEDE_EVAL_DATA)"
+	exit 0
+fi
+
+# name docs topics qrels, relative to $DATA/name
+coll_files() {
+	case $1 in
+	cacm) echo "cacm.all query.text qrels.text" ;;
+	cisi) echo "CISI.ALL CISI.QRY CISI.REL" ;;
+	cran) echo "cran.all.1400 cran.qry cranqrel" ;;
+	med) echo "MED.ALL MED.QRY MED.REL" ;;
+	esac
+}
+
+COLLS=""
+for c in cacm cisi cran med; do
+	set -- $(coll_files $c)
+	if [ -f "$DATA/$c/$1" ] && [ -f "$DATA/$c/$2" ] && [ -f "$DATA/$c/$3" ]; then
+		COLLS="$COLLS $c"
+	fi
+done
+if [ -z "$COLLS" ]; then
+	echo "eval: skipped: no judged collection under $DATA"
+	exit 0
+fi
+
+make --no-print-directory "$B/lede-eval" "$B/eval-xapian" >/dev/null
+FTS5=1
+if ! pkg-config --exists sqlite3 2>/dev/null; then
+	sh mk/deps.sh bench >/dev/null 2>&1 || true
+fi
+make --no-print-directory "$B/eval-fts5" >/dev/null 2>&1 || {
+	FTS5=0
+	echo "eval: no libsqlite3-dev: the FTS5 baseline is left out" >&2
+}
+
+EVAL=$B/lede-eval
+mkdir -p "$OUT"
+ROWS=$OUT/rows.tsv      # collection system lang k1 b tw op MAP P10 nDCG R nq
+GRID=$OUT/grid.tsv      # collection lang k1 b tw op MAP P10 nDCG R nq
+: >"$ROWS"
+: >"$GRID"
+STOPLIST=$DATA/cacm/common_words
+
+# row SYSTEM LANG < lede-eval --tsv line: appends to $ROWS
+row() {
+	while IFS='	' read -r label k1 b tw op map p10 ndcg r nq; do
+		[ "$k1" = def ] && k1=$DEF_K1
+		[ "$b" = def ] && b=$DEF_B
+		[ "$tw" = def ] && tw=$DEF_TW
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+			"$label" "$1" "$2" "$k1" "$b" "$tw" "$op" "$map" "$p10" \
+			"$ndcg" "$r" "$nq" >>"$ROWS"
+	done
+}
+
+for c in $COLLS; do
+	set -- $(coll_files $c)
+	docs=$DATA/$c/$1 topics=$DATA/$c/$2 qrels=$DATA/$c/$3
+	echo "eval: $c: indexing (english, none), baselines, grid" >&2
+	for lang in english none; do
+		rm -rf "$OUT/$c.$lang"
+		$EVAL build-index --format $c --lang $lang "$docs" \
+			"$OUT/$c.$lang" 2>/dev/null
+	done
+	$EVAL export --format $c --topics "$topics" --qrels "$qrels" \
+		"$docs" "$OUT/$c.export"
+	X=$OUT/$c.export
+	"$B/eval-xapian" "$X/docs.tsv" "$X/topics.tsv" xapian >"$OUT/$c.xapian.run"
+	$EVAL score --qrels "$X/qrels.txt" --run "$OUT/$c.xapian.run" \
+		--label $c --tsv | row xapian english
+	if [ $FTS5 = 1 ]; then
+		"$B/eval-fts5" "$X/docs.tsv" "$X/topics.tsv" fts5 >"$OUT/$c.fts5.run"
+		$EVAL score --qrels "$X/qrels.txt" --run "$OUT/$c.fts5.run" \
+			--label $c --tsv | row fts5 english
+	fi
+	run="$EVAL run --format $c --topics $topics --qrels $qrels --label $c --tsv"
+	# lede as shipped (library defaults), OR and AND.
+	$run -i "$OUT/$c.english" --run-out "$OUT/$c.lede.run" | row lede-default english
+	$run -i "$OUT/$c.english" --all | row lede-default-and english
+	$run -i "$OUT/$c.none" | row lede-default-nostem none
+	# The grid, both analyzers.
+	for lang in english none; do
+		$run -i "$OUT/$c.$lang" --depth "$GRID_DEPTH" --k1 "$K1S" \
+			--b "$BS" --title-weight "$TWS" |
+			awk -v l=$lang 'BEGIN{FS=OFS="\t"} {$1=$1 OFS l; print}' >>"$GRID"
+	done
+done
+
+# Leave-one-collection-out: for each collection, the grid point (lang, k1,
+# b, tw) with the best mean MAP over the OTHER collections; and the point
+# with the best mean over all of them, the recommended default.
+CV=$OUT/cv.tsv          # heldout lang k1 b tw (heldout "ALL": recommended)
+awk 'BEGIN { FS = OFS = "\t" }
+{
+	key = $2 OFS $3 OFS $4 OFS $5
+	map[$1, key] = $7; keys[key] = 1; colls[$1] = 1
+}
+END {
+	for (h in colls) best(h)
+	best("ALL")
+}
+function best(h,    k, c, s, n, bk, bs) {
+	bs = -1
+	for (k in keys) {
+		s = 0; n = 0
+		for (c in colls) if (c != h) { s += map[c, k]; n++ }
+		if (n && s / n > bs + 1e-12) { bs = s / n; bk = k }
+	}
+	print h, bk, sprintf("%.4f", bs)
+}' "$GRID" | sort >"$CV"
+
+for c in $COLLS; do
+	set -- $(coll_files $c)
+	docs=$DATA/$c/$1 topics=$DATA/$c/$2 qrels=$DATA/$c/$3
+	run="$EVAL run --format $c --topics $topics --qrels $qrels --label $c --tsv"
+	# The leave-one-out choice for this collection (tuned on the others).
+	set -- $(awk -v c=$c '$1 == c { print $2, $3, $4, $5 }' "$CV")
+	$run -i "$OUT/$c.$1" --k1 $2 --b $3 --title-weight $4 | row lede-loco "$1"
+	# The recommended default (all four collections).
+	set -- $(awk '$1 == "ALL" { print $2, $3, $4, $5 }' "$CV")
+	$run -i "$OUT/$c.$1" --k1 $2 --b $3 --title-weight $4 \
+		--run-out "$OUT/$c.tuned.run" | row lede-tuned "$1"
+	other=english; [ "$1" = english ] && other=none
+	$run -i "$OUT/$c.$other" --k1 $2 --b $3 --title-weight $4 | row lede-tuned-lang-$other "$other"
+	$run -i "$OUT/$c.$1" --k1 $2 --b $3 --title-weight $4 --all | row lede-tuned-and "$1"
+	if [ -f "$STOPLIST" ]; then
+		$run -i "$OUT/$c.$1" --k1 $2 --b $3 --title-weight $4 \
+			--stoplist "$STOPLIST" | row lede-tuned-stoplist "$1"
+	fi
+	# The best grid point for this collection alone (an upper bound,
+	# fitted on its own queries: not a fair figure).
+	set -- $(awk -v c=$c 'BEGIN{FS="\t"} $1 == c && $7 > m { m = $7; k = $2 " " $3 " " $4 " " $5 } END { print k }' "$GRID")
+	$run -i "$OUT/$c.$1" --k1 $2 --b $3 --title-weight $4 | row lede-oracle "$1"
+done
+
+# ---- report ------------------------------------------------------------
+REPORT=$OUT/report.md
+{
+	echo "# lede relevance evaluation"
+	echo
+	echo "Generated by \`make eval\` (bench/eval.sh) from $DATA."
+	echo "lede defaults: k1=$DEF_K1 b=$DEF_B title_weight=$DEF_TW, lang english."
+	echo "Grid ($GRID_DEPTH documents per query): k1 in {$K1S}, b in {$BS},"
+	echo "title weight in {$TWS}, lang in {english, none}, OR."
+	echo
+	echo "Leave-one-collection-out choices (held-out collection: lang k1 b tw, mean MAP@$GRID_DEPTH on the others):"
+	echo
+	awk 'BEGIN{FS="\t"} { printf "- %s: %s k1=%s b=%s tw=%s (%s)\n", $1, $2, $3, $4, $5, $6 }' "$CV"
+	for c in $COLLS; do
+		echo
+		echo "## $c"
+		echo
+		echo "| system | lang | k1 | b | tw | op | MAP | P@10 | nDCG@10 | R@1000 | queries |"
+		echo "|---|---|---|---|---|---|---|---|---|---|---|"
+		awk -v c=$c 'BEGIN{FS="\t"} $1 == c {
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+				$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }' "$ROWS"
+	done
+	echo
+	echo "## Mean over the collections"
+	echo
+	echo "| system | MAP | P@10 | nDCG@10 |"
+	echo "|---|---|---|---|"
+	awk 'BEGIN{FS="\t"} { m[$2] += $8; p[$2] += $9; n[$2] += $10; k[$2]++
+		if (!($2 in seen)) { seen[$2] = 1; order[++no] = $2 } }
+	END { for (i = 1; i <= no; i++) { s = order[i]
+		printf "| %s | %.4f | %.4f | %.4f |\n", s, m[s]/k[s], p[s]/k[s], n[s]/k[s] } }' "$ROWS"
+} >"$REPORT"
+cat "$REPORT"
+echo
+echo "eval: report in $REPORT; runs, grid and rows in $OUT" >&2

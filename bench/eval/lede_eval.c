@@ -1,0 +1,769 @@
+/*
+ * lede-eval - relevance evaluation of lede on judged test collections.
+ *
+ *   lede-eval build-index --format F [--lang L] DOCS INDEX
+ *   lede-eval run -i INDEX --format F --topics QRY --qrels REL
+ *             [--k1 LIST] [--b LIST] [--title-weight LIST] [--any|--all]
+ *             [--stoplist FILE] [--label NAME] [--run-out FILE]
+ *             [--json|--tsv] [--per-query]
+ *   lede-eval score --qrels REL [--format F] --run RUN [--label NAME]
+ *             [--json|--tsv] [--per-query]
+ *   lede-eval export --format F --topics QRY --qrels REL DOCS OUTDIR
+ *
+ * `run` searches every judged query (lede_search, 1000 hits, no snippets)
+ * and reports MAP, P@10, nDCG@10 and recall@1000 (trec_eval.h) per query
+ * and overall. LIST is one value or several separated by commas; `run`
+ * evaluates every combination (the tuning grid) on one open index. `score`
+ * evaluates any TREC run file the same way, so the baselines (Xapian,
+ * SQLite FTS5) are scored by the same code. `export` writes the collection
+ * as plain TSV (docs.tsv: id, title, body; topics.tsv: id, bag-of-words
+ * query) and TREC qrels (qrels.txt) for those baseline drivers.
+ *
+ * Queries are turned into a plain bag of words (coll_bag_of_words):
+ * lowercased, punctuation to spaces, so the topics' "NOT", "AND", "OR",
+ * quotes and hyphens are words and not lede query syntax. Ranked retrieval
+ * ORs the words (--any, the default here, unlike lede-search): these
+ * queries are sentences, and requiring every word finds almost nothing.
+ *
+ * A pure client of include/lede.h, as lede-search is.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <lede.h>
+
+#include "collection.h"
+#include "trec_eval.h"
+
+#define EXIT_OK 0
+#define EXIT_ERROR 2
+/* Documents retrieved per query: the depth of MAP and recall@1000. */
+#define EVAL_DEPTH 1000
+/* Most values in one grid list (--k1 0.6,0.9,...). */
+#define MAX_GRID_VALUES 32
+/* Room for an error message from the readers. */
+#define ERR_LEN 512
+/* Longest path built from OUTDIR. */
+#define PATH_LEN 4096
+
+static const char *prog = "lede-eval";
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_ERROR);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage:\n"
+"  %s build-index --format F [--lang L] DOCS INDEX\n"
+"  %s run -i INDEX --format F --topics QRY --qrels REL [options]\n"
+"  %s score --qrels REL [--format F] --run RUN [--label NAME] [output]\n"
+"  %s export --format F --topics QRY --qrels REL DOCS OUTDIR\n"
+"\n"
+"Formats: cacm, cisi, cran, med (classic .I/.T/.W files and their qrels),\n"
+"trec (TREC SGML documents, <top> topics, QID ITER DOCID GRADE qrels).\n"
+"\n"
+"run options:\n"
+"  --k1 LIST, --b LIST   BM25 parameters; LIST = X or X,Y,...\n"
+"                        (default: the library's)\n"
+"  --title-weight LIST   title match weight (default: the library's)\n"
+"  --any | --all         OR the query words (default) or AND them\n"
+"  --stoplist FILE       drop these words from the queries too\n"
+"  --label NAME          name of the run in the output (default: format)\n"
+"  --run-out FILE        write the TREC run (single configuration only)\n"
+"  --depth N             retrieve N documents per query (default %u):\n"
+"                        less is faster for a quick look, but MAP and\n"
+"                        recall@1000 are then cut at N\n"
+"output: --json (one object per configuration), --tsv (one line per\n"
+"configuration), --per-query; default a table.\n"
+"\n"
+"Measures (trec_eval): MAP, P@10, nDCG@10, recall@1000 over the queries\n"
+"with at least one relevant document; %u documents retrieved per query.\n",
+	        prog, prog, prog, prog, EVAL_DEPTH, EVAL_DEPTH);
+}
+
+static FILE *open_or_die(const char *path, const char *mode)
+{
+	FILE *f = fopen(path, mode);
+
+	if (f == NULL)
+		die("%s: %s", path, strerror(errno));
+	return f;
+}
+
+static coll_format format_or_die(const char *name)
+{
+	coll_format f;
+
+	if (name == NULL)
+		die("--format is required (cacm, cisi, cran, med, trec)");
+	if (coll_format_parse(&f, name) != 0)
+		die("unknown format '%s' (cacm, cisi, cran, med, trec)", name);
+	return f;
+}
+
+/* "0.6,0.9" -> v[], n. */
+static size_t parse_list(const char *opt, const char *s, double *v)
+{
+	size_t n = 0;
+	const char *p = s;
+
+	for (;;) {
+		char *end;
+		double x;
+
+		errno = 0;
+		x = strtod(p, &end);
+		if (errno || end == p || x < 0 || (*end && *end != ','))
+			die("%s: expected numbers >= 0 separated by commas, "
+			    "got '%s'", opt, s);
+		if (n == MAX_GRID_VALUES)
+			die("%s: at most %d values", opt, MAX_GRID_VALUES);
+		v[n++] = x;
+		if (*end == '\0')
+			return n;
+		p = end + 1;
+	}
+}
+
+/* ---- build-index ------------------------------------------------------ */
+
+static int cmd_build_index(int argc, char **argv)
+{
+	const char *format = NULL, *lang = NULL, *docs = NULL, *path = NULL;
+	lede_open_opts oo = LEDE_OPEN_OPTS_INIT;
+	lede_index *idx = NULL;
+	lede_status st;
+	coll_format fmt;
+	uint64_t n = 0;
+	char err[ERR_LEN] = "";
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--format") && i + 1 < argc)
+			format = argv[++i];
+		else if (!strcmp(argv[i], "--lang") && i + 1 < argc)
+			lang = argv[++i];
+		else if (argv[i][0] == '-')
+			die("build-index: unknown option '%s'", argv[i]);
+		else if (docs == NULL)
+			docs = argv[i];
+		else if (path == NULL)
+			path = argv[i];
+		else
+			die("build-index: too many arguments");
+	}
+	if (docs == NULL || path == NULL)
+		die("build-index: DOCS and INDEX are required");
+	fmt = format_or_die(format);
+
+	oo.flags = LEDE_OPEN_CREATE;
+	oo.lang = lang;
+	st = lede_index_open(&idx, path, &oo);
+	if (st != LEDE_OK)
+		die("%s: %s", path, lede_errmsg(idx));
+	if (fmt == COLL_TREC) {
+		lede_update_opts uo = LEDE_UPDATE_OPTS_INIT;
+		lede_update_stats stats;
+		const char *paths[1];
+
+		paths[0] = docs;
+		uo.format = LEDE_FORMAT_TREC;
+		st = lede_index_update(idx, paths, 1, &uo, &stats);
+		n = stats.added + stats.updated + stats.unchanged;
+		if (st != LEDE_OK)
+			snprintf(err, sizeof err, "%s", lede_errmsg(idx));
+	} else {
+		FILE *f = open_or_die(docs, "r");
+
+		st = coll_index_classic(idx, f, &n, err, sizeof err);
+		fclose(f);
+	}
+	if (st != LEDE_OK) {
+		lede_index_close(idx);
+		die("%s: %s (%s)", docs, err, lede_status_str(st));
+	}
+	st = lede_index_close(idx);
+	if (st != LEDE_OK)
+		die("%s: %s", path, lede_status_str(st));
+	fprintf(stderr, "%s: indexed %llu documents into %s (lang %s)\n",
+	        prog, (unsigned long long)n, path, lang ? lang : "default");
+	return EXIT_OK;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+typedef enum { OUT_TABLE, OUT_JSON, OUT_TSV } out_mode;
+
+typedef struct config {
+	double k1, b, tw;  /* < 0: the library's default */
+	int any;
+} config;
+
+static void put_param(FILE *f, double v, int json)
+{
+	if (v < 0)
+		fputs(json ? "null" : "def", f);
+	else
+		fprintf(f, "%g", v);
+}
+
+/* Prints a JSON string (labels and ids are plain, but be safe). */
+static void put_json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void put_measures_json(FILE *f, const te_measures *m)
+{
+	fprintf(f, "\"map\":%.4f,\"p10\":%.4f,\"ndcg10\":%.4f,"
+	           "\"recall1000\":%.4f,\"rel\":%zu,\"ret\":%zu,"
+	           "\"relret\":%zu",
+	        m->ap, m->p10, m->ndcg10, m->recall1000, m->nrel, m->nret,
+	        m->nrelret);
+}
+
+static void table_header(FILE *f)
+{
+	fprintf(f, "%-12s %-5s %-5s %-5s %-3s %7s %7s %7s %7s %5s\n", "run",
+	        "k1", "b", "tw", "op", "MAP", "P@10", "nDCG@10", "R@1000",
+	        "nq");
+}
+
+static void table_row(FILE *f, const char *name, const config *c,
+                      const te_measures *m, size_t nq)
+{
+	fprintf(f, "%-12s ", name);
+	if (c) {
+		char v[3][16];
+		double x[3] = { c->k1, c->b, c->tw };
+
+		for (int i = 0; i < 3; i++) {
+			if (x[i] < 0)
+				snprintf(v[i], sizeof v[i], "def");
+			else
+				snprintf(v[i], sizeof v[i], "%g", x[i]);
+		}
+		fprintf(f, "%-5s %-5s %-5s %-3s ", v[0], v[1], v[2],
+		        c->any ? "or" : "and");
+	} else {
+		fprintf(f, "%-5s %-5s %-5s %-3s ", "-", "-", "-", "-");
+	}
+	fprintf(f, "%7.4f %7.4f %7.4f %7.4f %5zu\n", m->ap, m->p10, m->ndcg10,
+	        m->recall1000, nq);
+}
+
+/* Prints one configuration's results in the chosen mode. */
+static void report(FILE *f, out_mode mode, int per_query, const char *label,
+                   const config *c, const te_qrels *q,
+                   const te_measures *per, size_t nq)
+{
+	te_measures all;
+
+	te_mean(&all, per, nq);
+	if (mode == OUT_TSV) {
+		fprintf(f, "%s\t", label);
+		if (c) {
+			put_param(f, c->k1, 0);
+			fputc('\t', f);
+			put_param(f, c->b, 0);
+			fputc('\t', f);
+			put_param(f, c->tw, 0);
+			fprintf(f, "\t%s", c->any ? "or" : "and");
+		} else {
+			fputs("-\t-\t-\t-", f);
+		}
+		fprintf(f, "\t%.4f\t%.4f\t%.4f\t%.4f\t%zu\n", all.ap, all.p10,
+		        all.ndcg10, all.recall1000, nq);
+		if (per_query)
+			for (size_t i = 0; i < nq; i++)
+				fprintf(f, "#\t%s\t%s\t%.4f\t%.4f\t%.4f\t%.4f\n",
+				        label, te_qrels_query(q, i), per[i].ap,
+				        per[i].p10, per[i].ndcg10,
+				        per[i].recall1000);
+		return;
+	}
+	if (mode == OUT_JSON) {
+		fputs("{\"run\":", f);
+		put_json_str(f, label);
+		if (c) {
+			fputs(",\"k1\":", f);
+			put_param(f, c->k1, 1);
+			fputs(",\"b\":", f);
+			put_param(f, c->b, 1);
+			fputs(",\"title_weight\":", f);
+			put_param(f, c->tw, 1);
+			fprintf(f, ",\"any\":%d", c->any);
+		}
+		fprintf(f, ",\"queries\":%zu,", nq);
+		put_measures_json(f, &all);
+		if (per_query) {
+			fputs(",\"per_query\":[", f);
+			for (size_t i = 0; i < nq; i++) {
+				fputs(i ? ",{\"qid\":" : "{\"qid\":", f);
+				put_json_str(f, te_qrels_query(q, i));
+				fputc(',', f);
+				put_measures_json(f, &per[i]);
+				fputc('}', f);
+			}
+			fputc(']', f);
+		}
+		fputs("}\n", f);
+		return;
+	}
+	if (per_query) {
+		for (size_t i = 0; i < nq; i++)
+			table_row(f, te_qrels_query(q, i), c, &per[i], 1);
+	}
+	table_row(f, label, c, &all, nq);
+}
+
+/* ---- run ---------------------------------------------------------------- */
+
+static const char *topic_text(const coll_topics *t, const char *qid)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->t[i].qid, qid))
+			return t->t[i].text;
+	return NULL;
+}
+
+/* Runs one query; fills docs[] (ids copied into ids[]). Returns the
+ * number of hits; a failing search is reported and counts as none. */
+static size_t search_one(lede_index *idx, const char *query,
+                         const config *c, unsigned depth, te_doc *docs,
+                         char **ids, const char *qid)
+{
+	lede_search_opts so = LEDE_SEARCH_OPTS_INIT;
+	lede_results *res = NULL;
+	size_t n;
+
+	so.limit = depth;
+	so.snippets = 0;
+	so.any = c->any;
+	so.k1 = c->k1;
+	so.b = c->b;
+	so.title_weight = c->tw;
+	if (query[0] == '\0')
+		return 0;
+	if (lede_search(&res, idx, query, &so) != LEDE_OK) {
+		fprintf(stderr, "%s: query %s: %s\n", prog, qid,
+		        lede_errmsg(idx));
+		return 0;
+	}
+	n = lede_results_count(res);
+	for (size_t i = 0; i < n; i++) {
+		const lede_hit *h = lede_results_hit(res, i);
+		size_t len = strlen(h->article.id) + 1;
+
+		ids[i] = malloc(len);
+		if (ids[i] == NULL)
+			die("out of memory");
+		memcpy(ids[i], h->article.id, len);
+		docs[i].docid = ids[i];
+		docs[i].score = h->score;
+	}
+	lede_results_free(res);
+	return n;
+}
+
+static void write_run(FILE *f, const char *qid, const te_doc *d, size_t n,
+                      const char *tag)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s Q0 %s %zu %.6f %s\n", qid, d[i].docid, i + 1,
+		        d[i].score, tag);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	const char *index = NULL, *format = NULL, *topics_path = NULL;
+	const char *qrels_path = NULL, *stop_path = NULL, *label = NULL;
+	const char *run_out = NULL;
+	double k1[MAX_GRID_VALUES] = { -1 }, b[MAX_GRID_VALUES] = { -1 };
+	double tw[MAX_GRID_VALUES] = { -1 };
+	size_t nk1 = 1, nb = 1, ntw = 1;
+	int any = 1, per_query = 0;
+	unsigned depth = EVAL_DEPTH;
+	out_mode mode = OUT_TABLE;
+	coll_format fmt;
+	coll_topics topics = { 0 };
+	coll_stoplist *stop = NULL;
+	te_qrels *q = NULL;
+	lede_index *idx = NULL;
+	lede_open_opts oo = LEDE_OPEN_OPTS_INIT;
+	char err[ERR_LEN] = "";
+	char **queries, **ids;
+	te_doc *docs;
+	te_measures *per;
+	FILE *f, *runf = NULL;
+	size_t nq;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if ((!strcmp(a, "-i") || !strcmp(a, "--index")) && v)
+			index = argv[++i];
+		else if (!strcmp(a, "--format") && v)
+			format = argv[++i];
+		else if (!strcmp(a, "--topics") && v)
+			topics_path = argv[++i];
+		else if (!strcmp(a, "--qrels") && v)
+			qrels_path = argv[++i];
+		else if (!strcmp(a, "--stoplist") && v)
+			stop_path = argv[++i];
+		else if (!strcmp(a, "--label") && v)
+			label = argv[++i];
+		else if (!strcmp(a, "--run-out") && v)
+			run_out = argv[++i];
+		else if (!strcmp(a, "--k1") && v)
+			nk1 = parse_list(a, argv[++i], k1);
+		else if (!strcmp(a, "--b") && v)
+			nb = parse_list(a, argv[++i], b);
+		else if (!strcmp(a, "--title-weight") && v)
+			ntw = parse_list(a, argv[++i], tw);
+		else if (!strcmp(a, "--depth") && v) {
+			double d[1];
+
+			if (parse_list(a, argv[++i], d) != 1 || d[0] < 1 ||
+			    d[0] > EVAL_DEPTH)
+				die("--depth: 1 to %u", EVAL_DEPTH);
+			depth = (unsigned)d[0];
+		} else if (!strcmp(a, "--any"))
+			any = 1;
+		else if (!strcmp(a, "--all"))
+			any = 0;
+		else if (!strcmp(a, "--json"))
+			mode = OUT_JSON;
+		else if (!strcmp(a, "--tsv"))
+			mode = OUT_TSV;
+		else if (!strcmp(a, "--per-query"))
+			per_query = 1;
+		else
+			die("run: unknown option or missing value: '%s'", a);
+	}
+	if (index == NULL || topics_path == NULL || qrels_path == NULL)
+		die("run: -i INDEX, --topics and --qrels are required");
+	fmt = format_or_die(format);
+	if (label == NULL)
+		label = format;
+	for (size_t i = 0; i < ntw; i++)
+		if (tw[i] == 0)
+			die("--title-weight: must be > 0");
+	if (run_out && nk1 * nb * ntw != 1)
+		die("--run-out needs a single configuration");
+
+	f = open_or_die(topics_path, "r");
+	if (coll_read_topics(&topics, f, fmt, err, sizeof err) != 0)
+		die("%s: %s", topics_path, err);
+	fclose(f);
+	if (te_qrels_new(&q) != TE_OK)
+		die("out of memory");
+	f = open_or_die(qrels_path, "r");
+	if (coll_read_qrels(q, f, fmt, err, sizeof err) != 0)
+		die("%s: %s", qrels_path, err);
+	fclose(f);
+	if (stop_path) {
+		f = open_or_die(stop_path, "r");
+		if (coll_stoplist_read(&stop, f) != 0)
+			die("%s: out of memory", stop_path);
+		fclose(f);
+	}
+	if (lede_index_open(&idx, index, &oo) != LEDE_OK)
+		die("%s: %s", index, lede_errmsg(idx));
+	if (run_out)
+		runf = open_or_die(run_out, "w");
+
+	/* The bag-of-words text of every judged query, once. */
+	nq = te_qrels_nqueries(q);
+	queries = calloc(nq ? nq : 1, sizeof *queries);
+	per = calloc(nq ? nq : 1, sizeof *per);
+	docs = calloc(EVAL_DEPTH, sizeof *docs);
+	ids = calloc(EVAL_DEPTH, sizeof *ids);
+	if (queries == NULL || per == NULL || docs == NULL || ids == NULL)
+		die("out of memory");
+	for (size_t i = 0; i < nq; i++) {
+		const char *qid = te_qrels_query(q, i);
+		const char *text = topic_text(&topics, qid);
+
+		if (text == NULL)
+			fprintf(stderr, "%s: judged query %s is not in %s; "
+			        "it scores 0\n", prog, qid, topics_path);
+		queries[i] = coll_bag_of_words(text ? text : "", stop);
+		if (queries[i] == NULL)
+			die("out of memory");
+	}
+
+	if (mode == OUT_TABLE)
+		table_header(stdout);
+	for (size_t ik = 0; ik < nk1; ik++)
+	for (size_t ib = 0; ib < nb; ib++)
+	for (size_t it = 0; it < ntw; it++) {
+		config c = { k1[ik], b[ib], tw[it], any };
+
+		for (size_t i = 0; i < nq; i++) {
+			const char *qid = te_qrels_query(q, i);
+			size_t n = search_one(idx, queries[i], &c, depth, docs,
+			                      ids, qid);
+			te_status ts;
+
+			if (runf)
+				write_run(runf, qid, docs, n, label);
+			ts = te_eval_query(&per[i], q, qid, docs, n);
+			if (ts != TE_OK)
+				die("query %s: %s", qid, te_status_str(ts));
+			for (size_t k = 0; k < n; k++)
+				free(ids[k]);
+		}
+		report(stdout, mode, per_query, label, &c, q, per, nq);
+		fflush(stdout);
+	}
+
+	if (runf && fclose(runf) != 0)
+		die("%s: %s", run_out, strerror(errno));
+	for (size_t i = 0; i < nq; i++)
+		free(queries[i]);
+	free(queries);
+	free(per);
+	free(docs);
+	free(ids);
+	lede_index_close(idx);
+	te_qrels_free(q);
+	coll_topics_free(&topics);
+	coll_stoplist_free(stop);
+	return EXIT_OK;
+}
+
+/* ---- score --------------------------------------------------------------- */
+
+static int cmd_score(int argc, char **argv)
+{
+	const char *qrels_path = NULL, *run_path = NULL, *label = NULL;
+	const char *format = "trec";
+	int per_query = 0;
+	out_mode mode = OUT_TABLE;
+	te_qrels *q = NULL;
+	te_run *run = NULL;
+	te_measures *per;
+	char err[ERR_LEN] = "";
+	size_t nq, bad = 0;
+	te_status ts;
+	FILE *f;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--qrels") && v)
+			qrels_path = argv[++i];
+		else if (!strcmp(a, "--run") && v)
+			run_path = argv[++i];
+		else if (!strcmp(a, "--format") && v)
+			format = argv[++i];
+		else if (!strcmp(a, "--label") && v)
+			label = argv[++i];
+		else if (!strcmp(a, "--json"))
+			mode = OUT_JSON;
+		else if (!strcmp(a, "--tsv"))
+			mode = OUT_TSV;
+		else if (!strcmp(a, "--per-query"))
+			per_query = 1;
+		else
+			die("score: unknown option or missing value: '%s'", a);
+	}
+	if (qrels_path == NULL || run_path == NULL)
+		die("score: --qrels and --run are required");
+	if (label == NULL)
+		label = run_path;
+	if (te_qrels_new(&q) != TE_OK)
+		die("out of memory");
+	f = open_or_die(qrels_path, "r");
+	if (coll_read_qrels(q, f, format_or_die(format), err, sizeof err) != 0)
+		die("%s: %s", qrels_path, err);
+	fclose(f);
+	f = open_or_die(run_path, "r");
+	ts = te_run_read(&run, f, &bad);
+	if (ts != TE_OK)
+		die("%s: line %zu: %s", run_path, bad, te_status_str(ts));
+	fclose(f);
+
+	nq = te_qrels_nqueries(q);
+	per = calloc(nq ? nq : 1, sizeof *per);
+	if (per == NULL)
+		die("out of memory");
+	for (size_t i = 0; i < nq; i++) {
+		const char *qid = te_qrels_query(q, i);
+		size_t n;
+		te_doc *d = te_run_docs(run, qid, &n);
+
+		ts = te_eval_query(&per[i], q, qid, d, n);
+		if (ts != TE_OK)
+			die("query %s: %s", qid, te_status_str(ts));
+	}
+	if (mode == OUT_TABLE)
+		table_header(stdout);
+	report(stdout, mode, per_query, label, NULL, q, per, nq);
+	free(per);
+	te_run_free(run);
+	te_qrels_free(q);
+	return EXIT_OK;
+}
+
+/* ---- export -------------------------------------------------------------- */
+
+/* Writes s with tabs, newlines and carriage returns as spaces. */
+static void put_tsv_field(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
+}
+
+static int export_record(void *ctx, const coll_record *r)
+{
+	FILE *f = ctx;
+
+	if (r->id[0] == '\0')
+		return 0;
+	put_tsv_field(f, r->id);
+	fputc('\t', f);
+	put_tsv_field(f, r->title);
+	fputc('\t', f);
+	put_tsv_field(f, r->text);
+	fputc('\n', f);
+	return 0;
+}
+
+static FILE *open_in(const char *dir, const char *name)
+{
+	char path[PATH_LEN];
+
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >=
+	    sizeof path)
+		die("%s: path too long", dir);
+	return open_or_die(path, "w");
+}
+
+static int cmd_export(int argc, char **argv)
+{
+	const char *format = NULL, *topics_path = NULL, *qrels_path = NULL;
+	const char *docs = NULL, *dir = NULL;
+	coll_format fmt;
+	coll_topics topics = { 0 };
+	te_qrels *q = NULL;
+	char err[ERR_LEN] = "";
+	FILE *in, *out;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--format") && i + 1 < argc)
+			format = argv[++i];
+		else if (!strcmp(a, "--topics") && i + 1 < argc)
+			topics_path = argv[++i];
+		else if (!strcmp(a, "--qrels") && i + 1 < argc)
+			qrels_path = argv[++i];
+		else if (a[0] == '-')
+			die("export: unknown option or missing value: '%s'", a);
+		else if (docs == NULL)
+			docs = a;
+		else if (dir == NULL)
+			dir = a;
+		else
+			die("export: too many arguments");
+	}
+	if (docs == NULL || dir == NULL || topics_path == NULL ||
+	    qrels_path == NULL)
+		die("export: --topics, --qrels, DOCS and OUTDIR are required");
+	fmt = format_or_die(format);
+	if (fmt == COLL_TREC)
+		die("export: the baselines read classic collections only");
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+		die("%s: %s", dir, strerror(errno));
+
+	in = open_or_die(docs, "r");
+	out = open_in(dir, "docs.tsv");
+	if (coll_read_classic(in, export_record, out, err, sizeof err) != 0)
+		die("%s: %s", docs, err);
+	fclose(in);
+	if (fclose(out) != 0)
+		die("%s/docs.tsv: %s", dir, strerror(errno));
+
+	in = open_or_die(topics_path, "r");
+	if (coll_read_topics(&topics, in, fmt, err, sizeof err) != 0)
+		die("%s: %s", topics_path, err);
+	fclose(in);
+	out = open_in(dir, "topics.tsv");
+	for (size_t i = 0; i < topics.n; i++) {
+		char *bag = coll_bag_of_words(topics.t[i].text, NULL);
+
+		if (bag == NULL)
+			die("out of memory");
+		fprintf(out, "%s\t%s\n", topics.t[i].qid, bag);
+		free(bag);
+	}
+	if (fclose(out) != 0)
+		die("%s/topics.tsv: %s", dir, strerror(errno));
+
+	if (te_qrels_new(&q) != TE_OK)
+		die("out of memory");
+	in = open_or_die(qrels_path, "r");
+	if (coll_read_qrels(q, in, fmt, err, sizeof err) != 0)
+		die("%s: %s", qrels_path, err);
+	fclose(in);
+	/* Normalized TREC qrels (ids without leading zeros, binary grades),
+	 * readable by trec_eval itself. */
+	out = open_in(dir, "qrels.txt");
+	te_qrels_write(q, out);
+	te_qrels_free(q);
+	coll_topics_free(&topics);
+	if (fclose(out) != 0)
+		die("%s/qrels.txt: %s", dir, strerror(errno));
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_ERROR;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "build-index"))
+		return cmd_build_index(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "score"))
+		return cmd_score(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "export"))
+		return cmd_export(argc - 1, argv + 1);
+	fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
+	usage(stderr);
+	return EXIT_ERROR;
+}
