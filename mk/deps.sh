@@ -29,8 +29,11 @@ for what in "${@:-build}"; do
 		want xapian-check xapian-tools cmd ;;
 	bench)
 		want sqlite3 sqlite3 cmd
+		want sqlite3 libsqlite3-dev
 		want scriptindex xapian-omega cmd
-		want gnuplot gnuplot-nox cmd ;;
+		want gnuplot gnuplot-nox cmd
+		want hyperfine hyperfine cmd
+		want /usr/bin/time time cmd ;;
 	fuzz)
 		want clang clang cmd ;;
 	esac
