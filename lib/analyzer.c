@@ -78,13 +78,20 @@
 #define ANALYZER_MAX_SPAN_BYTES (4 * LEDE_MAX_WORD_BYTES)
 /* Stem cache: open addressing over one-cache-line entries (key, term
  * and stem inline, so a lookup touches one line; longer ones spill to an
- * arena), reset when 3/4 full. Reuters-21578 has 74k distinct words but
- * its 4k most frequent make 92% of the tokens, so 24k entries keep nearly
- * every lookup a hit; the cost is 2 MB of entries plus at most 1 MB of
- * arena per analyzer, touched only as used. */
+ * arena), emptied when 3/4 full. On Reuters-21578 (51k distinct words, 3.9M
+ * words, 4k of them make 92% of the tokens) 48k entries miss 1.6% of
+ * lookups, against 1.3% of first occurrences that no cache avoids (24k
+ * entries: 3.0%). The cost is 4 MB of entries plus at most 1 MB of arena
+ * per analyzer, touched only as used (a query's analyzer touches a few
+ * pages). */
 #define STEM_CACHE_ENTRIES (1u << 16)
 #define STEM_CACHE_MAX_ENTRIES (STEM_CACHE_ENTRIES / 4 * 3)
 #define STEM_CACHE_ARENA_BYTES (1u << 20)
+/* In front of it, a direct-mapped table of the most recently used words,
+ * 128 KB, small enough to stay in the CPU's L2 cache: the 2k most frequent
+ * words make ~80% of news tokens, and a lookup in the big table is a
+ * cache miss that cost a third of the analyzer's time. */
+#define STEM_HOT_ENTRIES 2048u
 /* Longer keys (raw spellings) are not cached: they are rare, and the key
  * length must fit the entry's byte-sized field. */
 #define STEM_CACHE_MAX_KEY_BYTES 128
@@ -95,6 +102,9 @@
 /* A URL scheme (`https`, `ftp`...) is a short word; longer words before
  * "://" are not schemes. */
 #define URL_MAX_SCHEME_BYTES 16
+/* Longer than every stopword ("yourselves"): longer terms are not
+ * looked up. */
+#define STOPWORD_MAX_BYTES 15
 /* Longest elision prefix (`jusqu`, `lorsqu`, `puisqu`, `quoiqu`). */
 #define ELISION_MAX_BYTES 7
 
@@ -119,12 +129,14 @@ typedef struct cache_entry {
 	uint32_t off;
 	char data[52];    /* key, term (unless it is the key), stem */
 } cache_entry;
+_Static_assert(sizeof(cache_entry) == 64, "one cache line");
 
 struct analyzer {
 	analyzer_settings settings;
 	xc_stemmer *stemmer; /* NULL: lang "none" */
 	unsigned lang_flags;
 	cache_entry *cache;  /* 64-byte aligned in cache_mem; first use */
+	cache_entry *hot;    /* STEM_HOT_ENTRIES, after cache; never spilled */
 	void *cache_mem;
 	char *arena;         /* spilled entries */
 	size_t arena_len;
@@ -167,15 +179,13 @@ const char *analyzer_languages(void)
 static int in_list(const char *list, const char *word)
 {
 	size_t n = strlen(word);
-	const char *p = list;
+	const char *p;
 
 	if (n == 0)
 		return 0;
-	while ((p = strstr(p, word)) != NULL) {
+	for (p = strstr(list, word); p != NULL; p = strstr(p + n, word))
 		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
 			return 1;
-		p += n;
-	}
 	return 0;
 }
 
@@ -248,10 +258,10 @@ const char *const *analyzer_stopword_list(size_t *out_n)
 
 int analyzer_is_stopword(const analyzer *a, const char *term, size_t len)
 {
-	char key[16];
+	char key[STOPWORD_MAX_BYTES + 1];
 
 	if (a == NULL || !(a->lang_flags & LANG_ENGLISH_STOP) || len == 0 ||
-	    len >= sizeof key)
+	    len > STOPWORD_MAX_BYTES)
 		return 0;
 	memcpy(key, term, len);
 	key[len] = '\0';
@@ -370,20 +380,38 @@ static void unpack(const analyzer *a, const cache_entry *e, cached *c)
 	c->stem_len = e->slen == CACHE_NO_STEM ? 0 : e->slen;
 }
 
-/* Looks key up; 1 and *c filled if found. */
-static int cache_get(const analyzer *a, const char *key, size_t klen,
-                     uint32_t h, cached *c)
+static int entry_is(const analyzer *a, const cache_entry *e, const char *key,
+                    size_t klen, uint32_t h)
+{
+	return e->hash == h && e->klen == klen &&
+	       memcmp(entry_bytes(a, e), key, klen) == 0;
+}
+
+/* Looks key up; 1 and *c filled if found. A hit in the big table is
+ * copied to the hot table (when inline), a pure mapping that never needs
+ * invalidating. */
+static int cache_get(analyzer *a, const char *key, size_t klen, uint32_t h,
+                     cached *c)
 {
 	size_t mask = STEM_CACHE_ENTRIES - 1, i;
+	cache_entry *hot;
 
 	if (a->cache == NULL)
 		return 0;
+	hot = &a->hot[h & (STEM_HOT_ENTRIES - 1)];
+	if (entry_is(a, hot, key, klen, h)) {
+		unpack(a, hot, c);
+		return 1;
+	}
 	for (i = h & mask;; i = (i + 1) & mask) {
 		const cache_entry *e = &a->cache[i];
 		if (e->hash == 0)
 			return 0;
-		if (e->hash == h && e->klen == klen &&
-		    memcmp(entry_bytes(a, e), key, klen) == 0) {
+		if (entry_is(a, e, key, klen, h)) {
+			if (!e->spilled) {
+				*hot = *e;
+				e = hot;
+			}
 			unpack(a, e, c);
 			return 1;
 		}
@@ -421,11 +449,13 @@ static void cache_put(analyzer *a, const char *key, size_t klen, uint32_t h,
 	if (a->cache == NULL) {
 		/* calloc: the pages are zero until touched, so a query-time
 		 * analyzer that sees ten words pays for ten entries. */
-		a->cache_mem = calloc(STEM_CACHE_ENTRIES + 1, sizeof *a->cache);
+		a->cache_mem = calloc(STEM_CACHE_ENTRIES + STEM_HOT_ENTRIES + 1,
+		                      sizeof *a->cache);
 		if (a->cache_mem == NULL)
 			return;
 		a->cache = (cache_entry *)(((uintptr_t)a->cache_mem + 63) &
 		                           ~(uintptr_t)63);
+		a->hot = a->cache + STEM_CACHE_ENTRIES;
 	}
 	if (need > sizeof e->data && a->arena == NULL) {
 		a->arena = malloc(STEM_CACHE_ARENA_BYTES);
@@ -456,6 +486,11 @@ static void cache_put(analyzer *a, const char *key, size_t klen, uint32_t h,
 	if (stem && sl)
 		memcpy(dst + klen + (same ? 0 : tl), stem, sl);
 	a->entries++;
+	if (!e->spilled) {
+		cache_entry *hot = &a->hot[h & (STEM_HOT_ENTRIES - 1)];
+		*hot = *e;
+		e = hot;
+	}
 	unpack(a, e, c);
 }
 
@@ -612,10 +647,12 @@ static size_t fast_ascii_word(run *r, size_t i, size_t lim)
 	                        : i + LEDE_MAX_WORD_BYTES;
 	unsigned char c;
 
-	while (j < max && (c = ascii_alnum_lower[t[j]]) != 0) {
+	for (; j < max; j++) {
+		c = ascii_alnum_lower[t[j]];
+		if (c == 0)
+			break;
 		term[j - i] = (char)c;
 		h = (h ^ c) * FNV_PRIME;
-		j++;
 	}
 	if (j < lim) {
 		c = t[j];
