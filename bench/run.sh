@@ -332,7 +332,9 @@ if [ "$PROFILE" = 1 ]; then
 			echo
 			perf report -i "$W/perf-cg.data" --stdio --children --sort sym \
 				-g none --percent-limit 1.5 2>/dev/null | grep -v '^$' | head -90
-		} > "$PROF"
+		} | sed -e 's/std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >/std::string/g' \
+			-e 's/, std::allocator<[^<>]*\(<[^<>]*>\)*[^<>]*>//g' -e 's/[[:space:]]*$//' \
+			-e '/^# Overhead\|^# Children\|^# \.\.\.\|^#$\|^# To display\|^# (Tip/d' > "$PROF"
 	elif have valgrind; then
 		say "profiling lede-index with callgrind on 3000 articles (perf unavailable)"
 		valgrind --tool=callgrind --callgrind-out-file="$W/callgrind.out" \
