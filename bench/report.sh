@@ -64,6 +64,21 @@ done
 echo "- Builds per tool at x1: $(env_get reps) (median wall reported); one at other scales. Corpus in the page cache, indexes built from scratch."
 echo "- The machine was shared with other engineers' builds and tests: the load average before and after each build is in the tables (2 cores: a load above ~1.5 means the timings are inflated)."
 echo
+echo "## Summary"
+echo
+echo "Index: from scratch, one process. Queries: in-process, top 10 with snippets, 200 queries × 3 passes (omindex's database is not queried: it stores a 512-byte sample, not the text)."
+echo
+echo "| scale | tool | index wall s | index CPU s | peak RSS MB | index / text | query mean ms | p50 ms | p99 ms |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+awk -F'\t' 'FNR == 1 { f++ } f == 1 && $3 == "build" { k = $2 SUBSEP $1
+		if (!(k in w)) keys[++nk] = k
+		w[k] = $7; c[k] = $8 + $9; r[k] = $10; z[k] = $11 / $6 }
+	f == 2 && $3 == "all" { qm[$2, $1] = $5; q5[$2, $1] = $6; q9[$2, $1] = $7 }
+	END { for (i = 1; i <= nk; i++) { k = keys[i]; split(k, kk, SUBSEP)
+		q = (k in qm) ? sprintf("%.3f | %.3f | %.3f", qm[k], q5[k], q9[k]) : "– | – | –"
+		printf "| x%s | %s | %.2f | %.2f | %.0f | %.2f | %s |\n", kk[1], kk[2], w[k], c[k],
+			r[k] / 1024, z[k], q } }' "$RAW/index-median.tsv" "$RAW/query.tsv"
+echo
 echo "## Indexing"
 echo
 echo "| tool | scale | articles | wall s | CPU s | articles/s | MB/s | peak RSS MB | index MB | index / text | load before–after |"
