@@ -584,16 +584,23 @@ static int is_space_byte(unsigned char b)
 	return b <= 0x20 || b == 0x7f;
 }
 
-/* Start of the character before i (i > 0): back over at most three
- * continuation bytes. */
+/* Start of the character before i (i > 0, i a character boundary), as
+ * forward decoding from the text start sees it: the lead byte up to three
+ * bytes back if it starts one valid character ending exactly at i, else
+ * i - 1 (a stray byte is a character of its own, as utf8_decode counts
+ * it). Stepping back naively over continuation bytes could land inside a
+ * sequence and let a cut split it. */
 static size_t prev_char(const char *t, size_t i)
 {
 	size_t j = i - 1, k = 0;
+	int32_t cp;
 
 	while (j > 0 && k < 3 && ((unsigned char)t[j] & 0xc0) == 0x80) {
 		j--;
 		k++;
 	}
+	if (j < i - 1 && (utf8_decode(t + j, i - j, &cp) != i - j || cp < 0))
+		return i - 1;
 	return j;
 }
 
@@ -948,7 +955,7 @@ static lede_status clean_fragment(snippet_frag *f, const char *t, size_t len,
 		int32_t cp;
 		size_t l = utf8_decode(t + i, len - i, &cp);
 		if (i + l > e)
-			l = e - i;
+			break; /* never half a character */
 		if (open && i >= hr[k].e) {
 			if (grow(&hl, &caphl, nhl + 1, sizeof *hl) != 0)
 				goto nomem;
