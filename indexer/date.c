@@ -48,83 +48,177 @@ struct name_num {
 /* Month names: English, French, German, Spanish, Portuguese, with the
  * abbreviations newspapers print (the period after them is optional). */
 static const struct name_num month_table[] = {
-	{"january", 1}, {"jan", 1}, {"february", 2}, {"feb", 2},
-	{"march", 3}, {"mar", 3}, {"april", 4}, {"apr", 4}, {"may", 5},
-	{"june", 6}, {"jun", 6}, {"july", 7}, {"jul", 7}, {"august", 8},
-	{"aug", 8}, {"september", 9}, {"sept", 9}, {"sep", 9},
-	{"october", 10}, {"oct", 10}, {"november", 11}, {"nov", 11},
-	{"december", 12}, {"dec", 12},
-	/* fr */
-	{"janvier", 1}, {"janv", 1}, {"f\xc3\xa9vrier", 2}, {"fevrier", 2},
-	{"f\xc3\xa9vr", 2}, {"fevr", 2}, {"mars", 3}, {"avril", 4},
-	{"avr", 4}, {"mai", 5}, {"juin", 6}, {"juillet", 7}, {"juil", 7},
-	{"ao\xc3\xbbt", 8}, {"aout", 8}, {"septembre", 9}, {"octobre", 10},
-	{"novembre", 11}, {"d\xc3\xa9\x63\x65mbre", 12}, {"decembre", 12},
-	{"d\xc3\xa9\x63", 12},
-	/* de */
-	{"januar", 1}, {"j\xc3\xa4nner", 1}, {"jaenner", 1}, {"februar", 2},
-	{"feber", 2}, {"m\xc3\xa4rz", 3}, {"maerz", 3}, {"juni", 6},
-	{"juli", 7}, {"oktober", 10}, {"okt", 10}, {"dezember", 12},
-	{"dez", 12},
-	/* es */
-	{"enero", 1}, {"ene", 1}, {"febrero", 2}, {"marzo", 3}, {"abril", 4},
-	{"abr", 4}, {"mayo", 5}, {"junio", 6}, {"julio", 7}, {"agosto", 8},
-	{"ago", 8}, {"septiembre", 9}, {"setiembre", 9}, {"octubre", 10},
-	{"noviembre", 11}, {"diciembre", 12}, {"dic", 12},
-	/* pt */
-	{"janeiro", 1}, {"fevereiro", 2}, {"fev", 2}, {"mar\xc3\xa7o", 3},
-	{"maio", 5}, {"junho", 6}, {"julho", 7}, {"setembro", 9},
-	{"outubro", 10}, {"novembro", 11}, {"dezembro", 12},
-	/* ru: nominative and genitive ("16 февраля 2024") */
-	{"\xd1\x8f\xd0\xbd\xd0\xb2\xd0\xb0\xd1\x80\xd1\x8c", 1},
-	{"\xd1\x8f\xd0\xbd\xd0\xb2\xd0\xb0\xd1\x80\xd1\x8f", 1},
-	{"\xd1\x84\xd0\xb5\xd0\xb2\xd1\x80\xd0\xb0\xd0\xbb\xd1\x8c", 2},
-	{"\xd1\x84\xd0\xb5\xd0\xb2\xd1\x80\xd0\xb0\xd0\xbb\xd1\x8f", 2},
-	{"\xd0\xbc\xd0\xb0\xd1\x80\xd1\x82", 3},
-	{"\xd0\xbc\xd0\xb0\xd1\x80\xd1\x82\xd0\xb0", 3},
-	{"\xd0\xb0\xd0\xbf\xd1\x80\xd0\xb5\xd0\xbb\xd1\x8c", 4},
-	{"\xd0\xb0\xd0\xbf\xd1\x80\xd0\xb5\xd0\xbb\xd1\x8f", 4},
-	{"\xd0\xbc\xd0\xb0\xd0\xb9", 5},
-	{"\xd0\xbc\xd0\xb0\xd1\x8f", 5},
-	{"\xd0\xb8\xd1\x8e\xd0\xbd\xd1\x8c", 6},
-	{"\xd0\xb8\xd1\x8e\xd0\xbd\xd1\x8f", 6},
-	{"\xd0\xb8\xd1\x8e\xd0\xbb\xd1\x8c", 7},
-	{"\xd0\xb8\xd1\x8e\xd0\xbb\xd1\x8f", 7},
-	{"\xd0\xb0\xd0\xb2\xd0\xb3\xd1\x83\xd1\x81\xd1\x82", 8},
-	{"\xd0\xb0\xd0\xb2\xd0\xb3\xd1\x83\xd1\x81\xd1\x82\xd0\xb0", 8},
-	{"\xd1\x81\xd0\xb5\xd0\xbd\xd1\x82\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8c", 9},
-	{"\xd1\x81\xd0\xb5\xd0\xbd\xd1\x82\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8f", 9},
-	{"\xd0\xbe\xd0\xba\xd1\x82\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8c", 10},
-	{"\xd0\xbe\xd0\xba\xd1\x82\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8f", 10},
-	{"\xd0\xbd\xd0\xbe\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8c", 11},
-	{"\xd0\xbd\xd0\xbe\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8f", 11},
-	{"\xd0\xb4\xd0\xb5\xd0\xba\xd0\xb0\xd0\xb1\xd1\x80\xd1\x8c", 12},
-	{"\xd0\xb4\xd0\xb5\xd0\xba\xd0\xb0\xd0\xb1\xd1\x80\xd1\x8f", 12},
+    {"january", 1},
+    {"jan", 1},
+    {"february", 2},
+    {"feb", 2},
+    {"march", 3},
+    {"mar", 3},
+    {"april", 4},
+    {"apr", 4},
+    {"may", 5},
+    {"june", 6},
+    {"jun", 6},
+    {"july", 7},
+    {"jul", 7},
+    {"august", 8},
+    {"aug", 8},
+    {"september", 9},
+    {"sept", 9},
+    {"sep", 9},
+    {"october", 10},
+    {"oct", 10},
+    {"november", 11},
+    {"nov", 11},
+    {"december", 12},
+    {"dec", 12},
+    /* fr */
+    {"janvier", 1},
+    {"janv", 1},
+    {"f\xc3\xa9vrier", 2},
+    {"fevrier", 2},
+    {"f\xc3\xa9vr", 2},
+    {"fevr", 2},
+    {"mars", 3},
+    {"avril", 4},
+    {"avr", 4},
+    {"mai", 5},
+    {"juin", 6},
+    {"juillet", 7},
+    {"juil", 7},
+    {"ao\xc3\xbbt", 8},
+    {"aout", 8},
+    {"septembre", 9},
+    {"octobre", 10},
+    {"novembre", 11},
+    {"d\xc3\xa9\x63\x65mbre", 12},
+    {"decembre", 12},
+    {"d\xc3\xa9\x63", 12},
+    /* de */
+    {"januar", 1},
+    {"j\xc3\xa4nner", 1},
+    {"jaenner", 1},
+    {"februar", 2},
+    {"feber", 2},
+    {"m\xc3\xa4rz", 3},
+    {"maerz", 3},
+    {"juni", 6},
+    {"juli", 7},
+    {"oktober", 10},
+    {"okt", 10},
+    {"dezember", 12},
+    {"dez", 12},
+    /* es */
+    {"enero", 1},
+    {"ene", 1},
+    {"febrero", 2},
+    {"marzo", 3},
+    {"abril", 4},
+    {"abr", 4},
+    {"mayo", 5},
+    {"junio", 6},
+    {"julio", 7},
+    {"agosto", 8},
+    {"ago", 8},
+    {"septiembre", 9},
+    {"setiembre", 9},
+    {"octubre", 10},
+    {"noviembre", 11},
+    {"diciembre", 12},
+    {"dic", 12},
+    /* pt */
+    {"janeiro", 1},
+    {"fevereiro", 2},
+    {"fev", 2},
+    {"mar\xc3\xa7o", 3},
+    {"maio", 5},
+    {"junho", 6},
+    {"julho", 7},
+    {"setembro", 9},
+    {"outubro", 10},
+    {"novembro", 11},
+    {"dezembro", 12},
+    /* ru: nominative and genitive ("16 февраля 2024") */
+    {"\xd1\x8f\xd0\xbd\xd0\xb2\xd0\xb0\xd1\x80\xd1\x8c", 1},
+    {"\xd1\x8f\xd0\xbd\xd0\xb2\xd0\xb0\xd1\x80\xd1\x8f", 1},
+    {"\xd1\x84\xd0\xb5\xd0\xb2\xd1\x80\xd0\xb0\xd0\xbb\xd1\x8c", 2},
+    {"\xd1\x84\xd0\xb5\xd0\xb2\xd1\x80\xd0\xb0\xd0\xbb\xd1\x8f", 2},
+    {"\xd0\xbc\xd0\xb0\xd1\x80\xd1\x82", 3},
+    {"\xd0\xbc\xd0\xb0\xd1\x80\xd1\x82\xd0\xb0", 3},
+    {"\xd0\xb0\xd0\xbf\xd1\x80\xd0\xb5\xd0\xbb\xd1\x8c", 4},
+    {"\xd0\xb0\xd0\xbf\xd1\x80\xd0\xb5\xd0\xbb\xd1\x8f", 4},
+    {"\xd0\xbc\xd0\xb0\xd0\xb9", 5},
+    {"\xd0\xbc\xd0\xb0\xd1\x8f", 5},
+    {"\xd0\xb8\xd1\x8e\xd0\xbd\xd1\x8c", 6},
+    {"\xd0\xb8\xd1\x8e\xd0\xbd\xd1\x8f", 6},
+    {"\xd0\xb8\xd1\x8e\xd0\xbb\xd1\x8c", 7},
+    {"\xd0\xb8\xd1\x8e\xd0\xbb\xd1\x8f", 7},
+    {"\xd0\xb0\xd0\xb2\xd0\xb3\xd1\x83\xd1\x81\xd1\x82", 8},
+    {"\xd0\xb0\xd0\xb2\xd0\xb3\xd1\x83\xd1\x81\xd1\x82\xd0\xb0", 8},
+    {"\xd1\x81\xd0\xb5\xd0\xbd\xd1\x82\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8c", 9},
+    {"\xd1\x81\xd0\xb5\xd0\xbd\xd1\x82\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8f", 9},
+    {"\xd0\xbe\xd0\xba\xd1\x82\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8c", 10},
+    {"\xd0\xbe\xd0\xba\xd1\x82\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8f", 10},
+    {"\xd0\xbd\xd0\xbe\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8c", 11},
+    {"\xd0\xbd\xd0\xbe\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8f", 11},
+    {"\xd0\xb4\xd0\xb5\xd0\xba\xd0\xb0\xd0\xb1\xd1\x80\xd1\x8c", 12},
+    {"\xd0\xb4\xd0\xb5\xd0\xba\xd0\xb0\xd0\xb1\xd1\x80\xd1\x8f", 12},
 };
 
 /* Weekday names are skipped before a date ("Thu, 13 Feb 2025"). */
 static const char *const weekday_table[] = {
-	"monday", "mon", "tuesday", "tue", "tues", "wednesday", "wed",
-	"thursday", "thu", "thur", "thurs", "friday", "fri", "saturday",
-	"sat", "sunday", "sun",
-	"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi",
-	"dimanche",
-	"montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag",
-	"sonnabend", "sonntag",
-	"lunes", "martes", "mi\xc3\xa9rcoles", "miercoles", "jueves",
-	"viernes", "s\xc3\xa1\x62\x61\x64o", "sabado", "domingo",
+    "monday",
+    "mon",
+    "tuesday",
+    "tue",
+    "tues",
+    "wednesday",
+    "wed",
+    "thursday",
+    "thu",
+    "thur",
+    "thurs",
+    "friday",
+    "fri",
+    "saturday",
+    "sat",
+    "sunday",
+    "sun",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonnabend",
+    "sonntag",
+    "lunes",
+    "martes",
+    "mi\xc3\xa9rcoles",
+    "miercoles",
+    "jueves",
+    "viernes",
+    "s\xc3\xa1\x62\x61\x64o",
+    "sabado",
+    "domingo",
 };
 
 /* Zone names with a single meaning, in minutes east of UTC. */
 static const struct name_num zone_table[] = {
-	{"utc", 0}, {"gmt", 0}, {"ut", 0}, {"z", 0}, {"wet", 0},
-	{"west", 60}, {"bst", 60}, {"cet", 60}, {"cest", 120},
-	{"met", 60}, {"mest", 120}, {"eet", 120}, {"eest", 180},
-	{"msk", 180}, {"est", -300}, {"edt", -240}, {"cst", -360},
-	{"cdt", -300}, {"mst", -420}, {"mdt", -360}, {"pst", -480},
-	{"pdt", -420}, {"akst", -540}, {"akdt", -480}, {"hst", -600},
-	{"jst", 540}, {"kst", 540}, {"hkt", 480}, {"sgt", 480},
-	{"aest", 600}, {"aedt", 660}, {"nzst", 720}, {"nzdt", 780},
+    {"utc", 0},	   {"gmt", 0},	  {"ut", 0},	  {"z", 0},	  {"wet", 0},
+    {"west", 60},  {"bst", 60},	  {"cet", 60},	  {"cest", 120},  {"met", 60},
+    {"mest", 120}, {"eet", 120},  {"eest", 180},  {"msk", 180},	  {"est", -300},
+    {"edt", -240}, {"cst", -360}, {"cdt", -300},  {"mst", -420},  {"mdt", -360},
+    {"pst", -480}, {"pdt", -420}, {"akst", -540}, {"akdt", -480}, {"hst", -600},
+    {"jst", 540},  {"kst", 540},  {"hkt", 480},	  {"sgt", 480},	  {"aest", 600},
+    {"aedt", 660}, {"nzst", 720}, {"nzdt", 780},
 };
 
 static int is_digit(unsigned char c)
@@ -155,8 +249,7 @@ static size_t skip_blanks(const char *s, size_t len, size_t i)
 
 /* Reads up to maxd digits at s[*i]; returns the count read (0: none) and
  * the value in *v. */
-static size_t digits(const char *s, size_t len, size_t *i, size_t maxd,
-                     int *v)
+static size_t digits(const char *s, size_t len, size_t *i, size_t maxd, int *v)
 {
 	size_t n = 0;
 	int x = 0;
@@ -186,13 +279,13 @@ static size_t word(const char *s, size_t len, size_t i, char *w)
 		if (c >= 'A' && c <= 'Z')
 			c = (unsigned char)(c + 32);
 		else if (n > 0 && (unsigned char)w[n - 1] == 0xc3 &&
-		         c >= 0x80 && c <= 0x9e && c != 0x97)
+			 c >= 0x80 && c <= 0x9e && c != 0x97)
 			c = (unsigned char)(c + 32);
 		else if (n > 0 && (unsigned char)w[n - 1] == 0xd0 &&
-		         c >= 0x90 && c <= 0x9f)
+			 c >= 0x90 && c <= 0x9f)
 			c = (unsigned char)(c + 0x20);
 		else if (n > 0 && (unsigned char)w[n - 1] == 0xd0 &&
-		         c >= 0xa0 && c <= 0xaf) {
+			 c >= 0xa0 && c <= 0xaf) {
 			w[n - 1] = (char)0xd1;
 			c = (unsigned char)(c - 0x20);
 		}
@@ -237,7 +330,8 @@ static size_t skip_weekday(const char *s, size_t len, size_t i)
 
 	if (n == 0)
 		return i;
-	for (size_t k = 0; k < sizeof weekday_table / sizeof weekday_table[0]; k++) {
+	for (size_t k = 0; k < sizeof weekday_table / sizeof weekday_table[0];
+	     k++) {
 		if (strcmp(weekday_table[k], w) == 0) {
 			i += n;
 			if (i < len && s[i] == '.')
@@ -255,7 +349,8 @@ static size_t skip_weekday(const char *s, size_t len, size_t i)
 static size_t skip_sep(const char *s, size_t len, size_t i)
 {
 	i = skip_blanks(s, len, i);
-	if (i < len && (s[i] == ',' || s[i] == '.' || s[i] == '-' || s[i] == '/'))
+	if (i < len &&
+	    (s[i] == ',' || s[i] == '.' || s[i] == '-' || s[i] == '/'))
 		i = skip_blanks(s, len, i + 1);
 	if (i + 2 < len && (s[i] == 'd' || s[i] == 'D') &&
 	    (s[i + 1] == 'e' || s[i + 1] == 'E')) {
@@ -288,7 +383,7 @@ static int leap(int64_t y)
 static int valid_ymd(int y, int m, int d)
 {
 	static const int mdays[12] = {31, 28, 31, 30, 31, 30,
-	                              31, 31, 30, 31, 30, 31};
+				      31, 31, 30, 31, 30, 31};
 
 	if (y < DATE_MIN_YEAR || y > DATE_MAX_YEAR || m < 1 || m > 12 || d < 1)
 		return 0;
@@ -324,7 +419,8 @@ static size_t numeric_offset(const char *s, size_t len, size_t i, int *off)
 		m = h % 100;
 		h /= 100;
 	} else if (nd == 1 || nd == 2) {
-		if (k + 1 < len && s[k] == ':' && is_digit((unsigned char)s[k + 1])) {
+		if (k + 1 < len && s[k] == ':' &&
+		    is_digit((unsigned char)s[k + 1])) {
 			k++;
 			if (digits(s, len, &k, 3, &m) != 2)
 				return i;
@@ -348,7 +444,8 @@ static size_t zone(const char *s, size_t len, size_t i, int *off)
 	int base = 0, o = 0;
 
 	if (n > 0) {
-		base = lookup(zone_table, sizeof zone_table / sizeof zone_table[0], w);
+		base = lookup(zone_table,
+			      sizeof zone_table / sizeof zone_table[0], w);
 		if (base == -1)
 			return i;
 	}
@@ -393,8 +490,8 @@ static size_t time_of_day(const char *s, size_t len, size_t i, int64_t *secs)
 	/* am/pm: "am", "pm", "a.m.", "p.m.", any case, after optional blank. */
 	save = j;
 	j = skip_blanks(s, len, j);
-	if (j + 1 < len && (s[j] == 'a' || s[j] == 'A' || s[j] == 'p' ||
-	                    s[j] == 'P')) {
+	if (j + 1 < len &&
+	    (s[j] == 'a' || s[j] == 'A' || s[j] == 'p' || s[j] == 'P')) {
 		int pm = s[j] == 'p' || s[j] == 'P';
 		size_t k = j + 1;
 
@@ -448,12 +545,13 @@ static size_t opt_time(const char *s, size_t len, size_t i, int64_t *t)
 		j = skip_blanks(s, len, j);
 		if (j < len && s[j] == ',')
 			j = skip_blanks(s, len, j + 1);
-		if (j + 2 < len && (strncmp(s + j, "at", 2) == 0 ||
-		                    strncmp(s + j, "um", 2) == 0) &&
+		if (j + 2 < len &&
+		    (strncmp(s + j, "at", 2) == 0 ||
+		     strncmp(s + j, "um", 2) == 0) &&
 		    is_blank((unsigned char)s[j + 2]))
 			j = skip_blanks(s, len, j + 2);
 		else if (j + 3 < len && strncmp(s + j, "\xc3\xa0", 2) == 0 &&
-		         is_blank((unsigned char)s[j + 2]))
+			 is_blank((unsigned char)s[j + 2]))
 			j = skip_blanks(s, len, j + 2);
 	}
 	k = time_of_day(s, len, j, &secs);
@@ -496,7 +594,7 @@ static size_t iso_date(const char *s, size_t len, size_t i, int64_t *t)
 		*t = at_midnight(y, m, d);
 		return opt_time(s, len, j, t);
 	} else if (nd == 4 && j < len &&
-	           (s[j] == '-' || s[j] == '/' || s[j] == '.')) {
+		   (s[j] == '-' || s[j] == '/' || s[j] == '.')) {
 		char sep = s[j++];
 
 		if (digits(s, len, &j, 3, &m) == 0 || m > 12)
@@ -525,8 +623,10 @@ static size_t iso_date(const char *s, size_t len, size_t i, int64_t *t)
 			int off = 0;
 
 			k = zone(s, len, k, &off);
-			*t += (int64_t)(hms / 10000) * 3600 + ((hms / 100) % 100) * 60 +
-			      (hms % 100 == 60 ? 59 : hms % 100) - (int64_t)off * 60;
+			*t += (int64_t)(hms / 10000) * 3600 +
+			      ((hms / 100) % 100) * 60 +
+			      (hms % 100 == 60 ? 59 : hms % 100) -
+			      (int64_t)off * 60;
 			return k;
 		}
 		return j;
@@ -607,8 +707,10 @@ static size_t skip_year_word(const char *s, size_t len, size_t j)
 	static const char goda[] = "\xd0\xb3\xd0\xbe\xd0\xb4\xd0\xb0";
 	size_t k = skip_blanks(s, len, j);
 
-	if (len - k >= sizeof goda - 1 && memcmp(s + k, goda, sizeof goda - 1) == 0 &&
-	    !(k + sizeof goda - 1 < len && is_alpha((unsigned char)s[k + sizeof goda - 1])))
+	if (len - k >= sizeof goda - 1 &&
+	    memcmp(s + k, goda, sizeof goda - 1) == 0 &&
+	    !(k + sizeof goda - 1 < len &&
+	      is_alpha((unsigned char)s[k + sizeof goda - 1])))
 		return k + sizeof goda - 1;
 	if (len - k >= 3 && memcmp(s + k, "\xd0\xb3.", 3) == 0)
 		return k + 3;
@@ -692,7 +794,9 @@ size_t date_scan(int64_t *out, const char *s, size_t len)
 			size_t n = word(s, len, j + 1, w);
 
 			if (n > 0 && j + 1 + n < len && s[j + 1 + n] == ')' &&
-			    lookup(zone_table, sizeof zone_table / sizeof zone_table[0], w) != -1)
+			    lookup(zone_table,
+				   sizeof zone_table / sizeof zone_table[0],
+				   w) != -1)
 				end = j + 2 + n;
 		}
 	}

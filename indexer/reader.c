@@ -35,35 +35,42 @@
 #define STREAM_CHUNK (64u * 1024)
 
 enum {
-	F_ID, F_TITLE, F_BYLINE, F_SOURCE, F_URL, F_LANG, F_SECTION, F_BODY,
+	F_ID,
+	F_TITLE,
+	F_BYLINE,
+	F_SOURCE,
+	F_URL,
+	F_LANG,
+	F_SECTION,
+	F_BODY,
 	F_TMP /* scratch: one tag, the bad date text */
 };
 
 struct reader_stream {
-	const char *name;       /* for messages */
+	const char *name; /* for messages */
 	lede_err *err;
-	int fd;                 /* -1: memory */
-	int own_fd;             /* close fd at the end (not stdin) */
+	int fd;	    /* -1: memory */
+	int own_fd; /* close fd at the end (not stdin) */
 	const unsigned char *mem;
 	size_t mem_len, mem_pos;
-	unsigned char *raw;     /* raw read buffer (fd input) */
-	int raw_eof;            /* no more raw input */
-	int gz;                 /* inflating */
-	int gz_end;             /* last gzip member finished */
-	int z_ready;            /* inflateInit2 done */
+	unsigned char *raw; /* raw read buffer (fd input) */
+	int raw_eof;	    /* no more raw input */
+	int gz;		    /* inflating */
+	int gz_end;	    /* last gzip member finished */
+	int z_ready;	    /* inflateInit2 done */
 	z_stream z;
-	uint64_t out_total;     /* decompressed bytes produced */
-	uint64_t out_cap;       /* LEDE_MAX_GUNZIP_BYTES or the caller's */
-	char *out;              /* decoded bytes; out[pos..len) unread */
+	uint64_t out_total; /* decompressed bytes produced */
+	uint64_t out_cap;   /* LEDE_MAX_GUNZIP_BYTES or the caller's */
+	char *out;	    /* decoded bytes; out[pos..len) unread */
 	size_t out_pos, out_len, out_size;
-	int eof;                /* all bytes produced */
-	lede_status status;     /* sticky: first failure */
+	int eof;	    /* all bytes produced */
+	lede_status status; /* sticky: first failure */
 };
 
 /* ---- the stream ------------------------------------------------------ */
 
 static lede_status stream_fail(reader_stream *in, lede_status s,
-                               const char *what)
+			       const char *what)
 {
 	if (in->status == LEDE_OK) {
 		in->status = s;
@@ -75,7 +82,7 @@ static lede_status stream_fail(reader_stream *in, lede_status s,
 /* Reads more raw bytes: for fd input into in->raw, pointing z at them. For
  * memory input z points straight at the caller's buffer. Sets raw_eof. */
 static lede_status raw_more(reader_stream *in, const unsigned char **p,
-                            size_t *n)
+			    size_t *n)
 {
 	ssize_t got;
 
@@ -83,7 +90,8 @@ static lede_status raw_more(reader_stream *in, const unsigned char **p,
 	if (in->fd < 0) {
 		size_t left = in->mem_len - in->mem_pos;
 
-		/* z_stream counts in unsigned int: feed big buffers in parts. */
+		/* z_stream counts in unsigned int: feed big buffers in parts.
+		 */
 		if (left > (size_t)1 << 30)
 			left = (size_t)1 << 30;
 		*p = in->mem + in->mem_pos;
@@ -102,7 +110,8 @@ static lede_status raw_more(reader_stream *in, const unsigned char **p,
 		if (errno != EINTR) {
 			char msg[200];
 
-			snprintf(msg, sizeof msg, "read error: %s", strerror(errno));
+			snprintf(msg, sizeof msg, "read error: %s",
+				 strerror(errno));
 			return stream_fail(in, LEDE_ERR_IO, msg);
 		}
 	}
@@ -144,7 +153,8 @@ static lede_status fill_plain(reader_stream *in)
 		if (errno != EINTR) {
 			char msg[200];
 
-			snprintf(msg, sizeof msg, "read error: %s", strerror(errno));
+			snprintf(msg, sizeof msg, "read error: %s",
+				 strerror(errno));
 			return stream_fail(in, LEDE_ERR_IO, msg);
 		}
 	}
@@ -171,12 +181,14 @@ static lede_status fill_gz(reader_stream *in)
 
 			if (in->raw_eof)
 				return stream_fail(in, LEDE_ERR_FORMAT,
-				                   "truncated gzip data (unexpected end of file)");
+						   "truncated gzip data "
+						   "(unexpected end of file)");
 			if (raw_more(in, &p, &n) != LEDE_OK)
 				return in->status;
 			if (n == 0)
 				return stream_fail(in, LEDE_ERR_FORMAT,
-				                   "truncated gzip data (unexpected end of file)");
+						   "truncated gzip data "
+						   "(unexpected end of file)");
 			in->z.next_in = (unsigned char *)p;
 			in->z.avail_in = (unsigned)n;
 		}
@@ -196,19 +208,22 @@ static lede_status fill_gz(reader_stream *in)
 			}
 			if (in->z.avail_in > 0 && in->z.next_in[0] == 0x1f) {
 				if (inflateReset(&in->z) != Z_OK)
-					return stream_fail(in, LEDE_ERR_INTERNAL, "inflateReset failed");
+					return stream_fail(
+					    in, LEDE_ERR_INTERNAL,
+					    "inflateReset failed");
 			} else {
 				in->gz_end = 1;
 				break;
 			}
 		} else if (ret == Z_MEM_ERROR) {
-			return stream_fail(in, LEDE_ERR_NOMEM, "out of memory in inflate");
+			return stream_fail(in, LEDE_ERR_NOMEM,
+					   "out of memory in inflate");
 		} else if (ret == Z_DATA_ERROR || ret == Z_NEED_DICT ||
-		           ret == Z_STREAM_ERROR) {
+			   ret == Z_STREAM_ERROR) {
 			char msg[200];
 
 			snprintf(msg, sizeof msg, "corrupt gzip data (%s)",
-			         in->z.msg ? in->z.msg : "inflate failed");
+				 in->z.msg ? in->z.msg : "inflate failed");
 			return stream_fail(in, LEDE_ERR_FORMAT, msg);
 		}
 		/* Z_OK, or Z_BUF_ERROR meaning "more input": loop. */
@@ -222,9 +237,9 @@ static lede_status fill_gz(reader_stream *in)
 			char msg[200];
 
 			snprintf(msg, sizeof msg,
-			         "decompressed data over the %llu-byte limit "
-			         "(a gzip bomb?); rest of the file ignored",
-			         (unsigned long long)in->out_cap);
+				 "decompressed data over the %llu-byte limit "
+				 "(a gzip bomb?); rest of the file ignored",
+				 (unsigned long long)in->out_cap);
 			return stream_fail(in, LEDE_ERR_TOO_BIG, msg);
 		}
 		if (got == 0 && in->gz_end)
@@ -242,7 +257,8 @@ static lede_status stream_fill(reader_stream *in)
 	if (in->eof)
 		return LEDE_OK;
 	if (in->out_pos > 0) {
-		memmove(in->out, in->out + in->out_pos, in->out_len - in->out_pos);
+		memmove(in->out, in->out + in->out_pos,
+			in->out_len - in->out_pos);
 		in->out_len -= in->out_pos;
 		in->out_pos = 0;
 	}
@@ -253,8 +269,8 @@ static lede_status stream_fill(reader_stream *in)
 
 /* Ensures at least want bytes (or all that is left) are buffered and
  * points *p and *n at them, without consuming. want <= STREAM_CHUNK. */
-static lede_status stream_peek(reader_stream *in, size_t want,
-                               const char **p, size_t *n)
+static lede_status stream_peek(reader_stream *in, size_t want, const char **p,
+			       size_t *n)
 {
 	while (in->out_len - in->out_pos < want && !in->eof) {
 		size_t before = in->out_len - in->out_pos;
@@ -287,7 +303,7 @@ lede_status reader_stream_chunk(reader_stream *in, const char **p, size_t *n)
 }
 
 lede_status reader_stream_line(reader_stream *in, buf *line, size_t max,
-                               int *too_long, int *eof)
+			       int *too_long, int *eof)
 {
 	int any = 0;
 
@@ -315,7 +331,8 @@ lede_status reader_stream_line(reader_stream *in, buf *line, size_t max,
 		if (line->len < max) {
 			size_t room = max - line->len;
 
-			if (buf_append(line, p, take < room ? take : room) != LEDE_OK)
+			if (buf_append(line, p, take < room ? take : room) !=
+			    LEDE_OK)
 				return line->status;
 			if (take > room)
 				*too_long = 1;
@@ -329,7 +346,7 @@ lede_status reader_stream_line(reader_stream *in, buf *line, size_t max,
 }
 
 lede_status reader_stream_slurp(reader_stream *in, buf *out, size_t max,
-                                int *too_big)
+				int *too_big)
 {
 	const char *p;
 	size_t n;
@@ -362,8 +379,8 @@ static void stream_close(reader_stream *in)
 /* Sets up a stream over fd (>= 0) or memory, and switches to gunzipping
  * when the first bytes are the gzip magic. */
 static lede_status stream_open(reader_stream *in, const char *name, int fd,
-                               int own_fd, const char *mem, size_t mem_len,
-                               uint64_t cap, lede_err *err)
+			       int own_fd, const char *mem, size_t mem_len,
+			       uint64_t cap, lede_err *err)
 {
 	memset(in, 0, sizeof *in);
 	in->name = name;
@@ -402,7 +419,8 @@ static lede_status stream_open(reader_stream *in, const char *name, int fd,
 	}
 	if (in->gz) {
 		if (inflateInit2(&in->z, 15 + 32) != Z_OK)
-			return stream_fail(in, LEDE_ERR_NOMEM, "cannot start inflate");
+			return stream_fail(in, LEDE_ERR_NOMEM,
+					   "cannot start inflate");
 		in->z_ready = 1;
 	}
 	return LEDE_OK;
@@ -410,9 +428,8 @@ static lede_status stream_open(reader_stream *in, const char *name, int fd,
 
 /* ---- formats ---------------------------------------------------------- */
 
-static const char *const format_names[] = {
-	"auto", "text", "jsonl", "trec", "reuters", "html"
-};
+static const char *const format_names[] = {"auto", "text",    "jsonl",
+					   "trec", "reuters", "html"};
 
 const char *reader_format_name(lede_format f)
 {
@@ -427,13 +444,13 @@ lede_status reader_format_parse(lede_format *out, const char *name)
 		const char *name;
 		lede_format f;
 	} aliases[] = {
-		{"auto", LEDE_FORMAT_AUTO}, {"text", LEDE_FORMAT_TEXT},
-		{"txt", LEDE_FORMAT_TEXT}, {"md", LEDE_FORMAT_TEXT},
-		{"markdown", LEDE_FORMAT_TEXT}, {"jsonl", LEDE_FORMAT_JSONL},
-		{"json", LEDE_FORMAT_JSONL}, {"ndjson", LEDE_FORMAT_JSONL},
-		{"trec", LEDE_FORMAT_TREC}, {"sgml", LEDE_FORMAT_TREC},
-		{"reuters", LEDE_FORMAT_REUTERS}, {"html", LEDE_FORMAT_HTML},
-		{"htm", LEDE_FORMAT_HTML},
+	    {"auto", LEDE_FORMAT_AUTO},	      {"text", LEDE_FORMAT_TEXT},
+	    {"txt", LEDE_FORMAT_TEXT},	      {"md", LEDE_FORMAT_TEXT},
+	    {"markdown", LEDE_FORMAT_TEXT},   {"jsonl", LEDE_FORMAT_JSONL},
+	    {"json", LEDE_FORMAT_JSONL},      {"ndjson", LEDE_FORMAT_JSONL},
+	    {"trec", LEDE_FORMAT_TREC},	      {"sgml", LEDE_FORMAT_TREC},
+	    {"reuters", LEDE_FORMAT_REUTERS}, {"html", LEDE_FORMAT_HTML},
+	    {"htm", LEDE_FORMAT_HTML},
 	};
 
 	if (name == NULL)
@@ -460,12 +477,12 @@ static lede_format sniff_name(const char *name)
 		const char *ext;
 		lede_format f;
 	} exts[] = {
-		{".txt", LEDE_FORMAT_TEXT}, {".text", LEDE_FORMAT_TEXT},
-		{".md", LEDE_FORMAT_TEXT}, {".markdown", LEDE_FORMAT_TEXT},
-		{".jsonl", LEDE_FORMAT_JSONL}, {".ndjson", LEDE_FORMAT_JSONL},
-		{".json", LEDE_FORMAT_JSONL}, {".trec", LEDE_FORMAT_TREC},
-		{".html", LEDE_FORMAT_HTML}, {".htm", LEDE_FORMAT_HTML},
-		{".xhtml", LEDE_FORMAT_HTML},
+	    {".txt", LEDE_FORMAT_TEXT},	   {".text", LEDE_FORMAT_TEXT},
+	    {".md", LEDE_FORMAT_TEXT},	   {".markdown", LEDE_FORMAT_TEXT},
+	    {".jsonl", LEDE_FORMAT_JSONL}, {".ndjson", LEDE_FORMAT_JSONL},
+	    {".json", LEDE_FORMAT_JSONL},  {".trec", LEDE_FORMAT_TREC},
+	    {".html", LEDE_FORMAT_HTML},   {".htm", LEDE_FORMAT_HTML},
+	    {".xhtml", LEDE_FORMAT_HTML},
 	};
 	size_t len;
 
@@ -498,8 +515,8 @@ static lede_format sniff_content(const char *s, size_t len)
 
 	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
-	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' ||
-	                   s[i] == '\n'))
+	while (i < len &&
+	       (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
 		i++;
 	if (i < len && s[i] == '{')
 		return LEDE_FORMAT_JSONL;
@@ -529,7 +546,8 @@ lede_format reader_sniff(const char *name, const char *data, size_t len)
 		return LEDE_FORMAT_TEXT;
 	if (len < 2 || (unsigned char)data[0] != 0x1f ||
 	    (unsigned char)data[1] != 0x8b)
-		return sniff_content(data, len < READER_HEAD_BYTES ? len : READER_HEAD_BYTES);
+		return sniff_content(
+		    data, len < READER_HEAD_BYTES ? len : READER_HEAD_BYTES);
 	/* Gzip data: inflate just the head. */
 	memset(&z, 0, sizeof z);
 	if (inflateInit2(&z, 15 + 32) != Z_OK)
@@ -554,8 +572,9 @@ void reader_article_init(reader_article *a)
 
 void reader_article_reset(reader_article *a)
 {
-	buf *bs[] = {&a->id, &a->title, &a->byline, &a->source, &a->url,
-	             &a->lang, &a->section, &a->body, &a->tags, &a->date_text};
+	buf *bs[] = {&a->id,   &a->title,    &a->byline,  &a->source,
+		     &a->url,  &a->lang,     &a->section, &a->body,
+		     &a->tags, &a->date_text};
 
 	for (size_t k = 0; k < sizeof bs / sizeof bs[0]; k++)
 		buf_reset(bs[k]);
@@ -565,8 +584,9 @@ void reader_article_reset(reader_article *a)
 
 void reader_article_free(reader_article *a)
 {
-	buf *bs[] = {&a->id, &a->title, &a->byline, &a->source, &a->url,
-	             &a->lang, &a->section, &a->body, &a->tags, &a->date_text};
+	buf *bs[] = {&a->id,   &a->title,    &a->byline,  &a->source,
+		     &a->url,  &a->lang,     &a->section, &a->body,
+		     &a->tags, &a->date_text};
 
 	for (size_t k = 0; k < sizeof bs / sizeof bs[0]; k++)
 		buf_free(bs[k]);
@@ -583,8 +603,8 @@ int reader_article_date(reader_article *a, const char *s, size_t len)
 	int64_t t;
 	size_t i = 0;
 
-	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
-	                   s[i] == '\r'))
+	while (i < len &&
+	       (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
 		i++;
 	if (i == len)
 		return 0;
@@ -604,7 +624,7 @@ int reader_article_date(reader_article *a, const char *s, size_t len)
 /* ---- problems ----------------------------------------------------------- */
 
 static void vproblem(reader_run *r, const char *where, lede_status s,
-                     const char *fmt, va_list ap)
+		     const char *fmt, va_list ap)
 {
 	char msg[LEDE_ERRMSG_MAX];
 
@@ -615,7 +635,7 @@ static void vproblem(reader_run *r, const char *where, lede_status s,
 }
 
 void reader_skip(reader_run *r, const char *where, lede_status s,
-                 const char *fmt, ...)
+		 const char *fmt, ...)
 {
 	va_list ap;
 
@@ -643,7 +663,7 @@ const char *reader_where_line(reader_run *r, uint64_t line)
 
 /* utf8_sanitize, adding to *nbad rather than setting it. */
 static lede_status sanitize_add(buf *out, const char *s, size_t len,
-                                size_t *nbad)
+				size_t *nbad)
 {
 	size_t n = 0;
 	lede_status st = utf8_sanitize(out, s, len, &n);
@@ -653,7 +673,7 @@ static lede_status sanitize_add(buf *out, const char *s, size_t len,
 }
 
 lede_status reader_decode(reader_run *r, buf *out, const char *s, size_t len,
-                          size_t *nbad)
+			  size_t *nbad)
 {
 	if (r->opts->latin1)
 		return utf8_from_latin1(out, s, len);
@@ -679,9 +699,13 @@ static size_t seq_len(unsigned char c)
 static int32_t seq_cp(const unsigned char *p, size_t n)
 {
 	switch (n) {
-	case 1: return p[0];
-	case 2: return ((p[0] & 0x1f) << 6) | (p[1] & 0x3f);
-	case 3: return ((p[0] & 0x0f) << 12) | ((p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+	case 1:
+		return p[0];
+	case 2:
+		return ((p[0] & 0x1f) << 6) | (p[1] & 0x3f);
+	case 3:
+		return ((p[0] & 0x0f) << 12) | ((p[1] & 0x3f) << 6) |
+		       (p[2] & 0x3f);
 	default:
 		return ((p[0] & 0x07) << 18) | ((p[1] & 0x3f) << 12) |
 		       ((p[2] & 0x3f) << 6) | (p[3] & 0x3f);
@@ -780,7 +804,8 @@ static int clean_body(buf *out, const char *s, size_t len, size_t cap)
 			size_t pre = 0;
 
 			if (out->len == 0 || nl > 0)
-				sp_len = 0; /* leading blanks of the body or a line */
+				sp_len = 0; /* leading blanks of the body or a
+					       line */
 			if (out->len > 0)
 				pre = (nl >= 2 ? 2 : nl) + sp_len;
 			if (out->len + pre + n > cap) {
@@ -812,11 +837,20 @@ static void clean_lang(buf *out)
 	static const struct {
 		const char *name, *code;
 	} names[] = {
-		{"english", "en"}, {"french", "fr"}, {"german", "de"},
-		{"spanish", "es"}, {"italian", "it"}, {"portuguese", "pt"},
-		{"dutch", "nl"}, {"russian", "ru"}, {"chinese", "zh"},
-		{"japanese", "ja"}, {"korean", "ko"}, {"arabic", "ar"},
-		{"fran\xc3\xa7\x61is", "fr"}, {"deutsch", "de"},
+	    {"english", "en"},
+	    {"french", "fr"},
+	    {"german", "de"},
+	    {"spanish", "es"},
+	    {"italian", "it"},
+	    {"portuguese", "pt"},
+	    {"dutch", "nl"},
+	    {"russian", "ru"},
+	    {"chinese", "zh"},
+	    {"japanese", "ja"},
+	    {"korean", "ko"},
+	    {"arabic", "ar"},
+	    {"fran\xc3\xa7\x61is", "fr"},
+	    {"deutsch", "de"},
 	};
 	size_t n = 0;
 
@@ -861,30 +895,34 @@ static const char *field_or_null(const buf *b)
 }
 
 lede_status reader_emit(reader_run *r, reader_article *a, const char *where,
-                        const char *fallback_id, int use_mtime)
+			const char *fallback_id, int use_mtime)
 {
 	lede_article v = LEDE_ARTICLE_INIT;
 	size_t nbad = a->nbad;
-	const buf *raw[] = {&a->id, &a->title, &a->byline, &a->source,
-	                    &a->url, &a->lang, &a->section};
+	const buf *raw[] = {&a->id,  &a->title, &a->byline, &a->source,
+			    &a->url, &a->lang,	&a->section};
 	buf *b;
 	lede_status s;
 	size_t ntags = 0;
 
 	for (size_t k = 0; k < sizeof raw / sizeof raw[0]; k++) {
 		b = sanitized(r, raw[k]->data, raw[k]->len, &nbad);
-		clean_short(&r->clean[k], b->data, b->len, LEDE_MAX_FIELD_BYTES);
+		clean_short(&r->clean[k], b->data, b->len,
+			    LEDE_MAX_FIELD_BYTES);
 	}
 	clean_lang(&r->clean[F_LANG]);
 	if (r->clean[F_ID].len == 0 && fallback_id != NULL) {
 		size_t ignored = 0; /* a bad path is not a bad article */
 
 		b = sanitized(r, fallback_id, strlen(fallback_id), &ignored);
-		clean_short(&r->clean[F_ID], b->data, b->len, LEDE_MAX_FIELD_BYTES);
+		clean_short(&r->clean[F_ID], b->data, b->len,
+			    LEDE_MAX_FIELD_BYTES);
 	}
 	b = sanitized(r, a->body.data, a->body.len, &nbad);
-	if (clean_body(&r->clean[F_BODY], b->data, b->len, LEDE_MAX_ARTICLE_BYTES))
-		reader_warn(r, where, "body cut at %u bytes", LEDE_MAX_ARTICLE_BYTES);
+	if (clean_body(&r->clean[F_BODY], b->data, b->len,
+		       LEDE_MAX_ARTICLE_BYTES))
+		reader_warn(r, where, "body cut at %u bytes",
+			    LEDE_MAX_ARTICLE_BYTES);
 
 	/* Tags: cleaned, empty ones and repeats dropped. */
 	buf_reset(&r->clean_tags);
@@ -901,7 +939,7 @@ lede_status reader_emit(reader_run *r, reader_article *a, const char *where,
 			continue;
 		for (size_t k = 0; k < ntags && !dup; k++)
 			dup = strcmp(r->clean_tags.data + (uintptr_t)r->tagv[k],
-			             t->data) == 0;
+				     t->data) == 0;
 		if (dup)
 			continue;
 		buf_append(&r->clean_tags, t->data, t->len + 1);
@@ -915,12 +953,15 @@ lede_status reader_emit(reader_run *r, reader_article *a, const char *where,
 
 	for (size_t k = 0; k < sizeof r->clean / sizeof r->clean[0]; k++)
 		if (r->clean[k].status != LEDE_OK)
-			return err_set(r->err, LEDE_ERR_NOMEM, "%s: out of memory", r->name);
+			return err_set(r->err, LEDE_ERR_NOMEM,
+				       "%s: out of memory", r->name);
 	if (r->scratch.status != LEDE_OK || r->clean_tags.status != LEDE_OK)
-		return err_set(r->err, LEDE_ERR_NOMEM, "%s: out of memory", r->name);
+		return err_set(r->err, LEDE_ERR_NOMEM, "%s: out of memory",
+			       r->name);
 
 	if (r->clean[F_BODY].len == 0) {
-		reader_skip(r, where, LEDE_ERR_FORMAT, "record has no body text");
+		reader_skip(r, where, LEDE_ERR_FORMAT,
+			    "record has no body text");
 		return LEDE_OK;
 	}
 
@@ -938,11 +979,13 @@ lede_status reader_emit(reader_run *r, reader_article *a, const char *where,
 	v.date = a->date;
 	if (v.date == LEDE_NO_DATE) {
 		if (a->date_text.len > 0) {
-			b = sanitized(r, a->date_text.data, a->date_text.len, &nbad);
+			b = sanitized(r, a->date_text.data, a->date_text.len,
+				      &nbad);
 			clean_short(&r->clean[F_TMP], b->data, b->len, 80);
 			r->st->bad_date++;
 			reader_warn(r, where, "unparseable date \"%s\" ignored",
-			            r->clean[F_TMP].data ? r->clean[F_TMP].data : "");
+				    r->clean[F_TMP].data ? r->clean[F_TMP].data
+							 : "");
 		} else {
 			r->st->no_date++;
 			if (use_mtime)
@@ -952,17 +995,18 @@ lede_status reader_emit(reader_run *r, reader_article *a, const char *where,
 	if (nbad > 0) {
 		r->st->bad_utf8++;
 		reader_warn(r, where,
-		            "%zu invalid UTF-8 sequence%s replaced by U+FFFD "
-		            "(Latin-1 input must be declared as such)",
-		            nbad, nbad == 1 ? "" : "s");
+			    "%zu invalid UTF-8 sequence%s replaced by U+FFFD "
+			    "(Latin-1 input must be declared as such)",
+			    nbad, nbad == 1 ? "" : "s");
 	}
 	r->st->articles++;
 	if (r->sink == NULL || r->sink->article == NULL)
 		return LEDE_OK;
 	s = r->sink->article(r->sink->ctx, &v, where);
 	if (s != LEDE_OK)
-		return err_set(r->err, s, "%s: reading stopped by the caller (%s)",
-		               r->name, lede_status_str(s));
+		return err_set(r->err, s,
+			       "%s: reading stopped by the caller (%s)",
+			       r->name, lede_status_str(s));
 	return LEDE_OK;
 }
 
@@ -971,12 +1015,11 @@ lede_status reader_emit(reader_run *r, reader_article *a, const char *where,
 /* Checks the JSONL field mapping: each entry "srcfield=name" with a known
  * name. */
 static lede_status check_map(const reader_opts *o, const char *name,
-                             lede_err *err)
+			     lede_err *err)
 {
 	static const char *const targets[] = {
-		"id", "title", "body", "date", "byline", "source", "url", "lang",
-		"section", "tags"
-	};
+	    "id",     "title", "body", "date",	  "byline",
+	    "source", "url",   "lang", "section", "tags"};
 
 	for (size_t k = 0; k < o->nmap; k++) {
 		const char *m = o->map ? o->map[k] : NULL;
@@ -984,14 +1027,17 @@ static lede_status check_map(const reader_opts *o, const char *name,
 		int ok = 0;
 
 		if (eq != NULL && eq > m)
-			for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++)
+			for (size_t t = 0;
+			     t < sizeof targets / sizeof targets[0]; t++)
 				if (strcmp(eq + 1, targets[t]) == 0)
 					ok = 1;
 		if (!ok)
-			return err_set(err, LEDE_ERR_INVALID,
-			               "%s: bad field mapping \"%s\": want SRCFIELD=NAME, "
-			               "NAME one of id title body date byline source url "
-			               "lang section tags", name, m ? m : "(null)");
+			return err_set(
+			    err, LEDE_ERR_INVALID,
+			    "%s: bad field mapping \"%s\": want SRCFIELD=NAME, "
+			    "NAME one of id title body date byline source url "
+			    "lang section tags",
+			    name, m ? m : "(null)");
 	}
 	return LEDE_OK;
 }
@@ -1011,9 +1057,10 @@ static lede_status run_stream(reader_run *r)
 		return LEDE_OK;
 	}
 	if (memchr(head, '\0', n) != NULL) {
-		reader_skip(r, r->name, LEDE_ERR_FORMAT,
-		            "binary file (NUL bytes in the first %u bytes); skipped",
-		            READER_HEAD_BYTES);
+		reader_skip(
+		    r, r->name, LEDE_ERR_FORMAT,
+		    "binary file (NUL bytes in the first %u bytes); skipped",
+		    READER_HEAD_BYTES);
 		return LEDE_OK;
 	}
 	f = r->opts->format;
@@ -1022,21 +1069,26 @@ static lede_status run_stream(reader_run *r)
 	if (f == LEDE_FORMAT_AUTO)
 		f = sniff_content(head, n);
 	switch (f) {
-	case LEDE_FORMAT_TEXT: return reader_text_run(r);
-	case LEDE_FORMAT_JSONL: return reader_jsonl_run(r);
-	case LEDE_FORMAT_TREC: return reader_trec_run(r);
-	case LEDE_FORMAT_REUTERS: return reader_reuters_run(r);
-	case LEDE_FORMAT_HTML: return reader_html_run(r);
+	case LEDE_FORMAT_TEXT:
+		return reader_text_run(r);
+	case LEDE_FORMAT_JSONL:
+		return reader_jsonl_run(r);
+	case LEDE_FORMAT_TREC:
+		return reader_trec_run(r);
+	case LEDE_FORMAT_REUTERS:
+		return reader_reuters_run(r);
+	case LEDE_FORMAT_HTML:
+		return reader_html_run(r);
 	default:
-		return err_set(r->err, LEDE_ERR_INVALID, "%s: unknown format %d",
-		               r->name, (int)f);
+		return err_set(r->err, LEDE_ERR_INVALID,
+			       "%s: unknown format %d", r->name, (int)f);
 	}
 }
 
 static lede_status run(const char *name, int fd, int own_fd, const char *data,
-                       size_t len, const char *id_base, int64_t mtime,
-                       const reader_opts *o, const reader_sink *sink,
-                       reader_stats *st, lede_err *err)
+		       size_t len, const char *id_base, int64_t mtime,
+		       const reader_opts *o, const reader_sink *sink,
+		       reader_stats *st, lede_err *err)
 {
 	static const reader_opts defaults = {LEDE_FORMAT_AUTO, NULL, 0, 0, 0};
 	reader_stats dummy;
@@ -1061,7 +1113,7 @@ static lede_status run(const char *name, int fd, int own_fd, const char *data,
 		return s;
 	}
 	s = stream_open(&in, name, fd, own_fd, data, len,
-	                r.opts->max_gunzip_bytes, err);
+			r.opts->max_gunzip_bytes, err);
 	if (s == LEDE_OK)
 		s = run_stream(&r);
 	/* A stream failure the format reader passed on has its message in
@@ -1072,28 +1124,29 @@ static lede_status run(const char *name, int fd, int own_fd, const char *data,
 	for (size_t k = 0; k < sizeof r.clean / sizeof r.clean[0]; k++)
 		buf_free(&r.clean[k]);
 	buf_free(&r.clean_tags);
-	if (s == LEDE_ERR_NOMEM && (err == NULL || err->status != LEDE_ERR_NOMEM))
+	if (s == LEDE_ERR_NOMEM &&
+	    (err == NULL || err->status != LEDE_ERR_NOMEM))
 		err_set(err, s, "%s: out of memory", name);
 	return s;
 }
 
 lede_status reader_read_mem(const char *data, size_t len, const char *name,
-                            const char *id_base, int64_t mtime,
-                            const reader_opts *o, const reader_sink *sink,
-                            reader_stats *st, lede_err *err)
+			    const char *id_base, int64_t mtime,
+			    const reader_opts *o, const reader_sink *sink,
+			    reader_stats *st, lede_err *err)
 {
 	if (name == NULL)
 		name = "(memory)";
 	if (data == NULL && len > 0)
 		return err_set(err, LEDE_ERR_INVALID, "%s: NULL data", name);
-	return run(name, -1, 0, data ? data : "", len, id_base, mtime, o, sink, st,
-	           err);
+	return run(name, -1, 0, data ? data : "", len, id_base, mtime, o, sink,
+		   st, err);
 }
 
 lede_status reader_read_path(const char *path, const char *id_base,
-                             int64_t mtime, const reader_opts *o,
-                             const reader_sink *sink, reader_stats *st,
-                             lede_err *err)
+			     int64_t mtime, const reader_opts *o,
+			     const reader_sink *sink, reader_stats *st,
+			     lede_err *err)
 {
 	struct stat sb;
 	int fd;
@@ -1101,18 +1154,20 @@ lede_status reader_read_path(const char *path, const char *id_base,
 	if (path == NULL)
 		return err_set(err, LEDE_ERR_INVALID, "NULL path");
 	if (strcmp(path, "-") == 0)
-		return run("-", 0, 0, NULL, 0, id_base ? id_base : "stdin", mtime, o,
-		           sink, st, err);
+		return run("-", 0, 0, NULL, 0, id_base ? id_base : "stdin",
+			   mtime, o, sink, st, err);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
 
-		return err_set(err, e == ENOENT ? LEDE_ERR_NOT_FOUND : LEDE_ERR_IO,
-		               "cannot open %s: %s", path, strerror(e));
+		return err_set(err,
+			       e == ENOENT ? LEDE_ERR_NOT_FOUND : LEDE_ERR_IO,
+			       "cannot open %s: %s", path, strerror(e));
 	}
 	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		close(fd);
-		return err_set(err, LEDE_ERR_INVALID, "%s is a directory", path);
+		return err_set(err, LEDE_ERR_INVALID, "%s is a directory",
+			       path);
 	}
 	return run(path, fd, 1, NULL, 0, id_base, mtime, o, sink, st, err);
 }

@@ -25,34 +25,46 @@
  * ------------------------------------------------------------------- */
 
 typedef struct reader_opts {
-	lede_format format;                  /* LEDE_FORMAT_AUTO: by extension, then content sniffing */
-	const char *const *map; size_t nmap; /* JSONL field mapping "srcfield=name"; srcfield may be
-	                                        a dotted path ("meta.headline"); name is one of
-	                                        id,title,body,date,byline,source,url,lang,section,tags */
-	int latin1;                          /* input declared Latin-1: convert */
-	uint64_t max_gunzip_bytes;           /* decompressed cap per .gz input; 0 means
-	                                        LEDE_MAX_GUNZIP_BYTES (tests lower it) */
+	/* LEDE_FORMAT_AUTO: by extension, then content sniffing. */
+	lede_format format;
+	/* JSONL field mapping, nmap entries "srcfield=name"; srcfield may be
+	 * a dotted path ("meta.headline"); name is one of id title body date
+	 * byline source url lang section tags. */
+	const char *const *map;
+	size_t nmap;
+	/* Input declared Latin-1 (in practice Windows-1252): convert. */
+	int latin1;
+	/* Decompressed cap per .gz input; 0 means LEDE_MAX_GUNZIP_BYTES
+	 * (tests and fuzzers lower it). */
+	uint64_t max_gunzip_bytes;
 } reader_opts;
 
 typedef struct reader_stats {
-	uint64_t articles; /* delivered */
-	uint64_t skipped;  /* records skipped (malformed, no body, too big, binary file...) */
-	uint64_t bad_utf8; /* articles that had invalid UTF-8 replaced */
-	uint64_t no_date;  /* articles without any date field (mtime fallback used or none) */
-	uint64_t bad_date; /* date fields present but unparseable (date left empty,
-	                      no mtime fallback); disjoint from no_date */
+	/* Delivered to sink->article. */
+	uint64_t articles;
+	/* Records skipped: malformed, no body, too big, binary file... */
+	uint64_t skipped;
+	/* Articles that had invalid UTF-8 replaced by U+FFFD. */
+	uint64_t bad_utf8;
+	/* Articles without any date field (mtime fallback used, or none). */
+	uint64_t no_date;
+	/* Date fields present but unparseable: date left empty, no mtime
+	 * fallback; disjoint from no_date. */
+	uint64_t bad_date;
 } reader_stats;
 
 typedef struct reader_sink {
 	/* One article. where = "file:line" (or "file" for one-article formats).
 	 * The view and strings are valid only during the call. Return non-OK
 	 * to stop reading (that status is returned by reader_read_*). */
-	lede_status (*article)(void *ctx, const lede_article *a, const char *where);
+	lede_status (*article)(void *ctx, const lede_article *a,
+			       const char *where);
 	/* A problem: a skipped record (s is the reason: LEDE_ERR_FORMAT,
 	 * LEDE_ERR_TOO_BIG...) or a warning about an article that was still
 	 * delivered (s == LEDE_OK: invalid UTF-8 replaced, date unparseable).
 	 * May be NULL. */
-	void (*problem)(void *ctx, const char *where, lede_status s, const char *msg);
+	void (*problem)(void *ctx, const char *where, lede_status s,
+			const char *msg);
 	void *ctx;
 } reader_sink;
 
@@ -67,17 +79,17 @@ typedef struct reader_sink {
  * or whatever sink->article returned to stop. Articles delivered before an
  * error stay delivered. */
 lede_status reader_read_path(const char *path, const char *id_base,
-                             int64_t mtime, const reader_opts *o,
-                             const reader_sink *sink, reader_stats *st,
-                             lede_err *err);
+			     int64_t mtime, const reader_opts *o,
+			     const reader_sink *sink, reader_stats *st,
+			     lede_err *err);
 
 /* Same over an in-memory buffer (tests, fuzzing, the API); name is used for
  * extension sniffing and messages. Handles gzip data too (by magic bytes).
  * data is not modified and need not be NUL-terminated. */
 lede_status reader_read_mem(const char *data, size_t len, const char *name,
-                            const char *id_base, int64_t mtime,
-                            const reader_opts *o, const reader_sink *sink,
-                            reader_stats *st, lede_err *err);
+			    const char *id_base, int64_t mtime,
+			    const reader_opts *o, const reader_sink *sink,
+			    reader_stats *st, lede_err *err);
 
 /* The format of a file: by name (extension, looking through ".gz"), then by
  * the content head data[0..len) (which may be gzip data). Never AUTO. */
@@ -135,18 +147,18 @@ typedef struct reader_stream reader_stream;
 
 /* One read of one file: what every format's run function needs. */
 typedef struct reader_run {
-	const char *name;      /* file name for messages */
-	const char *id_base;   /* for fallback ids */
-	int64_t mtime;         /* date of last resort, or LEDE_NO_DATE */
+	const char *name;    /* file name for messages */
+	const char *id_base; /* for fallback ids */
+	int64_t mtime;	     /* date of last resort, or LEDE_NO_DATE */
 	const reader_opts *opts;
 	const reader_sink *sink;
 	reader_stats *st;
 	lede_err *err;
 	reader_stream *in;
-	buf where;             /* scratch for "file:line" */
-	buf scratch;           /* scratch for field cleaning */
-	buf clean[9];          /* cleaned fields of the article being emitted */
-	buf clean_tags;        /* cleaned tags, NUL-separated */
+	buf where;	/* scratch for "file:line" */
+	buf scratch;	/* scratch for field cleaning */
+	buf clean[9];	/* cleaned fields of the article being emitted */
+	buf clean_tags; /* cleaned tags, NUL-separated */
 	const char *tagv[READER_MAX_TAGS];
 } reader_run;
 
@@ -154,15 +166,15 @@ typedef struct reader_run {
  * reader_emit); an empty buf means absent. */
 typedef struct reader_article {
 	buf id, title, byline, source, url, lang, section, body;
-	buf tags;              /* tags, each followed by a NUL byte */
-	int64_t date;          /* LEDE_NO_DATE when none */
-	buf date_text;         /* a date that was present but did not parse
-	                          (warned about and counted in bad_date) */
-	size_t nbad;           /* invalid UTF-8 sequences already replaced */
+	buf tags;      /* tags, each followed by a NUL byte */
+	int64_t date;  /* LEDE_NO_DATE when none */
+	buf date_text; /* a date that was present but did not parse
+			  (warned about and counted in bad_date) */
+	size_t nbad;   /* invalid UTF-8 sequences already replaced */
 } reader_article;
 
 void reader_article_init(reader_article *a);
-void reader_article_reset(reader_article *a);  /* empty again, keeps memory */
+void reader_article_reset(reader_article *a); /* empty again, keeps memory */
 void reader_article_free(reader_article *a);
 /* Appends one tag (raw bytes; cleaned by reader_emit). */
 void reader_article_add_tag(reader_article *a, const char *s, size_t len);
@@ -180,14 +192,14 @@ int reader_article_date(reader_article *a, const char *s, size_t len);
  * record. Returns LEDE_OK or the status that stops the read (the sink's,
  * or NOMEM). */
 lede_status reader_emit(reader_run *r, reader_article *a, const char *where,
-                        const char *fallback_id, int use_mtime);
+			const char *fallback_id, int use_mtime);
 
 /* Reports a skipped record (counted in st->skipped) or, with s == LEDE_OK,
  * a warning. */
 void reader_skip(reader_run *r, const char *where, lede_status s,
-                 const char *fmt, ...) LEDE_PRINTF(4, 5);
+		 const char *fmt, ...) LEDE_PRINTF(4, 5);
 void reader_warn(reader_run *r, const char *where, const char *fmt, ...)
-	LEDE_PRINTF(3, 4);
+    LEDE_PRINTF(3, 4);
 
 /* "name:line" in r->where; returns r->where.data. */
 const char *reader_where_line(reader_run *r, uint64_t line);
@@ -196,7 +208,7 @@ const char *reader_where_line(reader_run *r, uint64_t line);
  * the input is declared Latin-1, else invalid sequences replaced by U+FFFD
  * (added to *nbad). */
 lede_status reader_decode(reader_run *r, buf *out, const char *s, size_t len,
-                          size_t *nbad);
+			  size_t *nbad);
 
 /* Next chunk of decompressed bytes: *p and *n point into the stream's buffer,
  * valid until the next call. Returns LEDE_OK with *n == 0 at the end, or an
@@ -208,12 +220,12 @@ lede_status reader_stream_chunk(reader_stream *in, const char **p, size_t *n);
  * max bytes. *eof is set (and line empty) when there is no more input.
  * Returns LEDE_OK or the stream error. */
 lede_status reader_stream_line(reader_stream *in, buf *line, size_t max,
-                               int *too_long, int *eof);
+			       int *too_long, int *eof);
 
 /* Reads everything left, up to max bytes, into out. *too_big is set (and
  * the rest drained) when the input is longer. */
 lede_status reader_stream_slurp(reader_stream *in, buf *out, size_t max,
-                                int *too_big);
+				int *too_big);
 
 /* One run function per format (reader_<format>.c). Each returns LEDE_OK
  * when the file was read to its end (records may have been skipped), else
@@ -235,22 +247,22 @@ lede_status reader_html_run(reader_run *r);
  * Reports and skips: an open tag with no close tag before the next open
  * tag or the end, and records over the cap. */
 typedef lede_status (*sgml_record_cb)(reader_run *r, const char *rec,
-                                      size_t len, uint64_t line,
-                                      uint64_t ordinal, void *ctx);
+				      size_t len, uint64_t line,
+				      uint64_t ordinal, void *ctx);
 lede_status sgml_split(reader_run *r, const char *name, sgml_record_cb rec,
-                       void *ctx);
+		       void *ctx);
 
 /* Finds the first element <NAME ...>content</NAME> at or after *pos in
  * s[0..len) (case-insensitive name; an element whose close tag is missing
  * runs to the next open tag of the same name or the end). Sets *cs and *cl to
  * the content and *pos past the element; returns 1 if found. */
 int sgml_element(const char *s, size_t len, size_t *pos, const char *name,
-                 const char **cs, size_t *cl);
+		 const char **cs, size_t *cl);
 
 /* The value of attribute attr in the open tag at s[0..len) ("<REUTERS
  * NEWID=\"5\">"): sets *vs and *vl, returns 1 if present. */
 int sgml_attr(const char *s, size_t len, const char *attr, const char **vs,
-              size_t *vl);
+	      size_t *vl);
 
 /* Appends s[0..len) to out with entities decoded (&lt; &gt; &amp; &quot;
  * &apos; &nbsp; and the HTML Latin-1 names, &#N; &#xN;). Character

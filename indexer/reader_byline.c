@@ -26,19 +26,22 @@
 #define BYLINE_MAX_NAME_WORDS 6
 
 static const char *const outlet_words[] = {
-	"news", "press", "agency", "agence", "reuters", "afp", "ap", "upi",
-	"associated", "times", "post", "journal", "herald", "tribune",
-	"gazette", "wire", "service", "media", "radio", "television", "tv",
-	"network", "bloomberg", "xinhua", "tass", "dispatch", "daily",
-	"weekly", "monitor", "observer", "guardian", "telegraph", "standard",
-	"chronicle", "courier", "review", "economist", "magazine", "zeitung",
-	"presse", "globe", "star", "mail", "express", "independent",
-	"financial", "bureau", "broadcasting", "report", "ledger", "register",
+    "news",	 "press",     "agency",	      "agence",	    "reuters",
+    "afp",	 "ap",	      "upi",	      "associated", "times",
+    "post",	 "journal",   "herald",	      "tribune",    "gazette",
+    "wire",	 "service",   "media",	      "radio",	    "television",
+    "tv",	 "network",   "bloomberg",    "xinhua",	    "tass",
+    "dispatch",	 "daily",     "weekly",	      "monitor",    "observer",
+    "guardian",	 "telegraph", "standard",     "chronicle",  "courier",
+    "review",	 "economist", "magazine",     "zeitung",    "presse",
+    "globe",	 "star",      "mail",	      "express",    "independent",
+    "financial", "bureau",    "broadcasting", "report",	    "ledger",
+    "register",
 };
 
 static const char *const job_words[] = {
-	"staff", "writer", "correspondent", "reporter", "editor", "columnist",
-	"contributor", "photographer", "analyst", "bureau chief",
+    "staff",	 "writer",	"correspondent", "reporter", "editor",
+    "columnist", "contributor", "photographer",	 "analyst",  "bureau chief",
 };
 
 static int space(char c)
@@ -48,11 +51,11 @@ static int space(char c)
 
 static void trim(const char **s, size_t *len)
 {
-	while (*len > 0 && (space(**s) || **s == ',' || **s == ';' ||
-	                    **s == ':'))
+	while (*len > 0 &&
+	       (space(**s) || **s == ',' || **s == ';' || **s == ':'))
 		(*s)++, (*len)--;
 	while (*len > 0 && (space((*s)[*len - 1]) || (*s)[*len - 1] == ',' ||
-	                    (*s)[*len - 1] == ';' || (*s)[*len - 1] == ':'))
+			    (*s)[*len - 1] == ';' || (*s)[*len - 1] == ':'))
 		(*len)--;
 }
 
@@ -68,7 +71,7 @@ static int word_char(char c)
  * ends with a letter must start or end a word there. Returns its offset
  * or -1. */
 static long find_word(const char *s, size_t len, const char *needle,
-                      int from_end)
+		      int from_end)
 {
 	size_t n = strlen(needle);
 	long found = -1;
@@ -78,7 +81,8 @@ static long find_word(const char *s, size_t len, const char *needle,
 			continue;
 		if (i > 0 && word_char(needle[0]) && word_char(s[i - 1]))
 			continue;
-		if (i + n < len && word_char(needle[n - 1]) && word_char(s[i + n]))
+		if (i + n < len && word_char(needle[n - 1]) &&
+		    word_char(s[i + n]))
 			continue;
 		found = (long)i;
 		if (!from_end)
@@ -88,7 +92,7 @@ static long find_word(const char *s, size_t len, const char *needle,
 }
 
 static int has_word_from(const char *s, size_t len, const char *const *words,
-                         size_t nwords)
+			 size_t nwords)
 {
 	for (size_t k = 0; k < nwords; k++)
 		if (find_word(s, len, words[k], 0) >= 0)
@@ -108,7 +112,7 @@ static int has_lower(const char *s, size_t len)
 		if (i + 1 < len && p[i] == 0xc3 && p[i + 1] >= 0x9f)
 			return 1;
 		if (i + 1 < len && ((p[i] == 0xd0 && p[i + 1] >= 0xb0) ||
-		                    (p[i] == 0xd1 && p[i + 1] <= 0x8f)))
+				    (p[i] == 0xd1 && p[i + 1] <= 0x8f)))
 			return 1;
 	}
 	return 0;
@@ -128,18 +132,19 @@ static void append_title_case(buf *out, const char *s, size_t len)
 			if (!start && c >= 'A' && c <= 'Z')
 				c = (unsigned char)(c + 32);
 			buf_append_byte(out, c);
-			start = !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			          (c >= '0' && c <= '9'));
+			start =
+			    !((c >= 'a' && c <= 'z') ||
+			      (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
 			i++;
 			continue;
 		}
-		if (i + 1 < len && c == 0xc3 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9e &&
-		    p[i + 1] != 0x97 && !start) {
+		if (i + 1 < len && c == 0xc3 && p[i + 1] >= 0x80 &&
+		    p[i + 1] <= 0x9e && p[i + 1] != 0x97 && !start) {
 			buf_append_byte(out, c);
 			buf_append_byte(out, (unsigned char)(p[i + 1] + 0x20));
 			i += 2;
 		} else if (i + 1 < len && c == 0xd0 && p[i + 1] >= 0x90 &&
-		           p[i + 1] <= 0xaf && !start) {
+			   p[i + 1] <= 0xaf && !start) {
 			/* А..Я -> а..я: U+0410..U+042F -> U+0430..U+044F */
 			unsigned lo = p[i + 1] + 0x20u;
 
@@ -148,11 +153,12 @@ static void append_title_case(buf *out, const char *s, size_t len)
 				buf_append_byte(out, (unsigned char)lo);
 			} else {
 				buf_append_byte(out, 0xd1);
-				buf_append_byte(out, (unsigned char)(lo - 0x40));
+				buf_append_byte(out,
+						(unsigned char)(lo - 0x40));
 			}
 			i += 2;
 		} else if (i + 2 < len && c == 0xe2 && p[i + 1] == 0x80 &&
-		           p[i + 2] == 0x99) {
+			   p[i + 2] == 0x99) {
 			buf_append(out, p + i, 3); /* ’ starts a part: O’Neil */
 			i += 3;
 			start = 1;
@@ -186,8 +192,8 @@ static size_t count_words(const char *s, size_t len)
 /* Splits names on the separators and appends them, "; "-joined. */
 static int append_names(buf *names, const char *s, size_t len)
 {
-	static const char *const seps[] = {" and ", " & ", ";", ",", " und ",
-	                                   " et ", " y "};
+	static const char *const seps[] = {" and ", " & ",  ";",  ",",
+					   " und ", " et ", " y "};
 	int found = 0;
 
 	while (len > 0) {
@@ -206,9 +212,11 @@ static int append_names(buf *names, const char *s, size_t len)
 			size_t nl = cut;
 
 			trim(&n, &nl);
-			if (nl > 0 && count_words(n, nl) <= BYLINE_MAX_NAME_WORDS &&
+			if (nl > 0 &&
+			    count_words(n, nl) <= BYLINE_MAX_NAME_WORDS &&
 			    !has_word_from(n, nl, job_words,
-			                   sizeof job_words / sizeof job_words[0])) {
+					   sizeof job_words /
+					       sizeof job_words[0])) {
 				if (names->len > 0)
 					buf_append(names, "; ", 2);
 				if (has_lower(n, nl))
@@ -248,7 +256,8 @@ static void set_source(buf *source, const char *s, size_t len)
 {
 	trim(&s, &len);
 	if (len == 0 || source->len > 0 ||
-	    has_word_from(s, len, job_words, sizeof job_words / sizeof job_words[0]))
+	    has_word_from(s, len, job_words,
+			  sizeof job_words / sizeof job_words[0]))
 		return;
 	buf_append(source, s, len);
 }
@@ -271,22 +280,24 @@ int byline_parse(const char *s, size_t len, buf *names, buf *source)
 				break;
 			}
 		if (open != NULL) {
-			set_source(source, open + 1, (size_t)(s + len - 1 - (open + 1)));
+			set_source(source, open + 1,
+				   (size_t)(s + len - 1 - (open + 1)));
 			return append_names(names, s, (size_t)(open - s));
 		}
 	}
 	/* "Jane Doe | Agency News", "Jane Doe for Agency News",
 	 * "Jane Doe - Agency News" */
 	{
-		static const char *const seps[] = {"|", " for ", " - ",
-		                                   " \xe2\x80\x93 ", " \xe2\x80\x94 "};
+		static const char *const seps[] = {
+		    "|", " for ", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 "};
 
 		for (size_t k = 0; k < sizeof seps / sizeof seps[0]; k++) {
 			at = find_word(s, len, seps[k], 0);
 			if (at > 0) {
 				size_t n = strlen(seps[k]);
 
-				set_source(source, s + at + n, len - (size_t)at - n);
+				set_source(source, s + at + n,
+					   len - (size_t)at - n);
 				return append_names(names, s, (size_t)at);
 			}
 		}
@@ -312,12 +323,13 @@ int byline_parse(const char *s, size_t len, buf *names, buf *source)
 			continue;
 		}
 		if (has_word_from(last, ll, job_words,
-		                  sizeof job_words / sizeof job_words[0])) {
+				  sizeof job_words / sizeof job_words[0])) {
 			len = (size_t)at; /* drop the job title, look again */
 			continue;
 		}
 		if (has_word_from(last, ll, outlet_words,
-		                  sizeof outlet_words / sizeof outlet_words[0]) ||
+				  sizeof outlet_words /
+				      sizeof outlet_words[0]) ||
 		    (commas == 1 && find_word(last, ll, "and", 0) < 0 &&
 		     find_word(last, ll, "&", 0) < 0)) {
 			set_source(source, last, ll);

@@ -46,40 +46,51 @@
 #define HTML_PLACE_MAX_BYTES 48
 
 static const char *const skip_elements[] = {
-	"script", "style", "nav", "header", "footer", "aside", "form",
-	"noscript", "iframe", "svg", "button", "select", "template", "object",
-	"embed", "canvas", "figure", "menu", "dialog", "head", "textarea",
+    "script",	"style",  "nav",    "header", "footer", "aside",    "form",
+    "noscript", "iframe", "svg",    "button", "select", "template", "object",
+    "embed",	"canvas", "figure", "menu",   "dialog", "head",	    "textarea",
 };
 
 static const char *const block_elements[] = {
-	"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
-	"dl", "dt", "dd", "tr", "table", "blockquote", "pre", "section",
-	"article", "main", "hr", "address", "figcaption", "td", "th",
-	"details", "summary",
+    "p",  "div",     "h1",	   "h2",  "h3",	     "h4",	"h5",
+    "h6", "li",	     "ul",	   "ol",  "dl",	     "dt",	"dd",
+    "tr", "table",   "blockquote", "pre", "section", "article", "main",
+    "hr", "address", "figcaption", "td",  "th",	     "details", "summary",
 };
 
 /* Meta names (name=, property= or itemprop=) giving a publication date. */
 static const char *const meta_dates[] = {
-	"article:published_time", "og:published_time", "datepublished",
-	"date", "pubdate", "publishdate", "publish-date", "dc.date",
-	"dc.date.issued", "dcterms.date", "dcterms.created", "sailthru.date",
-	"parsely-pub-date", "original-publish-date", "article.published",
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.date",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "original-publish-date",
+    "article.published",
 };
 
 typedef struct html_ctx {
 	reader_run *r;
 	reader_article *a;
-	buf title_meta;   /* og:title */
-	buf title_tag;    /* <title> */
-	buf title_h1;     /* first <h1> */
-	buf title_ld;     /* JSON-LD headline */
+	buf title_meta; /* og:title */
+	buf title_tag;	/* <title> */
+	buf title_h1;	/* first <h1> */
+	buf title_ld;	/* JSON-LD headline */
 	buf date_meta;
 	int date_meta_rank; /* index in meta_dates of date_meta */
-	buf time_attr;    /* first <time datetime> */
+	buf time_attr;	    /* first <time datetime> */
 	buf url_og, url_canon;
 	buf lang_meta;
-	buf text;         /* scratch */
-	json_t *ld;       /* JSON-LD Article object (owned by ld_root) */
+	buf text;   /* scratch */
+	json_t *ld; /* JSON-LD Article object (owned by ld_root) */
 	json_t *ld_root;
 } html_ctx;
 
@@ -164,7 +175,8 @@ static void on_meta(html_ctx *c, xmlNode *n)
 	}
 	if (content == NULL)
 		goto out;
-	if (strcasecmp(key, "og:title") == 0 || strcasecmp(key, "twitter:title") == 0) {
+	if (strcasecmp(key, "og:title") == 0 ||
+	    strcasecmp(key, "twitter:title") == 0) {
 		set_once(&c->title_meta, content);
 	} else if (strcasecmp(key, "og:url") == 0) {
 		set_once(&c->url_og, content);
@@ -173,9 +185,9 @@ static void on_meta(html_ctx *c, xmlNode *n)
 	} else if (strcasecmp(key, "og:locale") == 0) {
 		set_once(&c->lang_meta, content);
 	} else if (strcasecmp(key, "article:author") == 0 ||
-	           strcasecmp(key, "author") == 0 ||
-	           strcasecmp(key, "dc.creator") == 0 ||
-	           strcasecmp(key, "byl") == 0) {
+		   strcasecmp(key, "author") == 0 ||
+		   strcasecmp(key, "dc.creator") == 0 ||
+		   strcasecmp(key, "byl") == 0) {
 		if (!looks_like_url(content) && a->byline.len == 0) {
 			const char *s = content;
 
@@ -184,17 +196,19 @@ static void on_meta(html_ctx *c, xmlNode *n)
 			set_once(&a->byline, s);
 		}
 	} else if (strcasecmp(key, "article:section") == 0 ||
-	           strcasecmp(key, "section") == 0) {
+		   strcasecmp(key, "section") == 0) {
 		set_once(&a->section, content);
 	} else if (strcasecmp(key, "article:tag") == 0) {
 		split_tags(a, content);
 	} else if (strcasecmp(key, "news_keywords") == 0 ||
-	           strcasecmp(key, "keywords") == 0) {
+		   strcasecmp(key, "keywords") == 0) {
 		split_tags(a, content);
 	} else {
-		for (size_t k = 0; k < sizeof meta_dates / sizeof meta_dates[0]; k++) {
+		for (size_t k = 0; k < sizeof meta_dates / sizeof meta_dates[0];
+		     k++) {
 			if (strcasecmp(key, meta_dates[k]) == 0 &&
-			    (c->date_meta.len == 0 || (int)k < c->date_meta_rank)) {
+			    (c->date_meta.len == 0 ||
+			     (int)k < c->date_meta_rank)) {
 				buf_reset(&c->date_meta);
 				buf_append_str(&c->date_meta, content);
 				c->date_meta_rank = (int)k;
@@ -216,7 +230,8 @@ static json_t *ld_article(json_t *v, int depth)
 		size_t i;
 		json_t *x, *f;
 
-		json_array_foreach(v, i, x) {
+		json_array_foreach(v, i, x)
+		{
 			f = ld_article(x, depth + 1);
 			if (f != NULL)
 				return f;
@@ -231,7 +246,8 @@ static json_t *ld_article(json_t *v, int depth)
 
 		if (json_is_array(t) && json_is_string(json_array_get(t, 0)))
 			ts = json_string_value(json_array_get(t, 0));
-		if (strstr(ts, "Article") != NULL || strstr(ts, "Posting") != NULL ||
+		if (strstr(ts, "Article") != NULL ||
+		    strstr(ts, "Posting") != NULL ||
 		    json_object_get(v, "datePublished") != NULL)
 			return v;
 	}
@@ -271,7 +287,8 @@ static void ld_text(buf *out, json_t *v)
 		size_t i;
 		json_t *x;
 
-		json_array_foreach(v, i, x) {
+		json_array_foreach(v, i, x)
+		{
 			if (out->len > 0)
 				buf_append(out, "; ", 2);
 			ld_text(out, x);
@@ -298,9 +315,11 @@ static void scan_meta(html_ctx *c, xmlNode *root)
 			} else if (is_named(n, "meta")) {
 				on_meta(c, n);
 			} else if (is_named(n, "link")) {
-				char *rel = attr(n, "rel"), *href = attr(n, "href");
+				char *rel = attr(n, "rel"),
+				     *href = attr(n, "href");
 
-				if (rel != NULL && strcasecmp(rel, "canonical") == 0)
+				if (rel != NULL &&
+				    strcasecmp(rel, "canonical") == 0)
 					set_once(&c->url_canon, href);
 				xmlFree(rel);
 				xmlFree(href);
@@ -319,7 +338,9 @@ static void scan_meta(html_ctx *c, xmlNode *root)
 			} else if (is_named(n, "script")) {
 				char *type = attr(n, "type");
 
-				if (type != NULL && strcasecmp(type, "application/ld+json") == 0)
+				if (type != NULL &&
+				    strcasecmp(type, "application/ld+json") ==
+					0)
 					on_ld_json(c, n);
 				xmlFree(type);
 				descend = 0;
@@ -346,9 +367,10 @@ static xmlNode *find_first(xmlNode *root, const char *name)
 	xmlNode *n = root;
 
 	while (n != NULL) {
-		int skip = n->type == XML_ELEMENT_NODE &&
-		           in_list((const char *)n->name, skip_elements,
-		                   sizeof skip_elements / sizeof skip_elements[0]);
+		int skip =
+		    n->type == XML_ELEMENT_NODE &&
+		    in_list((const char *)n->name, skip_elements,
+			    sizeof skip_elements / sizeof skip_elements[0]);
 
 		if (is_named(n, name))
 			return n;
@@ -367,8 +389,8 @@ static xmlNode *find_first(xmlNode *root, const char *name)
 
 typedef struct text_out {
 	buf *b;
-	int space;   /* a blank is pending */
-	int brk;     /* 0, 1 (line) or 2 (paragraph) break pending */
+	int space; /* a blank is pending */
+	int brk;   /* 0, 1 (line) or 2 (paragraph) break pending */
 } text_out;
 
 static void out_break(text_out *o, int kind)
@@ -384,7 +406,8 @@ static void out_text(text_out *o, const char *s)
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 
-		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f') {
+		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' ||
+		    ch == '\f') {
 			o->space = 1;
 			continue;
 		}
@@ -406,7 +429,7 @@ static int same_text(const char *a, size_t al, const buf *b)
 	while (al > 0 && (*a == ' ' || *a == '\n' || *a == '\t' || *a == '\r'))
 		a++, al--;
 	while (al > 0 && (a[al - 1] == ' ' || a[al - 1] == '\n' ||
-	                  a[al - 1] == '\t' || a[al - 1] == '\r'))
+			  a[al - 1] == '\t' || a[al - 1] == '\r'))
 		al--;
 	return b->len > 0 && al == b->len && memcmp(a, b->data, al) == 0;
 }
@@ -420,27 +443,32 @@ static void body_text(html_ctx *c, xmlNode *root, buf *out)
 	while (n != NULL) {
 		int descend = 0;
 
-		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+		if (n->type == XML_TEXT_NODE ||
+		    n->type == XML_CDATA_SECTION_NODE) {
 			if (n->content != NULL)
 				out_text(&o, (const char *)n->content);
 		} else if (n->type == XML_ELEMENT_NODE && n->name != NULL) {
 			const char *name = (const char *)n->name;
 
 			if (in_list(name, skip_elements,
-			            sizeof skip_elements / sizeof skip_elements[0])) {
+				    sizeof skip_elements /
+					sizeof skip_elements[0])) {
 				descend = 0;
 			} else if (strcasecmp(name, "br") == 0) {
 				out_break(&o, 1);
-			} else if (strcasecmp(name, "h1") == 0 && c->a->title.len > 0) {
+			} else if (strcasecmp(name, "h1") == 0 &&
+				   c->a->title.len > 0) {
 				buf_reset(&c->text);
 				node_text(&c->text, n);
-				descend = !same_text(c->text.data ? c->text.data : "",
-				                     c->text.len, &c->a->title);
+				descend =
+				    !same_text(c->text.data ? c->text.data : "",
+					       c->text.len, &c->a->title);
 				if (descend)
 					out_break(&o, 2);
 			} else {
 				if (in_list(name, block_elements,
-				            sizeof block_elements / sizeof block_elements[0]))
+					    sizeof block_elements /
+						sizeof block_elements[0]))
 					out_break(&o, 2);
 				descend = 1;
 			}
@@ -453,7 +481,8 @@ static void body_text(html_ctx *c, xmlNode *root, buf *out)
 		for (;;) {
 			if (n->type == XML_ELEMENT_NODE && n->name != NULL &&
 			    in_list((const char *)n->name, block_elements,
-			            sizeof block_elements / sizeof block_elements[0]))
+				    sizeof block_elements /
+					sizeof block_elements[0]))
 				out_break(&o, 2);
 			if (n->next != NULL) {
 				n = n->next;
@@ -483,12 +512,14 @@ static void body_dateline(reader_article *a)
 		n = date_scan(&t, s + p, pe - p);
 		if (n > 0) {
 			i = p + n;
-			/* "22 août 2012, Espagne. - ": a place after the date */
+			/* "22 août 2012, Espagne. - ": a place after the date
+			 */
 			if (i < pe && s[i] == ',') {
 				size_t j = i + 1;
 
-				while (j < pe && j - i < HTML_PLACE_MAX_BYTES && s[j] != '.' &&
-				       s[j] != '-' && s[j] != ',')
+				while (j < pe && j - i < HTML_PLACE_MAX_BYTES &&
+				       s[j] != '.' && s[j] != '-' &&
+				       s[j] != ',')
 					j++;
 				if (j < pe && (s[j] == '.' || s[j] == '-'))
 					i = j;
@@ -517,7 +548,8 @@ static void body_dateline(reader_article *a)
  * none). */
 static void declared_charset(const char *s, size_t len, char *cs, size_t cap)
 {
-	size_t n = len < HTML_CHARSET_SCAN_BYTES ? len : HTML_CHARSET_SCAN_BYTES;
+	size_t n =
+	    len < HTML_CHARSET_SCAN_BYTES ? len : HTML_CHARSET_SCAN_BYTES;
 
 	cs[0] = '\0';
 	for (size_t i = 0; i + 8 < n; i++) {
@@ -534,8 +566,10 @@ static void declared_charset(const char *s, size_t len, char *cs, size_t cap)
 		while (j < n && (s[j] == ' ' || s[j] == '"' || s[j] == '\''))
 			j++;
 		while (j < n && k + 1 < cap &&
-		       ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') ||
-		        (s[j] >= '0' && s[j] <= '9') || s[j] == '-' || s[j] == '_')) {
+		       ((s[j] >= 'a' && s[j] <= 'z') ||
+			(s[j] >= 'A' && s[j] <= 'Z') ||
+			(s[j] >= '0' && s[j] <= '9') || s[j] == '-' ||
+			s[j] == '_')) {
 			char ch = s[j++];
 
 			cs[k++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
@@ -548,8 +582,8 @@ static void declared_charset(const char *s, size_t len, char *cs, size_t cap)
 static void ctx_free(html_ctx *c)
 {
 	buf *bs[] = {&c->title_meta, &c->title_tag, &c->title_h1, &c->title_ld,
-	             &c->date_meta, &c->time_attr, &c->url_og, &c->url_canon,
-	             &c->lang_meta, &c->text};
+		     &c->date_meta,  &c->time_attr, &c->url_og,	  &c->url_canon,
+		     &c->lang_meta,  &c->text};
 
 	for (size_t k = 0; k < sizeof bs / sizeof bs[0]; k++)
 		buf_free(bs[k]);
@@ -578,7 +612,7 @@ lede_status reader_html_run(reader_run *r)
 	char cs[32];
 	const char *enc = "UTF-8";
 	int too_big, opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-	                    HTML_PARSE_NOWARNING | HTML_PARSE_NONET;
+			    HTML_PARSE_NOWARNING | HTML_PARSE_NONET;
 	lede_status s;
 
 	reader_article_init(&a);
@@ -590,14 +624,15 @@ lede_status reader_html_run(reader_run *r)
 		goto out;
 	if (too_big) {
 		reader_skip(r, r->name, LEDE_ERR_TOO_BIG,
-		            "file over %u bytes: not an article; skipped",
-		            LEDE_MAX_ARTICLE_BYTES);
+			    "file over %u bytes: not an article; skipped",
+			    LEDE_MAX_ARTICLE_BYTES);
 		goto out;
 	}
 	declared_charset(raw.data ? raw.data : "", raw.len, cs, sizeof cs);
 	if (r->opts->latin1 || cs[0] == '\0' || strcmp(cs, "utf-8") == 0 ||
 	    strcmp(cs, "utf8") == 0 || strcmp(cs, "us-ascii") == 0) {
-		s = reader_decode(r, &utf8, raw.data ? raw.data : "", raw.len, &a.nbad);
+		s = reader_decode(r, &utf8, raw.data ? raw.data : "", raw.len,
+				  &a.nbad);
 		if (s != LEDE_OK)
 			goto out;
 		opts |= HTML_PARSE_IGNORE_ENC;
@@ -608,34 +643,41 @@ lede_status reader_html_run(reader_run *r)
 	}
 	buf_free(&raw);
 	if (utf8.status != LEDE_OK) {
-		s = err_set(r->err, LEDE_ERR_NOMEM, "%s: out of memory", r->name);
+		s = err_set(r->err, LEDE_ERR_NOMEM, "%s: out of memory",
+			    r->name);
 		goto out;
 	}
 	xmlInitParser();
-	doc = htmlReadMemory(utf8.data ? utf8.data : "", (int)utf8.len, NULL, enc, opts);
+	doc = htmlReadMemory(utf8.data ? utf8.data : "", (int)utf8.len, NULL,
+			     enc, opts);
 	root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (root == NULL) {
-		reader_skip(r, r->name, LEDE_ERR_FORMAT, "no HTML document found; skipped");
+		reader_skip(r, r->name, LEDE_ERR_FORMAT,
+			    "no HTML document found; skipped");
 		goto out;
 	}
 	scan_meta(&c, root);
 	if (c.ld != NULL) {
 		ld_text(&c.title_ld, json_object_get(c.ld, "headline"));
 		if (c.date_meta.len == 0)
-			ld_text(&c.date_meta, json_object_get(c.ld, "datePublished"));
+			ld_text(&c.date_meta,
+				json_object_get(c.ld, "datePublished"));
 		if (a.byline.len == 0)
 			ld_text(&a.byline, json_object_get(c.ld, "author"));
 		if (a.source.len == 0)
 			ld_text(&a.source, json_object_get(c.ld, "publisher"));
 		if (a.section.len == 0)
-			ld_text(&a.section, json_object_get(c.ld, "articleSection"));
+			ld_text(&a.section,
+				json_object_get(c.ld, "articleSection"));
 		if (c.lang_meta.len == 0)
-			ld_text(&c.lang_meta, json_object_get(c.ld, "inLanguage"));
+			ld_text(&c.lang_meta,
+				json_object_get(c.ld, "inLanguage"));
 		if (c.url_canon.len == 0)
 			ld_text(&c.url_canon, json_object_get(c.ld, "url"));
 	}
 	{
-		buf *titles[] = {&c.title_meta, &c.title_tag, &c.title_ld, &c.title_h1};
+		buf *titles[] = {&c.title_meta, &c.title_tag, &c.title_ld,
+				 &c.title_h1};
 		buf *urls[] = {&c.url_og, &c.url_canon};
 		buf *langs[] = {&c.lang_meta};
 
@@ -651,7 +693,8 @@ lede_status reader_html_run(reader_run *r)
 		buf_reset(&c.text);
 		out_text(&o, a.title.data);
 		buf_reset(&a.title);
-		buf_append(&a.title, c.text.data ? c.text.data : "", c.text.len);
+		buf_append(&a.title, c.text.data ? c.text.data : "",
+			   c.text.len);
 	}
 	if (c.date_meta.len > 0)
 		reader_article_date(&a, c.date_meta.data, c.date_meta.len);
@@ -671,7 +714,8 @@ lede_status reader_html_run(reader_run *r)
 	if (a.date == LEDE_NO_DATE)
 		body_dateline(&a);
 	if (a.body.status != LEDE_OK) {
-		s = err_set(r->err, LEDE_ERR_NOMEM, "%s: out of memory", r->name);
+		s = err_set(r->err, LEDE_ERR_NOMEM, "%s: out of memory",
+			    r->name);
 		goto out;
 	}
 	s = reader_emit(r, &a, r->name, r->id_base, 1);

@@ -34,49 +34,56 @@
 #define JSONL_MAX_EPOCH 7289654400.0
 
 enum target {
-	T_ID, T_TITLE, T_BODY, T_DATE, T_BYLINE, T_SOURCE, T_URL, T_LANG,
-	T_SECTION, T_TAGS, T_COUNT
+	T_ID,
+	T_TITLE,
+	T_BODY,
+	T_DATE,
+	T_BYLINE,
+	T_SOURCE,
+	T_URL,
+	T_LANG,
+	T_SECTION,
+	T_TAGS,
+	T_COUNT
 };
 
 static const char *const target_names[T_COUNT] = {
-	"id", "title", "body", "date", "byline", "source", "url", "lang",
-	"section", "tags"
-};
+    "id",     "title", "body", "date",	  "byline",
+    "source", "url",   "lang", "section", "tags"};
 
 /* Keys tried per field, best first. */
-static const char *const keys_id[] = {"id", "guid", "_id", "docno", "uuid", NULL};
+static const char *const keys_id[] = {"id",    "guid", "_id",
+				      "docno", "uuid", NULL};
 static const char *const keys_title[] = {"title", "headline", "heading", NULL};
 static const char *const keys_body[] = {
-	"body", "text", "content", "article", "maintext", "articleBody",
-	"full_text", "description", "summary", NULL
-};
+    "body",	   "text",	"content",     "article", "maintext",
+    "articleBody", "full_text", "description", "summary", NULL};
 static const char *const keys_date[] = {
-	"date", "published", "published_at", "publishedAt", "pubDate",
-	"datePublished", "date_publish", "timestamp", "created_at", "time",
-	NULL
-};
+    "date",	    "published", "published_at",
+    "publishedAt",  "pubDate",	 "datePublished",
+    "date_publish", "timestamp", "created_at",
+    "time",	    NULL};
 static const char *const keys_byline[] = {"byline", "author", "authors",
-                                          "creator", NULL};
+					  "creator", NULL};
 static const char *const keys_source[] = {"source", "outlet", "publisher",
-                                          "site_name", NULL};
+					  "site_name", NULL};
 static const char *const keys_url[] = {"url", "link", "canonical_url",
-                                       "permalink", NULL};
+				       "permalink", NULL};
 static const char *const keys_lang[] = {"lang", "language", NULL};
 static const char *const keys_section[] = {"section", "category", NULL};
 static const char *const keys_tags[] = {"tags", "keywords", "categories",
-                                        "topics", NULL};
+					"topics", NULL};
 
 static const char *const *const default_keys[T_COUNT] = {
-	keys_id, keys_title, keys_body, keys_date, keys_byline, keys_source,
-	keys_url, keys_lang, keys_section, keys_tags
-};
+    keys_id,	 keys_title, keys_body, keys_date,    keys_byline,
+    keys_source, keys_url,   keys_lang, keys_section, keys_tags};
 
 typedef struct jsonl_ctx {
 	reader_article art;
-	buf line;   /* raw line */
-	buf utf8;   /* line as valid UTF-8 */
-	buf text;   /* value text */
-	buf id;     /* fallback id */
+	buf line; /* raw line */
+	buf utf8; /* line as valid UTF-8 */
+	buf text; /* value text */
+	buf id;	  /* fallback id */
 } jsonl_ctx;
 
 /* A value worth taking: not null/bool, not an empty string/array/object. */
@@ -85,12 +92,17 @@ static int has_content(const json_t *v)
 	if (v == NULL)
 		return 0;
 	switch (json_typeof(v)) {
-	case JSON_STRING: return json_string_length(v) > 0;
+	case JSON_STRING:
+		return json_string_length(v) > 0;
 	case JSON_INTEGER:
-	case JSON_REAL: return 1;
-	case JSON_ARRAY: return json_array_size(v) > 0;
-	case JSON_OBJECT: return json_object_size(v) > 0;
-	default: return 0;
+	case JSON_REAL:
+		return 1;
+	case JSON_ARRAY:
+		return json_array_size(v) > 0;
+	case JSON_OBJECT:
+		return json_object_size(v) > 0;
+	default:
+		return 0;
 	}
 }
 
@@ -116,7 +128,7 @@ static json_t *lookup_path(json_t *obj, const char *path, size_t len)
 		return NULL;
 	key[dot - path] = '\0';
 	return lookup_path(json_object_get(obj, key), dot + 1,
-	                   len - (size_t)(dot - path) - 1);
+			   len - (size_t)(dot - path) - 1);
 }
 
 /* Appends the text of a scalar or simple object. */
@@ -133,13 +145,14 @@ static void scalar_text(buf *out, json_t *v)
 		buf_printf(out, "%.17g", json_real_value(v));
 		break;
 	case JSON_OBJECT: {
-		static const char *const names[] = {"name", "title", "text",
-		                                    "value", "$date", NULL};
+		static const char *const names[] = {"name",  "title", "text",
+						    "value", "$date", NULL};
 
 		for (size_t k = 0; names[k] != NULL; k++) {
 			json_t *x = json_object_get(v, names[k]);
 
-			if (x != NULL && (json_is_string(x) || json_is_number(x))) {
+			if (x != NULL &&
+			    (json_is_string(x) || json_is_number(x))) {
 				scalar_text(out, x);
 				return;
 			}
@@ -158,14 +171,16 @@ static void value_text(buf *out, json_t *v)
 		size_t i;
 		json_t *x;
 
-		json_array_foreach(v, i, x) {
+		json_array_foreach(v, i, x)
+		{
 			size_t before = out->len;
 
 			if (before > 0)
 				buf_append(out, "; ", 2);
 			scalar_text(out, x);
 			if (out->len == before + (before > 0 ? 2 : 0)) {
-				out->len = before; /* nothing added: drop the "; " */
+				out->len =
+				    before; /* nothing added: drop the "; " */
 				if (out->data)
 					out->data[before] = '\0';
 			}
@@ -223,7 +238,8 @@ static void set_date(reader_article *a, json_t *v, buf *scratch)
 	buf_reset(scratch);
 	value_text(scratch, v);
 	buf_reset(&a->date_text);
-	buf_append(&a->date_text, scratch->data ? scratch->data : "", scratch->len);
+	buf_append(&a->date_text, scratch->data ? scratch->data : "",
+		   scratch->len);
 }
 
 static int key_is_mapped(const reader_opts *o, const char *key)
@@ -233,7 +249,8 @@ static int key_is_mapped(const reader_opts *o, const char *key)
 	for (size_t k = 0; k < o->nmap; k++) {
 		const char *eq = strchr(o->map[k], '=');
 
-		if ((size_t)(eq - o->map[k]) == n && strncmp(o->map[k], key, n) == 0)
+		if ((size_t)(eq - o->map[k]) == n &&
+		    strncmp(o->map[k], key, n) == 0)
 			return 1;
 	}
 	return 0;
@@ -241,7 +258,7 @@ static int key_is_mapped(const reader_opts *o, const char *key)
 
 /* Chooses one value per field: mapped first, then default keys. */
 static void pick_fields(const reader_opts *o, json_t *obj,
-                        json_t *pick[T_COUNT])
+			json_t *pick[T_COUNT])
 {
 	int prio[T_COUNT];
 	const char *key;
@@ -255,7 +272,8 @@ static void pick_fields(const reader_opts *o, json_t *obj,
 		const char *m = o->map[k], *eq = strchr(m, '=');
 
 		for (int t = 0; t < T_COUNT; t++) {
-			if (strcmp(eq + 1, target_names[t]) != 0 || pick[t] != NULL)
+			if (strcmp(eq + 1, target_names[t]) != 0 ||
+			    pick[t] != NULL)
 				continue;
 			v = lookup_path(obj, m, (size_t)(eq - m));
 			if (has_content(v)) {
@@ -264,11 +282,13 @@ static void pick_fields(const reader_opts *o, json_t *obj,
 			}
 		}
 	}
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		if (!has_content(v) || (o->nmap > 0 && key_is_mapped(o, key)))
 			continue;
 		for (int t = 0; t < T_COUNT; t++) {
-			for (int k = 0; default_keys[t][k] != NULL && k < prio[t]; k++) {
+			for (int k = 0;
+			     default_keys[t][k] != NULL && k < prio[t]; k++) {
 				if (strcasecmp(key, default_keys[t][k]) == 0) {
 					pick[t] = v;
 					prio[t] = k;
@@ -305,18 +325,19 @@ static lede_status jsonl_line(reader_run *r, jsonl_ctx *c, uint64_t lineno)
 	reader_article_reset(a);
 	buf_reset(&c->utf8);
 	if (reader_decode(r, &c->utf8, s, len, &a->nbad) != LEDE_OK)
-		return err_set(r->err, LEDE_ERR_NOMEM, "%s: out of memory", r->name);
+		return err_set(r->err, LEDE_ERR_NOMEM, "%s: out of memory",
+			       r->name);
 	obj = json_loadb(c->utf8.data, c->utf8.len, JSON_ALLOW_NUL, &jerr);
 	if (obj == NULL) {
 		reader_skip(r, where, LEDE_ERR_FORMAT,
-		            "malformed JSON at column %d: %s; line skipped",
-		            jerr.column, jerr.text);
+			    "malformed JSON at column %d: %s; line skipped",
+			    jerr.column, jerr.text);
 		return LEDE_OK;
 	}
 	if (!json_is_object(obj)) {
 		json_decref(obj);
 		reader_skip(r, where, LEDE_ERR_FORMAT,
-		            "not a JSON object; line skipped");
+			    "not a JSON object; line skipped");
 		return LEDE_OK;
 	}
 	pick_fields(r->opts, obj, pick);
@@ -330,9 +351,11 @@ static lede_status jsonl_line(reader_run *r, jsonl_ctx *c, uint64_t lineno)
 		buf_reset(&c->text);
 		value_text(&c->text, pick[T_BYLINE]);
 		if (c->text.len > 3 && strncasecmp(c->text.data, "by ", 3) == 0)
-			byline_parse(c->text.data, c->text.len, &a->byline, &a->source);
+			byline_parse(c->text.data, c->text.len, &a->byline,
+				     &a->source);
 		else
-			buf_append(&a->byline, c->text.data ? c->text.data : "", c->text.len);
+			buf_append(&a->byline, c->text.data ? c->text.data : "",
+				   c->text.len);
 	}
 	if (a->source.len == 0)
 		set_text(&a->source, pick[T_SOURCE]);
@@ -345,15 +368,19 @@ static lede_status jsonl_line(reader_run *r, jsonl_ctx *c, uint64_t lineno)
 			size_t k;
 			json_t *x;
 
-			json_array_foreach(sec, k, x) {
+			json_array_foreach(sec, k, x)
+			{
 				buf_reset(&c->text);
 				scalar_text(&c->text, x);
 				if (a->section.len == 0)
-					buf_append(&a->section, c->text.data ? c->text.data : "",
-					           c->text.len);
+					buf_append(&a->section,
+						   c->text.data ? c->text.data
+								: "",
+						   c->text.len);
 				else
-					reader_article_add_tag(a, c->text.data ? c->text.data : "",
-					                       c->text.len);
+					reader_article_add_tag(
+					    a, c->text.data ? c->text.data : "",
+					    c->text.len);
 			}
 		} else {
 			set_text(&a->section, sec);
@@ -366,20 +393,24 @@ static lede_status jsonl_line(reader_run *r, jsonl_ctx *c, uint64_t lineno)
 			size_t k;
 			json_t *x;
 
-			json_array_foreach(tags, k, x) {
+			json_array_foreach(tags, k, x)
+			{
 				buf_reset(&c->text);
 				scalar_text(&c->text, x);
-				reader_article_add_tag(a, c->text.data ? c->text.data : "",
-				                       c->text.len);
+				reader_article_add_tag(
+				    a, c->text.data ? c->text.data : "",
+				    c->text.len);
 			}
 		} else {
 			/* "a, b, c" in one string */
 			buf_reset(&c->text);
 			scalar_text(&c->text, tags);
 			for (size_t from = 0, k = 0; k <= c->text.len; k++) {
-				if (k == c->text.len || c->text.data[k] == ',' ||
+				if (k == c->text.len ||
+				    c->text.data[k] == ',' ||
 				    c->text.data[k] == ';') {
-					reader_article_add_tag(a, c->text.data + from, k - from);
+					reader_article_add_tag(
+					    a, c->text.data + from, k - from);
 					from = k + 1;
 				}
 			}
@@ -407,13 +438,14 @@ lede_status reader_jsonl_run(reader_run *r)
 		int too_long, eof;
 
 		s = reader_stream_line(r->in, &c.line, LEDE_MAX_LINE_BYTES,
-		                       &too_long, &eof);
+				       &too_long, &eof);
 		if (s != LEDE_OK || eof)
 			break;
 		lineno++;
 		if (too_long) {
-			reader_skip(r, reader_where_line(r, lineno), LEDE_ERR_TOO_BIG,
-			            "line over %u bytes; skipped", LEDE_MAX_LINE_BYTES);
+			reader_skip(
+			    r, reader_where_line(r, lineno), LEDE_ERR_TOO_BIG,
+			    "line over %u bytes; skipped", LEDE_MAX_LINE_BYTES);
 			continue;
 		}
 		s = jsonl_line(r, &c, lineno);

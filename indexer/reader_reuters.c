@@ -37,8 +37,8 @@ typedef struct reuters_ctx {
 	buf id;
 } reuters_ctx;
 
-static int element_text(const char *s, size_t len, const char *name,
-                        buf *out, int strip)
+static int element_text(const char *s, size_t len, const char *name, buf *out,
+			int strip)
 {
 	size_t pos = 0, cl;
 	const char *cs;
@@ -52,8 +52,8 @@ static int element_text(const char *s, size_t len, const char *name,
 
 /* Each <D>x</D> inside s: first to section (if section is not NULL),
  * the rest to tags. */
-static void d_list(reader_article *a, const char *s, size_t len,
-                   buf *section, buf *scratch)
+static void d_list(reader_article *a, const char *s, size_t len, buf *section,
+		   buf *scratch)
 {
 	size_t pos = 0, cl;
 	const char *cs;
@@ -86,7 +86,8 @@ static void drop_signature(buf *b)
 	    (n == 6 || is_space(b->data[n - 7]))) {
 		size_t k = n - 6;
 
-		while (k > 0 && b->data[k - 1] != '\n' && is_space(b->data[k - 1]))
+		while (k > 0 && b->data[k - 1] != '\n' &&
+		       is_space(b->data[k - 1]))
 			k--;
 		if (k == 0 || b->data[k - 1] == '\n')
 			n = k;
@@ -112,9 +113,8 @@ static int text_type(const char *s, size_t len, const char *type)
 	return 0;
 }
 
-static lede_status reuters_record(reader_run *r, const char *raw,
-                                  size_t rawlen, uint64_t line,
-                                  uint64_t ordinal, void *vctx)
+static lede_status reuters_record(reader_run *r, const char *raw, size_t rawlen,
+				  uint64_t line, uint64_t ordinal, void *vctx)
 {
 	reuters_ctx *c = vctx;
 	reader_article *a = &c->art;
@@ -125,7 +125,8 @@ static lede_status reuters_record(reader_run *r, const char *raw,
 	reader_article_reset(a);
 	buf_reset(&c->rec);
 	if (reader_decode(r, &c->rec, raw, rawlen, &a->nbad) != LEDE_OK)
-		return err_set(r->err, LEDE_ERR_NOMEM, "%s: out of memory", r->name);
+		return err_set(r->err, LEDE_ERR_NOMEM, "%s: out of memory",
+			       r->name);
 	s = c->rec.data;
 	len = c->rec.len;
 	where = reader_where_line(r, line);
@@ -152,7 +153,8 @@ static lede_status reuters_record(reader_run *r, const char *raw,
 		drop_signature(&c->text);
 		buf_append(&a->body, c->text.data, c->text.len);
 	} else if (text_type(s, len, "UNPROC") &&
-	           element_text(s, len, "TEXT", &c->text, 0) && c->text.len > 0) {
+		   element_text(s, len, "TEXT", &c->text, 0) &&
+		   c->text.len > 0) {
 		const char *t = c->text.data, *nl;
 		size_t tl = c->text.len;
 
@@ -168,13 +170,15 @@ static lede_status reuters_record(reader_run *r, const char *raw,
 	} else if (a->title.len > 0) {
 		buf_append(&a->body, a->title.data, a->title.len);
 	} else {
-		reader_skip(r, where, LEDE_ERR_FORMAT,
-		            "record %llu has neither <BODY> nor <TITLE>; skipped",
-		            (unsigned long long)ordinal);
+		reader_skip(
+		    r, where, LEDE_ERR_FORMAT,
+		    "record %llu has neither <BODY> nor <TITLE>; skipped",
+		    (unsigned long long)ordinal);
 		return LEDE_OK;
 	}
 	if (a->body.status != LEDE_OK || a->title.status != LEDE_OK)
-		return err_set(r->err, LEDE_ERR_NOMEM, "%s: out of memory", r->name);
+		return err_set(r->err, LEDE_ERR_NOMEM, "%s: out of memory",
+			       r->name);
 
 	buf_reset(&c->id);
 	buf_printf(&c->id, "%s#%llu", r->id_base, (unsigned long long)ordinal);

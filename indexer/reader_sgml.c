@@ -25,11 +25,11 @@
 #define SGML_TAG_MAX 512
 
 typedef struct split_state {
-	buf rec;            /* the current record, from its open tag */
-	int inside;         /* in a record */
-	int overflow;       /* the current record passed the cap */
-	uint64_t rec_line;  /* line of the current record's open tag */
-	uint64_t ordinal;   /* records seen, skipped ones included */
+	buf rec;	   /* the current record, from its open tag */
+	int inside;	   /* in a record */
+	int overflow;	   /* the current record passed the cap */
+	uint64_t rec_line; /* line of the current record's open tag */
+	uint64_t ordinal;  /* records seen, skipped ones included */
 	char tag[SGML_TAG_MAX];
 	size_t tag_len;
 	int in_tag;
@@ -82,7 +82,7 @@ static void rec_append(split_state *st, const char *p, size_t n)
 }
 
 lede_status sgml_split(reader_run *r, const char *name, sgml_record_cb rec,
-                       void *ctx)
+		       void *ctx)
 {
 	split_state st;
 	uint64_t line = 1;
@@ -121,10 +121,14 @@ lede_status sgml_split(reader_run *r, const char *name, sgml_record_cb rec,
 			kind = tag_kind(st.tag, st.tag_len, name);
 			if (kind == 1) {
 				if (st.inside)
-					reader_skip(r, reader_where_line(r, st.rec_line),
-					            LEDE_ERR_FORMAT,
-					            "<%s> has no </%s> before the next <%s>; "
-					            "record skipped", name, name, name);
+					reader_skip(
+					    r,
+					    reader_where_line(r, st.rec_line),
+					    LEDE_ERR_FORMAT,
+					    "<%s> has no </%s> before the next "
+					    "<%s>; "
+					    "record skipped",
+					    name, name, name);
 				st.inside = 1;
 				st.overflow = 0;
 				st.ordinal++;
@@ -137,16 +141,19 @@ lede_status sgml_split(reader_run *r, const char *name, sgml_record_cb rec,
 				seg = i + 1;
 				st.inside = 0;
 				if (st.overflow) {
-					reader_skip(r, reader_where_line(r, st.rec_line),
-					            LEDE_ERR_TOO_BIG,
-					            "record over %u bytes; skipped",
-					            LEDE_MAX_ARTICLE_BYTES);
+					reader_skip(
+					    r,
+					    reader_where_line(r, st.rec_line),
+					    LEDE_ERR_TOO_BIG,
+					    "record over %u bytes; skipped",
+					    LEDE_MAX_ARTICLE_BYTES);
 				} else if (st.rec.status != LEDE_OK) {
 					s = err_set(r->err, LEDE_ERR_NOMEM,
-					            "%s: out of memory", r->name);
+						    "%s: out of memory",
+						    r->name);
 				} else {
-					s = rec(r, st.rec.data, st.rec.len, st.rec_line,
-					        st.ordinal, ctx);
+					s = rec(r, st.rec.data, st.rec.len,
+						st.rec_line, st.ordinal, ctx);
 				}
 			}
 		}
@@ -156,9 +163,11 @@ lede_status sgml_split(reader_run *r, const char *name, sgml_record_cb rec,
 			break;
 	}
 	if (s == LEDE_OK && st.inside)
-		reader_skip(r, reader_where_line(r, st.rec_line), LEDE_ERR_FORMAT,
-		            "<%s> has no </%s> before the end of the file; "
-		            "record skipped", name, name);
+		reader_skip(r, reader_where_line(r, st.rec_line),
+			    LEDE_ERR_FORMAT,
+			    "<%s> has no </%s> before the end of the file; "
+			    "record skipped",
+			    name, name);
 	buf_free(&st.rec);
 	return s;
 }
@@ -166,7 +175,7 @@ lede_status sgml_split(reader_run *r, const char *name, sgml_record_cb rec,
 /* If s[i] starts a tag named name (open or close as wanted), returns the
  * index after its ">", else 0. */
 static size_t tag_at(const char *s, size_t len, size_t i, const char *name,
-                     int close)
+		     int close)
 {
 	size_t n = strlen(name), j = i + 1;
 	const char *gt;
@@ -193,7 +202,7 @@ static size_t tag_at(const char *s, size_t len, size_t i, const char *name,
 }
 
 int sgml_element(const char *s, size_t len, size_t *pos, const char *name,
-                 const char **cs, size_t *cl)
+		 const char **cs, size_t *cl)
 {
 	size_t i = *pos, start = 0, end;
 
@@ -240,7 +249,7 @@ int sgml_element(const char *s, size_t len, size_t *pos, const char *name,
 }
 
 int sgml_attr(const char *s, size_t len, const char *attr, const char **vs,
-              size_t *vl)
+	      size_t *vl)
 {
 	const char *gt = memchr(s, '>', len);
 	size_t n = strlen(attr), end = gt ? (size_t)(gt - s) : len;
@@ -283,34 +292,32 @@ static const struct {
 	const char *name;
 	int32_t cp;
 } entities[] = {
-	{"lt", '<'}, {"gt", '>'}, {"amp", '&'}, {"quot", '"'}, {"apos", '\''},
-	{"nbsp", 0xa0}, {"iexcl", 0xa1}, {"cent", 0xa2}, {"pound", 0xa3},
-	{"yen", 0xa5}, {"sect", 0xa7}, {"copy", 0xa9}, {"laquo", 0xab},
-	{"reg", 0xae}, {"deg", 0xb0}, {"plusmn", 0xb1}, {"micro", 0xb5},
-	{"para", 0xb6}, {"middot", 0xb7}, {"raquo", 0xbb}, {"frac14", 0xbc},
-	{"frac12", 0xbd}, {"frac34", 0xbe}, {"iquest", 0xbf},
-	{"Agrave", 0xc0}, {"Aacute", 0xc1}, {"Acirc", 0xc2}, {"Atilde", 0xc3},
-	{"Auml", 0xc4}, {"Aring", 0xc5}, {"AElig", 0xc6}, {"Ccedil", 0xc7},
-	{"Egrave", 0xc8}, {"Eacute", 0xc9}, {"Ecirc", 0xca}, {"Euml", 0xcb},
-	{"Igrave", 0xcc}, {"Iacute", 0xcd}, {"Icirc", 0xce}, {"Iuml", 0xcf},
-	{"Ntilde", 0xd1}, {"Ograve", 0xd2}, {"Oacute", 0xd3}, {"Ocirc", 0xd4},
-	{"Otilde", 0xd5}, {"Ouml", 0xd6}, {"times", 0xd7}, {"Oslash", 0xd8},
-	{"Ugrave", 0xd9}, {"Uacute", 0xda}, {"Ucirc", 0xdb}, {"Uuml", 0xdc},
-	{"Yacute", 0xdd}, {"szlig", 0xdf}, {"agrave", 0xe0}, {"aacute", 0xe1},
-	{"acirc", 0xe2}, {"atilde", 0xe3}, {"auml", 0xe4}, {"aring", 0xe5},
-	{"aelig", 0xe6}, {"ccedil", 0xe7}, {"egrave", 0xe8}, {"eacute", 0xe9},
-	{"ecirc", 0xea}, {"euml", 0xeb}, {"igrave", 0xec}, {"iacute", 0xed},
-	{"icirc", 0xee}, {"iuml", 0xef}, {"ntilde", 0xf1}, {"ograve", 0xf2},
-	{"oacute", 0xf3}, {"ocirc", 0xf4}, {"otilde", 0xf5}, {"ouml", 0xf6},
-	{"divide", 0xf7}, {"oslash", 0xf8}, {"ugrave", 0xf9}, {"uacute", 0xfa},
-	{"ucirc", 0xfb}, {"uuml", 0xfc}, {"yacute", 0xfd}, {"yuml", 0xff},
-	{"OElig", 0x152}, {"oelig", 0x153}, {"Scaron", 0x160},
-	{"scaron", 0x161}, {"ndash", 0x2013}, {"mdash", 0x2014},
-	{"lsquo", 0x2018}, {"rsquo", 0x2019}, {"sbquo", 0x201a},
-	{"ldquo", 0x201c}, {"rdquo", 0x201d}, {"bdquo", 0x201e},
-	{"bull", 0x2022}, {"hellip", 0x2026}, {"euro", 0x20ac},
-	{"trade", 0x2122}, {"shy", 0xad}, {"thinsp", 0x2009},
-	{"ensp", 0x2002}, {"emsp", 0x2003},
+    {"lt", '<'},       {"gt", '>'},	   {"amp", '&'},      {"quot", '"'},
+    {"apos", '\''},    {"nbsp", 0xa0},	   {"iexcl", 0xa1},   {"cent", 0xa2},
+    {"pound", 0xa3},   {"yen", 0xa5},	   {"sect", 0xa7},    {"copy", 0xa9},
+    {"laquo", 0xab},   {"reg", 0xae},	   {"deg", 0xb0},     {"plusmn", 0xb1},
+    {"micro", 0xb5},   {"para", 0xb6},	   {"middot", 0xb7},  {"raquo", 0xbb},
+    {"frac14", 0xbc},  {"frac12", 0xbd},   {"frac34", 0xbe},  {"iquest", 0xbf},
+    {"Agrave", 0xc0},  {"Aacute", 0xc1},   {"Acirc", 0xc2},   {"Atilde", 0xc3},
+    {"Auml", 0xc4},    {"Aring", 0xc5},	   {"AElig", 0xc6},   {"Ccedil", 0xc7},
+    {"Egrave", 0xc8},  {"Eacute", 0xc9},   {"Ecirc", 0xca},   {"Euml", 0xcb},
+    {"Igrave", 0xcc},  {"Iacute", 0xcd},   {"Icirc", 0xce},   {"Iuml", 0xcf},
+    {"Ntilde", 0xd1},  {"Ograve", 0xd2},   {"Oacute", 0xd3},  {"Ocirc", 0xd4},
+    {"Otilde", 0xd5},  {"Ouml", 0xd6},	   {"times", 0xd7},   {"Oslash", 0xd8},
+    {"Ugrave", 0xd9},  {"Uacute", 0xda},   {"Ucirc", 0xdb},   {"Uuml", 0xdc},
+    {"Yacute", 0xdd},  {"szlig", 0xdf},	   {"agrave", 0xe0},  {"aacute", 0xe1},
+    {"acirc", 0xe2},   {"atilde", 0xe3},   {"auml", 0xe4},    {"aring", 0xe5},
+    {"aelig", 0xe6},   {"ccedil", 0xe7},   {"egrave", 0xe8},  {"eacute", 0xe9},
+    {"ecirc", 0xea},   {"euml", 0xeb},	   {"igrave", 0xec},  {"iacute", 0xed},
+    {"icirc", 0xee},   {"iuml", 0xef},	   {"ntilde", 0xf1},  {"ograve", 0xf2},
+    {"oacute", 0xf3},  {"ocirc", 0xf4},	   {"otilde", 0xf5},  {"ouml", 0xf6},
+    {"divide", 0xf7},  {"oslash", 0xf8},   {"ugrave", 0xf9},  {"uacute", 0xfa},
+    {"ucirc", 0xfb},   {"uuml", 0xfc},	   {"yacute", 0xfd},  {"yuml", 0xff},
+    {"OElig", 0x152},  {"oelig", 0x153},   {"Scaron", 0x160}, {"scaron", 0x161},
+    {"ndash", 0x2013}, {"mdash", 0x2014},  {"lsquo", 0x2018}, {"rsquo", 0x2019},
+    {"sbquo", 0x201a}, {"ldquo", 0x201c},  {"rdquo", 0x201d}, {"bdquo", 0x201e},
+    {"bull", 0x2022},  {"hellip", 0x2026}, {"euro", 0x20ac},  {"trade", 0x2122},
+    {"shy", 0xad},     {"thinsp", 0x2009}, {"ensp", 0x2002},  {"emsp", 0x2003},
 };
 
 /* Reads the entity at s[i] ("&...;"). Returns its length (0: not an
@@ -393,10 +400,10 @@ static void put_cp(buf *out, int32_t cp)
 static int block_tag(const char *s, size_t n)
 {
 	static const char *const blocks[] = {
-		"p", "div", "hl", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr",
-		"table", "dd", "dt", "pre", "blockquote", "section", "article",
-		"headline", "lp", "text", "ul", "ol", "hr", "f", "fig"
-	};
+	    "p",   "div",	 "hl",	    "h1",      "h2",	   "h3", "h4",
+	    "h5",  "h6",	 "li",	    "tr",      "table",	   "dd", "dt",
+	    "pre", "blockquote", "section", "article", "headline", "lp", "text",
+	    "ul",  "ol",	 "hr",	    "f",       "fig"};
 
 	for (size_t k = 0; k < sizeof blocks / sizeof blocks[0]; k++)
 		if (strlen(blocks[k]) == n && strncasecmp(blocks[k], s, n) == 0)
@@ -426,12 +433,14 @@ void sgml_text(buf *out, const char *s, size_t len, int strip_tags)
 			unsigned char d = (unsigned char)s[i + 1];
 			const char *gt;
 
-			if (d == '!' && i + 3 < len && s[i + 2] == '-' && s[i + 3] == '-') {
+			if (d == '!' && i + 3 < len && s[i + 2] == '-' &&
+			    s[i + 3] == '-') {
 				/* Comment: to "-->" or the end. */
 				const char *e = NULL;
 
 				for (size_t k = i + 4; k + 2 < len; k++) {
-					if (s[k] == '-' && s[k + 1] == '-' && s[k + 2] == '>') {
+					if (s[k] == '-' && s[k + 1] == '-' &&
+					    s[k + 2] == '>') {
 						e = s + k + 3;
 						break;
 					}
@@ -447,10 +456,12 @@ void sgml_text(buf *out, const char *s, size_t len, int strip_tags)
 				if (gt != NULL) {
 					size_t ns = i + 1 + (d == '/'), ne = ns;
 
-					while (ne < len && name_char((unsigned char)s[ne]))
+					while (ne < len &&
+					       name_char((unsigned char)s[ne]))
 						ne++;
 					buf_append(out, s + run, i - run);
-					if (ne - ns == 2 && strncasecmp(s + ns, "br", 2) == 0)
+					if (ne - ns == 2 &&
+					    strncasecmp(s + ns, "br", 2) == 0)
 						buf_append_byte(out, '\n');
 					else if (block_tag(s + ns, ne - ns))
 						buf_append(out, "\n\n", 2);

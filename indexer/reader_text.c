@@ -60,12 +60,12 @@ typedef struct span {
 typedef struct text_ctx {
 	reader_run *r;
 	reader_article *a;
-	const char *s;      /* whole text, valid UTF-8 */
+	const char *s; /* whole text, valid UTF-8 */
 	size_t len;
 	span head[TEXT_HEAD_LINES];
-	size_t nhead;       /* lines in head[] */
-	buf image_url;      /* first image URL */
-	int have_url;       /* url set from a header or last line */
+	size_t nhead;  /* lines in head[] */
+	buf image_url; /* first image URL */
+	int have_url;  /* url set from a header or last line */
 } text_ctx;
 
 static int is_space(char c)
@@ -104,8 +104,7 @@ static int starts_url(const char *s, size_t len)
 }
 
 /* "![alt](url ...)" alone on a line: returns 1 and the URL. */
-static int image_line(const char *s, size_t len, const char **url,
-                      size_t *ul)
+static int image_line(const char *s, size_t len, const char **url, size_t *ul)
 {
 	const char *p, *e;
 
@@ -139,7 +138,8 @@ static size_t dash_at(const char *s, size_t len)
 		return 2;
 	if (len >= 1 && s[0] == '-')
 		return 1;
-	if (len >= 3 && (unsigned char)s[0] == 0xe2 && (unsigned char)s[1] == 0x80 &&
+	if (len >= 3 && (unsigned char)s[0] == 0xe2 &&
+	    (unsigned char)s[1] == 0x80 &&
 	    ((unsigned char)s[2] == 0x93 || (unsigned char)s[2] == 0x94 ||
 	     (unsigned char)s[2] == 0x95))
 		return 3;
@@ -151,7 +151,8 @@ static size_t skip_spaces(const char *s, size_t len, size_t i)
 	while (i < len && (s[i] == ' ' || s[i] == '\t'))
 		i++;
 	/* no-break space */
-	if (i + 1 < len && (unsigned char)s[i] == 0xc2 && (unsigned char)s[i + 1] == 0xa0)
+	if (i + 1 < len && (unsigned char)s[i] == 0xc2 &&
+	    (unsigned char)s[i + 1] == 0xa0)
 		return skip_spaces(s, len, i + 2);
 	return i;
 }
@@ -167,8 +168,7 @@ static int upper_start(const char *s, size_t len)
  * date and the source (agency in parentheses) if found and not set yet.
  * Returns the offset where the story text starts after the dateline, or
  * 0 when there is none. */
-static size_t dateline(reader_article *a, const char *s, size_t len,
-                       int apply)
+static size_t dateline(reader_article *a, const char *s, size_t len, int apply)
 {
 	int64_t t;
 	size_t i, n, place_words = 0, agency_at = 0, agency_len = 0;
@@ -181,17 +181,20 @@ static size_t dateline(reader_article *a, const char *s, size_t len,
 		if (i < len && s[i] == '(') {
 			const char *close = memchr(s + i, ')', len - i);
 
-			if (close != NULL && (size_t)(close - s) - i - 1 <= TEXT_AGENCY_MAX_BYTES) {
+			if (close != NULL && (size_t)(close - s) - i - 1 <=
+						 TEXT_AGENCY_MAX_BYTES) {
 				agency_at = i + 1;
 				agency_len = (size_t)(close - s) - i - 1;
-				i = skip_spaces(s, len, (size_t)(close - s) + 1);
+				i = skip_spaces(s, len,
+						(size_t)(close - s) + 1);
 			}
 		}
 		if (i == len || dash_at(s + i, len - i) || s[i] == ':') {
 			if (apply && a->date == LEDE_NO_DATE)
 				set_date(a, t);
 			if (apply && agency_len > 0 && a->source.len == 0)
-				buf_append(&a->source, s + agency_at, agency_len);
+				buf_append(&a->source, s + agency_at,
+					   agency_len);
 			if (i < len)
 				i += s[i] == ':' ? 1 : dash_at(s + i, len - i);
 			return skip_spaces(s, len, i);
@@ -233,7 +236,8 @@ static size_t dateline(reader_article *a, const char *s, size_t len,
 		} else {
 			/* "MOSCOW, Feb 13 (Reuters) -": no year, no date; go to
 			 * the agency if it is near. */
-			const char *open = memchr(s + j, '(', len - j < 24 ? len - j : 24);
+			const char *open =
+			    memchr(s + j, '(', len - j < 24 ? len - j : 24);
 
 			if (open == NULL)
 				return 0;
@@ -244,7 +248,8 @@ static size_t dateline(reader_article *a, const char *s, size_t len,
 	if (i < len && s[i] == '(') {
 		const char *close = memchr(s + i, ')', len - i);
 
-		if (close == NULL || (size_t)(close - s) - i - 1 > TEXT_AGENCY_MAX_BYTES ||
+		if (close == NULL ||
+		    (size_t)(close - s) - i - 1 > TEXT_AGENCY_MAX_BYTES ||
 		    !upper_start(s + i + 1, len - i - 1))
 			return 0;
 		agency_at = i + 1;
@@ -265,8 +270,18 @@ static size_t dateline(reader_article *a, const char *s, size_t len,
 }
 
 /* Header keys ("Key: value" at the top, or in front matter). */
-enum hdr { H_NONE, H_TITLE, H_DATE, H_BYLINE, H_SOURCE, H_URL, H_LANG,
-           H_SECTION, H_TAGS, H_ID };
+enum hdr {
+	H_NONE,
+	H_TITLE,
+	H_DATE,
+	H_BYLINE,
+	H_SOURCE,
+	H_URL,
+	H_LANG,
+	H_SECTION,
+	H_TAGS,
+	H_ID
+};
 
 static enum hdr header_key(const char *k, size_t n)
 {
@@ -274,26 +289,41 @@ static enum hdr header_key(const char *k, size_t n)
 		const char *name;
 		enum hdr h;
 	} keys[] = {
-		{"title", H_TITLE}, {"headline", H_TITLE}, {"date", H_DATE},
-		{"published", H_DATE}, {"pubdate", H_DATE},
-		{"published_at", H_DATE}, {"dateline", H_DATE},
-		{"author", H_BYLINE}, {"authors", H_BYLINE}, {"byline", H_BYLINE},
-		{"source", H_SOURCE}, {"outlet", H_SOURCE},
-		{"publisher", H_SOURCE}, {"url", H_URL}, {"link", H_URL},
-		{"canonical", H_URL}, {"lang", H_LANG}, {"language", H_LANG},
-		{"section", H_SECTION}, {"category", H_SECTION},
-		{"tags", H_TAGS}, {"keywords", H_TAGS}, {"id", H_ID},
+	    {"title", H_TITLE},
+	    {"headline", H_TITLE},
+	    {"date", H_DATE},
+	    {"published", H_DATE},
+	    {"pubdate", H_DATE},
+	    {"published_at", H_DATE},
+	    {"dateline", H_DATE},
+	    {"author", H_BYLINE},
+	    {"authors", H_BYLINE},
+	    {"byline", H_BYLINE},
+	    {"source", H_SOURCE},
+	    {"outlet", H_SOURCE},
+	    {"publisher", H_SOURCE},
+	    {"url", H_URL},
+	    {"link", H_URL},
+	    {"canonical", H_URL},
+	    {"lang", H_LANG},
+	    {"language", H_LANG},
+	    {"section", H_SECTION},
+	    {"category", H_SECTION},
+	    {"tags", H_TAGS},
+	    {"keywords", H_TAGS},
+	    {"id", H_ID},
 	};
 
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		if (strlen(keys[i].name) == n && strncasecmp(keys[i].name, k, n) == 0)
+		if (strlen(keys[i].name) == n &&
+		    strncasecmp(keys[i].name, k, n) == 0)
 			return keys[i].h;
 	return H_NONE;
 }
 
 /* Splits "Key: value"; returns the key kind (H_NONE if not a header). */
 static enum hdr header_line(const char *s, size_t len, const char **v,
-                            size_t *vl)
+			    size_t *vl)
 {
 	const char *colon;
 	const char *k = s;
@@ -309,7 +339,7 @@ static enum hdr header_line(const char *s, size_t len, const char **v,
 	*vl = len - kl - 1;
 	trim(v, vl);
 	if (*vl >= 2 && ((**v == '"' && (*v)[*vl - 1] == '"') ||
-	                 (**v == '\'' && (*v)[*vl - 1] == '\'')))
+			 (**v == '\'' && (*v)[*vl - 1] == '\'')))
 		(*v)++, *vl -= 2;
 	return header_key(k, kl);
 }
@@ -397,8 +427,9 @@ static size_t headers(text_ctx *c, size_t i)
 			if (h[j].len >= 3 && strncmp(l, "---", 3) == 0 &&
 			    blank_line(l + 3, h[j].len - 3)) {
 				for (size_t k = i + 1; k < j; k++) {
-					enum hdr kind = header_line(c->s + h[k].start,
-					                            h[k].len, &v, &vl);
+					enum hdr kind =
+					    header_line(c->s + h[k].start,
+							h[k].len, &v, &vl);
 
 					if (kind != H_NONE)
 						apply_header(c, kind, v, vl);
@@ -409,7 +440,8 @@ static size_t headers(text_ctx *c, size_t i)
 		return i; /* not closed: not front matter */
 	}
 	while (i < c->nhead) {
-		enum hdr kind = header_line(c->s + h[i].start, h[i].len, &v, &vl);
+		enum hdr kind =
+		    header_line(c->s + h[i].start, h[i].len, &v, &vl);
 
 		if (kind == H_NONE)
 			break;
@@ -421,7 +453,8 @@ static size_t headers(text_ctx *c, size_t i)
 
 static size_t skip_blank_lines(const text_ctx *c, size_t i)
 {
-	while (i < c->nhead && blank_line(c->s + c->head[i].start, c->head[i].len))
+	while (i < c->nhead &&
+	       blank_line(c->s + c->head[i].start, c->head[i].len))
 		i++;
 	return i;
 }
@@ -457,7 +490,8 @@ static void append_unmarked(buf *out, const char *s, size_t len)
 	size_t run = 0;
 
 	for (size_t i = 0; i + 1 < len; i++) {
-		if ((s[i] == '*' && s[i + 1] == '*') || (s[i] == '_' && s[i + 1] == '_')) {
+		if ((s[i] == '*' && s[i + 1] == '*') ||
+		    (s[i] == '_' && s[i + 1] == '_')) {
 			buf_append(out, s + run, i - run);
 			i++;
 			run = i + 1;
@@ -494,7 +528,7 @@ static int short_line(const char *s, size_t len)
 static int date_line(reader_article *a, const char *s, size_t len, int apply)
 {
 	static const char *const prefixes[] = {"published", "updated", "posted",
-	                                       "date", "le ", "am "};
+					       "date",	    "le ",     "am "};
 	int64_t t;
 
 	trim(&s, &len);
@@ -521,11 +555,10 @@ static int date_line(reader_article *a, const char *s, size_t len, int apply)
 
 static int abbreviation_before(const char *s, size_t dot)
 {
-	static const char *const abbrs[] = {"mr", "mrs", "ms", "dr", "st",
-	                                    "jr", "sr", "gen", "sen", "rep",
-	                                    "gov", "prof", "no", "vs", "inc",
-	                                    "corp", "co", "ltd", "lt", "col",
-	                                    "sgt", "capt", "cmdr", "adm"};
+	static const char *const abbrs[] = {
+	    "mr",  "mrs", "ms",	 "dr",	 "st",	"jr",	"sr",	"gen",
+	    "sen", "rep", "gov", "prof", "no",	"vs",	"inc",	"corp",
+	    "co",  "ltd", "lt",	 "col",	 "sgt", "capt", "cmdr", "adm"};
 	size_t w = dot;
 
 	while (w > 0 && !is_space(s[w - 1]) && s[w - 1] != '(')
@@ -535,7 +568,8 @@ static int abbreviation_before(const char *s, size_t dot)
 	if (dot - w >= 2 && memchr(s + w, '.', dot - w) != NULL)
 		return 1; /* "U.S." */
 	for (size_t k = 0; k < sizeof abbrs / sizeof abbrs[0]; k++)
-		if (strlen(abbrs[k]) == dot - w && strncasecmp(abbrs[k], s + w, dot - w) == 0)
+		if (strlen(abbrs[k]) == dot - w &&
+		    strncasecmp(abbrs[k], s + w, dot - w) == 0)
 			return 1;
 	return 0;
 }
@@ -594,20 +628,24 @@ static void body_line(buf *out, const char *s, size_t len)
 		i = 0;
 	run = i;
 	while (i < len) {
-		if (s[i] == '[' || (s[i] == '!' && i + 1 < len && s[i + 1] == '[')) {
+		if (s[i] == '[' ||
+		    (s[i] == '!' && i + 1 < len && s[i + 1] == '[')) {
 			int img = s[i] == '!';
 			size_t o = i + (size_t)img;
 			const char *close = memchr(s + o, ']', len - o);
 
 			if (close != NULL && (size_t)(close - s) + 1 < len &&
 			    close[1] == '(') {
-				const char *paren = memchr(close, ')', len - (size_t)(close - s));
+				const char *paren = memchr(
+				    close, ')', len - (size_t)(close - s));
 
 				if (paren != NULL) {
 					append_unmarked(out, s + run, i - run);
 					if (!img)
-						append_unmarked(out, s + o + 1,
-						                (size_t)(close - s) - o - 1);
+						append_unmarked(
+						    out, s + o + 1,
+						    (size_t)(close - s) - o -
+							1);
 					i = (size_t)(paren - s) + 1;
 					run = i;
 					continue;
@@ -668,7 +706,8 @@ static lede_status parse(text_ctx *c)
 	i = headers(c, i);
 	for (;;) {
 		i = skip_blank_lines(c, i);
-		if (i < c->nhead && take_image(c, c->s + c->head[i].start, c->head[i].len))
+		if (i < c->nhead &&
+		    take_image(c, c->s + c->head[i].start, c->head[i].len))
 			i++;
 		else
 			break;
@@ -684,16 +723,19 @@ static lede_status parse(text_ctx *c)
 			i++;
 			titled = 1;
 		} else if (i + 1 < c->nhead && !blank_line(l, ll) &&
-		           underline(c->s + c->head[i + 1].start, c->head[i + 1].len) &&
-		           short_line(l, ll)) {
+			   underline(c->s + c->head[i + 1].start,
+				     c->head[i + 1].len) &&
+			   short_line(l, ll)) {
 			set_title(a, l, ll);
 			i += 2;
 			titled = 1;
 		} else if (short_line(l, ll) && !byline_is_line(l, ll) &&
-		           i + 1 < c->nhead &&
-		           blank_line(c->s + c->head[i + 1].start, c->head[i + 1].len) &&
-		           skip_blank_lines(c, i + 1) < c->nhead &&
-		           dateline(a, l, ll, 0) == 0 && !date_line(a, l, ll, 0)) {
+			   i + 1 < c->nhead &&
+			   blank_line(c->s + c->head[i + 1].start,
+				      c->head[i + 1].len) &&
+			   skip_blank_lines(c, i + 1) < c->nhead &&
+			   dateline(a, l, ll, 0) == 0 &&
+			   !date_line(a, l, ll, 0)) {
 			set_title(a, l, ll);
 			i++;
 			titled = 1;
@@ -767,8 +809,8 @@ lede_status reader_text_run(reader_run *r)
 		goto out;
 	if (too_big) {
 		reader_skip(r, r->name, LEDE_ERR_TOO_BIG,
-		            "file over %u bytes: not an article; skipped",
-		            LEDE_MAX_ARTICLE_BYTES);
+			    "file over %u bytes: not an article; skipped",
+			    LEDE_MAX_ARTICLE_BYTES);
 		goto out;
 	}
 	s = reader_decode(r, &text, raw.data ? raw.data : "", raw.len, &a.nbad);

@@ -18,9 +18,9 @@
 
 /* Candidate element names per field, in order of preference. */
 static const char *const title_names[] = {"HEADLINE", "HL", "HEAD", "TITLE",
-                                          "TI", "H3", NULL};
-static const char *const date_names[] = {"DATE", "DATE_TIME", "DD", "DATE1",
-                                         "PUBDATE", NULL};
+					  "TI",	      "H3", NULL};
+static const char *const date_names[] = {"DATE",  "DATE_TIME", "DD",
+					 "DATE1", "PUBDATE",   NULL};
 static const char *const byline_names[] = {"BYLINE", "AUTHOR", "BY", NULL};
 static const char *const source_names[] = {"SOURCE", "SO", "PUB", NULL};
 static const char *const section_names[] = {"SECTION", "CATEGORY", NULL};
@@ -29,15 +29,15 @@ static const char *const lang_names[] = {"LANG", "LANGUAGE", NULL};
 
 typedef struct trec_ctx {
 	reader_article art;
-	buf rec;   /* the record decoded to UTF-8 */
-	buf text;  /* element text */
-	buf id;    /* fallback id */
+	buf rec;  /* the record decoded to UTF-8 */
+	buf text; /* element text */
+	buf id;	  /* fallback id */
 } trec_ctx;
 
 /* Text of the first element named one of names, into out (markup
  * stripped, entities decoded). Returns 1 if one was present. */
 static int first_text(const char *s, size_t len, const char *const *names,
-                      buf *out)
+		      buf *out)
 {
 	buf_reset(out);
 	for (size_t k = 0; names[k] != NULL; k++) {
@@ -56,11 +56,13 @@ static int all_digits(const char *s, size_t len, size_t n)
 {
 	size_t i = 0, d = 0;
 
-	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+	while (i < len &&
+	       (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
 		i++;
 	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
 		d++;
-	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+	while (i < len &&
+	       (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
 		i++;
 	return i == len && d == n;
 }
@@ -91,7 +93,7 @@ static int yymmdd(reader_article *a, const char *s, size_t len)
 }
 
 static lede_status trec_record(reader_run *r, const char *raw, size_t rawlen,
-                               uint64_t line, uint64_t ordinal, void *vctx)
+			       uint64_t line, uint64_t ordinal, void *vctx)
 {
 	trec_ctx *c = vctx;
 	reader_article *a = &c->art;
@@ -103,7 +105,8 @@ static lede_status trec_record(reader_run *r, const char *raw, size_t rawlen,
 	reader_article_reset(a);
 	buf_reset(&c->rec);
 	if (reader_decode(r, &c->rec, raw, rawlen, &a->nbad) != LEDE_OK)
-		return err_set(r->err, LEDE_ERR_NOMEM, "%s: out of memory", r->name);
+		return err_set(r->err, LEDE_ERR_NOMEM, "%s: out of memory",
+			       r->name);
 	s = c->rec.data;
 	len = c->rec.len;
 	where = reader_where_line(r, line);
@@ -141,7 +144,8 @@ static lede_status trec_record(reader_run *r, const char *raw, size_t rawlen,
 		buf_append(&a->body, "\n\n", 2);
 	}
 	if (a->body.status != LEDE_OK)
-		return err_set(r->err, LEDE_ERR_NOMEM, "%s: out of memory", r->name);
+		return err_set(r->err, LEDE_ERR_NOMEM, "%s: out of memory",
+			       r->name);
 
 	buf_reset(&c->id);
 	buf_printf(&c->id, "%s#%llu", r->id_base, (unsigned long long)ordinal);

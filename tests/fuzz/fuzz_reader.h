@@ -22,7 +22,8 @@ static void fuzz_check_field(const char *s, size_t cap)
 	if (s == NULL)
 		return;
 	n = strlen(s);
-	if (n == 0 || n > cap || !utf8_valid(s, n) || s[0] == ' ' || s[n - 1] == ' ')
+	if (n == 0 || n > cap || !utf8_valid(s, n) || s[0] == ' ' ||
+	    s[n - 1] == ' ')
 		abort();
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
@@ -30,7 +31,7 @@ static void fuzz_check_field(const char *s, size_t cap)
 }
 
 static lede_status fuzz_on_article(void *ctx, const lede_article *a,
-                                   const char *where)
+				   const char *where)
 {
 	(void)ctx;
 	if (where == NULL || a->id == NULL || a->body == NULL)
@@ -62,7 +63,7 @@ static lede_status fuzz_on_article(void *ctx, const lede_article *a,
 }
 
 static void fuzz_on_problem(void *ctx, const char *where, lede_status s,
-                            const char *msg)
+			    const char *msg)
 {
 	(void)ctx;
 	(void)s;
@@ -73,7 +74,7 @@ static void fuzz_on_problem(void *ctx, const char *where, lede_status s,
 /* Runs format f over the input; the last byte's low bit turns on the
  * Latin-1 option, so both decoding paths are explored. */
 static int fuzz_reader(const uint8_t *data, size_t size, lede_format f,
-                       const char *name)
+		       const char *name)
 {
 	reader_opts o = {f, NULL, 0, 0, 0};
 	reader_sink sink = {fuzz_on_article, fuzz_on_problem, NULL};
@@ -87,7 +88,7 @@ static int fuzz_reader(const uint8_t *data, size_t size, lede_format f,
 	/* A small gunzip cap keeps inputs that happen to be gzip bombs fast. */
 	o.max_gunzip_bytes = 16u * 1024 * 1024;
 	s = reader_read_mem((const char *)data, size, name, name, 0, &o, &sink,
-	                    &st, &err);
+			    &st, &err);
 	if (s != LEDE_OK && err.msg[0] == '\0')
 		abort(); /* an error always says why */
 	if (st.articles + st.skipped > size + 1)

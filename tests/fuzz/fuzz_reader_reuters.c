@@ -1,7 +1,7 @@
 /*
- * fuzz_reader_reuters.c - libFuzzer target: the reuters reader (forced format) on
- * arbitrary bytes, checking the article contract in fuzz_reader.h.
- * Seeds: tests/fuzz/seeds/fuzz_reader_reuters/.
+ * fuzz_reader_reuters.c - libFuzzer target: the reuters reader (forced format)
+ * on arbitrary bytes, checking the article contract in fuzz_reader.h. Seeds:
+ * tests/fuzz/seeds/fuzz_reader_reuters/.
  */
 #include "fuzz_reader.h"
 

@@ -10,6 +10,7 @@
  * test receives goes through check_invariants(): valid UTF-8, no control
  * characters, fields within their caps.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -25,14 +25,15 @@
 
 #include "../../indexer/reader.h"
 
-/* ---- a sink that keeps copies --------------------------------------------- */
+/* ---- a sink that keeps copies ---------------------------------------------
+ */
 
 #define MAX_ARTS 64
 #define MAX_PROBS 64
 
 typedef struct art {
 	char *id, *title, *byline, *source, *url, *lang, *section, *body;
-	char tags[512];   /* "a|b|c" */
+	char tags[512]; /* "a|b|c" */
 	int64_t date;
 	char where[256];
 } art;
@@ -108,7 +109,8 @@ static void check_invariants(const lede_article *a)
 	}
 }
 
-static lede_status on_article(void *ctx, const lede_article *a, const char *where)
+static lede_status on_article(void *ctx, const lede_article *a,
+			      const char *where)
 {
 	got *g = ctx;
 	art *c;
@@ -132,14 +134,17 @@ static lede_status on_article(void *ctx, const lede_article *a, const char *wher
 	c->tags[0] = '\0';
 	for (size_t i = 0; i < a->ntags; i++) {
 		if (i > 0)
-			strncat(c->tags, "|", sizeof c->tags - strlen(c->tags) - 1);
-		strncat(c->tags, a->tags[i], sizeof c->tags - strlen(c->tags) - 1);
+			strncat(c->tags, "|",
+				sizeof c->tags - strlen(c->tags) - 1);
+		strncat(c->tags, a->tags[i],
+			sizeof c->tags - strlen(c->tags) - 1);
 	}
 	snprintf(c->where, sizeof c->where, "%s", where);
 	return LEDE_OK;
 }
 
-static void on_problem(void *ctx, const char *where, lede_status s, const char *msg)
+static void on_problem(void *ctx, const char *where, lede_status s,
+		       const char *msg)
 {
 	got *g = ctx;
 	prob *p;
@@ -191,20 +196,22 @@ static const reader_sink *sink_of(got *g)
 
 /* Reads a fixture from tests/data/readers/ (path relative to LEDE_TOP). */
 static lede_status read_fixture(got *g, const char *name, const reader_opts *o,
-                                int64_t mtime)
+				int64_t mtime)
 {
 	char path[1024];
 	const char *top = getenv("LEDE_TOP");
 
-	snprintf(path, sizeof path, "%s/tests/data/readers/%s", top ? top : ".", name);
-	return reader_read_path(path, name, mtime, o, sink_of(g), &g->st, &g->err);
+	snprintf(path, sizeof path, "%s/tests/data/readers/%s", top ? top : ".",
+		 name);
+	return reader_read_path(path, name, mtime, o, sink_of(g), &g->st,
+				&g->err);
 }
 
 static lede_status read_mem(got *g, const char *data, size_t len,
-                            const char *name, const reader_opts *o)
+			    const char *name, const reader_opts *o)
 {
-	return reader_read_mem(data, len, name, name, LEDE_NO_DATE, o, sink_of(g),
-	                       &g->st, &g->err);
+	return reader_read_mem(data, len, name, name, LEDE_NO_DATE, o,
+			       sink_of(g), &g->st, &g->err);
 }
 
 static int64_t utc(int y, int mo, int d, int h, int mi, int s)
@@ -222,15 +229,15 @@ static int has_problem(const got *g, const char *where, const char *needle)
 	return 0;
 }
 
-#define assert_str(a, b)                                                      \
-	do {                                                                  \
-		const char *a_ = (a), *b_ = (b);                              \
-		if (b_ == NULL)                                               \
-			assert_null(a_);                                      \
-		else {                                                        \
-			assert_non_null(a_);                                  \
-			assert_string_equal(a_, b_);                          \
-		}                                                             \
+#define assert_str(a, b)                                                       \
+	do {                                                                   \
+		const char *a_ = (a), *b_ = (b);                               \
+		if (b_ == NULL)                                                \
+			assert_null(a_);                                       \
+		else {                                                         \
+			assert_non_null(a_);                                   \
+			assert_string_equal(a_, b_);                           \
+		}                                                              \
 	} while (0)
 
 /* gzip-compresses data (a gzip member, as gzip -n writes). */
@@ -242,8 +249,9 @@ static unsigned char *gzip_mem(const char *data, size_t len, size_t *out_len)
 
 	assert_non_null(out);
 	memset(&z, 0, sizeof z);
-	assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9,
-	                              Z_DEFAULT_STRATEGY), Z_OK);
+	assert_int_equal(
+	    deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY),
+	    Z_OK);
 	z.next_in = (unsigned char *)data;
 	z.avail_in = (unsigned)len;
 	z.next_out = out;
@@ -254,7 +262,8 @@ static unsigned char *gzip_mem(const char *data, size_t len, size_t *out_len)
 	return out;
 }
 
-/* ---- dates ------------------------------------------------------------------ */
+/* ---- dates ------------------------------------------------------------------
+ */
 
 static void test_date_table(void **state)
 {
@@ -263,58 +272,58 @@ static void test_date_table(void **state)
 		int ok;
 		int y, mo, d, h, mi, sec;
 	} cases[] = {
-		{"2025-02-13", 1, 2025, 2, 13, 0, 0, 0},
-		{"2025-02-13T10:00:00Z", 1, 2025, 2, 13, 10, 0, 0},
-		{"2025-02-13T10:00:00+01:00", 1, 2025, 2, 13, 9, 0, 0},
-		{"2025-02-13T10:00:00.123-0500", 1, 2025, 2, 13, 15, 0, 0},
-		{"2025-02-13 10:00", 1, 2025, 2, 13, 10, 0, 0},
-		{"20250213", 1, 2025, 2, 13, 0, 0, 0},
-		{"20250213T101500Z", 1, 2025, 2, 13, 10, 15, 0},
-		{"2025/02/13", 1, 2025, 2, 13, 0, 0, 0},
-		{"Thu, 13 Feb 2025 10:00:00 +0100", 1, 2025, 2, 13, 9, 0, 0},
-		{"Thu, 13 Feb 2025 10:00:00 GMT", 1, 2025, 2, 13, 10, 0, 0},
-		{"13 Feb 2025 10:00:00 +0100 (CET)", 1, 2025, 2, 13, 9, 0, 0},
-		{"26-FEB-1987 15:01:01.79", 1, 1987, 2, 26, 15, 1, 1},
-		{"FEBRUARY 13, 2025", 1, 2025, 2, 13, 0, 0, 0},
-		{"Feb. 13, 2025", 1, 2025, 2, 13, 0, 0, 0},
-		{"February 13, 2025 10:30 a.m. EST", 1, 2025, 2, 13, 15, 30, 0},
-		{"Feb 13 2025 12:00 AM", 1, 2025, 2, 13, 0, 0, 0},
-		{"Sept. 5, 2024", 1, 2024, 9, 5, 0, 0, 0},
-		{"Thursday, February 13, 2025", 1, 2025, 2, 13, 0, 0, 0},
-		{"13 February 2025", 1, 2025, 2, 13, 0, 0, 0},
-		{"13. Februar 2025", 1, 2025, 2, 13, 0, 0, 0},
-		{"2. Oktober 2024", 1, 2024, 10, 2, 0, 0, 0},
-		{"13 März 2025", 1, 2025, 3, 13, 0, 0, 0},
-		{"1er mai 2012", 1, 2012, 5, 1, 0, 0, 0},
-		{"jeudi 13 février 2025", 1, 2025, 2, 13, 0, 0, 0},
-		{"13 FÉVRIER 2025", 1, 2025, 2, 13, 0, 0, 0},
-		{"13 de fevereiro de 2025", 1, 2025, 2, 13, 0, 0, 0},
-		{"13 de febrero de 2025", 1, 2025, 2, 13, 0, 0, 0},
-		{"16 февраля 2024 года", 1, 2024, 2, 16, 0, 0, 0},
-		{"2025年3月5日", 1, 2025, 3, 5, 0, 0, 0},
-		{"13.02.2025", 1, 2025, 2, 13, 0, 0, 0},
-		{"02/13/2025", 1, 2025, 2, 13, 0, 0, 0},
-		{"13/02/2025", 1, 2025, 2, 13, 0, 0, 0},
-		{"04/11/87", 1, 1987, 4, 11, 0, 0, 0},
-		{"2024-02-29", 1, 2024, 2, 29, 0, 0, 0},
-		{"  2025-02-13  ", 1, 2025, 2, 13, 0, 0, 0},
-		{"2025-02-13T23:59:60Z", 1, 2025, 2, 13, 23, 59, 59},
-		/* rejected */
-		{"2023-02-29", 0, 0, 0, 0, 0, 0, 0},
-		{"2025-13-01", 0, 0, 0, 0, 0, 0, 0},
-		{"1700-01-01", 0, 0, 0, 0, 0, 0, 0},
-		{"2201-01-01", 0, 0, 0, 0, 0, 0, 0},
-		{"Feb 13", 0, 0, 0, 0, 0, 0, 0},
-		{"13 February", 0, 0, 0, 0, 0, 0, 0},
-		{"2025", 0, 0, 0, 0, 0, 0, 0},
-		{"10:00", 0, 0, 0, 0, 0, 0, 0},
-		{"yesterday", 0, 0, 0, 0, 0, 0, 0},
-		{"", 0, 0, 0, 0, 0, 0, 0},
-		{"2025-02-13 garbage", 0, 0, 0, 0, 0, 0, 0},
-		{"31-MAR-1987 605:12:19.12", 0, 0, 0, 0, 0, 0, 0},
-		{"February 30, 2025", 0, 0, 0, 0, 0, 0, 0},
-		{"13 Smarch 2025", 0, 0, 0, 0, 0, 0, 0},
-		{"2025-02-13T25:00:00", 0, 0, 0, 0, 0, 0, 0},
+	    {"2025-02-13", 1, 2025, 2, 13, 0, 0, 0},
+	    {"2025-02-13T10:00:00Z", 1, 2025, 2, 13, 10, 0, 0},
+	    {"2025-02-13T10:00:00+01:00", 1, 2025, 2, 13, 9, 0, 0},
+	    {"2025-02-13T10:00:00.123-0500", 1, 2025, 2, 13, 15, 0, 0},
+	    {"2025-02-13 10:00", 1, 2025, 2, 13, 10, 0, 0},
+	    {"20250213", 1, 2025, 2, 13, 0, 0, 0},
+	    {"20250213T101500Z", 1, 2025, 2, 13, 10, 15, 0},
+	    {"2025/02/13", 1, 2025, 2, 13, 0, 0, 0},
+	    {"Thu, 13 Feb 2025 10:00:00 +0100", 1, 2025, 2, 13, 9, 0, 0},
+	    {"Thu, 13 Feb 2025 10:00:00 GMT", 1, 2025, 2, 13, 10, 0, 0},
+	    {"13 Feb 2025 10:00:00 +0100 (CET)", 1, 2025, 2, 13, 9, 0, 0},
+	    {"26-FEB-1987 15:01:01.79", 1, 1987, 2, 26, 15, 1, 1},
+	    {"FEBRUARY 13, 2025", 1, 2025, 2, 13, 0, 0, 0},
+	    {"Feb. 13, 2025", 1, 2025, 2, 13, 0, 0, 0},
+	    {"February 13, 2025 10:30 a.m. EST", 1, 2025, 2, 13, 15, 30, 0},
+	    {"Feb 13 2025 12:00 AM", 1, 2025, 2, 13, 0, 0, 0},
+	    {"Sept. 5, 2024", 1, 2024, 9, 5, 0, 0, 0},
+	    {"Thursday, February 13, 2025", 1, 2025, 2, 13, 0, 0, 0},
+	    {"13 February 2025", 1, 2025, 2, 13, 0, 0, 0},
+	    {"13. Februar 2025", 1, 2025, 2, 13, 0, 0, 0},
+	    {"2. Oktober 2024", 1, 2024, 10, 2, 0, 0, 0},
+	    {"13 März 2025", 1, 2025, 3, 13, 0, 0, 0},
+	    {"1er mai 2012", 1, 2012, 5, 1, 0, 0, 0},
+	    {"jeudi 13 février 2025", 1, 2025, 2, 13, 0, 0, 0},
+	    {"13 FÉVRIER 2025", 1, 2025, 2, 13, 0, 0, 0},
+	    {"13 de fevereiro de 2025", 1, 2025, 2, 13, 0, 0, 0},
+	    {"13 de febrero de 2025", 1, 2025, 2, 13, 0, 0, 0},
+	    {"16 февраля 2024 года", 1, 2024, 2, 16, 0, 0, 0},
+	    {"2025年3月5日", 1, 2025, 3, 5, 0, 0, 0},
+	    {"13.02.2025", 1, 2025, 2, 13, 0, 0, 0},
+	    {"02/13/2025", 1, 2025, 2, 13, 0, 0, 0},
+	    {"13/02/2025", 1, 2025, 2, 13, 0, 0, 0},
+	    {"04/11/87", 1, 1987, 4, 11, 0, 0, 0},
+	    {"2024-02-29", 1, 2024, 2, 29, 0, 0, 0},
+	    {"  2025-02-13  ", 1, 2025, 2, 13, 0, 0, 0},
+	    {"2025-02-13T23:59:60Z", 1, 2025, 2, 13, 23, 59, 59},
+	    /* rejected */
+	    {"2023-02-29", 0, 0, 0, 0, 0, 0, 0},
+	    {"2025-13-01", 0, 0, 0, 0, 0, 0, 0},
+	    {"1700-01-01", 0, 0, 0, 0, 0, 0, 0},
+	    {"2201-01-01", 0, 0, 0, 0, 0, 0, 0},
+	    {"Feb 13", 0, 0, 0, 0, 0, 0, 0},
+	    {"13 February", 0, 0, 0, 0, 0, 0, 0},
+	    {"2025", 0, 0, 0, 0, 0, 0, 0},
+	    {"10:00", 0, 0, 0, 0, 0, 0, 0},
+	    {"yesterday", 0, 0, 0, 0, 0, 0, 0},
+	    {"", 0, 0, 0, 0, 0, 0, 0},
+	    {"2025-02-13 garbage", 0, 0, 0, 0, 0, 0, 0},
+	    {"31-MAR-1987 605:12:19.12", 0, 0, 0, 0, 0, 0, 0},
+	    {"February 30, 2025", 0, 0, 0, 0, 0, 0, 0},
+	    {"13 Smarch 2025", 0, 0, 0, 0, 0, 0, 0},
+	    {"2025-02-13T25:00:00", 0, 0, 0, 0, 0, 0, 0},
 	};
 
 	(void)state;
@@ -323,15 +332,17 @@ static void test_date_table(void **state)
 		int ok = date_parse(&t, cases[i].s, strlen(cases[i].s));
 
 		if (ok != cases[i].ok)
-			fail_msg("date_parse(\"%s\") = %d, want %d", cases[i].s, ok,
-			         cases[i].ok);
+			fail_msg("date_parse(\"%s\") = %d, want %d", cases[i].s,
+				 ok, cases[i].ok);
 		if (ok) {
-			int64_t want = utc(cases[i].y, cases[i].mo, cases[i].d,
-			                   cases[i].h, cases[i].mi, cases[i].sec);
+			int64_t want =
+			    utc(cases[i].y, cases[i].mo, cases[i].d, cases[i].h,
+				cases[i].mi, cases[i].sec);
 
 			if (t != want)
-				fail_msg("date_parse(\"%s\") = %lld, want %lld", cases[i].s,
-				         (long long)t, (long long)want);
+				fail_msg("date_parse(\"%s\") = %lld, want %lld",
+					 cases[i].s, (long long)t,
+					 (long long)want);
 		} else {
 			assert_int_equal(t, 42); /* untouched */
 		}
@@ -345,15 +356,15 @@ static void test_date_scan(void **state)
 		size_t consumed;
 		int y, mo, d;
 	} cases[] = {
-		{"FEBRUARY 13, 2025 – Stating that", 17, 2025, 2, 13},
-		{"Feb. 13, 2025 — The", 13, 2025, 2, 13},
-		{"22 mai 2012. - Prévu", 11, 2012, 5, 22},
-		{"31-MAR-1987 605:12:19.12", 11, 1987, 3, 31},
-		{"9-APR-1987 00:00:00.00    # date added", 22, 1987, 4, 9},
-		{"January 1, 1989, Sunday, Home Edition", 15, 1989, 1, 1},
-		{"2025-02-13: report", 10, 2025, 2, 13},
-		{"no date here", 0, 0, 0, 0},
-		{"Feb 13 (Reuters) -", 0, 0, 0, 0},
+	    {"FEBRUARY 13, 2025 – Stating that", 17, 2025, 2, 13},
+	    {"Feb. 13, 2025 — The", 13, 2025, 2, 13},
+	    {"22 mai 2012. - Prévu", 11, 2012, 5, 22},
+	    {"31-MAR-1987 605:12:19.12", 11, 1987, 3, 31},
+	    {"9-APR-1987 00:00:00.00    # date added", 22, 1987, 4, 9},
+	    {"January 1, 1989, Sunday, Home Edition", 15, 1989, 1, 1},
+	    {"2025-02-13: report", 10, 2025, 2, 13},
+	    {"no date here", 0, 0, 0, 0},
+	    {"Feb 13 (Reuters) -", 0, 0, 0, 0},
 	};
 
 	(void)state;
@@ -362,27 +373,32 @@ static void test_date_scan(void **state)
 		size_t n = date_scan(&t, cases[i].s, strlen(cases[i].s));
 
 		if (n != cases[i].consumed)
-			fail_msg("date_scan(\"%s\") consumed %zu, want %zu", cases[i].s,
-			         n, cases[i].consumed);
+			fail_msg("date_scan(\"%s\") consumed %zu, want %zu",
+				 cases[i].s, n, cases[i].consumed);
 		if (n > 0)
-			assert_int_equal(t, utc(cases[i].y, cases[i].mo, cases[i].d, 0, 0, 0));
+			assert_int_equal(t, utc(cases[i].y, cases[i].mo,
+						cases[i].d, 0, 0, 0));
 	}
 	/* Never reads past len. */
 	assert_int_equal(date_scan(&(int64_t){0}, "2025-02-13", 7), 0);
 	assert_int_equal(date_scan(&(int64_t){0}, NULL, 0), 0);
 }
 
-/* ---- formats ------------------------------------------------------------------ */
+/* ---- formats
+ * ------------------------------------------------------------------ */
 
 static void test_format_names(void **state)
 {
 	lede_format f = LEDE_FORMAT_AUTO;
-	static const char *const names[] = {"text", "jsonl", "trec", "reuters", "html"};
+	static const char *const names[] = {"text", "jsonl", "trec", "reuters",
+					    "html"};
 
 	(void)state;
 	for (int k = 1; k <= 5; k++) {
-		assert_string_equal(reader_format_name((lede_format)k), names[k - 1]);
-		assert_int_equal(reader_format_parse(&f, names[k - 1]), LEDE_OK);
+		assert_string_equal(reader_format_name((lede_format)k),
+				    names[k - 1]);
+		assert_int_equal(reader_format_parse(&f, names[k - 1]),
+				 LEDE_OK);
 		assert_int_equal(f, k);
 	}
 	assert_int_equal(reader_format_parse(&f, "MD"), LEDE_OK);
@@ -407,20 +423,29 @@ static void test_sniff(void **state)
 	assert_int_equal(reader_sniff("a.jsonl.gz", "", 0), LEDE_FORMAT_JSONL);
 	assert_int_equal(reader_sniff("a.html", "", 0), LEDE_FORMAT_HTML);
 	assert_int_equal(reader_sniff("a.trec", "", 0), LEDE_FORMAT_TREC);
-	assert_int_equal(reader_sniff("x.sgm", "<!DOCTYPE lewis>\n<REUTERS NEWID=\"1\">", 36),
-	                 LEDE_FORMAT_REUTERS);
-	assert_int_equal(reader_sniff("x.sgm", "<DOC>\n<DOCNO>1</DOCNO>", 22), LEDE_FORMAT_TREC);
-	assert_int_equal(reader_sniff("-", "  {\"a\":1}", 9), LEDE_FORMAT_JSONL);
-	assert_int_equal(reader_sniff("-", "\xef\xbb\xbf{\"a\":1}", 10), LEDE_FORMAT_JSONL);
-	assert_int_equal(reader_sniff("page", "<!DOCTYPE html><html>", 21), LEDE_FORMAT_HTML);
-	assert_int_equal(reader_sniff("story", "Hello world", 11), LEDE_FORMAT_TEXT);
+	assert_int_equal(reader_sniff("x.sgm",
+				      "<!DOCTYPE lewis>\n<REUTERS NEWID=\"1\">",
+				      36),
+			 LEDE_FORMAT_REUTERS);
+	assert_int_equal(reader_sniff("x.sgm", "<DOC>\n<DOCNO>1</DOCNO>", 22),
+			 LEDE_FORMAT_TREC);
+	assert_int_equal(reader_sniff("-", "  {\"a\":1}", 9),
+			 LEDE_FORMAT_JSONL);
+	assert_int_equal(reader_sniff("-", "\xef\xbb\xbf{\"a\":1}", 10),
+			 LEDE_FORMAT_JSONL);
+	assert_int_equal(reader_sniff("page", "<!DOCTYPE html><html>", 21),
+			 LEDE_FORMAT_HTML);
+	assert_int_equal(reader_sniff("story", "Hello world", 11),
+			 LEDE_FORMAT_TEXT);
 	assert_int_equal(reader_sniff(NULL, NULL, 0), LEDE_FORMAT_TEXT);
 	gz = gzip_mem(jl, strlen(jl), &gl);
-	assert_int_equal(reader_sniff("data.gz", (const char *)gz, gl), LEDE_FORMAT_JSONL);
+	assert_int_equal(reader_sniff("data.gz", (const char *)gz, gl),
+			 LEDE_FORMAT_JSONL);
 	free(gz);
 }
 
-/* ---- plain text ------------------------------------------------------------ */
+/* ---- plain text ------------------------------------------------------------
+ */
 
 static void test_text_wire(void **state)
 {
@@ -430,22 +455,25 @@ static void test_text_wire(void **state)
 	assert_int_equal(read_fixture(g, "wire.md", NULL, 1000), LEDE_OK);
 	assert_int_equal(g->n, 1);
 	assert_str(g->a[0].id, "wire.md");
-	assert_str(g->a[0].title, "Harbor authority approves new ferry terminal");
+	assert_str(g->a[0].title,
+		   "Harbor authority approves new ferry terminal");
 	assert_str(g->a[0].byline, "Jane Doe; John O'Neil");
 	assert_str(g->a[0].source, "Coastal Wire");
 	assert_str(g->a[0].url, "https://img.test.example/ferry.jpg");
 	assert_int_equal(g->a[0].date, utc(2025, 2, 13, 0, 0, 0));
-	assert_str(g->a[0].body,
-	           "KIEL, Feb. 13, 2025 — The harbor authority approved a new ferry "
-	           "terminal on Thursday after two years of planning.\n\n"
-	           "The terminal will handle four ships a day.\n"
-	           "See the plans online.\n\nNext steps\n\n"
-	           "Construction starts in May.");
+	assert_str(
+	    g->a[0].body,
+	    "KIEL, Feb. 13, 2025 — The harbor authority approved a new ferry "
+	    "terminal on Thursday after two years of planning.\n\n"
+	    "The terminal will handle four ships a day.\n"
+	    "See the plans online.\n\nNext steps\n\n"
+	    "Construction starts in May.");
 	assert_null(g->a[0].lang);
 	assert_int_equal(g->st.articles, 1);
 	assert_int_equal(g->st.no_date, 0);
 	assert_int_equal(g->np, 0);
-	assert_true(strstr(g->a[0].where, "tests/data/readers/wire.md") != NULL);
+	assert_true(strstr(g->a[0].where, "tests/data/readers/wire.md") !=
+		    NULL);
 	got_free(g);
 }
 
@@ -454,7 +482,8 @@ static void test_text_dateline_agency(void **state)
 	got *g = got_new();
 
 	(void)state;
-	assert_int_equal(read_fixture(g, "dateline.txt", NULL, 1234567890), LEDE_OK);
+	assert_int_equal(read_fixture(g, "dateline.txt", NULL, 1234567890),
+			 LEDE_OK);
 	assert_int_equal(g->n, 1);
 	assert_str(g->a[0].title, "Council backs tram extension");
 	assert_str(g->a[0].source, "Nordic Wire");
@@ -462,32 +491,38 @@ static void test_text_dateline_agency(void **state)
 	/* No date anywhere: the mtime, counted as no_date. */
 	assert_int_equal(g->a[0].date, 1234567890);
 	assert_int_equal(g->st.no_date, 1);
-	assert_str(g->a[0].body,
-	           "OSLO (Nordic Wire) - The city council voted on Tuesday to extend "
-	           "the tram line to the airport.\n\nWork will start next year.");
+	assert_str(
+	    g->a[0].body,
+	    "OSLO (Nordic Wire) - The city council voted on Tuesday to extend "
+	    "the tram line to the airport.\n\nWork will start next year.");
 	got_free(g);
 }
 
 static void test_text_derived_title(void **state)
 {
 	got *g = got_new();
-	const char *shortline = "Short first line\nfollowed directly by text.\n";
+	const char *shortline =
+	    "Short first line\nfollowed directly by text.\n";
 
 	(void)state;
-	assert_int_equal(read_fixture(g, "derived.txt", NULL, LEDE_NO_DATE), LEDE_OK);
+	assert_int_equal(read_fixture(g, "derived.txt", NULL, LEDE_NO_DATE),
+			 LEDE_OK);
 	assert_int_equal(g->n, 1);
 	/* First sentence, cut at a word boundary to 100 characters, "…". */
-	assert_str(g->a[0].title,
-	           "The regional parliament in the northern province approved on "
-	           "Wednesday a budget that raises spending…");
+	assert_str(
+	    g->a[0].title,
+	    "The regional parliament in the northern province approved on "
+	    "Wednesday a budget that raises spending…");
 	assert_int_equal(g->a[0].date, LEDE_NO_DATE);
 	assert_int_equal(g->st.no_date, 1);
 	/* A short first line with no blank line after it: title, kept in the
 	 * body. */
-	assert_int_equal(read_mem(g, shortline, strlen(shortline), "s.txt", NULL), LEDE_OK);
+	assert_int_equal(
+	    read_mem(g, shortline, strlen(shortline), "s.txt", NULL), LEDE_OK);
 	assert_int_equal(g->n, 2);
 	assert_str(g->a[1].title, "Short first line");
-	assert_str(g->a[1].body, "Short first line\nfollowed directly by text.");
+	assert_str(g->a[1].body,
+		   "Short first line\nfollowed directly by text.");
 	got_free(g);
 }
 
@@ -515,38 +550,49 @@ static void test_text_datelines(void **state)
 {
 	static const struct {
 		const char *text;
-		int y, mo, d;       /* 0: no date */
+		int y, mo, d; /* 0: no date */
 		const char *source;
 		const char *title;
 	} cases[] = {
-		{"T\n\nFEBRUARY 13, 2025 – Stating that the plan works, he left.\n",
-		 2025, 2, 13, NULL, "T"},
-		{"T\n\nWASHINGTON (Reuters) - The Fed held.\n", 0, 0, 0, "Reuters", "T"},
-		{"T\n\nMOSCOW, Feb 13 (Tass) - Talks went on.\n", 0, 0, 0, "Tass", "T"},
-		{"T\n\nZÜRICH, 13 February 2025 – The bank met.\n", 2025, 2, 13, NULL, "T"},
-		{"T\n\nPARIS, Feb. 13, 2025 (AFP) — Talks.\n", 2025, 2, 13, "AFP", "T"},
-		{"T\n\n2025-02-13 – Markets fell.\n", 2025, 2, 13, NULL, "T"},
-		{"T\n\n13 February 2025\n\nMarkets fell.\n", 2025, 2, 13, NULL, "T"},
-		{"T\n\nPublished: 2025-02-13\n\nMarkets fell.\n", 2025, 2, 13, NULL, "T"},
-		{"T\n\nTwenty-three allies - a record - met.\n", 0, 0, 0, NULL, "T"},
-		{"Date: 13.02.2025\nTitle: Hdr\n\nBody.\n", 2025, 2, 13, NULL, "Hdr"},
-		/* No title line: the title skips the dateline. */
-		{"WASHINGTON (Reuters) - The Federal Reserve held interest rates "
-		 "steady on Wednesday and signalled patience on future cuts.\n",
-		 0, 0, 0, "Reuters",
-		 "The Federal Reserve held interest rates steady on Wednesday and "
-		 "signalled patience on future cuts."},
+	    {"T\n\nFEBRUARY 13, 2025 – Stating that the plan works, he left.\n",
+	     2025, 2, 13, NULL, "T"},
+	    {"T\n\nWASHINGTON (Reuters) - The Fed held.\n", 0, 0, 0, "Reuters",
+	     "T"},
+	    {"T\n\nMOSCOW, Feb 13 (Tass) - Talks went on.\n", 0, 0, 0, "Tass",
+	     "T"},
+	    {"T\n\nZÜRICH, 13 February 2025 – The bank met.\n", 2025, 2, 13,
+	     NULL, "T"},
+	    {"T\n\nPARIS, Feb. 13, 2025 (AFP) — Talks.\n", 2025, 2, 13, "AFP",
+	     "T"},
+	    {"T\n\n2025-02-13 – Markets fell.\n", 2025, 2, 13, NULL, "T"},
+	    {"T\n\n13 February 2025\n\nMarkets fell.\n", 2025, 2, 13, NULL,
+	     "T"},
+	    {"T\n\nPublished: 2025-02-13\n\nMarkets fell.\n", 2025, 2, 13, NULL,
+	     "T"},
+	    {"T\n\nTwenty-three allies - a record - met.\n", 0, 0, 0, NULL,
+	     "T"},
+	    {"Date: 13.02.2025\nTitle: Hdr\n\nBody.\n", 2025, 2, 13, NULL,
+	     "Hdr"},
+	    /* No title line: the title skips the dateline. */
+	    {"WASHINGTON (Reuters) - The Federal Reserve held interest rates "
+	     "steady on Wednesday and signalled patience on future cuts.\n",
+	     0, 0, 0, "Reuters",
+	     "The Federal Reserve held interest rates steady on Wednesday and "
+	     "signalled patience on future cuts."},
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		got *g = got_new();
 
-		assert_int_equal(read_mem(g, cases[i].text, strlen(cases[i].text),
-		                          "t.txt", NULL), LEDE_OK);
+		assert_int_equal(read_mem(g, cases[i].text,
+					  strlen(cases[i].text), "t.txt", NULL),
+				 LEDE_OK);
 		assert_int_equal(g->n, 1);
 		if (cases[i].y)
-			assert_int_equal(g->a[0].date, utc(cases[i].y, cases[i].mo, cases[i].d, 0, 0, 0));
+			assert_int_equal(
+			    g->a[0].date,
+			    utc(cases[i].y, cases[i].mo, cases[i].d, 0, 0, 0));
 		else
 			assert_int_equal(g->a[0].date, LEDE_NO_DATE);
 		assert_str(g->a[0].source, cases[i].source);
@@ -560,20 +606,23 @@ static void test_byline_parse(void **state)
 	static const struct {
 		const char *in, *names, *source;
 	} cases[] = {
-		{"By Jane Doe, Agency News", "Jane Doe", "Agency News"},
-		{"By JANE DOE and JOHN ROE", "Jane Doe; John Roe", ""},
-		{"By JANE DOE and JOHN ROE, Agency News", "Jane Doe; John Roe", "Agency News"},
-		{"by Janie Gabbett, Reuters", "Janie Gabbett", "Reuters"},
-		{"By Jane Doe | The Daily Planet", "Jane Doe", "The Daily Planet"},
-		{"By Jane Doe (Agency News)", "Jane Doe", "Agency News"},
-		{"By Jane Doe for Agency News", "Jane Doe", "Agency News"},
-		{"By Jane Doe, Staff Writer", "Jane Doe", ""},
-		{"By Jane Doe, John Roe and Ann Poe", "Jane Doe; John Roe; Ann Poe", ""},
-		{"By Jane Doe, John Roe, Bay Times", "Jane Doe; John Roe", "Bay Times"},
-		{"BY JOSÉ ÁLVAREZ", "José Álvarez", ""},
-		{"By ИВАН ПЕТРОВ", "Иван Петров", ""},
-		{"By MARY-ANN O'BRIEN & LI WEI", "Mary-Ann O'Brien; Li Wei", ""},
-		{"Von Eva Berger", "Eva Berger", ""},
+	    {"By Jane Doe, Agency News", "Jane Doe", "Agency News"},
+	    {"By JANE DOE and JOHN ROE", "Jane Doe; John Roe", ""},
+	    {"By JANE DOE and JOHN ROE, Agency News", "Jane Doe; John Roe",
+	     "Agency News"},
+	    {"by Janie Gabbett, Reuters", "Janie Gabbett", "Reuters"},
+	    {"By Jane Doe | The Daily Planet", "Jane Doe", "The Daily Planet"},
+	    {"By Jane Doe (Agency News)", "Jane Doe", "Agency News"},
+	    {"By Jane Doe for Agency News", "Jane Doe", "Agency News"},
+	    {"By Jane Doe, Staff Writer", "Jane Doe", ""},
+	    {"By Jane Doe, John Roe and Ann Poe", "Jane Doe; John Roe; Ann Poe",
+	     ""},
+	    {"By Jane Doe, John Roe, Bay Times", "Jane Doe; John Roe",
+	     "Bay Times"},
+	    {"BY JOSÉ ÁLVAREZ", "José Álvarez", ""},
+	    {"By ИВАН ПЕТРОВ", "Иван Петров", ""},
+	    {"By MARY-ANN O'BRIEN & LI WEI", "Mary-Ann O'Brien; Li Wei", ""},
+	    {"Von Eva Berger", "Eva Berger", ""},
 	};
 
 	(void)state;
@@ -582,22 +631,26 @@ static void test_byline_parse(void **state)
 
 		byline_parse(cases[i].in, strlen(cases[i].in), &names, &source);
 		if (strcmp(names.data ? names.data : "", cases[i].names) != 0 ||
-		    strcmp(source.data ? source.data : "", cases[i].source) != 0)
-			fail_msg("byline_parse(\"%s\") = \"%s\" / \"%s\", want \"%s\" / \"%s\"",
-			         cases[i].in, names.data ? names.data : "",
-			         source.data ? source.data : "", cases[i].names,
-			         cases[i].source);
+		    strcmp(source.data ? source.data : "", cases[i].source) !=
+			0)
+			fail_msg("byline_parse(\"%s\") = \"%s\" / \"%s\", want "
+				 "\"%s\" / \"%s\"",
+				 cases[i].in, names.data ? names.data : "",
+				 source.data ? source.data : "", cases[i].names,
+				 cases[i].source);
 		buf_free(&names);
 		buf_free(&source);
 	}
 	assert_true(byline_is_line("By Jane Doe, Agency News", 24));
 	assert_true(byline_is_line("BY JANE DOE", 11));
-	assert_false(byline_is_line("By the end of the year, prices rose.", 36));
+	assert_false(
+	    byline_is_line("By the end of the year, prices rose.", 36));
 	assert_false(byline_is_line("By Monday, officials had left.", 30));
 	assert_false(byline_is_line("Bylines matter", 14));
 }
 
-/* ---- JSON Lines ------------------------------------------------------------- */
+/* ---- JSON Lines -------------------------------------------------------------
+ */
 
 static void test_jsonl_fields(void **state)
 {
@@ -607,7 +660,7 @@ static void test_jsonl_fields(void **state)
 	assert_int_equal(read_fixture(g, "small.jsonl", NULL, 777), LEDE_OK);
 	assert_int_equal(g->n, 4);
 	assert_int_equal(g->st.articles, 4);
-	assert_int_equal(g->st.skipped, 3);  /* malformed, no body, not object */
+	assert_int_equal(g->st.skipped, 3); /* malformed, no body, not object */
 	assert_int_equal(g->st.bad_date, 1);
 	assert_int_equal(g->st.no_date, 0);
 
@@ -658,19 +711,21 @@ static void test_jsonl_epochs_and_map(void **state)
 	got *g = got_new();
 	reader_opts o = {LEDE_FORMAT_AUTO, NULL, 0, 0, 0};
 	const char *map[] = {"meta.headline=title", "story=body", "when=date",
-	                     "kw=tags"};
+			     "kw=tags"};
 	const char *data =
-		"{\"meta\":{\"headline\":\"Mapped\"},\"story\":\"Mapped body.\","
-		"\"title\":\"Ignored\",\"when\":1739440800123,\"kw\":\"a, b\"}\n"
-		"{\"title\":\"T\",\"body\":\"B\",\"date\":\"1739440800\"}\n"
-		"{\"title\":\"T\",\"body\":\"B\",\"date\":{\"$date\":\"2025-02-13T10:00:00Z\"}}\n"
-		"{\"title\":\"T\",\"body\":\"B\",\"date\":99999999999999999}\n";
+	    "{\"meta\":{\"headline\":\"Mapped\"},\"story\":\"Mapped body.\","
+	    "\"title\":\"Ignored\",\"when\":1739440800123,\"kw\":\"a, b\"}\n"
+	    "{\"title\":\"T\",\"body\":\"B\",\"date\":\"1739440800\"}\n"
+	    "{\"title\":\"T\",\"body\":\"B\",\"date\":{\"$date\":\"2025-02-"
+	    "13T10:00:00Z\"}}\n"
+	    "{\"title\":\"T\",\"body\":\"B\",\"date\":99999999999999999}\n";
 	const char *bad[] = {"nonsense"};
 
 	(void)state;
 	o.map = map;
 	o.nmap = 4;
-	assert_int_equal(read_mem(g, data, strlen(data), "m.jsonl", &o), LEDE_OK);
+	assert_int_equal(read_mem(g, data, strlen(data), "m.jsonl", &o),
+			 LEDE_OK);
 	assert_int_equal(g->n, 4);
 	assert_str(g->a[0].title, "Mapped");
 	assert_str(g->a[0].body, "Mapped body.");
@@ -683,7 +738,8 @@ static void test_jsonl_epochs_and_map(void **state)
 
 	o.map = bad;
 	o.nmap = 1;
-	assert_int_equal(read_mem(g, data, strlen(data), "m.jsonl", &o), LEDE_ERR_INVALID);
+	assert_int_equal(read_mem(g, data, strlen(data), "m.jsonl", &o),
+			 LEDE_ERR_INVALID);
 	assert_true(strstr(g->err.msg, "nonsense") != NULL);
 	got_free(g);
 }
@@ -692,8 +748,10 @@ static void test_jsonl_long_line(void **state)
 {
 	/* A 50 MB line is skipped; the lines around it are read. */
 	size_t big = 50u * 1024 * 1024;
-	const char *head = "{\"title\":\"before\",\"body\":\"x\"}\n{\"title\":\"";
-	const char *tail = "\",\"body\":\"y\"}\n{\"title\":\"after\",\"body\":\"z\"}\n";
+	const char *head =
+	    "{\"title\":\"before\",\"body\":\"x\"}\n{\"title\":\"";
+	const char *tail =
+	    "\",\"body\":\"y\"}\n{\"title\":\"after\",\"body\":\"z\"}\n";
 	size_t hl = strlen(head), tl = strlen(tail);
 	char *data = malloc(hl + big + tl);
 	got *g = got_new();
@@ -703,7 +761,8 @@ static void test_jsonl_long_line(void **state)
 	memcpy(data, head, hl);
 	memset(data + hl, 'a', big);
 	memcpy(data + hl + big, tail, tl);
-	assert_int_equal(read_mem(g, data, hl + big + tl, "big.jsonl", NULL), LEDE_OK);
+	assert_int_equal(read_mem(g, data, hl + big + tl, "big.jsonl", NULL),
+			 LEDE_OK);
 	assert_int_equal(g->n, 2);
 	assert_str(g->a[0].title, "before");
 	assert_str(g->a[1].title, "after");
@@ -715,7 +774,8 @@ static void test_jsonl_long_line(void **state)
 	got_free(g);
 }
 
-/* ---- TREC and Reuters -------------------------------------------------------- */
+/* ---- TREC and Reuters
+ * -------------------------------------------------------- */
 
 static void test_trec(void **state)
 {
@@ -751,10 +811,11 @@ static void test_trec_unterminated_at_end(void **state)
 {
 	got *g = got_new();
 	const char *data = "<DOC><DOCNO>A</DOCNO><TEXT>a</TEXT></DOC>\n"
-	                   "<DOC><DOCNO>B</DOCNO><TEXT>b\n";
+			   "<DOC><DOCNO>B</DOCNO><TEXT>b\n";
 
 	(void)state;
-	assert_int_equal(read_mem(g, data, strlen(data), "u.trec", NULL), LEDE_OK);
+	assert_int_equal(read_mem(g, data, strlen(data), "u.trec", NULL),
+			 LEDE_OK);
 	assert_int_equal(g->n, 1);
 	assert_true(has_problem(g, "u.trec:2", "before the end of the file"));
 	assert_int_equal(g->st.skipped, 1);
@@ -776,8 +837,9 @@ static void test_reuters(void **state)
 	assert_str(g->a[0].byline, "Janie Gabbett");
 	assert_str(g->a[0].source, "Reuters");
 	assert_str(g->a[0].lang, "en");
-	assert_str(g->a[0].body, "Showers continued in\nthe Bahia zone, <Comissaria "
-	                         "Smith> said.\nSales of <COCOA CO> rose & fell.");
+	assert_str(g->a[0].body,
+		   "Showers continued in\nthe Bahia zone, <Comissaria "
+		   "Smith> said.\nSales of <COCOA CO> rose & fell.");
 	/* BRIEF: the title is the body; trailing codes after the date. */
 	assert_str(g->a[1].id, "2");
 	assert_str(g->a[1].title, "ASSETS OF MONEY FUNDS ROSE");
@@ -793,11 +855,13 @@ static void test_reuters(void **state)
 	assert_true(strstr(g->a[2].body, "Net free reserves") != NULL);
 	/* Record 4: nothing at all. */
 	assert_int_equal(g->st.skipped, 1);
-	assert_true(has_problem(g, "small.sgm:40", "neither <BODY> nor <TITLE>"));
+	assert_true(
+	    has_problem(g, "small.sgm:40", "neither <BODY> nor <TITLE>"));
 	got_free(g);
 }
 
-/* ---- HTML ------------------------------------------------------------------- */
+/* ---- HTML -------------------------------------------------------------------
+ */
 
 static void test_html(void **state)
 {
@@ -815,27 +879,32 @@ static void test_html(void **state)
 	assert_str(g->a[0].section, "Verkehr");
 	assert_string_equal(g->a[0].tags, "pass|roads");
 	assert_int_equal(g->a[0].date, utc(2024, 5, 2, 5, 30, 0));
-	assert_str(g->a[0].body,
-	           "The pass road reopened on Thursday\xc2\xa0morning.\n\n"
-	           "Snow ploughs worked\nall night & day.\n\nItem one\n\nItem two");
+	assert_str(
+	    g->a[0].body,
+	    "The pass road reopened on Thursday\xc2\xa0morning.\n\n"
+	    "Snow ploughs worked\nall night & day.\n\nItem one\n\nItem two");
 	got_free(g);
 }
 
 static void test_html_minimal(void **state)
 {
 	got *g = got_new();
-	const char *page = "<p>22 mai 2012, Espagne. - Le texte.</p><p>Suite.</p>";
-	const char *latin = "<html><head><meta charset=\"iso-8859-1\"><title>Caf\xe9</title>"
-	                    "</head><body><p>Caf\xe9 cr\xe8me</p></body></html>";
+	const char *page =
+	    "<p>22 mai 2012, Espagne. - Le texte.</p><p>Suite.</p>";
+	const char *latin =
+	    "<html><head><meta charset=\"iso-8859-1\"><title>Caf\xe9</title>"
+	    "</head><body><p>Caf\xe9 cr\xe8me</p></body></html>";
 
 	(void)state;
-	assert_int_equal(read_mem(g, page, strlen(page), "p.html", NULL), LEDE_OK);
+	assert_int_equal(read_mem(g, page, strlen(page), "p.html", NULL),
+			 LEDE_OK);
 	assert_int_equal(g->n, 1);
 	assert_null(g->a[0].title);
 	assert_int_equal(g->a[0].date, utc(2012, 5, 22, 0, 0, 0));
 	assert_str(g->a[0].body, "22 mai 2012, Espagne. - Le texte.\n\nSuite.");
 	/* A declared charset is converted by libxml2. */
-	assert_int_equal(read_mem(g, latin, strlen(latin), "l.html", NULL), LEDE_OK);
+	assert_int_equal(read_mem(g, latin, strlen(latin), "l.html", NULL),
+			 LEDE_OK);
 	assert_int_equal(g->n, 2);
 	assert_str(g->a[1].title, "Caf\xc3\xa9");
 	assert_str(g->a[1].body, "Caf\xc3\xa9 cr\xc3\xa8me");
@@ -843,7 +912,8 @@ static void test_html_minimal(void **state)
 	got_free(g);
 }
 
-/* ---- encodings and cleaning -------------------------------------------------- */
+/* ---- encodings and cleaning
+ * -------------------------------------------------- */
 
 static void test_bad_utf8_and_latin1(void **state)
 {
@@ -854,7 +924,8 @@ static void test_bad_utf8_and_latin1(void **state)
 	assert_int_equal(read_fixture(g, "latin1.txt", NULL, 5), LEDE_OK);
 	assert_int_equal(g->n, 1);
 	assert_int_equal(g->st.bad_utf8, 1);
-	assert_str(g->a[0].title, "Caf\xef\xbf\xbd owners in Z\xef\xbf\xbdrich");
+	assert_str(g->a[0].title,
+		   "Caf\xef\xbf\xbd owners in Z\xef\xbf\xbdrich");
 	assert_true(has_problem(g, "latin1.txt", "invalid UTF-8"));
 	assert_int_equal(g->p[0].s, LEDE_OK); /* a warning: still delivered */
 
@@ -862,13 +933,15 @@ static void test_bad_utf8_and_latin1(void **state)
 	assert_int_equal(g->n, 2);
 	assert_int_equal(g->st.bad_utf8, 1);
 	assert_str(g->a[1].title, "Caf\xc3\xa9 owners in Z\xc3\xbcrich");
-	assert_str(g->a[1].body, "The caf\xc3\xa9 r\xc3\xa9opened on 2 March 2024.");
+	assert_str(g->a[1].body,
+		   "The caf\xc3\xa9 r\xc3\xa9opened on 2 March 2024.");
 
 	/* Invalid UTF-8 inside a JSON line is replaced, not a parse error. */
 	{
 		const char *jl = "{\"title\":\"a\xff\",\"body\":\"b\xc3\"}\n";
 
-		assert_int_equal(read_mem(g, jl, strlen(jl), "u.jsonl", NULL), LEDE_OK);
+		assert_int_equal(read_mem(g, jl, strlen(jl), "u.jsonl", NULL),
+				 LEDE_OK);
 		assert_int_equal(g->n, 3);
 		assert_str(g->a[2].title, "a\xef\xbf\xbd");
 		assert_int_equal(g->st.bad_utf8, 2);
@@ -885,9 +958,12 @@ static void test_cleaning(void **state)
 	(void)state;
 	/* Control characters dropped, blanks collapsed in short fields, body
 	 * keeps newlines and tabs, CR LF becomes LF. */
-	buf_append_str(&b, "{\"title\":\"  a\\u0001b \\t\\n c\\u007f \",\"byline\":\"x\\u0000y\","
-	                   "\"body\":\"line\\u0007 one\\r\\nline\\ttwo\\r\\n\\r\\n\\r\\n\\r\\nend  \","
-	                   "\"lang\":\"Français\",\"tags\":[\"  t  \",\"\",\"t\"]}\n");
+	buf_append_str(
+	    &b, "{\"title\":\"  a\\u0001b \\t\\n c\\u007f "
+		"\",\"byline\":\"x\\u0000y\","
+		"\"body\":\"line\\u0007 "
+		"one\\r\\nline\\ttwo\\r\\n\\r\\n\\r\\n\\r\\nend  \","
+		"\"lang\":\"Français\",\"tags\":[\"  t  \",\"\",\"t\"]}\n");
 	assert_int_equal(read_mem(g, b.data, b.len, "c.jsonl", NULL), LEDE_OK);
 	assert_int_equal(g->n, 1);
 	assert_str(g->a[0].title, "ab c");
@@ -909,7 +985,8 @@ static void test_cleaning(void **state)
 	got_free(g);
 }
 
-/* ---- bad files ---------------------------------------------------------------- */
+/* ---- bad files
+ * ---------------------------------------------------------------- */
 
 static void test_binary_and_empty(void **state)
 {
@@ -959,8 +1036,10 @@ static char *jsonl_lines(size_t n, size_t *len)
 	buf b = BUF_INIT;
 
 	for (size_t i = 0; i < n; i++)
-		buf_printf(&b, "{\"id\":\"n%zu\",\"title\":\"Line %zu\",\"body\":\"Some body text %zu.\"}\n",
-		           i, i, i);
+		buf_printf(&b,
+			   "{\"id\":\"n%zu\",\"title\":\"Line "
+			   "%zu\",\"body\":\"Some body text %zu.\"}\n",
+			   i, i, i);
 	assert_int_equal(b.status, LEDE_OK);
 	*len = b.len;
 	return buf_detach(&b);
@@ -975,7 +1054,8 @@ static void test_gzip(void **state)
 	got *g = got_new();
 
 	(void)state;
-	assert_int_equal(read_mem(g, (const char *)gz, gl, "w.jsonl.gz", NULL), LEDE_OK);
+	assert_int_equal(read_mem(g, (const char *)gz, gl, "w.jsonl.gz", NULL),
+			 LEDE_OK);
 	assert_int_equal(g->n, 100);
 	assert_str(g->a[63].id, "n63");
 	/* Two members back to back (cat a.gz b.gz). */
@@ -983,7 +1063,8 @@ static void test_gzip(void **state)
 	assert_non_null(two);
 	memcpy(two, gz, gl);
 	memcpy(two + gl, gz, gl);
-	assert_int_equal(read_mem(g, (const char *)two, 2 * gl, "w2.gz", NULL), LEDE_OK);
+	assert_int_equal(read_mem(g, (const char *)two, 2 * gl, "w2.gz", NULL),
+			 LEDE_OK);
 	assert_int_equal(g->st.articles, 300);
 	free(two);
 	free(gz);
@@ -1021,7 +1102,8 @@ static void test_gzip_truncated_and_corrupt(void **state)
 
 	/* A gzip header and nothing else. */
 	g = got_new();
-	assert_int_equal(read_mem(g, "\x1f\x8b\x08\x00", 4, "h.gz", NULL), LEDE_ERR_FORMAT);
+	assert_int_equal(read_mem(g, "\x1f\x8b\x08\x00", 4, "h.gz", NULL),
+			 LEDE_ERR_FORMAT);
 	got_free(g);
 	free(gz);
 	free(j);
@@ -1033,7 +1115,8 @@ static void test_gzip_bomb(void **state)
 	 * lowered to 8 MB the read stops with TOO_BIG naming the file, and
 	 * what came before stays delivered. */
 	size_t n = 64u * 1024 * 1024, gl, line_len;
-	const char *line = "{\"title\":\"bomb\",\"body\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}\n";
+	const char *line =
+	    "{\"title\":\"bomb\",\"body\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}\n";
 	char *data = malloc(n);
 	unsigned char *gz;
 	reader_opts o = {LEDE_FORMAT_AUTO, NULL, 0, 0, 8u * 1024 * 1024};
@@ -1057,7 +1140,8 @@ static void test_gzip_bomb(void **state)
 	got_free(g);
 }
 
-/* ---- files, stdin, stopping ----------------------------------------------------- */
+/* ---- files, stdin, stopping
+ * ----------------------------------------------------- */
 
 static void test_paths(void **state)
 {
@@ -1071,12 +1155,13 @@ static void test_paths(void **state)
 
 	(void)state;
 	assert_int_equal(reader_read_path("/nonexistent/x.txt", NULL, 0, NULL,
-	                                  sink_of(g), &g->st, &g->err),
-	                 LEDE_ERR_NOT_FOUND);
+					  sink_of(g), &g->st, &g->err),
+			 LEDE_ERR_NOT_FOUND);
 	assert_true(strstr(g->err.msg, "/nonexistent/x.txt") != NULL);
 	assert_non_null(mkdtemp(dir));
-	assert_int_equal(reader_read_path(dir, NULL, 0, NULL, sink_of(g), &g->st, &g->err),
-	                 LEDE_ERR_INVALID);
+	assert_int_equal(
+	    reader_read_path(dir, NULL, 0, NULL, sink_of(g), &g->st, &g->err),
+	    LEDE_ERR_INVALID);
 
 	/* A .gz file on disk, read through the fd path. */
 	snprintf(path, sizeof path, "%s/w.jsonl.gz", dir);
@@ -1084,8 +1169,9 @@ static void test_paths(void **state)
 	assert_non_null(f);
 	assert_int_equal(fwrite(gz, 1, gl, f), gl);
 	fclose(f);
-	assert_int_equal(reader_read_path(path, "w", 0, NULL, sink_of(g), &g->st, &g->err),
-	                 LEDE_OK);
+	assert_int_equal(
+	    reader_read_path(path, "w", 0, NULL, sink_of(g), &g->st, &g->err),
+	    LEDE_OK);
 	assert_int_equal(g->n, 3);
 
 	/* stdin ("-"): the same data through fd 0, sniffed. */
@@ -1095,8 +1181,9 @@ static void test_paths(void **state)
 		assert_true(saved >= 0 && fd >= 0);
 		assert_int_equal(dup2(fd, 0), 0);
 		close(fd);
-		assert_int_equal(reader_read_path("-", "stdin", 0, NULL, sink_of(g),
-		                                  &g->st, &g->err), LEDE_OK);
+		assert_int_equal(reader_read_path("-", "stdin", 0, NULL,
+						  sink_of(g), &g->st, &g->err),
+				 LEDE_OK);
 		assert_int_equal(dup2(saved, 0), 0);
 		close(saved);
 		assert_int_equal(g->n, 6);
@@ -1118,11 +1205,13 @@ static void test_sink_stops(void **state)
 	(void)state;
 	g->stop_at = 3;
 	g->stop_with = LEDE_ERR_INTERRUPTED;
-	assert_int_equal(read_mem(g, j, jl, "s.jsonl", NULL), LEDE_ERR_INTERRUPTED);
+	assert_int_equal(read_mem(g, j, jl, "s.jsonl", NULL),
+			 LEDE_ERR_INTERRUPTED);
 	assert_int_equal(g->n, 3);
 	/* No sink at all, no stats: still reads. */
-	assert_int_equal(reader_read_mem(j, jl, "s.jsonl", NULL, 0, NULL, NULL,
-	                                 NULL, NULL), LEDE_OK);
+	assert_int_equal(
+	    reader_read_mem(j, jl, "s.jsonl", NULL, 0, NULL, NULL, NULL, NULL),
+	    LEDE_OK);
 	free(j);
 	got_free(g);
 }
@@ -1130,8 +1219,9 @@ static void test_sink_stops(void **state)
 static void test_forced_formats_on_garbage(void **state)
 {
 	/* Every reader on every fixture: whatever comes out is clean. */
-	static const char *const files[] = {"wire.md", "small.jsonl", "small.trec",
-	                                    "small.sgm", "page.html", "latin1.txt"};
+	static const char *const files[] = {"wire.md",	  "small.jsonl",
+					    "small.trec", "small.sgm",
+					    "page.html",  "latin1.txt"};
 
 	(void)state;
 	for (int f = 1; f <= 5; f++) {
@@ -1140,7 +1230,8 @@ static void test_forced_formats_on_garbage(void **state)
 		for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
 			got *g = got_new();
 
-			assert_int_equal(read_fixture(g, files[k], &o, 5), LEDE_OK);
+			assert_int_equal(read_fixture(g, files[k], &o, 5),
+					 LEDE_OK);
 			got_free(g);
 		}
 	}
@@ -1149,34 +1240,34 @@ static void test_forced_formats_on_garbage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_date_table),
-		cmocka_unit_test(test_date_scan),
-		cmocka_unit_test(test_format_names),
-		cmocka_unit_test(test_sniff),
-		cmocka_unit_test(test_text_wire),
-		cmocka_unit_test(test_text_dateline_agency),
-		cmocka_unit_test(test_text_derived_title),
-		cmocka_unit_test(test_text_frontmatter),
-		cmocka_unit_test(test_text_datelines),
-		cmocka_unit_test(test_byline_parse),
-		cmocka_unit_test(test_jsonl_fields),
-		cmocka_unit_test(test_jsonl_epochs_and_map),
-		cmocka_unit_test(test_jsonl_long_line),
-		cmocka_unit_test(test_trec),
-		cmocka_unit_test(test_trec_unterminated_at_end),
-		cmocka_unit_test(test_reuters),
-		cmocka_unit_test(test_html),
-		cmocka_unit_test(test_html_minimal),
-		cmocka_unit_test(test_bad_utf8_and_latin1),
-		cmocka_unit_test(test_cleaning),
-		cmocka_unit_test(test_binary_and_empty),
-		cmocka_unit_test(test_too_big_text),
-		cmocka_unit_test(test_gzip),
-		cmocka_unit_test(test_gzip_truncated_and_corrupt),
-		cmocka_unit_test(test_gzip_bomb),
-		cmocka_unit_test(test_paths),
-		cmocka_unit_test(test_sink_stops),
-		cmocka_unit_test(test_forced_formats_on_garbage),
+	    cmocka_unit_test(test_date_table),
+	    cmocka_unit_test(test_date_scan),
+	    cmocka_unit_test(test_format_names),
+	    cmocka_unit_test(test_sniff),
+	    cmocka_unit_test(test_text_wire),
+	    cmocka_unit_test(test_text_dateline_agency),
+	    cmocka_unit_test(test_text_derived_title),
+	    cmocka_unit_test(test_text_frontmatter),
+	    cmocka_unit_test(test_text_datelines),
+	    cmocka_unit_test(test_byline_parse),
+	    cmocka_unit_test(test_jsonl_fields),
+	    cmocka_unit_test(test_jsonl_epochs_and_map),
+	    cmocka_unit_test(test_jsonl_long_line),
+	    cmocka_unit_test(test_trec),
+	    cmocka_unit_test(test_trec_unterminated_at_end),
+	    cmocka_unit_test(test_reuters),
+	    cmocka_unit_test(test_html),
+	    cmocka_unit_test(test_html_minimal),
+	    cmocka_unit_test(test_bad_utf8_and_latin1),
+	    cmocka_unit_test(test_cleaning),
+	    cmocka_unit_test(test_binary_and_empty),
+	    cmocka_unit_test(test_too_big_text),
+	    cmocka_unit_test(test_gzip),
+	    cmocka_unit_test(test_gzip_truncated_and_corrupt),
+	    cmocka_unit_test(test_gzip_bomb),
+	    cmocka_unit_test(test_paths),
+	    cmocka_unit_test(test_sink_stops),
+	    cmocka_unit_test(test_forced_formats_on_garbage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
