@@ -129,6 +129,9 @@ enum {
 extern const unsigned char utf8_ascii_class[128];
 /* Class of any code point (cp < 0, an invalid byte: UTF8_SEP). */
 int utf8_class(int32_t cp);
+/* The same from utf8proc's tables alone, without utf8_class's fast
+ * ranges: the reference the tests hold utf8_class to. */
+int utf8_class_ref(int32_t cp);
 /* 1 if cp continues the CJK character before it instead of starting a new
  * one: Hangul medial/final jamo, half-width (semi-)voiced sound marks. */
 int utf8_cjk_joins(int32_t cp);

@@ -210,6 +210,16 @@ static void test_class(void **state)
 	assert_false(utf8_cjk_joins(0x5317));
 }
 
+/* utf8_class's fast ranges agree with the reference everywhere. */
+static void test_class_fast_agrees(void **state)
+{
+	(void)state;
+	for (int32_t c = -1; c <= 0x10ffff; c++)
+		if (utf8_class(c) != utf8_class_ref(c))
+			fail_msg("U+%04X: %d, reference %d", (unsigned)c,
+			         utf8_class(c), utf8_class_ref(c));
+}
+
 /* The CJK fast path of the analyzer must agree with full normalization:
  * every code point utf8_cjk_stable accepts normalizes to itself, and is
  * UTF8_CJK. */
@@ -439,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_from_latin1),
 		cmocka_unit_test(test_class),
+		cmocka_unit_test(test_class_fast_agrees),
 		cmocka_unit_test(test_cjk_stable_agrees),
 		cmocka_unit_test(test_norm_word),
 		cmocka_unit_test(test_norm_word_marks_overflow),
