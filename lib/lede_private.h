@@ -255,9 +255,9 @@ const char *const *analyzer_stopword_list(size_t *out_n);
  * Omega's conventions where one exists. Words are lowercase, so an
  * uppercase prefix never runs into the word after it.
  * ------------------------------------------------------------------- */
-#define PFX_STEM "Z"          /* stem of a body/title word, no positions */
-#define PFX_TITLE "S"         /* title word, with positions */
-#define PFX_TITLE_STEM "ZS"   /* title stem */
+/* Body and title words are indexed unprefixed, as their stems (or the
+ * word itself when it has no stem), with positions: see lib/index.c. */
+#define PFX_TITLE "S"         /* title stem, with positions */
 #define PFX_ID "Q"            /* unique article id (hashed when long) */
 #define PFX_BYLINE "A"        /* byline word, with positions */
 #define PFX_SOURCE "XO"       /* outlet word, with positions */
@@ -318,7 +318,7 @@ struct xc_doc;
 
 /* Index format version, stored in metadata; bumped when the schema
  * changes incompatibly. */
-#define LEDE_SCHEMA_VERSION 1
+#define LEDE_SCHEMA_VERSION 2
 #define META_SCHEMA "lede:schema"
 /* Per source file state: META_FILE_PREFIX + hex(hash(path)). */
 #define META_FILE_PREFIX "lede:file:"

@@ -189,7 +189,7 @@ lede_status query_add_date_filter(xc_query **inout, int64_t lo, int64_t hi,
 lede_status query_wildcard_error(lede_err *err, const qnode *root);
 
 /* Called per positive word (not under NOT) of a bag of words, phrase or
- * NEAR, in query order. stem is NULL when the word has none or is exact.
+ * NEAR, in query order. stem is NULL when the word has none.
  * Return nonzero to stop. term and stem are borrowed for the call. */
 typedef int (*query_word_cb)(void *ctx, const char *term, size_t len,
                              const char *stem, size_t stem_len,

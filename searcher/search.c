@@ -132,7 +132,11 @@ static int on_word(void *ctx, const char *term, size_t len, const char *stem,
 	w->term_len = len;
 	w->stem_len = stem ? stem_len : 0;
 	w->field = field;
-	(void)xc_reader_termfreq(&df, c->idx->r, term, len);
+	/* the index holds stems of body words (lib/index.c) */
+	if (stem && (field == QF_TEXT || field == QF_TITLE))
+		(void)xc_reader_termfreq(&df, c->idx->r, stem, stem_len);
+	else
+		(void)xc_reader_termfreq(&df, c->idx->r, term, len);
 	/* BM25's idf, floored so very common words still count a little. */
 	w->idf = log(1.0 + ((double)c->doccount - df + 0.5) / (df + 0.5));
 	if (w->idf < 0.01)
@@ -435,7 +439,8 @@ static int on_query_token(void *ctx, const token *t)
 
 	if (t->flags & (TOKEN_CJK | TOKEN_NUMBER) || t->term_len < 3)
 		return 0;
-	if (xc_reader_termfreq(&df, idx->r, t->term, t->term_len) != LEDE_OK ||
+	if (xc_reader_termfreq(&df, idx->r, t->stem ? t->stem : t->term,
+	                       t->stem ? t->stem_len : t->term_len) != LEDE_OK ||
 	    df > 0)
 		return 0;
 	if (xc_reader_spelling(&sug, &slen, idx->r, t->term, t->term_len,
