@@ -289,14 +289,21 @@ typedef struct lede_update_opts {
 	int full;                     /* 1: re-read every file */
 	unsigned commit_every;        /* articles per commit; 0 = default */
 	int latin1;                   /* input is Latin-1, not UTF-8 */
-	lede_event_cb on_event;       /* may be NULL */
+	lede_event_cb on_event;       /* may be NULL; always called from the
+	                                 calling thread */
 	void *ctx;
+	unsigned jobs;                /* worker threads for a build from
+	                                 scratch (new index or full): each
+	                                 builds part of the index, then the
+	                                 parts are merged by compaction. 0 or
+	                                 1: one thread. Results are the same
+	                                 whatever the number. */
 } lede_update_opts;
 
 #define LEDE_UPDATE_OPTS_VERSION 1
 #define LEDE_UPDATE_OPTS_INIT                                                 \
 	{ LEDE_UPDATE_OPTS_VERSION, LEDE_FORMAT_AUTO, NULL, 0, NULL, 0, NULL,  \
-	  0, 1, 0, 0, 0, NULL, NULL }
+	  0, 1, 0, 0, 0, NULL, NULL, 1 }
 
 /*
  * Brings the index up to date with the files under paths (files,

@@ -32,6 +32,9 @@
 /* Problems printed one per line before they are only counted: a broken
  * archive should not bury the cron mail. */
 #define MAX_PROBLEM_LINES 50
+/* Default --jobs: the CPUs, up to this many (each job holds a Xapian
+ * writer's buffers; past a few, the merge and the disk are the limit). */
+#define MAX_DEFAULT_JOBS 8
 /* Longest --wait, in seconds (a day). */
 #define MAX_WAIT_SECONDS 86400
 /* Most --include/--exclude/--map options. */
@@ -78,7 +81,8 @@ static void usage(FILE *f)
 "      --compact         compact the index afterwards (smaller, faster)\n"
 "      --commit-every N  articles per commit (default 2000)\n"
 "      --wait SECONDS    wait this long for another indexer (default 0)\n"
-"      --jobs N          worker processes (only 1 is supported so far)\n"
+"      --jobs N          threads for a build from scratch (a new index or\n"
+"                        --full): default the number of CPUs, at most 8\n"
 "  -q, --quiet           print nothing but errors\n"
 "  -v, --verbose         print every file read\n"
 "      --progress, --no-progress  progress bar (default: on a terminal)\n"
@@ -236,7 +240,7 @@ int main(int argc, char **argv)
 	lede_status st;
 	cli c;
 	int opt, progress = -1, compact = 0, code;
-	unsigned jobs = 1, wait_s = 0;
+	unsigned jobs = 0, wait_s = 0;
 	struct sigaction sa;
 
 	memset(&c, 0, sizeof c);
@@ -296,7 +300,9 @@ int main(int argc, char **argv)
 			wait_s = parse_uint("--wait", optarg, MAX_WAIT_SECONDS);
 			break;
 		case OPT_JOBS:
-			jobs = parse_uint("--jobs", optarg, 64);
+			jobs = parse_uint("--jobs", optarg, 16);
+			if (jobs == 0)
+				die(EXIT_ERROR, "--jobs: must be at least 1");
 			break;
 		case 'q': c.quiet = 1; break;
 		case 'v': c.verbose = 1; break;
@@ -311,9 +317,12 @@ int main(int argc, char **argv)
 		die(EXIT_ERROR, "no index given: use -i DIR or set LEDE_INDEX");
 	if (optind >= argc && !compact)
 		die(EXIT_ERROR, "no input paths given (try --help)");
-	if (jobs > 1 && !c.quiet)
-		fprintf(stderr, "%s: --jobs %u: parallel builds are not "
-		        "supported yet; using 1\n", prog, jobs);
+	if (jobs == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = n < 1 ? 1 : n > MAX_DEFAULT_JOBS ? MAX_DEFAULT_JOBS
+		                                        : (unsigned)n;
+	}
+	uo.jobs = jobs;
 	c.progress = progress >= 0 ? progress
 	                           : (!c.quiet && isatty(STDERR_FILENO));
 	if (c.quiet)

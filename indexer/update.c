@@ -29,6 +29,7 @@
  * directory of a cron job. The file records use the absolute path.
  */
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -56,6 +57,14 @@
 #define UPDATE_PROGRESS_NS 200000000LL
 /* Read size for content hashing. */
 #define UPDATE_HASH_CHUNK 65536
+/* Most worker threads for a parallel build: each holds a Xapian writer
+ * with its own buffers, so memory grows with the count. */
+#define UPDATE_MAX_JOBS 16
+/* Events a worker may queue before it waits for the caller's thread to
+ * deliver them: bounds memory when every record of a file is bad. */
+#define UPDATE_MAX_QUEUED 4096
+/* How often the caller's thread wakes to deliver events, in ms. */
+#define UPDATE_POLL_MS 100
 
 typedef struct file_entry {
 	char *abs;          /* absolute path: key of the file record */
@@ -68,6 +77,7 @@ typedef struct file_entry {
 	int has_state;      /* a file record exists */
 	uint64_t old_hash;  /* content hash in the record */
 	uint64_t old_nart;  /* articles the record says the file had */
+	uint64_t fhash;     /* hash of abs: the XF term and SLOT_FILE */
 } file_entry;
 
 typedef struct id_set {      /* open-addressing set of 64-bit id hashes */
@@ -255,6 +265,7 @@ static lede_status add_file(update *u, const char *abs, const char *id_base,
 	}
 	f->root = root;
 	f->is_stdin = is_stdin;
+	f->fhash = is_stdin ? 0 : hash64(abs, strlen(abs), 0);
 	u->nfiles++;
 	if (set_add(&u->walked, hash64(abs, strlen(abs), 0)) < 0)
 		return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
@@ -663,7 +674,7 @@ static lede_status read_file(update *u, file_entry *f)
 		}
 	}
 	emit(u, LEDE_EVENT_FILE, f->abs, NULL, LEDE_OK);
-	u->cur_file = f->is_stdin ? 0 : hash64(f->abs, strlen(f->abs), 0);
+	u->cur_file = f->fhash;
 	u->cur_path = f->is_stdin ? NULL : f->id_base;
 	set_clear(&u->seen);
 	before = u->st->added + u->st->updated + u->st->unchanged;
@@ -788,7 +799,437 @@ static lede_status prune(update *u)
 	return st;
 }
 
+
+/* ---- parallel builds ----------------------------------------------------
+ *
+ * A build from scratch (a new index, or --full) with jobs > 1 splits the
+ * file list into contiguous ranges of about equal bytes, one per worker
+ * thread. Each worker reads, analyzes and writes its range into its own
+ * scratch database exactly as the one-thread path would (the same
+ * read_file()); then the parts are compacted, in order, into the new
+ * database, which is switched in. Because the ranges are contiguous and
+ * compaction keeps the order, docids follow the file order as in a
+ * one-thread build, so ties rank identically whatever the job count. Ids
+ * that two workers both saw (duplicates across files) are resolved after
+ * the merge the way the one-thread path resolves them: the copy from the
+ * later file wins.
+ *
+ * Workers never call the caller's callback: they queue events, and the
+ * calling thread delivers them (lede.h promises callbacks on the calling
+ * thread). Xapian objects are never shared: each worker has its own
+ * writer, analyzer and stemmer (xapian.md 5.1).
+ */
+
+typedef struct qevent {
+	lede_event_kind kind;
+	lede_status status;
+	char *where, *msg;
+	int worker;
+	lede_update_stats stats;  /* the worker's counters at the time */
+	uint64_t files_done, bytes_done;
+} qevent;
+
+typedef struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv_main;   /* events queued, or a worker finished */
+	pthread_cond_t cv_room;   /* queue space, or stop */
+	qevent *q;
+	size_t nq, capq;
+	int stop;                 /* the caller asked to stop */
+	unsigned running;
+} pool;
+
+typedef struct worker {
+	pthread_t th;
+	pool *p;
+	int k;
+	lede_index *part;
+	update u;
+	lede_update_opts o;
+	lede_update_stats st;
+	size_t lo, hi;            /* files [lo, hi) */
+	lede_status result;
+	int started;
+} worker;
+
+static int worker_event(void *ctx, const lede_event *ev)
+{
+	worker *w = ctx;
+	pool *p = w->p;
+	qevent *e;
+	int stop;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->nq >= UPDATE_MAX_QUEUED && !p->stop)
+		pthread_cond_wait(&p->cv_room, &p->mu);
+	if (p->nq == p->capq) {
+		size_t nc = p->capq ? p->capq * 2 : 64;
+		qevent *nqv = realloc(p->q, nc * sizeof *nqv);
+		if (nqv == NULL) {
+			stop = p->stop;
+			pthread_mutex_unlock(&p->mu);
+			return stop; /* the event is lost, not the build */
+		}
+		p->q = nqv;
+		p->capq = nc;
+	}
+	e = &p->q[p->nq++];
+	memset(e, 0, sizeof *e);
+	e->kind = ev->kind;
+	e->status = ev->status;
+	e->where = ev->where ? lede_strdup(ev->where) : NULL;
+	e->msg = ev->msg ? lede_strdup(ev->msg) : NULL;
+	e->worker = w->k;
+	if (ev->stats)
+		e->stats = *ev->stats;
+	e->files_done = ev->files_done;
+	e->bytes_done = ev->bytes_done;
+	pthread_cond_signal(&p->cv_main);
+	stop = p->stop;
+	pthread_mutex_unlock(&p->mu);
+	return stop;
+}
+
+static void *worker_main(void *arg)
+{
+	worker *w = arg;
+	update *u = &w->u;
+	lede_status st = LEDE_OK;
+
+	for (size_t i = w->lo; i < w->hi && !u->stop; i++) {
+		st = read_file(u, &u->files[i]);
+		u->files_done++;
+		u->bytes_done += u->files[i].size;
+		progress(u);
+		if (st != LEDE_OK)
+			break;
+	}
+	if (st == LEDE_OK && u->stop)
+		st = LEDE_ERR_INTERRUPTED;
+	if (st == LEDE_OK)
+		st = commit(u);
+	u->stop = 0;
+	emit(u, LEDE_EVENT_PROGRESS, NULL, NULL, LEDE_OK);
+	w->result = st;
+	pthread_mutex_lock(&w->p->mu);
+	w->p->running--;
+	pthread_cond_signal(&w->p->cv_main);
+	pthread_mutex_unlock(&w->p->mu);
+	return NULL;
+}
+
+static void stats_add(lede_update_stats *to, const lede_update_stats *s)
+{
+	to->files_read += s->files_read;
+	to->files_unchanged += s->files_unchanged;
+	to->files_removed += s->files_removed;
+	to->files_failed += s->files_failed;
+	to->added += s->added;
+	to->updated += s->updated;
+	to->unchanged += s->unchanged;
+	to->removed += s->removed;
+	to->skipped += s->skipped;
+	to->duplicates += s->duplicates;
+	to->bad_utf8 += s->bad_utf8;
+	to->no_date += s->no_date;
+	to->bad_date += s->bad_date;
+	to->bytes_read += s->bytes_read;
+	to->commits += s->commits;
+}
+
+/* Delivers queued events on the calling thread until every worker is
+ * done. */
+static void pump_events(update *u, pool *p, worker *ws, unsigned jobs)
+{
+	lede_update_stats base = *u->st, *snap;
+	uint64_t *fdone, *bdone;
+
+	snap = calloc(jobs, sizeof *snap);
+	fdone = calloc(jobs, sizeof *fdone);
+	bdone = calloc(jobs, sizeof *bdone);
+	pthread_mutex_lock(&p->mu);
+	while (p->running > 0 || p->nq > 0) {
+		qevent *q;
+		size_t nq;
+
+		if (p->nq == 0) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += UPDATE_POLL_MS * 1000000L;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&p->cv_main, &p->mu, &ts);
+			continue;
+		}
+		q = p->q;
+		nq = p->nq;
+		p->q = NULL;
+		p->nq = p->capq = 0;
+		pthread_cond_broadcast(&p->cv_room);
+		pthread_mutex_unlock(&p->mu);
+		for (size_t i = 0; i < nq; i++) {
+			qevent *e = &q[i];
+			if (snap && e->worker >= 0 && (unsigned)e->worker < jobs) {
+				snap[e->worker] = e->stats;
+				fdone[e->worker] = e->files_done;
+				bdone[e->worker] = e->bytes_done;
+				*u->st = base;
+				u->files_done = u->bytes_done = 0;
+				for (unsigned k = 0; k < jobs; k++) {
+					stats_add(u->st, &snap[k]);
+					u->files_done += fdone[k];
+					u->bytes_done += bdone[k];
+				}
+			}
+			if (e->kind != LEDE_EVENT_PROGRESS)
+				emit(u, e->kind, e->where, e->msg, e->status);
+			else
+				progress(u);
+			free(e->where);
+			free(e->msg);
+		}
+		free(q);
+		pthread_mutex_lock(&p->mu);
+		if (u->stop && !p->stop) {
+			p->stop = 1;
+			pthread_cond_broadcast(&p->cv_room);
+		}
+	}
+	pthread_mutex_unlock(&p->mu);
+	*u->st = base;
+	for (unsigned k = 0; k < jobs; k++)
+		stats_add(u->st, &ws[k].st);
+	free(snap);
+	free(fdone);
+	free(bdone);
+}
+
+typedef struct dup_ctx {
+	buf terms;        /* Q terms held by more than one document */
+	uint64_t n;
+} dup_ctx;
+
+static int on_q_term(void *ctx, const char *t, size_t len, uint32_t freq)
+{
+	dup_ctx *c = ctx;
+	if (freq > 1) {
+		buf_append(&c->terms, t, len);
+		buf_append_byte(&c->terms, 0);
+		c->n++;
+	}
+	return 0;
+}
+
+typedef struct copy_list {
+	uint32_t docid[UPDATE_MAX_JOBS];
+	uint64_t file[UPDATE_MAX_JOBS];
+	size_t n;
+} copy_list;
+
+static int on_copy(void *ctx, const char *v, size_t len, uint32_t docid)
+{
+	copy_list *c = ctx;
+	uint64_t h = 0;
+
+	if (c->n >= UPDATE_MAX_JOBS)
+		return 1;
+	for (size_t i = 0; i < len && i < 8; i++)
+		h = h << 8 | (unsigned char)v[i];
+	c->docid[c->n] = docid;
+	c->file[c->n] = h;
+	c->n++;
+	return 0;
+}
+
+/* After a merge: each id held by several documents (one per worker that
+ * saw it) keeps the copy from the latest file in path order. */
+static lede_status resolve_duplicates(update *u, xc_writer *w)
+{
+	dup_ctx d = { BUF_INIT, 0 };
+	lede_status st;
+
+	st = xc_writer_allterms(w, PFX_ID, strlen(PFX_ID), on_q_term, &d);
+	if (st == LEDE_OK)
+		st = d.terms.status;
+	for (size_t p = 0; st == LEDE_OK && p < d.terms.len;) {
+		const char *t = d.terms.data + p;
+		size_t tl = strlen(t);
+		copy_list c;
+		size_t best = 0;
+		long best_rank = -1;
+
+		p += tl + 1;
+		c.n = 0;
+		st = xc_writer_term_docs(w, t, tl, SLOT_FILE, on_copy, &c);
+		for (size_t i = 0; st == LEDE_OK && i < c.n; i++) {
+			long rank = -1;
+			for (size_t f = 0; f < u->nfiles; f++)
+				if (u->files[f].fhash == c.file[i])
+					rank = (long)f;
+			if (rank > best_rank) {
+				best_rank = rank;
+				best = i;
+			}
+		}
+		for (size_t i = 0; st == LEDE_OK && i < c.n; i++) {
+			if (i == best)
+				continue;
+			st = xc_writer_delete_docid(w, c.docid[i]);
+			u->st->duplicates++;
+			if (u->st->added)
+				u->st->added--;
+			u->st->updated++;
+			problem(u, best_rank >= 0 ? u->files[best_rank].abs : NULL,
+			        LEDE_OK,
+			        "article id '%.*s' seen before in another file; "
+			        "this copy wins", (int)(tl - strlen(PFX_ID)),
+			        t + strlen(PFX_ID));
+		}
+	}
+	buf_free(&d.terms);
+	if (st != LEDE_OK)
+		return index_fail(u->idx, st, "%s", xc_writer_errmsg(w));
+	return LEDE_OK;
+}
+
+static lede_status update_parallel(update *u, unsigned jobs)
+{
+	pool p;
+	worker *ws;
+	lede_index *parts[UPDATE_MAX_JOBS];
+	lede_status st = LEDE_OK;
+	xc_writer *merged = NULL;
+	uint64_t total = 0, acc = 0;
+	size_t at = 0;
+
+	ws = calloc(jobs, sizeof *ws);
+	if (ws == NULL)
+		return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
+	memset(&p, 0, sizeof p);
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv_main, NULL);
+	pthread_cond_init(&p.cv_room, NULL);
+	for (size_t i = 0; i < u->nfiles; i++)
+		total += u->files[i].size + 1;
+	/* contiguous ranges of about total/jobs bytes each */
+	for (unsigned k = 0; k < jobs; k++) {
+		worker *w = &ws[k];
+		uint64_t goal = total * (k + 1) / jobs;
+		w->lo = at;
+		while (at < u->nfiles && (acc < goal || k + 1 == jobs)) {
+			acc += u->files[at].size + 1;
+			at++;
+		}
+		w->hi = at;
+		w->k = (int)k;
+		w->p = &p;
+	}
+	for (unsigned k = 0; k < jobs && st == LEDE_OK; k++) {
+		worker *w = &ws[k];
+		st = index_part_new(&w->part, u->idx, (int)k);
+		if (st != LEDE_OK)
+			break;
+		parts[k] = w->part;
+		w->o = *u->o;
+		w->o.on_event = worker_event;
+		w->o.ctx = w;
+		w->o.jobs = 1;
+		w->u.idx = w->part;
+		w->u.o = &w->o;
+		w->u.st = &w->st;
+		w->u.files = u->files;
+		w->u.nfiles = u->nfiles;
+		w->u.scratch = (buf)BUF_INIT;
+		w->u.files_total = w->hi - w->lo;
+		for (size_t i = w->lo; i < w->hi; i++)
+			w->u.bytes_total += u->files[i].size;
+	}
+	if (st == LEDE_OK) {
+		for (unsigned k = 0; k < jobs; k++) {
+			pthread_mutex_lock(&p.mu);
+			p.running++;
+			pthread_mutex_unlock(&p.mu);
+			if (pthread_create(&ws[k].th, NULL, worker_main, &ws[k]) !=
+			    0) {
+				pthread_mutex_lock(&p.mu);
+				p.running--;
+				p.stop = 1;
+				pthread_mutex_unlock(&p.mu);
+				st = index_fail(u->idx, LEDE_ERR_NOMEM,
+				                "cannot start worker threads");
+				break;
+			}
+			ws[k].started = 1;
+		}
+		pump_events(u, &p, ws, jobs);
+		for (unsigned k = 0; k < jobs; k++)
+			if (ws[k].started)
+				pthread_join(ws[k].th, NULL);
+	}
+	for (unsigned k = 0; k < jobs && st == LEDE_OK; k++) {
+		if (ws[k].result != LEDE_OK) {
+			st = ws[k].result;
+			if (st != LEDE_ERR_INTERRUPTED)
+				index_fail(u->idx, st, "%s",
+				           lede_errmsg(ws[k].part));
+		}
+	}
+	if (st == LEDE_OK)
+		st = index_merge_parts(u->idx, parts, jobs, &merged);
+	if (st == LEDE_OK)
+		st = resolve_duplicates(u, merged);
+	if (st == LEDE_OK && xc_writer_commit(merged) != LEDE_OK)
+		st = index_fail(u->idx, LEDE_ERR_IO, "%s",
+		                xc_writer_errmsg(merged));
+	if (st == LEDE_OK) {
+		st = index_switch_to(u->idx, merged);
+		if (st == LEDE_OK)
+			merged = NULL;
+	}
+	if (merged) {
+		xc_writer_free(merged);
+		/* the half-made database is removed by the next writer */
+	}
+	for (unsigned k = 0; k < jobs; k++) {
+		for (size_t i = 0; i < p.nq; i++) {
+			free(p.q[i].where);
+			free(p.q[i].msg);
+		}
+		p.nq = 0;
+		free(ws[k].u.seen.slot);
+		buf_free(&ws[k].u.scratch);
+		index_part_free(ws[k].part, 1);
+	}
+	free(p.q);
+	free(ws);
+	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p.cv_main);
+	pthread_cond_destroy(&p.cv_room);
+	if (st == LEDE_OK)
+		u->st->commits++;
+	return st;
+}
+
 /* ---- the update -------------------------------------------------------- */
+
+/* A parallel build needs: jobs > 1, a build from scratch (--full, or an
+ * empty index), the stub layout (to build beside the live database), no
+ * stdin, and enough files to share out. */
+static int parallel_ok(const update *u, const lede_update_opts *o)
+{
+	uint32_t n = 1;
+
+	if (o->jobs <= 1 || u->idx->db_name[0] == '\0' || u->nfiles < 2 * o->jobs)
+		return 0;
+	for (size_t i = 0; i < u->nfiles; i++)
+		if (u->files[i].is_stdin || !u->files[i].todo)
+			return 0;
+	if (!o->full && (xc_writer_doccount(&n, u->idx->w) != LEDE_OK || n > 0))
+		return 0;
+	return 1;
+}
 
 LEDE_API lede_status lede_index_update(lede_index *idx,
                                        const char *const *paths, size_t n,
@@ -846,6 +1287,19 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 		u.bytes_total += f->size;
 	}
 	emit(&u, LEDE_EVENT_PROGRESS, NULL, NULL, LEDE_OK);
+	if (parallel_ok(&u, opts)) {
+		unsigned jobs = opts->jobs > UPDATE_MAX_JOBS ? UPDATE_MAX_JOBS
+		                                             : opts->jobs;
+		if (rebuilding) {
+			/* the parallel path builds beside the live db itself */
+			index_end_rebuild(idx, 0);
+			rebuilding = 0;
+		}
+		st = update_parallel(&u, jobs);
+		if (st == LEDE_ERR_INTERRUPTED)
+			index_fail(idx, st, "interrupted; the index is unchanged");
+		goto done;
+	}
 	for (size_t i = 0; i < u.nfiles && !u.stop; i++) {
 		file_entry *f = &u.files[i];
 		if (!f->todo)
@@ -882,6 +1336,7 @@ out:
 		else if (st == LEDE_ERR_INTERRUPTED)
 			index_fail(idx, st, "interrupted; committed work so far");
 	}
+done:
 	u.stop = 0;
 	emit(&u, LEDE_EVENT_PROGRESS, NULL, NULL, LEDE_OK);
 	for (size_t i = 0; i < u.nfiles; i++) {

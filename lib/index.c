@@ -531,6 +531,134 @@ lede_status index_end_rebuild(lede_index *idx, int ok)
 	return st;
 }
 
+/* ---- parallel builds (indexer/update.c) --------------------------------- */
+
+lede_status index_part_new(lede_index **out, lede_index *parent, int k)
+{
+	lede_index *p;
+	lede_err err;
+	lede_status st;
+	char dir[PATH_MAX];
+	buf b = BUF_INIT;
+	unsigned long n = strtoul(parent->db_name + strlen(DB_DIR_PREFIX),
+	                          NULL, 10);
+
+	*out = NULL;
+	if (snprintf(dir, sizeof dir, "%s/" DB_DIR_PREFIX "%lu.part%d",
+	             parent->path, n + 1, k) >= (int)sizeof dir)
+		return index_fail(parent, LEDE_ERR_INVALID, "path too long");
+	p = calloc(1, sizeof *p);
+	if (p == NULL)
+		return index_fail(parent, LEDE_ERR_NOMEM, "out of memory");
+	p->rec = (buf)BUF_INIT;
+	p->term = (buf)BUF_INIT;
+	p->qterm = (buf)BUF_INIT;
+	p->flags = LEDE_OPEN_WRITE;
+	p->settings = parent->settings;
+	p->path = lede_strdup(dir);
+	err_clear(&err);
+	remove_tree(dir);
+	/* A scratch database: no fsync (it ends in a synced compaction and
+	 * is rebuilt from the source files if the machine dies). */
+	st = p->path ? LEDE_OK : LEDE_ERR_NOMEM;
+	if (st == LEDE_OK)
+		st = xc_writer_open(&p->w, dir,
+		                    XC_OPEN_CREATE | XC_OPEN_NO_SYNC, 0, &err);
+	if (st == LEDE_OK)
+		st = analyzer_new(&p->an, &p->settings, &err);
+	if (st == LEDE_OK)
+		st = xc_doc_new(&p->doc);
+	if (st == LEDE_OK) {
+		settings_format(&b, &p->settings);
+		st = b.status;
+		if (st == LEDE_OK)
+			st = xc_writer_set_meta(p->w, META_SCHEMA,
+			                        strlen(META_SCHEMA), b.data, b.len);
+		buf_free(&b);
+	}
+	if (st != LEDE_OK) {
+		index_fail(parent, st, "%s: %s", dir,
+		           err.msg[0] ? err.msg : lede_status_str(st));
+		index_part_free(p, 1);
+		return st;
+	}
+	*out = p;
+	return LEDE_OK;
+}
+
+void index_part_free(lede_index *p, int remove)
+{
+	if (p == NULL)
+		return;
+	xc_writer_free(p->w);
+	p->w = NULL;
+	if (remove && p->path)
+		remove_tree(p->path);
+	analyzer_free(p->an);
+	xc_doc_free(p->doc);
+	buf_free(&p->rec);
+	buf_free(&p->term);
+	buf_free(&p->qterm);
+	free(p->path);
+	free(p);
+}
+
+lede_status index_merge_parts(lede_index *idx, lede_index *const *parts,
+                              size_t n, struct xc_writer **out_w)
+{
+	char next[64], dst[PATH_MAX];
+	const char **src;
+	unsigned long cur;
+	lede_err err;
+	lede_status st;
+
+	*out_w = NULL;
+	cur = strtoul(idx->db_name + strlen(DB_DIR_PREFIX), NULL, 10);
+	snprintf(next, sizeof next, DB_DIR_PREFIX "%lu", cur + 1);
+	if (snprintf(dst, sizeof dst, "%s/%s", idx->path, next) >=
+	    (int)sizeof dst)
+		return index_fail(idx, LEDE_ERR_INVALID, "path too long");
+	src = calloc(n ? n : 1, sizeof *src);
+	if (src == NULL)
+		return index_fail(idx, LEDE_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		src[i] = parts[i]->path;
+	remove_tree(dst);
+	err_clear(&err);
+	/* Renumbering keeps the sources' order: part 0's documents first,
+	 * so docids follow the file order as in a one-process build. */
+	st = xc_compact(src, n, dst, 0, &err);
+	free(src);
+	if (st == LEDE_OK)
+		st = xc_writer_open(out_w, dst, XC_OPEN_EXISTING, 0, &err);
+	if (st != LEDE_OK) {
+		remove_tree(dst);
+		return index_fail(idx, st, "%s: merging the parallel build: %s",
+		                  idx->path, err.msg);
+	}
+	return LEDE_OK;
+}
+
+lede_status index_switch_to(lede_index *idx, struct xc_writer *w)
+{
+	char next[64];
+	unsigned long cur;
+	lede_status st;
+
+	cur = strtoul(idx->db_name + strlen(DB_DIR_PREFIX), NULL, 10);
+	snprintf(next, sizeof next, DB_DIR_PREFIX "%lu", cur + 1);
+	st = write_stub(idx, next);
+	if (st != LEDE_OK)
+		return st;
+	xc_writer_free(idx->w);
+	idx->w = w;
+	memcpy(idx->db_name, next, strlen(next) + 1);
+	idx->reader_stale = 1;
+	/* The old database is removed by the next writer to open the index,
+	 * when searchers still reading it have had time to move on. */
+	return LEDE_OK;
+}
+
 LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
                                      const lede_open_opts *opts)
 {

@@ -367,6 +367,15 @@ lede_status index_put(lede_index *idx, const lede_article *a,
  * Xapian directory (then the caller rebuilds in place). */
 lede_status index_begin_rebuild(lede_index *idx);
 lede_status index_end_rebuild(lede_index *idx, int ok);
+/* Parallel builds: worker k writes its own scratch database beside the
+ * index (db.N+1.partK, no fsync) through a private handle with the same
+ * analyzer settings; the parts are then compacted in order into db.N+1
+ * (*out_w opened on it) and index_switch_to() makes it live. */
+lede_status index_part_new(lede_index **out, lede_index *parent, int k);
+void index_part_free(lede_index *p, int remove);
+lede_status index_merge_parts(lede_index *idx, lede_index *const *parts,
+                              size_t n, struct xc_writer **out_w);
+lede_status index_switch_to(lede_index *idx, struct xc_writer *w);
 /* The XF term of a file hash, in a static-size buffer (20 bytes). */
 void index_file_term(char out[24], uint64_t file_hash);
 

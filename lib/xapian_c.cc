@@ -591,6 +591,19 @@ extern "C" lede_status xc_writer_delete_term(xc_writer *w, const char *term,
 	}
 }
 
+extern "C" lede_status xc_writer_delete_docid(xc_writer *w, uint32_t docid)
+{
+	try {
+		w->db.delete_document(docid);
+		return LEDE_OK;
+	} catch (const Xapian::DocNotFoundError &e) {
+		return set_err(w->err, sizeof w->err, LEDE_ERR_NOT_FOUND,
+		               e.get_type(), e.get_msg().c_str());
+	} catch (...) {
+		return fail_write(w);
+	}
+}
+
 extern "C" lede_status xc_writer_term_exists(int *out, xc_writer *w,
 					     const char *term, size_t len)
 {

@@ -75,6 +75,9 @@ lede_status xc_writer_upsert(uint32_t *out_docid, xc_writer *w,
 lede_status xc_writer_add(uint32_t *out_docid, xc_writer *w, xc_doc *doc);
 /* Deletes every document carrying term (unique or not). */
 lede_status xc_writer_delete_term(xc_writer *w, const char *term, size_t len);
+/* Deletes one document by its docid (of this database: never a docid
+ * seen through a multi-database reader). NOT_FOUND if there is none. */
+lede_status xc_writer_delete_docid(xc_writer *w, uint32_t docid);
 /* 1 in *out if some document carries term (uncommitted changes seen). */
 lede_status xc_writer_term_exists(int *out, xc_writer *w, const char *term,
                                   size_t len);
