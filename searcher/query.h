@@ -73,7 +73,9 @@ typedef enum qkind {
 	QN_WORD,    /* one analyzed word: term (+ stem) */
 	QN_PHRASE,  /* kids: QN_WORD in order, with relative positions */
 	QN_NEAR,    /* kids: QN_WORD; all within window words */
-	QN_PREFIX,  /* term = normalized prefix (word*) */
+	QN_PREFIX,  /* term = normalized prefix (word*), stem = its stem;
+	               kids: QN_WORD stems of its completions (negotiat* ->
+	               "negoti") that the index holds for such words */
 	QN_FILTER,  /* term = a whole boolean term, prefix included */
 	QN_DATE,    /* lo..hi, inclusive Unix seconds */
 	QN_AND,     /* kids; QN_NOT kids are subtracted */
@@ -95,7 +97,9 @@ typedef enum qfield {
 } qfield;
 
 enum {
-	QN_F_EXACT = 1u << 0, /* a quoted single word: exact word, no stem */
+	QN_F_EXACT = 1u << 0, /* a quoted single word. Kept from stopword
+	                         removal; matched by its stem all the same:
+	                         the index holds stems only (lib/index.c) */
 	QN_F_STOP = 1u << 1   /* a stopword of the analyzer's language */
 };
 
@@ -106,7 +110,8 @@ typedef struct qnode {
 	char *term;          /* WORD: normalized term; PREFIX: normalized
 	                        prefix; FILTER: the boolean term; NUL-ended */
 	size_t term_len;
-	char *stem;          /* WORD: stem, or NULL (CJK, numbers, lang none) */
+	char *stem;          /* WORD: stem, or NULL (CJK, numbers, lang none);
+	                        PREFIX: stem of the prefix when it differs */
 	size_t stem_len;
 	uint32_t pos;        /* WORD in a PHRASE: position relative to the
 	                        first word (gaps are possible in CJK runs) */
@@ -138,8 +143,10 @@ lede_status query_parse(qnode **out, analyzer *a, const char *q, size_t len,
 void qnode_free(qnode *n); /* NULL-safe */
 
 /* Appends a canonical S-expression of n to out, for tests and --explain:
- *   word `nato`; word with another stem `spending~spend`; exact word
- *   `=deploy`; field `title:word`, `title:(phrase a b)`; prefix `deplo*`;
+ *   word `nato`; word with another stem `spending~spend`; quoted word
+ *   `=deploy`; field `title:word`, `title:(phrase a b)`; prefix `deplo*`
+ *   (with its stem and completion stems: `happy*~happi`,
+ *   `negotiat*+negoti`);
  *   `(phrase non nato)`, `(near/5 a b)`, `(filter Ksports)`,
  *   `(date 2025-02-13T00:00:00Z..2025-02-13T23:59:59Z)` (open side empty),
  *   `(and ..)`, `(or ..)`, `(not x)`, `(all)`.

@@ -20,8 +20,10 @@
  *    is Xapian's window n + (terms - 1), as its QueryParser does: two words
  *    with at most n-1 others between them. No title boost for phrases: it
  *    would double the costliest part of the match.
- *  - word* is OP_WILDCARD over the word terms of its field, combined as a
- *    SYNONYM (the expansions weigh as one term, as the user typed one),
+ *  - word* is OP_WILDCARD over the terms of its field, combined as a
+ *    SYNONYM (the expansions weigh as one term, as the user typed one);
+ *    on body and title, whose terms are stems, over the typed prefix and
+ *    over its stem (build_prefix),
  *    limited to max_prefix_expansion terms with XC_WILD_ERROR: too broad a
  *    prefix fails when the search runs, and the searcher names it through
  *    query_wildcard_error().
@@ -164,41 +166,6 @@ static lede_status build_positional(xc_query **out, const qnode *n,
 	return st;
 }
 
-static lede_status build_prefix(xc_query **out, const qnode *n,
-                                const bctx *c)
-{
-	buf b = BUF_INIT;
-	lede_status st;
-
-	buf_append_str(&b, word_prefix(n->field));
-	buf_append(&b, n->term, n->term_len);
-	if (b.status != LEDE_OK) {
-		st = b.status;
-		buf_free(&b);
-		return err_set(c->err, st, "out of memory");
-	}
-	st = xc_query_prefix(out, b.data, b.len, c->max_expansion,
-	                     XC_WILD_ERROR, XC_Q_SYNONYM, c->err);
-	buf_free(&b);
-	return st;
-}
-
-static lede_status build_date(xc_query **out, int64_t lo, int64_t hi,
-                              lede_err *err)
-{
-	char l[XC_SORTABLE_MAX], h[XC_SORTABLE_MAX];
-	size_t ln = 0, hn = 0;
-
-	if (lo != INT64_MIN)
-		ln = xc_sortable_serialise(l, (double)lo);
-	if (hi != INT64_MAX)
-		hn = xc_sortable_serialise(h, (double)hi);
-	if (lo == INT64_MIN && hi == INT64_MAX)
-		return xc_query_match_all(out, err);
-	return xc_query_value_range(out, SLOT_DATE, lo == INT64_MIN ? NULL : l,
-	                            ln, hi == INT64_MAX ? NULL : h, hn, err);
-}
-
 /* A growable list of built subqueries, freed together. */
 typedef struct qlist {
 	xc_query **v;
@@ -228,6 +195,91 @@ static void qlist_free(qlist *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = l->cap = 0;
+}
+
+/* OP_WILDCARD over pfx + s[0..n). */
+static lede_status wildcard_q(xc_query **out, const char *pfx, const char *s,
+                              size_t n, const bctx *c)
+{
+	buf b = BUF_INIT;
+	lede_status st;
+
+	buf_append_str(&b, pfx);
+	buf_append(&b, s, n);
+	if (b.status != LEDE_OK) {
+		st = b.status;
+		buf_free(&b);
+		return err_set(c->err, st, "out of memory");
+	}
+	st = xc_query_prefix(out, b.data, b.len, c->max_expansion,
+	                     XC_WILD_ERROR, XC_Q_SYNONYM, c->err);
+	buf_free(&b);
+	return st;
+}
+
+static int starts_with(const char *s, size_t n, const char *p, size_t pn)
+{
+	return pn <= n && memcmp(s, p, pn) == 0;
+}
+
+/* word*: the index holds stems for body and title, so the prefix of the
+ * typed word and the prefix of its stem both count (`deployment*` reaches
+ * "deploy", `happy*` "happi"), and so do the stems of its completions
+ * that the parser found (`negotiat*` -> "negoti", an exact term). When one
+ * prefix starts with the other, the shorter covers both. */
+static lede_status build_prefix(xc_query **out, const qnode *n,
+                                const bctx *c)
+{
+	const char *pfx = word_prefix(n->field);
+	qlist l = { 0 };
+	xc_query *x = NULL;
+	lede_status st;
+	int both = n->stem != NULL &&
+	           !starts_with(n->stem, n->stem_len, n->term, n->term_len);
+
+	if (both && starts_with(n->term, n->term_len, n->stem, n->stem_len))
+		st = wildcard_q(&x, pfx, n->stem, n->stem_len, c);
+	else
+		st = wildcard_q(&x, pfx, n->term, n->term_len, c);
+	if (st == LEDE_OK)
+		st = qlist_push(&l, x, c->err);
+	if (st == LEDE_OK && both &&
+	    !starts_with(n->term, n->term_len, n->stem, n->stem_len)) {
+		st = wildcard_q(&x, pfx, n->stem, n->stem_len, c);
+		if (st == LEDE_OK)
+			st = qlist_push(&l, x, c->err);
+	}
+	for (size_t i = 0; i < n->nkids && st == LEDE_OK; i++) {
+		st = term_q(&x, pfx, n->kids[i]->term, n->kids[i]->term_len,
+		            c->err);
+		if (st == LEDE_OK)
+			st = qlist_push(&l, x, c->err);
+	}
+	if (st == LEDE_OK && l.n == 1) {
+		*out = l.v[0];
+		l.n = 0;
+	} else if (st == LEDE_OK) {
+		st = xc_query_combine(out, XC_Q_OR, (const xc_query *const *)l.v,
+		                      l.n, 0, c->err);
+	}
+	qlist_free(&l);
+	return st;
+}
+
+static lede_status build_date(xc_query **out, int64_t lo, int64_t hi,
+                              lede_err *err)
+{
+	char l[XC_SORTABLE_MAX], h[XC_SORTABLE_MAX];
+	size_t ln = 0, hn = 0;
+
+	if (lo != INT64_MIN)
+		ln = xc_sortable_serialise(l, (double)lo);
+	if (hi != INT64_MAX)
+		hn = xc_sortable_serialise(h, (double)hi);
+	if (lo == INT64_MIN && hi == INT64_MAX)
+		return xc_query_match_all(out, err);
+	return xc_query_value_range(out, SLOT_DATE, lo == INT64_MIN ? NULL : l,
+	                            ln, hi == INT64_MAX ? NULL : h, hn, err);
 }
 
 /* Combines the list with op into *out (one item: a copy of it). */
@@ -290,6 +342,10 @@ static lede_status build_and(xc_query **out, const qnode *n, const bctx *c,
 				st = apply2(&q, XC_Q_FILTER, r, c->err);
 			r = NULL;
 		}
+	} else if (filt.n > 0 && neg.n == 0) {
+		/* Only filters: the caller (an OR, or query_build at the root)
+		 * scales this pure filter by 0. */
+		st = qlist_combine(&q, XC_Q_AND, &filt, c->err);
 	} else if (filt.n > 0) {
 		st = qlist_combine(&r, XC_Q_AND, &filt, c->err);
 		if (st == LEDE_OK)

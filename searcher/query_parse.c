@@ -758,6 +758,61 @@ static size_t utf8_chars(const char *s, size_t n)
 	return c;
 }
 
+/* Endings after which the stemmer can cut into the typed prefix:
+ * "negotiat*" must find "negotiate", whose stem is "negoti". */
+static const char *const prefix_endings[] = {
+	"e", "ed", "es", "s", "ing", "ion", "ions", "y", "al", "ation",
+	"ment", "ly"
+};
+/* At most this many such stems per prefix: each is one more term. */
+#define MAX_PREFIX_STEMS 8
+
+static int starts_with(const char *s, size_t n, const char *p, size_t pn)
+{
+	return pn <= n && memcmp(s, p, pn) == 0;
+}
+
+/* Adds to prefix node x, as QN_WORD kids, the stems of x's prefix
+ * completed with prefix_endings that neither the prefix nor its stem
+ * already reach as wildcards: those stems are what the index holds for
+ * words starting with the prefix. */
+static void prefix_stems(parser *p, qnode *x)
+{
+	buf w = BUF_INIT;
+
+	for (size_t e = 0; e < sizeof prefix_endings / sizeof prefix_endings[0] &&
+	                   x->nkids < MAX_PREFIX_STEMS && p->st == LEDE_OK;
+	     e++) {
+		buf_reset(&w);
+		buf_append(&w, x->term, x->term_len);
+		buf_append_str(&w, prefix_endings[e]);
+		if (w.status != LEDE_OK) {
+			fail(p, LEDE_ERR_NOMEM);
+			break;
+		}
+		if (analyze(p, w.data, w.len) != 0 || p->ntoks != 1 ||
+		    p->toks[0].stem == NULL)
+			continue;
+		const char *st = p->toks[0].stem;
+		size_t sl = p->toks[0].stem_len;
+		int dup = starts_with(st, sl, x->term, x->term_len) ||
+		          (x->stem && starts_with(st, sl, x->stem, x->stem_len));
+		for (size_t k = 0; k < x->nkids && !dup; k++)
+			dup = x->kids[k]->term_len == sl &&
+			      memcmp(x->kids[k]->term, st, sl) == 0;
+		if (dup)
+			continue;
+		qnode *k = node_new(p, QN_WORD, x->field, x->col);
+		if (k == NULL)
+			break;
+		k->term = p->toks[0].stem;
+		k->term_len = sl;
+		p->toks[0].stem = NULL;
+		node_add(p, x, k);
+	}
+	buf_free(&w);
+}
+
 /* word* on a text field: normalized like an indexed word, at least
  * QUERY_MIN_PREFIX_CHARS long. */
 static qnode *make_prefix(parser *p, qfield f, const char *s, size_t n,
@@ -789,11 +844,30 @@ static qnode *make_prefix(parser *p, qfield f, const char *s, size_t n,
 		        "%d characters)", col, v, QUERY_MIN_PREFIX_CHARS);
 		return NULL;
 	}
-	if (count_term(p, 1) == 0 && (x = node_new(p, QN_PREFIX, f, col))) {
-		x->term_len = b.len;
-		x->term = buf_detach(&b);
+	if (count_term(p, 1) != 0 || (x = node_new(p, QN_PREFIX, f, col)) == NULL) {
+		buf_free(&b);
+		return NULL;
 	}
-	buf_free(&b);
+	x->term_len = b.len;
+	x->term = buf_detach(&b);
+	/* Body and title are indexed as stems: `deployment*` must also reach
+	 * "deploy", `happy*` "happi". The prefix's own stem, when it is one
+	 * word, goes along (query_build.c uses both). */
+	if ((f == QF_TEXT || f == QF_TITLE) &&
+	    analyze(p, x->term, x->term_len) == 0 && p->ntoks == 1 &&
+	    p->toks[0].stem != NULL &&
+	    (p->toks[0].stem_len != x->term_len ||
+	     memcmp(p->toks[0].stem, x->term, x->term_len) != 0)) {
+		x->stem = p->toks[0].stem;
+		x->stem_len = p->toks[0].stem_len;
+		p->toks[0].stem = NULL;
+	}
+	if (p->st == LEDE_OK && (f == QF_TEXT || f == QF_TITLE))
+		prefix_stems(p, x);
+	if (p->st != LEDE_OK) {
+		qnode_free(x);
+		return NULL;
+	}
 	return x;
 }
 
@@ -1547,6 +1621,14 @@ static void describe(buf *b, const qnode *n, unsigned depth)
 		put_field(b, n->field);
 		put_atom(b, n->term, n->term_len);
 		buf_append_byte(b, '*');
+		if (n->stem != NULL) {
+			buf_append_byte(b, '~');
+			put_atom(b, n->stem, n->stem_len);
+		}
+		for (size_t i = 0; i < n->nkids; i++) {
+			buf_append_str(b, i ? "," : "+");
+			put_atom(b, n->kids[i]->term, n->kids[i]->term_len);
+		}
 		break;
 	case QN_FILTER:
 		buf_append_str(b, "(filter ");

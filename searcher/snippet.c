@@ -4,14 +4,17 @@
  *
  * 1. The positive items of the query become "units": a bag-of-words word,
  *    a phrase, a NEAR group, a prefix. Their strings go into one small
- *    hash table: exact word terms, stems, prefixes.
+ *    hash table: keys and prefixes.
  * 2. The stored text is re-tokenized with analyzer_run - the indexer's own
- *    code, so folding and stemming agree with what matched: `deploy`
- *    highlights "Deployed" through the stem, `café` highlights "cafe"
- *    through accent folding. A word matches a word unit by term or by
- *    stem (an exact "quoted" word by term only), a prefix unit when its
- *    term starts with the prefix. Only tokens that can take part in a
- *    match are recorded, each with its byte range in the ORIGINAL text.
+ *    code, so folding and stemming agree with what matched. Like the index
+ *    (lib/index.c), a word is compared by its KEY: its stem, or the word
+ *    itself when it has none (CJK, numbers). So `deploy` highlights
+ *    "Deployed", `café` highlights "cafe", and a highlighted word is one
+ *    the search matched. A prefix unit matches a word or a stem starting
+ *    with the prefix (or with its stem), or one of the completion stems
+ *    the parser added (negotiat* -> "negoti"). Only tokens that can take
+ *    part in a match are recorded, each with its byte range in the
+ *    ORIGINAL text.
  * 3. Phrases are resolved on the recorded tokens: a phrase is highlighted
  *    only where all its words sit at the right consecutive positions,
  *    and as one span from its first word to its last (FTS5 does the same);
@@ -68,7 +71,7 @@
 #define IDF_MIN 0.01
 #define IDF_MAX 1000.0
 
-enum { NS_TERM, NS_STEM, NS_PREFIX };
+enum { NS_KEY, NS_PREFIX };
 enum { U_WORD, U_PHRASE, U_NEAR, U_PREFIX };
 
 typedef struct qterm {
@@ -96,7 +99,7 @@ typedef struct unit {
 typedef struct rec {
 	size_t start, end;
 	uint32_t pos;
-	int32_t tid;     /* NS_TERM id of the token's term, or -1 */
+	int32_t tid;     /* NS_KEY id of the token's key, or -1 */
 	int hl;
 	int join;        /* continues a phrase: one span with the previous */
 } rec;
@@ -281,28 +284,38 @@ static int collect_units(sctx *c, const qnode *n, int neg, int title,
 		if (neg || !field_ok(n->field, title))
 			return 0;
 		double w = idf ? idf(ictx, n->term, n->term_len) : 1.0;
-		int32_t t = intern(c, NS_TERM, n->term, n->term_len);
+		int32_t t = n->stem ? intern(c, NS_KEY, n->stem, n->stem_len)
+		                    : intern(c, NS_KEY, n->term, n->term_len);
 		if ((u = new_unit(c, U_WORD, w)) < 0 || t < 0 ||
 		    add_link(c, &c->terms[t].links, (uint32_t)u) != 0)
 			return -1;
-		if (n->stem != NULL && !(n->flags & QN_F_EXACT)) {
-			t = intern(c, NS_STEM, n->stem, n->stem_len);
+		return 0;
+	}
+	case QN_PREFIX: {
+		if (neg || !field_ok(n->field, title))
+			return 0;
+		if ((u = new_unit(c, U_PREFIX, 1.0)) < 0)
+			return -1;
+		const char *ps[2] = { n->term, n->stem };
+		size_t pl[2] = { n->term_len, n->stem ? n->stem_len : 0 };
+		for (int k = 0; k < 2; k++) {
+			if (ps[k] == NULL || pl[k] == 0 ||
+			    pl[k] > LEDE_MAX_WORD_BYTES)
+				continue;
+			int32_t t = intern(c, NS_PREFIX, ps[k], pl[k]);
+			if (t < 0 ||
+			    add_link(c, &c->terms[t].links, (uint32_t)u) != 0)
+				return -1;
+			c->prefix_len[pl[k]] = 1;
+			c->have_prefix = 1;
+		}
+		for (size_t i = 0; i < n->nkids; i++) {
+			int32_t t = intern(c, NS_KEY, n->kids[i]->term,
+			                   n->kids[i]->term_len);
 			if (t < 0 ||
 			    add_link(c, &c->terms[t].links, (uint32_t)u) != 0)
 				return -1;
 		}
-		return 0;
-	}
-	case QN_PREFIX: {
-		if (neg || !field_ok(n->field, title) ||
-		    n->term_len > LEDE_MAX_WORD_BYTES || n->term_len == 0)
-			return 0;
-		int32_t t = intern(c, NS_PREFIX, n->term, n->term_len);
-		if ((u = new_unit(c, U_PREFIX, 1.0)) < 0 || t < 0 ||
-		    add_link(c, &c->terms[t].links, (uint32_t)u) != 0)
-			return -1;
-		c->prefix_len[n->term_len] = 1;
-		c->have_prefix = 1;
 		return 0;
 	}
 	case QN_PHRASE:
@@ -331,8 +344,9 @@ static int collect_units(sctx *c, const qnode *n, int neg, int title,
 		un->nw = n->nkids;
 		un->window = n->window + (uint32_t)n->nkids - 1;
 		for (size_t i = 0; i < n->nkids; i++) {
-			int32_t t = intern(c, NS_TERM, n->kids[i]->term,
-			                   n->kids[i]->term_len);
+			const qnode *k = n->kids[i];
+			int32_t t = k->stem ? intern(c, NS_KEY, k->stem, k->stem_len)
+			                    : intern(c, NS_KEY, k->term, k->term_len);
 			if (t < 0)
 				return -1;
 			un = &c->units[u];
@@ -376,19 +390,22 @@ static int on_token(void *ctx, const token *t)
 	sctx *c = ctx;
 	size_t r = c->nrecs;
 	int hit = 0;
-	int32_t tid = lookup(c, NS_TERM, t->term, t->term_len), x;
+	const char *key = t->stem ? t->stem : t->term;
+	size_t klen = t->stem ? t->stem_len : t->term_len;
+	int32_t tid = lookup(c, NS_KEY, key, klen), x;
 
 	if (tid >= 0 && cover_links(c, tid, r, &hit) != 0)
 		goto nomem;
-	if (t->stem != NULL &&
-	    (x = lookup(c, NS_STEM, t->stem, t->stem_len)) >= 0 &&
-	    cover_links(c, x, r, &hit) != 0)
-		goto nomem;
-	if (c->have_prefix) {
-		for (size_t l = 1; l <= t->term_len && l <= LEDE_MAX_WORD_BYTES;
-		     l++)
+	for (int k = 0; c->have_prefix && k < 2; k++) {
+		/* The word, then its stem when that differs. */
+		const char *w = k ? t->stem : t->term;
+		size_t wl = k ? t->stem_len : t->term_len;
+		if (k && (w == NULL || (wl == t->term_len &&
+		                        memcmp(w, t->term, wl) == 0)))
+			break;
+		for (size_t l = 1; l <= wl && l <= LEDE_MAX_WORD_BYTES; l++)
 			if (c->prefix_len[l] &&
-			    (x = lookup(c, NS_PREFIX, t->term, l)) >= 0 &&
+			    (x = lookup(c, NS_PREFIX, w, l)) >= 0 &&
 			    cover_links(c, x, r, &hit) != 0)
 				goto nomem;
 	}

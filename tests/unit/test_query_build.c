@@ -273,6 +273,14 @@ static void test_describe(void **state)
 	             "Query((0 * Kworld AND_NOT (china OR 2 * Schina)))");
 	expect_xdesc("deplo*", NULL, "Query(WILDCARD SYNONYM deplo)");
 	expect_xdesc("title:deplo*", NULL, "Query(WILDCARD SYNONYM Sdeplo)");
+	expect_xdesc("deployment*", NULL, "Query(WILDCARD SYNONYM deploy)");
+	expect_xdesc("happy*", NULL,
+	             "Query((WILDCARD SYNONYM happy OR WILDCARD SYNONYM happi))");
+	expect_xdesc("negotiat*", NULL,
+	             "Query((WILDCARD SYNONYM negotiat OR negoti))");
+	/* Only filters: scaled by 0 once. */
+	expect_xdesc("section:world lang:en", NULL,
+	             "Query(0 * (Kworld AND Len))");
 }
 
 static void test_search_words_and_phrases(void **state)
@@ -290,6 +298,9 @@ static void test_search_words_and_phrases(void **state)
 	expect_hits("leaders NEAR/1 troops", "");
 	expect_hits("troops NEAR/2 leaders", "d1");
 	expect_hits("deplo*", "d1");
+	expect_hits("deployment*", "d1");
+	expect_hits("debat*", "d2");
+	expect_hits("infrastructur*", "d3");
 	expect_hits("北京", "d4");
 	expect_hits("北京大学", "d4");
 	expect_hits("京新", "");

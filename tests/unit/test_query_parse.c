@@ -156,8 +156,14 @@ static void test_prefix(void **state)
 	(void)state;
 	expect_desc("deplo*", 0, "deplo*");
 	expect_desc("Déplo**", 0, "deplo*");
-	expect_desc("title:summ*", 0, "title:summ*");
+	expect_desc("title:summ*", 0, "title:summ*+sum");
 	expect_desc("nato *", 0, "nato");
+	/* The index holds stems: the prefix's stem and the stems of its
+	 * completions go along. */
+	expect_desc("happy*", 0, "happy*~happi");
+	expect_desc("negotiat*", 0, "negotiat*+negoti");
+	expect_desc("title:organizat*", 0, "title:organizat*+organiz,organ");
+	expect_desc("by:ram*", 0, "by:ram*");
 	expect_err("a*", 2, "column 1: prefix 'a*' is too short");
 	expect_err("nato é*", 8, "column 6: prefix");
 }

@@ -168,8 +168,17 @@ static void test_stems_and_accents(void **state)
 	            "[Cafe], [CAFÉ] and [café] open.");
 	expect_snip("cafe", "The Café reopened.", 0, 0,
 	            "The [Café] reopened.");
+	/* The index holds stems only: a quoted word matched by its stem,
+	 * so it highlights that way too. */
 	expect_snip("\"deploy\"", "They deployed, we deploy.", 0, 0,
-	            "They deployed, we [deploy].");
+	            "They [deployed], we [deploy].");
+	/* Prefixes reach what the stems-only index matched. */
+	expect_snip("negotiat*", "Negotiators negotiated; negotiations.", 0,
+	            0, "[Negotiators] [negotiated]; [negotiations].");
+	expect_snip("happy*", "Happiness, happy, happen.", 0, 0,
+	            "[Happiness], [happy], happen.");
+	expect_snip("deployment*", "Deployments deployed.", 0, 0,
+	            "[Deployments] [deployed].");
 	expect_snip("deplo*", "Deployed troops, deplorable deployment, de.", 0,
 	            0, "[Deployed] troops, [deplorable] [deployment], de.");
 	expect_snip("europe", "Europe’s leaders met.", 0, 0,
