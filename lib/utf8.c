@@ -656,7 +656,7 @@ lede_status utf8_fold(buf *out, const char *s, size_t len, int strip_accents)
 	 * so "Agence  France-Presse " == "agence france-presse". */
 	int32_t *a = NULL, *b = NULL;
 	size_t cap, i, n, start = out->len;
-	long r;
+	long r = -1;
 	int space = 0;
 	char tmp[4];
 
@@ -664,15 +664,23 @@ lede_status utf8_fold(buf *out, const char *s, size_t len, int strip_accents)
 		return out->status;
 	if (len > (size_t)-1 / (4 * sizeof(int32_t) * MAX_DECOMPOSITION) - 8)
 		return out->status = LEDE_ERR_TOO_BIG;
-	cap = 2 * (len * MAX_DECOMPOSITION + 8); /* strip may double it */
-	a = malloc(cap * sizeof *a);
-	b = malloc(cap * sizeof *b);
-	if (a == NULL || b == NULL) {
+	/* First with room for the usual expansion (twice the bytes covers
+	 * any decomposed Latin text), then, if that overflows, for the
+	 * worst case. The second buffer takes the accent-folded copy, which
+	 * may double (æ -> ae). */
+	for (int pass = 0; pass < 2 && r < 0; pass++) {
+		cap = pass == 0 ? 2 * len + 16 : len * MAX_DECOMPOSITION + 8;
 		free(a);
 		free(b);
-		return out->status = LEDE_ERR_NOMEM;
+		a = malloc(cap * sizeof *a);
+		b = malloc(2 * cap * sizeof *b);
+		if (a == NULL || b == NULL) {
+			free(a);
+			free(b);
+			return out->status = LEDE_ERR_NOMEM;
+		}
+		r = decompose(s, len, a, cap);
 	}
-	r = decompose(s, len, a, cap / 2);
 	if (r < 0) { /* cannot happen: MAX_DECOMPOSITION bounds it */
 		free(a);
 		free(b);
@@ -680,7 +688,7 @@ lede_status utf8_fold(buf *out, const char *s, size_t len, int strip_accents)
 	}
 	n = postmap(a, (size_t)r, NORM_FIELD);
 	if (strip_accents) {
-		r = strip(a, n, b, cap);
+		r = strip(a, n, b, 2 * cap);
 		n = r < 0 ? 0 : (size_t)r;
 		int32_t *t = a;
 		a = b;

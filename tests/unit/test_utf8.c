@@ -431,6 +431,14 @@ static void test_fold(void **state)
 	const char *r = fold(big, 1);
 	assert_int_equal(strlen(r), sizeof big - 1);
 	assert_int_equal(r[0], 'a');
+	/* Expansion beyond the first guess (U+FDFA: 18 code points). */
+	char ex[3 * 20 + 1];
+	for (int i = 0; i < 20; i++)
+		memcpy(ex + 3 * i, "\xef\xb7\xba", 3);
+	ex[60] = '\0';
+	r = fold(ex, 1);
+	assert_true(strlen(r) > 20 * 30);
+	assert_true(utf8_valid(r, strlen(r)));
 	/* Sticky status: a failed buffer stays failed. */
 	buf b = BUF_INIT;
 	b.status = LEDE_ERR_NOMEM;
