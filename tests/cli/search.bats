@@ -184,3 +184,47 @@ for h in hits:
 	search --ids '(defense OR rates'
 	[ "${#lines[@]}" -eq 3 ]
 }
+
+@test "NOT terms are never highlighted" {
+	search --mark '[,]' 'defense -nato'
+	[[ "$output" == *"[defense]"* ]]
+	[[ "$output" != *"[NATO]"* && "$output" != *"[nato]"* ]]
+}
+
+@test "--json follows the documented schema for every hit" {
+	command -v python3 >/dev/null || skip "python3 needed to parse JSON"
+	for q in defense 'ferry coast' cafe '"interest rates"' 'zanzibar'; do
+		run "$B/lede-search" -i "$IDX" --json --explain "$q"
+		printf '%s\n' "$output" | python3 -c '
+import json, sys
+lines = [json.loads(l) for l in sys.stdin if l.strip()]
+assert lines and lines[-1]["type"] == "summary"
+s = lines[-1]
+for k, t in (("total", int), ("returned", int), ("elapsed_ms", (int, float))):
+    assert isinstance(s[k], t), k
+assert s["suggestion"] is None or isinstance(s["suggestion"], str)
+assert isinstance(s["query"], str)
+hits = lines[:-1]
+assert len(hits) == s["returned"]
+for h in hits:
+    assert h["type"] == "hit"
+    for k in ("rank", "duplicates"):
+        assert isinstance(h[k], int)
+    assert isinstance(h["score"], float)
+    for k in ("id", "snippet"):
+        assert isinstance(h[k], str)
+    for k in ("title", "date", "byline", "source", "url", "lang", "section", "path"):
+        assert h[k] is None or isinstance(h[k], str), k
+    assert isinstance(h["tags"], list)
+    b = h["snippet"].encode()
+    for a, e in h["highlights"]:
+        assert 0 <= a < e <= len(b)
+        b[a:e].decode()  # ranges fall on UTF-8 boundaries
+    for f in h["snippets"]:
+        t = f["text"].encode()
+        for a, e in f["highlights"]:
+            assert 0 <= a < e <= len(t)
+    assert all(isinstance(x["weight"], float) for x in h["explain"])
+'
+	done
+}
