@@ -70,18 +70,18 @@
  * The query tree.
  * ------------------------------------------------------------------- */
 typedef enum qkind {
-	QN_WORD,    /* one analyzed word: term (+ stem) */
-	QN_PHRASE,  /* kids: QN_WORD in order, with relative positions */
-	QN_NEAR,    /* kids: QN_WORD; all within window words */
-	QN_PREFIX,  /* term = normalized prefix (word*), stem = its stem;
-	               kids: QN_WORD stems of its completions (negotiat* ->
-	               "negoti") that the index holds for such words */
-	QN_FILTER,  /* term = a whole boolean term, prefix included */
-	QN_DATE,    /* lo..hi, inclusive Unix seconds */
-	QN_AND,     /* kids; QN_NOT kids are subtracted */
-	QN_OR,      /* kids */
-	QN_NOT,     /* one kid; alone it means "all documents but" */
-	QN_ALL      /* every document */
+	QN_WORD,   /* one analyzed word: term (+ stem) */
+	QN_PHRASE, /* kids: QN_WORD in order, with relative positions */
+	QN_NEAR,   /* kids: QN_WORD; all within window words */
+	QN_PREFIX, /* term = normalized prefix (word*), stem = its stem;
+		      kids: QN_WORD stems of its completions (negotiat* ->
+		      "negoti") that the index holds for such words */
+	QN_FILTER, /* term = a whole boolean term, prefix included */
+	QN_DATE,   /* lo..hi, inclusive Unix seconds */
+	QN_AND,	   /* kids; QN_NOT kids are subtracted */
+	QN_OR,	   /* kids */
+	QN_NOT,	   /* one kid; alone it means "all documents but" */
+	QN_ALL	   /* every document */
 } qkind;
 
 /* The field a word, phrase or prefix is restricted to. */
@@ -93,38 +93,38 @@ typedef enum qfield {
 	QF_SECTION,  /* section: -> K boolean term */
 	QF_LANG,     /* lang: -> L boolean term */
 	QF_HOST,     /* host: -> H boolean term */
-	QF_DATE      /* date: -> value range on SLOT_DATE */
+	QF_DATE	     /* date: -> value range on SLOT_DATE */
 } qfield;
 
 enum {
 	QN_F_EXACT = 1u << 0, /* a quoted single word. Kept from stopword
-	                         removal; matched by its stem all the same:
-	                         the index holds stems only (lib/index.c) */
+				 removal; matched by its stem all the same:
+				 the index holds stems only (lib/index.c) */
 	QN_F_STOP = 1u << 1   /* a stopword of the analyzer's language */
 };
 
 typedef struct qnode {
 	qkind kind;
 	qfield field;
-	unsigned flags;      /* QN_F_* */
-	char *term;          /* WORD: normalized term; PREFIX: normalized
-	                        prefix; FILTER: the boolean term; NUL-ended */
+	unsigned flags; /* QN_F_* */
+	char *term;	/* WORD: normalized term; PREFIX: normalized
+			   prefix; FILTER: the boolean term; NUL-ended */
 	size_t term_len;
-	char *stem;          /* WORD: stem, or NULL (CJK, numbers, lang none);
-	                        PREFIX: stem of the prefix when it differs */
+	char *stem; /* WORD: stem, or NULL (CJK, numbers, lang none);
+		       PREFIX: stem of the prefix when it differs */
 	size_t stem_len;
-	uint32_t pos;        /* WORD in a PHRASE: position relative to the
-	                        first word (gaps are possible in CJK runs) */
-	uint32_t window;     /* NEAR: the n of NEAR/n (1..QUERY_MAX_NEAR) */
-	int64_t lo, hi;      /* DATE: INT64_MIN / INT64_MAX when open */
-	size_t col;          /* 1-based column (characters) in the query */
+	uint32_t pos;	 /* WORD in a PHRASE: position relative to the
+			    first word (gaps are possible in CJK runs) */
+	uint32_t window; /* NEAR: the n of NEAR/n (1..QUERY_MAX_NEAR) */
+	int64_t lo, hi;	 /* DATE: INT64_MIN / INT64_MAX when open */
+	size_t col;	 /* 1-based column (characters) in the query */
 	struct qnode **kids;
 	size_t nkids;
 } qnode;
 
 typedef struct query_opts {
-	int default_or;  /* 1: words are ORed (--any) */
-	int64_t now;     /* Unix seconds for relative dates; 0 = time(NULL) */
+	int default_or; /* 1: words are ORed (--any) */
+	int64_t now;	/* Unix seconds for relative dates; 0 = time(NULL) */
 } query_opts;
 
 /* Parses q[0..len) into a tree. *out is the caller's, freed with
@@ -139,7 +139,7 @@ typedef struct query_opts {
  * Bad syntax is otherwise repaired: unbalanced quotes and parentheses are
  * closed, stray operators dropped. */
 lede_status query_parse(qnode **out, analyzer *a, const char *q, size_t len,
-                        const query_opts *o, lede_err *err);
+			const query_opts *o, lede_err *err);
 void qnode_free(qnode *n); /* NULL-safe */
 
 /* Appends a canonical S-expression of n to out, for tests and --explain:
@@ -165,13 +165,13 @@ int qnode_is_filter(const qnode *n);
  * *hi = INT64_MAX. Month and day are validated (days per month, leap
  * years). Errors: LEDE_ERR_QUERY "bad date 'X' (use ...)". */
 lede_status query_parse_date(int64_t *lo, int64_t *hi, const char *s,
-                             size_t len, int64_t now, lede_err *err);
+			     size_t len, int64_t now, lede_err *err);
 
 /* ---------------------------------------------------------------------
  * query_build.c: tree -> Xapian query, on the schema in lede_private.h.
  * ------------------------------------------------------------------- */
 typedef struct query_build_opts {
-	double title_weight;           /* <= 0: QUERY_DEFAULT_TITLE_WEIGHT */
+	double title_weight;	       /* <= 0: QUERY_DEFAULT_TITLE_WEIGHT */
 	uint32_t max_prefix_expansion; /* 0: QUERY_MAX_PREFIX_EXPANSION */
 } query_build_opts;
 
@@ -181,13 +181,13 @@ typedef struct query_build_opts {
  * query_wildcard_error() for the message. Errors: LEDE_ERR_NOMEM,
  * LEDE_ERR_INVALID (NULL root), anything the binding reports. */
 lede_status query_build(xc_query **out, const qnode *root,
-                        const query_build_opts *o, lede_err *err);
+			const query_build_opts *o, lede_err *err);
 
 /* Replaces *inout by *inout FILTER (lo <= date <= hi), for --since/--until.
  * lo == INT64_MIN / hi == INT64_MAX leave that side open; both open leaves
  * *inout unchanged. On failure *inout is unchanged. */
 lede_status query_add_date_filter(xc_query **inout, int64_t lo, int64_t hi,
-                                  lede_err *err);
+				  lede_err *err);
 
 /* Sets err to LEDE_ERR_QUERY "prefix 'th*' matches too many words; make it
  * longer", naming the shortest prefix of the tree (the likely culprit) —
@@ -199,8 +199,7 @@ lede_status query_wildcard_error(lede_err *err, const qnode *root);
  * NEAR, in query order. stem is NULL when the word has none.
  * Return nonzero to stop. term and stem are borrowed for the call. */
 typedef int (*query_word_cb)(void *ctx, const char *term, size_t len,
-                             const char *stem, size_t stem_len,
-                             qfield field);
+			     const char *stem, size_t stem_len, qfield field);
 /* Returns LEDE_OK, or LEDE_ERR_INTERRUPTED when cb stopped the walk. */
 lede_status query_words(const qnode *root, query_word_cb cb, void *ctx);
 
@@ -215,19 +214,19 @@ lede_status query_words(const qnode *root, query_word_cb cb, void *ctx);
 #define SNIPPET_MAX_CHARS 4096
 
 typedef struct snippet_frag {
-	char *text;      /* cleaned UTF-8: no control characters, single spaces,
-	                    invalid bytes as U+FFFD; NUL-terminated */
+	char *text; /* cleaned UTF-8: no control characters, single spaces,
+		       invalid bytes as U+FFFD; NUL-terminated */
 	size_t len;
-	size_t *hl;      /* nhl pairs start,end: byte ranges in text */
+	size_t *hl; /* nhl pairs start,end: byte ranges in text */
 	size_t nhl;
-	int cut_before;  /* 1: the article has text before this fragment */
-	int cut_after;   /* 1: ... after it */
+	int cut_before; /* 1: the article has text before this fragment */
+	int cut_after;	/* 1: ... after it */
 } snippet_frag;
 
 typedef struct snippet_opts {
-	unsigned nfrags;     /* 0: SNIPPET_DEFAULT_FRAGS; max SNIPPET_MAX_FRAGS */
+	unsigned nfrags; /* 0: SNIPPET_DEFAULT_FRAGS; max SNIPPET_MAX_FRAGS */
 	unsigned frag_chars; /* 0: SNIPPET_DEFAULT_CHARS; clamped to
-	                        SNIPPET_MIN_CHARS..SNIPPET_MAX_CHARS */
+				SNIPPET_MIN_CHARS..SNIPPET_MAX_CHARS */
 } snippet_opts;
 
 typedef double (*snippet_idf_fn)(void *ctx, const char *term, size_t len);
@@ -239,9 +238,9 @@ typedef double (*snippet_idf_fn)(void *ctx, const char *term, size_t len);
  * = 0. *out is the caller's: snippet_free(*out, *out_n). o may be NULL.
  * q may be NULL (lead only). Errors: LEDE_ERR_NOMEM. */
 lede_status snippet_make(snippet_frag **out, size_t *out_n, analyzer *a,
-                         const char *text, size_t len, const qnode *q,
-                         snippet_idf_fn idf, void *idf_ctx,
-                         const snippet_opts *o);
+			 const char *text, size_t len, const qnode *q,
+			 snippet_idf_fn idf, void *idf_ctx,
+			 const snippet_opts *o);
 /* Frees n fragments and the array. NULL-safe. */
 void snippet_free(snippet_frag *f, size_t n);
 
@@ -249,8 +248,7 @@ void snippet_free(snippet_frag *f, size_t n);
  * fills *out (text, hl; cut flags 0). Body words and title: words are
  * highlighted. Free the contents with snippet_frag_clear(out). */
 lede_status snippet_highlight_all(snippet_frag *out, analyzer *a,
-                                  const char *text, size_t len,
-                                  const qnode *q);
+				  const char *text, size_t len, const qnode *q);
 /* Frees what *f holds and zeroes it. NULL-safe. */
 void snippet_frag_clear(snippet_frag *f);
 

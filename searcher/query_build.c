@@ -50,19 +50,26 @@ typedef struct bctx {
 static const char *word_prefix(qfield f)
 {
 	switch (f) {
-	case QF_TITLE: return PFX_TITLE;
-	case QF_BYLINE: return PFX_BYLINE;
-	case QF_SOURCE: return PFX_SOURCE;
-	case QF_SECTION: return PFX_SECTION;
-	case QF_LANG: return PFX_LANG;
-	case QF_HOST: return PFX_HOST;
-	default: return "";
+	case QF_TITLE:
+		return PFX_TITLE;
+	case QF_BYLINE:
+		return PFX_BYLINE;
+	case QF_SOURCE:
+		return PFX_SOURCE;
+	case QF_SECTION:
+		return PFX_SECTION;
+	case QF_LANG:
+		return PFX_LANG;
+	case QF_HOST:
+		return PFX_HOST;
+	default:
+		return "";
 	}
 }
 
 /* Query for the term pfx + s[0..n). */
 static lede_status term_q(xc_query **out, const char *pfx, const char *s,
-                          size_t n, lede_err *err)
+			  size_t n, lede_err *err)
 {
 	buf b = BUF_INIT;
 	lede_status st;
@@ -80,14 +87,14 @@ static lede_status term_q(xc_query **out, const char *pfx, const char *s,
 }
 
 /* OR(a, SCALE(w, b)); consumes a and b. */
-static lede_status boosted(xc_query **out, xc_query *a, xc_query *b,
-                           double w, lede_err *err)
+static lede_status boosted(xc_query **out, xc_query *a, xc_query *b, double w,
+			   lede_err *err)
 {
 	xc_query *s = NULL;
 	lede_status st = xc_query_scale(&s, w, b, err);
 
 	if (st == LEDE_OK) {
-		const xc_query *v[2] = { a, s };
+		const xc_query *v[2] = {a, s};
 		st = xc_query_combine(out, XC_Q_OR, v, 2, 0, err);
 	}
 	xc_query_free(a);
@@ -131,7 +138,7 @@ static lede_status build_word(xc_query **out, const qnode *n, const bctx *c)
 
 /* PHRASE or NEAR over the positional terms of the kids. */
 static lede_status build_positional(xc_query **out, const qnode *n,
-                                    const bctx *c)
+				    const bctx *c)
 {
 	xc_query **v = calloc(n->nkids ? n->nkids : 1, sizeof *v);
 	lede_status st = LEDE_OK;
@@ -154,11 +161,9 @@ static lede_status build_positional(xc_query **out, const qnode *n,
 		} else {
 			window = n->window + (uint32_t)n->nkids - 1;
 		}
-		st = xc_query_combine(out,
-		                      n->kind == QN_PHRASE ? XC_Q_PHRASE
-		                                           : XC_Q_NEAR,
-		                      (const xc_query *const *)v, n->nkids,
-		                      window, c->err);
+		st = xc_query_combine(
+		    out, n->kind == QN_PHRASE ? XC_Q_PHRASE : XC_Q_NEAR,
+		    (const xc_query *const *)v, n->nkids, window, c->err);
 	}
 	for (size_t i = 0; i < n->nkids; i++)
 		xc_query_free(v[i]);
@@ -199,7 +204,7 @@ static void qlist_free(qlist *l)
 
 /* OP_WILDCARD over pfx + s[0..n). */
 static lede_status wildcard_q(xc_query **out, const char *pfx, const char *s,
-                              size_t n, const bctx *c)
+			      size_t n, const bctx *c)
 {
 	buf b = BUF_INIT;
 	lede_status st;
@@ -212,7 +217,7 @@ static lede_status wildcard_q(xc_query **out, const char *pfx, const char *s,
 		return err_set(c->err, st, "out of memory");
 	}
 	st = xc_query_prefix(out, b.data, b.len, c->max_expansion,
-	                     XC_WILD_ERROR, XC_Q_SYNONYM, c->err);
+			     XC_WILD_ERROR, XC_Q_SYNONYM, c->err);
 	buf_free(&b);
 	return st;
 }
@@ -227,15 +232,14 @@ static int starts_with(const char *s, size_t n, const char *p, size_t pn)
  * "deploy", `happy*` "happi"), and so do the stems of its completions
  * that the parser found (`negotiat*` -> "negoti", an exact term). When one
  * prefix starts with the other, the shorter covers both. */
-static lede_status build_prefix(xc_query **out, const qnode *n,
-                                const bctx *c)
+static lede_status build_prefix(xc_query **out, const qnode *n, const bctx *c)
 {
 	const char *pfx = word_prefix(n->field);
-	qlist l = { 0 };
+	qlist l = {0};
 	xc_query *x = NULL;
 	lede_status st;
 	int both = n->stem != NULL &&
-	           !starts_with(n->stem, n->stem_len, n->term, n->term_len);
+		   !starts_with(n->stem, n->stem_len, n->term, n->term_len);
 
 	if (both && starts_with(n->term, n->term_len, n->stem, n->stem_len))
 		st = wildcard_q(&x, pfx, n->stem, n->stem_len, c);
@@ -251,7 +255,7 @@ static lede_status build_prefix(xc_query **out, const qnode *n,
 	}
 	for (size_t i = 0; i < n->nkids && st == LEDE_OK; i++) {
 		st = term_q(&x, pfx, n->kids[i]->term, n->kids[i]->term_len,
-		            c->err);
+			    c->err);
 		if (st == LEDE_OK)
 			st = qlist_push(&l, x, c->err);
 	}
@@ -259,15 +263,15 @@ static lede_status build_prefix(xc_query **out, const qnode *n,
 		*out = l.v[0];
 		l.n = 0;
 	} else if (st == LEDE_OK) {
-		st = xc_query_combine(out, XC_Q_OR, (const xc_query *const *)l.v,
-		                      l.n, 0, c->err);
+		st = xc_query_combine(
+		    out, XC_Q_OR, (const xc_query *const *)l.v, l.n, 0, c->err);
 	}
 	qlist_free(&l);
 	return st;
 }
 
 static lede_status build_date(xc_query **out, int64_t lo, int64_t hi,
-                              lede_err *err)
+			      lede_err *err)
 {
 	char l[XC_SORTABLE_MAX], h[XC_SORTABLE_MAX];
 	size_t ln = 0, hn = 0;
@@ -279,22 +283,21 @@ static lede_status build_date(xc_query **out, int64_t lo, int64_t hi,
 	if (lo == INT64_MIN && hi == INT64_MAX)
 		return xc_query_match_all(out, err);
 	return xc_query_value_range(out, SLOT_DATE, lo == INT64_MIN ? NULL : l,
-	                            ln, hi == INT64_MAX ? NULL : h, hn, err);
+				    ln, hi == INT64_MAX ? NULL : h, hn, err);
 }
 
 /* Combines the list with op into *out (one item: a copy of it). */
 static lede_status qlist_combine(xc_query **out, xc_qop op, const qlist *l,
-                                 lede_err *err)
+				 lede_err *err)
 {
-	return xc_query_combine(out, op, (const xc_query *const *)l->v, l->n,
-	                        0, err);
+	return xc_query_combine(out, op, (const xc_query *const *)l->v, l->n, 0,
+				err);
 }
 
 /* *q = op(*q, r), consuming both (even on failure). */
-static lede_status apply2(xc_query **q, xc_qop op, xc_query *r,
-                          lede_err *err)
+static lede_status apply2(xc_query **q, xc_qop op, xc_query *r, lede_err *err)
 {
-	const xc_query *v[2] = { *q, r };
+	const xc_query *v[2] = {*q, r};
 	xc_query *o = NULL;
 	lede_status st = xc_query_combine(&o, op, v, 2, 0, err);
 
@@ -305,15 +308,15 @@ static lede_status apply2(xc_query **q, xc_qop op, xc_query *r,
 }
 
 static lede_status build(xc_query **out, const qnode *n, const bctx *c,
-                         unsigned depth);
+			 unsigned depth);
 
 /* AND: scoring kids ANDed, then FILTERed by the filter kids, then the
  * NOT kids subtracted. No scoring kid: the filters (or every document)
  * with zero weight. */
 static lede_status build_and(xc_query **out, const qnode *n, const bctx *c,
-                             unsigned depth)
+			     unsigned depth)
 {
-	qlist pos = { 0 }, filt = { 0 }, neg = { 0 };
+	qlist pos = {0}, filt = {0}, neg = {0};
 	xc_query *q = NULL, *r = NULL;
 	lede_status st = LEDE_OK;
 
@@ -328,8 +331,8 @@ static lede_status build_and(xc_query **out, const qnode *n, const bctx *c,
 			st = build(&x, k, c, depth + 1);
 			if (st == LEDE_OK)
 				st = qlist_push(qnode_is_filter(k) ? &filt
-				                                   : &pos,
-				                x, c->err);
+								   : &pos,
+						x, c->err);
 		}
 	}
 	if (st != LEDE_OK)
@@ -376,9 +379,9 @@ out:
 
 /* OR: filters inside an OR must not score, so they are scaled by 0. */
 static lede_status build_or(xc_query **out, const qnode *n, const bctx *c,
-                            unsigned depth)
+			    unsigned depth)
 {
-	qlist l = { 0 };
+	qlist l = {0};
 	lede_status st = LEDE_OK;
 
 	for (size_t i = 0; i < n->nkids && st == LEDE_OK; i++) {
@@ -399,14 +402,15 @@ static lede_status build_or(xc_query **out, const qnode *n, const bctx *c,
 }
 
 static lede_status build(xc_query **out, const qnode *n, const bctx *c,
-                         unsigned depth)
+			 unsigned depth)
 {
 	xc_query *a = NULL, *x = NULL;
 	lede_status st;
 
 	*out = NULL;
 	if (depth > QUERY_MAX_TREE_DEPTH)
-		return err_set(c->err, LEDE_ERR_QUERY, "query nested too deeply");
+		return err_set(c->err, LEDE_ERR_QUERY,
+			       "query nested too deeply");
 	switch (n->kind) {
 	case QN_WORD:
 		return build_word(out, n, c);
@@ -444,11 +448,11 @@ static lede_status build(xc_query **out, const qnode *n, const bctx *c,
 		return st;
 	}
 	return err_set(c->err, LEDE_ERR_INTERNAL, "unknown query node %d",
-	               (int)n->kind);
+		       (int)n->kind);
 }
 
 lede_status query_build(xc_query **out, const qnode *root,
-                        const query_build_opts *o, lede_err *err)
+			const query_build_opts *o, lede_err *err)
 {
 	bctx c;
 	xc_query *q = NULL;
@@ -458,10 +462,10 @@ lede_status query_build(xc_query **out, const qnode *root,
 	if (root == NULL)
 		return err_set(err, LEDE_ERR_INVALID, "no query");
 	c.title_weight = o && o->title_weight > 0 ? o->title_weight
-	                                          : QUERY_DEFAULT_TITLE_WEIGHT;
+						  : QUERY_DEFAULT_TITLE_WEIGHT;
 	c.max_expansion = o && o->max_prefix_expansion
-	                      ? o->max_prefix_expansion
-	                      : QUERY_MAX_PREFIX_EXPANSION;
+			      ? o->max_prefix_expansion
+			      : QUERY_MAX_PREFIX_EXPANSION;
 	c.err = err;
 	st = build(&q, root, &c, 0);
 	if (st == LEDE_OK && qnode_is_filter(root)) {
@@ -478,7 +482,7 @@ lede_status query_build(xc_query **out, const qnode *root,
 }
 
 lede_status query_add_date_filter(xc_query **inout, int64_t lo, int64_t hi,
-                                  lede_err *err)
+				  lede_err *err)
 {
 	xc_query *r = NULL, *base = NULL, *o = NULL;
 	lede_status st;
@@ -487,12 +491,12 @@ lede_status query_add_date_filter(xc_query **inout, int64_t lo, int64_t hi,
 		return LEDE_OK;
 	if (lo > hi)
 		return err_set(err, LEDE_ERR_QUERY,
-		               "the date range ends before it starts");
+			       "the date range ends before it starts");
 	st = build_date(&r, lo, hi, err);
 	if (st == LEDE_OK && *inout == NULL)
 		st = xc_query_match_all(&base, err);
 	if (st == LEDE_OK) {
-		const xc_query *v[2] = { *inout ? *inout : base, r };
+		const xc_query *v[2] = {*inout ? *inout : base, r};
 		st = xc_query_combine(&o, XC_Q_FILTER, v, 2, 0, err);
 	}
 	xc_query_free(r);
@@ -508,7 +512,7 @@ lede_status query_add_date_filter(xc_query **inout, int64_t lo, int64_t hi,
  * Positive words, for spelling suggestions and --explain.
  * ------------------------------------------------------------------- */
 static int walk_words(const qnode *n, int neg, query_word_cb cb, void *ctx,
-                      unsigned depth)
+		      unsigned depth)
 {
 	if (depth > QUERY_MAX_TREE_DEPTH)
 		return 0;
@@ -518,7 +522,7 @@ static int walk_words(const qnode *n, int neg, query_word_cb cb, void *ctx,
 			return 0;
 		if (n->stem != NULL)
 			return cb(ctx, n->term, n->term_len, n->stem,
-			          n->stem_len, n->field);
+				  n->stem_len, n->field);
 		return cb(ctx, n->term, n->term_len, NULL, 0, n->field);
 	case QN_NOT:
 		return walk_words(n->kids[0], !neg, cb, ctx, depth + 1);
@@ -539,6 +543,5 @@ lede_status query_words(const qnode *root, query_word_cb cb, void *ctx)
 {
 	if (root == NULL || cb == NULL)
 		return LEDE_OK;
-	return walk_words(root, 0, cb, ctx, 0) ? LEDE_ERR_INTERRUPTED
-	                                       : LEDE_OK;
+	return walk_words(root, 0, cb, ctx, 0) ? LEDE_ERR_INTERRUPTED : LEDE_OK;
 }

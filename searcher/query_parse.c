@@ -43,10 +43,9 @@
 #define MAX_WORD_TOKENS (2 * QUERY_MAX_TERMS + 8)
 
 static const char *const field_names[] = {
-	[QF_TEXT] = "", [QF_TITLE] = "title", [QF_BYLINE] = "by",
-	[QF_SOURCE] = "source", [QF_SECTION] = "section", [QF_LANG] = "lang",
-	[QF_HOST] = "host", [QF_DATE] = "date"
-};
+    [QF_TEXT] = "",	    [QF_TITLE] = "title",     [QF_BYLINE] = "by",
+    [QF_SOURCE] = "source", [QF_SECTION] = "section", [QF_LANG] = "lang",
+    [QF_HOST] = "host",	    [QF_DATE] = "date"};
 
 /* ---------------------------------------------------------------------
  * Small helpers: nodes, quoting user text into messages.
@@ -119,7 +118,8 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	z += 719468;
 	const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
 	const int64_t doe = z - era * 146097;
-	const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	const int64_t yoe =
+	    (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
 	const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
 	const int64_t mp = (5 * doy + 2) / 153;
 	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
@@ -129,8 +129,8 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 
 static unsigned days_in_month(int64_t y, unsigned m)
 {
-	static const unsigned dim[12] = { 31, 28, 31, 30, 31, 30,
-		                          31, 31, 30, 31, 30, 31 };
+	static const unsigned dim[12] = {31, 28, 31, 30, 31, 30,
+					 31, 31, 30, 31, 30, 31};
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 
 	return m == 2 && leap ? 29 : dim[m - 1];
@@ -173,7 +173,7 @@ static int64_t months_before(int64_t now, int64_t k)
  * second, *hi its last) or Nd/Nw/Nm/Ny (*lo = *hi = now minus that,
  * *relative = 1). Returns 0, or -1 when s is none of these. */
 static int parse_date_point(int64_t *lo, int64_t *hi, int *relative,
-                            const char *s, size_t n, int64_t now)
+			    const char *s, size_t n, int64_t now)
 {
 	int64_t y, v;
 	unsigned m = 1, d = 1;
@@ -184,10 +184,18 @@ static int parse_date_point(int64_t *lo, int64_t *hi, int *relative,
 		v = read_digits(s, n - 1);
 		if (v >= 0 && u != '\0' && strchr("dDwWmMyY", u) != NULL) {
 			switch (u | 0x20) {
-			case 'd': *lo = now - v * SECS_PER_DAY; break;
-			case 'w': *lo = now - v * 7 * SECS_PER_DAY; break;
-			case 'm': *lo = months_before(now, v); break;
-			default: *lo = months_before(now, v * 12); break;
+			case 'd':
+				*lo = now - v * SECS_PER_DAY;
+				break;
+			case 'w':
+				*lo = now - v * 7 * SECS_PER_DAY;
+				break;
+			case 'm':
+				*lo = months_before(now, v);
+				break;
+			default:
+				*lo = months_before(now, v * 12);
+				break;
 			}
 			*hi = *lo;
 			*relative = 1;
@@ -200,13 +208,14 @@ static int parse_date_point(int64_t *lo, int64_t *hi, int *relative,
 	if (y <= 0)
 		return -1;
 	if (n >= 7) {
-		if (s[4] != '-' || (v = read_digits(s + 5, 2)) < 1 || v > 12)
+		v = read_digits(s + 5, 2);
+		if (s[4] != '-' || v < 1 || v > 12)
 			return -1;
 		m = (unsigned)v;
 	}
 	if (n == 10) {
-		if (s[7] != '-' || (v = read_digits(s + 8, 2)) < 1 ||
-		    v > days_in_month(y, m))
+		v = read_digits(s + 8, 2);
+		if (s[7] != '-' || v < 1 || v > days_in_month(y, m))
 			return -1;
 		d = (unsigned)v;
 	}
@@ -215,30 +224,31 @@ static int parse_date_point(int64_t *lo, int64_t *hi, int *relative,
 		*hi = days_from_civil(y + 1, 1, 1);
 	else if (n == 7)
 		*hi = m == 12 ? days_from_civil(y + 1, 1, 1)
-		              : days_from_civil(y, m + 1, 1);
+			      : days_from_civil(y, m + 1, 1);
 	else
 		*hi = days_from_civil(y, m, d) + 1;
 	*hi = *hi * SECS_PER_DAY - 1;
 	return 0;
 }
 
-static lede_status bad_date(lede_err *err, size_t col, const char *s,
-                            size_t n)
+static lede_status bad_date(lede_err *err, size_t col, const char *s, size_t n)
 {
 	char v[MSG_VALUE_BYTES + 16];
 
 	msg_value(v, sizeof v, s, n);
 	if (col == 0)
 		return err_set(err, LEDE_ERR_QUERY,
-		               "bad date '%s' (use YYYY, YYYY-MM, YYYY-MM-DD, "
-		               "or 7d, 2w, 3m, 1y)", v);
+			       "bad date '%s' (use YYYY, YYYY-MM, YYYY-MM-DD, "
+			       "or 7d, 2w, 3m, 1y)",
+			       v);
 	return err_set(err, LEDE_ERR_QUERY,
-	               "column %zu: bad date '%s' (use YYYY, YYYY-MM, "
-	               "YYYY-MM-DD or A..B)", col, v);
+		       "column %zu: bad date '%s' (use YYYY, YYYY-MM, "
+		       "YYYY-MM-DD or A..B)",
+		       col, v);
 }
 
 lede_status query_parse_date(int64_t *lo, int64_t *hi, const char *s,
-                             size_t len, int64_t now, lede_err *err)
+			     size_t len, int64_t now, lede_err *err)
 {
 	int rel;
 
@@ -252,8 +262,8 @@ lede_status query_parse_date(int64_t *lo, int64_t *hi, const char *s,
 /* date: value, single or A..B with either side open. col names the field
  * in messages. */
 static lede_status parse_date_range(int64_t *lo, int64_t *hi, const char *s,
-                                    size_t n, int64_t now, size_t col,
-                                    lede_err *err)
+				    size_t n, int64_t now, size_t col,
+				    lede_err *err)
 {
 	const char *dots = NULL;
 	int64_t alo, ahi, blo, bhi;
@@ -290,8 +300,9 @@ static lede_status parse_date_range(int64_t *lo, int64_t *hi, const char *s,
 		char v[MSG_VALUE_BYTES + 16];
 		msg_value(v, sizeof v, s, n);
 		return err_set(err, LEDE_ERR_QUERY,
-		               "column %zu: date range '%s' ends before it "
-		               "starts", col, v);
+			       "column %zu: date range '%s' ends before it "
+			       "starts",
+			       col, v);
 	}
 	return LEDE_OK;
 }
@@ -316,11 +327,11 @@ enum { VAL_WORD, VAL_PHRASE, VAL_GROUP };
 
 typedef struct lexeme {
 	lxkind kind;
-	size_t col;         /* 1-based, in characters */
-	size_t start, len;  /* WORD, PHRASE, FIELD: the text (value) */
-	uint32_t near;      /* NEAR: the distance */
-	qfield field;       /* FIELD */
-	int val;            /* FIELD: VAL_* */
+	size_t col;	   /* 1-based, in characters */
+	size_t start, len; /* WORD, PHRASE, FIELD: the text (value) */
+	uint32_t near;	   /* NEAR: the distance */
+	qfield field;	   /* FIELD */
+	int val;	   /* FIELD: VAL_* */
 } lexeme;
 
 typedef struct lexer {
@@ -344,7 +355,8 @@ static size_t space_at(const char *q, size_t len, size_t i)
 	if (u[0] == 0xc2 && left >= 2 && u[1] == 0xa0)
 		return 2;
 	if (u[0] == 0xe2 && left >= 3 &&
-	    ((u[1] == 0x80 && ((u[2] >= 0x80 && u[2] <= 0x8a) || u[2] == 0xaf)) ||
+	    ((u[1] == 0x80 &&
+	      ((u[2] >= 0x80 && u[2] <= 0x8a) || u[2] == 0xaf)) ||
 	     (u[1] == 0x81 && u[2] == 0x9f)))
 		return 3;
 	if (u[0] == 0xe3 && left >= 3 && u[1] == 0x80 && u[2] == 0x80)
@@ -405,12 +417,12 @@ static lexeme *lex_push(lexer *L, lxkind k, size_t off)
  * quote (or len), and the content length in *clen. */
 static size_t phrase_end(const char *q, size_t len, size_t i, size_t *clen)
 {
-	size_t j = i, k = 0;
+	size_t j = i;
 
-	while (j < len && (k = quote_at(q, len, j)) == 0)
+	while (j < len && quote_at(q, len, j) == 0)
 		j++;
 	*clen = j - i;
-	return j < len ? j + k : len;
+	return j < len ? j + quote_at(q, len, j) : len;
 }
 
 static int field_lookup(qfield *f, const char *s, size_t n)
@@ -448,8 +460,10 @@ static int keyword(lexer *L, size_t s, size_t e)
 		int64_t d = QUERY_DEFAULT_NEAR;
 		if (n > 4) {
 			/* NEAR/n: at most 9 digits, so no overflow. */
-			if (w[4] != '/' || n == 5 || n > 14 ||
-			    (d = read_digits(w + 5, n - 5)) < 0)
+			if (w[4] != '/' || n == 5 || n > 14)
+				return 0;
+			d = read_digits(w + 5, n - 5);
+			if (d < 0)
 				return 0;
 			if (d < 1)
 				d = 1;
@@ -473,19 +487,23 @@ static lede_status lex(lexer *L)
 	lexeme *x;
 
 	while (i < len) {
-		if ((k = space_at(q, len, i)) != 0) {
+		k = space_at(q, len, i);
+		if (k != 0) {
 			i += k;
 			continue;
 		}
 		if (q[i] == '(' || q[i] == ')') {
-			if (!lex_push(L, q[i] == '(' ? LX_LPAREN : LX_RPAREN, i))
+			if (!lex_push(L, q[i] == '(' ? LX_LPAREN : LX_RPAREN,
+				      i))
 				return LEDE_ERR_NOMEM;
 			i++;
 			continue;
 		}
-		if ((k = quote_at(q, len, i)) != 0) {
+		k = quote_at(q, len, i);
+		if (k != 0) {
 			size_t clen, end = phrase_end(q, len, i + k, &clen);
-			if (!(x = lex_push(L, LX_PHRASE, i)))
+			x = lex_push(L, LX_PHRASE, i);
+			if (x == NULL)
 				return LEDE_ERR_NOMEM;
 			x->start = i + k;
 			x->len = clen;
@@ -516,13 +534,15 @@ static lede_status lex(lexer *L)
 		if (c < len && q[c] == ':' && c > i && c + 1 < len &&
 		    !space_at(q, len, c + 1) && q[c + 1] != ')' &&
 		    field_lookup(&f, q + i, c - i)) {
-			if (!(x = lex_push(L, LX_FIELD, i)))
+			x = lex_push(L, LX_FIELD, i);
+			if (x == NULL)
 				return LEDE_ERR_NOMEM;
 			x->field = f;
 			i = c + 1;
+			k = quote_at(q, len, i);
 			if (q[i] == '(') {
 				x->val = VAL_GROUP;
-			} else if ((k = quote_at(q, len, i)) != 0) {
+			} else if (k != 0) {
 				x->val = VAL_PHRASE;
 				x->start = i + k;
 				i = phrase_end(q, len, i + k, &x->len);
@@ -539,7 +559,8 @@ static lede_status lex(lexer *L)
 		if (kw < 0)
 			return LEDE_ERR_NOMEM;
 		if (kw == 0) {
-			if (!(x = lex_push(L, LX_WORD, i)))
+			x = lex_push(L, LX_WORD, i);
+			if (x == NULL)
 				return LEDE_ERR_NOMEM;
 			x->start = i;
 			x->len = j - i;
@@ -568,10 +589,10 @@ typedef struct parser {
 	int64_t now;
 	size_t nterms;
 	lede_err *err;
-	lede_status st;       /* sticky: first failure */
-	atok *toks;           /* analyzer output of the current word */
+	lede_status st; /* sticky: first failure */
+	atok *toks;	/* analyzer output of the current word */
 	size_t ntoks, captoks;
-	int toks_over;        /* more than MAX_WORD_TOKENS */
+	int toks_over; /* more than MAX_WORD_TOKENS */
 } parser;
 
 static lede_status fail(parser *p, lede_status s)
@@ -622,7 +643,8 @@ static int count_term(parser *p, size_t n)
 		if (p->st == LEDE_OK) {
 			p->st = LEDE_ERR_QUERY;
 			err_set(p->err, LEDE_ERR_QUERY,
-			        "query has more than %d terms", QUERY_MAX_TERMS);
+				"query has more than %d terms",
+				QUERY_MAX_TERMS);
 		}
 		return -1;
 	}
@@ -694,7 +716,7 @@ static int analyze(parser *p, const char *s, size_t n)
 	if (st != LEDE_OK && st != LEDE_ERR_INTERRUPTED) {
 		fail(p, st);
 		err_set(p->err, st, "cannot analyze the query: %s",
-		        lede_status_str(st));
+			lede_status_str(st));
 		return -1;
 	}
 	if (p->ntoks == 0)
@@ -760,10 +782,9 @@ static size_t utf8_chars(const char *s, size_t n)
 
 /* Endings after which the stemmer can cut into the typed prefix:
  * "negotiat*" must find "negotiate", whose stem is "negoti". */
-static const char *const prefix_endings[] = {
-	"e", "ed", "es", "s", "ing", "ion", "ions", "y", "al", "ation",
-	"ment", "ly"
-};
+static const char *const prefix_endings[] = {"e",   "ed",    "es",   "s",
+					     "ing", "ion",   "ions", "y",
+					     "al",  "ation", "ment", "ly"};
 /* At most this many such stems per prefix: each is one more term. */
 #define MAX_PREFIX_STEMS 8
 
@@ -780,8 +801,9 @@ static void prefix_stems(parser *p, qnode *x)
 {
 	buf w = BUF_INIT;
 
-	for (size_t e = 0; e < sizeof prefix_endings / sizeof prefix_endings[0] &&
-	                   x->nkids < MAX_PREFIX_STEMS && p->st == LEDE_OK;
+	for (size_t e = 0;
+	     e < sizeof prefix_endings / sizeof prefix_endings[0] &&
+	     x->nkids < MAX_PREFIX_STEMS && p->st == LEDE_OK;
 	     e++) {
 		buf_reset(&w);
 		buf_append(&w, x->term, x->term_len);
@@ -795,8 +817,9 @@ static void prefix_stems(parser *p, qnode *x)
 			continue;
 		const char *st = p->toks[0].stem;
 		size_t sl = p->toks[0].stem_len;
-		int dup = starts_with(st, sl, x->term, x->term_len) ||
-		          (x->stem && starts_with(st, sl, x->stem, x->stem_len));
+		int dup =
+		    starts_with(st, sl, x->term, x->term_len) ||
+		    (x->stem && starts_with(st, sl, x->stem, x->stem_len));
 		for (size_t k = 0; k < x->nkids && !dup; k++)
 			dup = x->kids[k]->term_len == sl &&
 			      memcmp(x->kids[k]->term, st, sl) == 0;
@@ -816,7 +839,7 @@ static void prefix_stems(parser *p, qnode *x)
 /* word* on a text field: normalized like an indexed word, at least
  * QUERY_MIN_PREFIX_CHARS long. */
 static qnode *make_prefix(parser *p, qfield f, const char *s, size_t n,
-                          size_t col)
+			  size_t col)
 {
 	buf b = BUF_INIT;
 	qnode *x = NULL;
@@ -827,7 +850,7 @@ static qnode *make_prefix(parser *p, qfield f, const char *s, size_t n,
 		buf_free(&b);
 		fail(p, st);
 		err_set(p->err, st, "cannot analyze the query: %s",
-		        lede_status_str(st));
+			lede_status_str(st));
 		return NULL;
 	}
 	if (b.len == 0) {
@@ -840,11 +863,14 @@ static qnode *make_prefix(parser *p, qfield f, const char *s, size_t n,
 		buf_free(&b);
 		fail(p, LEDE_ERR_QUERY);
 		err_set(p->err, LEDE_ERR_QUERY,
-		        "column %zu: prefix '%s*' is too short (use at least "
-		        "%d characters)", col, v, QUERY_MIN_PREFIX_CHARS);
+			"column %zu: prefix '%s*' is too short (use at least "
+			"%d characters)",
+			col, v, QUERY_MIN_PREFIX_CHARS);
 		return NULL;
 	}
-	if (count_term(p, 1) != 0 || (x = node_new(p, QN_PREFIX, f, col)) == NULL) {
+	if (count_term(p, 1) == 0)
+		x = node_new(p, QN_PREFIX, f, col);
+	if (x == NULL) {
 		buf_free(&b);
 		return NULL;
 	}
@@ -874,7 +900,7 @@ static qnode *make_prefix(parser *p, qfield f, const char *s, size_t n,
 /* A word or a quoted phrase on a text field (body, title:, by:, source:):
  * one token -> QN_WORD, several -> QN_PHRASE, none -> NULL. */
 static qnode *make_text(parser *p, qfield f, const char *s, size_t n,
-                        int quoted, size_t col)
+			int quoted, size_t col)
 {
 	qnode *x;
 
@@ -961,11 +987,11 @@ static void host_part(const char **d, size_t *dn)
  * folded with them, cut to the host name. A trailing '*' (unquoted) makes
  * a prefix over such terms. */
 static qnode *make_filter(parser *p, qfield f, const char *s, size_t n,
-                          int quoted, size_t col)
+			  int quoted, size_t col)
 {
-	static const char *const pfx[] = { [QF_SECTION] = PFX_SECTION,
-		                           [QF_LANG] = PFX_LANG,
-		                           [QF_HOST] = PFX_HOST };
+	static const char *const pfx[] = {[QF_SECTION] = PFX_SECTION,
+					  [QF_LANG] = PFX_LANG,
+					  [QF_HOST] = PFX_HOST};
 	buf v = BUF_INIT, t = BUF_INIT;
 	int star = 0;
 	qnode *x = NULL;
@@ -989,7 +1015,7 @@ static qnode *make_filter(parser *p, qfield f, const char *s, size_t n,
 		fail(p, t.status);
 		if (t.status != LEDE_ERR_NOMEM)
 			err_set(p->err, t.status, "column %zu: bad %s value",
-			        col, field_names[f]);
+				col, field_names[f]);
 		goto out;
 	}
 	if (t.len == 0)
@@ -997,8 +1023,8 @@ static qnode *make_filter(parser *p, qfield f, const char *s, size_t n,
 	if (strlen(pfx[f]) + t.len > LEDE_MAX_TERM_BYTES) {
 		fail(p, LEDE_ERR_QUERY);
 		err_set(p->err, LEDE_ERR_QUERY,
-		        "column %zu: %s value too long (limit %d bytes)", col,
-		        field_names[f], LEDE_MAX_TERM_BYTES - 2);
+			"column %zu: %s value too long (limit %d bytes)", col,
+			field_names[f], LEDE_MAX_TERM_BYTES - 2);
 		goto out;
 	}
 	if (count_term(p, 1) != 0)
@@ -1049,7 +1075,7 @@ static qnode *make_date(parser *p, const char *s, size_t n, size_t col)
 }
 
 static qnode *make_atom(parser *p, qfield f, size_t start, size_t len,
-                        int quoted, size_t col)
+			int quoted, size_t col)
 {
 	const char *s = p->q + start;
 
@@ -1100,8 +1126,7 @@ static qnode *combine2(parser *p, qkind op, qnode *left, qnode *right)
 
 static int nearable(const qnode *n)
 {
-	return n->kind == QN_WORD || n->kind == QN_PHRASE ||
-	       n->kind == QN_NEAR;
+	return n->kind == QN_WORD || n->kind == QN_PHRASE || n->kind == QN_NEAR;
 }
 
 /* left NEAR/d right: one QN_NEAR over all the words of both sides (a
@@ -1110,7 +1135,7 @@ static int nearable(const qnode *n)
  * Xapian, and the pair falls back to AND. */
 static qnode *combine_near(parser *p, qnode *left, qnode *right, uint32_t d)
 {
-	qnode *n = NULL, *sides[2] = { left, right };
+	qnode *n = NULL, *sides[2] = {left, right};
 
 	if (left == NULL || right == NULL)
 		return left ? left : right;
@@ -1179,8 +1204,8 @@ static qnode *parse_group(parser *p, qfield ctx, unsigned depth, size_t col)
 	if (depth + 1 > QUERY_MAX_DEPTH) {
 		fail(p, LEDE_ERR_QUERY);
 		err_set(p->err, LEDE_ERR_QUERY,
-		        "column %zu: parentheses nested too deeply (limit %d)",
-		        col, QUERY_MAX_DEPTH);
+			"column %zu: parentheses nested too deeply (limit %d)",
+			col, QUERY_MAX_DEPTH);
 		return NULL;
 	}
 	p->at++; /* ( */
@@ -1198,8 +1223,8 @@ static qnode *parse_atom(parser *p, qfield ctx, unsigned depth)
 	case LX_WORD:
 	case LX_PHRASE:
 		p->at++;
-		return make_atom(p, ctx, x->start, x->len,
-		                 x->kind == LX_PHRASE, x->col);
+		return make_atom(p, ctx, x->start, x->len, x->kind == LX_PHRASE,
+				 x->col);
 	case LX_LPAREN:
 		return parse_group(p, ctx, depth, x->col);
 	case LX_FIELD:
@@ -1210,7 +1235,7 @@ static qnode *parse_atom(parser *p, qfield ctx, unsigned depth)
 			return parse_group(p, x->field, depth, x->col);
 		}
 		return make_atom(p, x->field, x->start, x->len,
-		                 x->val == VAL_PHRASE, x->col);
+				 x->val == VAL_PHRASE, x->col);
 	case LX_END:
 		return NULL;
 	default:
@@ -1296,9 +1321,10 @@ static qnode *parse_and(parser *p, qfield ctx, unsigned depth)
 	return left;
 }
 
-int qnode_is_filter(const qnode *n)
+static int is_filter(const qnode *n, unsigned depth)
 {
-	/* Depth: bounded by the parser, like every walk of the tree. */
+	if (depth > QUERY_MAX_TREE_DEPTH)
+		return 0;
 	switch (n->kind) {
 	case QN_FILTER:
 	case QN_DATE:
@@ -1308,12 +1334,17 @@ int qnode_is_filter(const qnode *n)
 	case QN_AND:
 	case QN_OR:
 		for (size_t i = 0; i < n->nkids; i++)
-			if (!qnode_is_filter(n->kids[i]))
+			if (!is_filter(n->kids[i], depth + 1))
 				return 0;
 		return n->nkids > 0;
 	default:
 		return 0;
 	}
+}
+
+int qnode_is_filter(const qnode *n)
+{
+	return n != NULL && is_filter(n, 0);
 }
 
 /* Items side by side: ANDed, or with default_or the scoring ones ORed and
@@ -1369,19 +1400,22 @@ static qnode *parse_seq(parser *p, qfield ctx, unsigned depth)
 
 /* Positive content other than stopwords: if there is none, the query is
  * all stopwords and keeps them. */
-static size_t count_content(const qnode *n, int neg)
+static size_t count_content(const qnode *n, int neg, unsigned depth)
 {
 	size_t c = 0;
 
+	if (depth > QUERY_MAX_TREE_DEPTH)
+		return 0;
 	switch (n->kind) {
 	case QN_WORD:
 		return !neg && !(n->flags & QN_F_STOP);
 	case QN_NOT:
-		return n->nkids ? count_content(n->kids[0], !neg) : 0;
+		return n->nkids ? count_content(n->kids[0], !neg, depth + 1)
+				: 0;
 	case QN_AND:
 	case QN_OR:
 		for (size_t i = 0; i < n->nkids; i++)
-			c += count_content(n->kids[i], neg);
+			c += count_content(n->kids[i], neg, depth + 1);
 		return c;
 	case QN_ALL:
 		return 0;
@@ -1393,8 +1427,10 @@ static size_t count_content(const qnode *n, int neg)
 /* Returns n pruned (possibly another node, or NULL when nothing is left);
  * n itself is consumed. Fails only on NOMEM, which leaves the tree as it
  * was built (still valid). */
-static qnode *prune(parser *p, qnode *n, int drop_stops)
+static qnode *prune(parser *p, qnode *n, int drop_stops, unsigned depth)
 {
+	if (depth > QUERY_MAX_TREE_DEPTH)
+		return n; /* cannot happen: the parser bounds the depth */
 	switch (n->kind) {
 	case QN_WORD:
 		if (drop_stops && (n->flags & QN_F_STOP) &&
@@ -1404,7 +1440,9 @@ static qnode *prune(parser *p, qnode *n, int drop_stops)
 		}
 		return n;
 	case QN_NOT: {
-		qnode *k = n->nkids ? prune(p, n->kids[0], drop_stops) : NULL;
+		qnode *k = n->nkids
+			       ? prune(p, n->kids[0], drop_stops, depth + 1)
+			       : NULL;
 		n->nkids = 0;
 		if (k == NULL) {
 			qnode_free(n);
@@ -1425,11 +1463,12 @@ static qnode *prune(parser *p, qnode *n, int drop_stops)
 	case QN_OR: {
 		size_t m = 0, total = 0;
 		for (size_t i = 0; i < n->nkids; i++) {
-			n->kids[i] = prune(p, n->kids[i], drop_stops);
+			n->kids[i] =
+			    prune(p, n->kids[i], drop_stops, depth + 1);
 			if (n->kids[i] == NULL)
 				continue;
-			total += n->kids[i]->kind == n->kind
-			             ? n->kids[i]->nkids : 1;
+			total +=
+			    n->kids[i]->kind == n->kind ? n->kids[i]->nkids : 1;
 		}
 		qnode **v = total ? malloc(total * sizeof *v) : NULL;
 		if (total && v == NULL) {
@@ -1475,10 +1514,10 @@ static qnode *prune(parser *p, qnode *n, int drop_stops)
 }
 
 lede_status query_parse(qnode **out, analyzer *a, const char *q, size_t len,
-                        const query_opts *o, lede_err *err)
+			const query_opts *o, lede_err *err)
 {
-	lexer L = { 0 };
-	parser p = { 0 };
+	lexer L = {0};
+	parser p = {0};
 	qnode *root = NULL;
 	lede_status st;
 
@@ -1488,8 +1527,8 @@ lede_status query_parse(qnode **out, analyzer *a, const char *q, size_t len,
 		return err_set(err, LEDE_ERR_INVALID, "no analyzer or query");
 	if (len > QUERY_MAX_BYTES)
 		return err_set(err, LEDE_ERR_QUERY,
-		               "query too long (%zu bytes; the limit is %d)",
-		               len, QUERY_MAX_BYTES);
+			       "query too long (%zu bytes; the limit is %d)",
+			       len, QUERY_MAX_BYTES);
 	L.q = q ? q : "";
 	L.len = len;
 	L.col = 1;
@@ -1509,7 +1548,7 @@ lede_status query_parse(qnode **out, analyzer *a, const char *q, size_t len,
 	free(p.toks);
 	free(L.v);
 	if (p.st == LEDE_OK && root != NULL)
-		root = prune(&p, root, count_content(root, 0) > 0);
+		root = prune(&p, root, count_content(root, 0, 0) > 0, 0);
 	if (p.st != LEDE_OK) {
 		qnode_free(root);
 		if (err != NULL && err->status == LEDE_OK)
@@ -1565,8 +1604,8 @@ static void put_time(buf *b, int64_t t)
 	}
 	civil_from_days(days, &y, &m, &d);
 	buf_printf(b, "%04lld-%02u-%02uT%02u:%02u:%02uZ", (long long)y, m, d,
-	           (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60),
-	           (unsigned)(secs % 60));
+		   (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60),
+		   (unsigned)(secs % 60));
 }
 
 static void put_field(buf *b, qfield f)
@@ -1579,8 +1618,8 @@ static void put_field(buf *b, qfield f)
 
 static void describe(buf *b, const qnode *n, unsigned depth)
 {
-	static const char *const ops[] = { [QN_AND] = "and", [QN_OR] = "or",
-		                           [QN_NOT] = "not" };
+	static const char *const ops[] = {
+	    [QN_AND] = "and", [QN_OR] = "or", [QN_NOT] = "not"};
 
 	if (depth > QUERY_MAX_TREE_DEPTH) {
 		buf_append_str(b, "...");
@@ -1685,12 +1724,13 @@ lede_status query_wildcard_error(lede_err *err, const qnode *root)
 
 	if (x == NULL)
 		return err_set(err, LEDE_ERR_QUERY,
-		               "the query expands to too many words");
+			       "the query expands to too many words");
 	msg_value(v, sizeof v, x->term, x->term_len);
 	return err_set(err, LEDE_ERR_QUERY,
-	               "prefix '%s%s%s*' matches too many words; make it "
-	               "longer", x->field == QF_TEXT ? "" : field_names[x->field],
-	               x->field == QF_TEXT ? "" : ":", v);
+		       "prefix '%s%s%s*' matches too many words; make it "
+		       "longer",
+		       x->field == QF_TEXT ? "" : field_names[x->field],
+		       x->field == QF_TEXT ? "" : ":", v);
 }
 
 lede_status query_describe(buf *out, const qnode *n)

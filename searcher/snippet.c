@@ -78,8 +78,8 @@ typedef struct qterm {
 	const char *s;
 	size_t n;
 	unsigned ns;
-	int32_t links;   /* first link: units this string matches directly */
-	int32_t starts;  /* first link: phrases starting with this word */
+	int32_t links;	/* first link: units this string matches directly */
+	int32_t starts; /* first link: phrases starting with this word */
 } qterm;
 
 typedef struct ulink {
@@ -90,8 +90,8 @@ typedef struct ulink {
 typedef struct unit {
 	int kind;
 	double weight;
-	uint32_t *tids;  /* PHRASE/NEAR: term ids of the words */
-	uint32_t *rel;   /* PHRASE: relative positions */
+	uint32_t *tids; /* PHRASE/NEAR: term ids of the words */
+	uint32_t *rel;	/* PHRASE: relative positions */
 	size_t nw;
 	uint32_t window; /* NEAR: span limit in positions */
 } unit;
@@ -99,9 +99,9 @@ typedef struct unit {
 typedef struct rec {
 	size_t start, end;
 	uint32_t pos;
-	int32_t tid;     /* NS_KEY id of the token's key, or -1 */
+	int32_t tid; /* NS_KEY id of the token's key, or -1 */
 	int hl;
-	int join;        /* continues a phrase: one span with the previous */
+	int join; /* continues a phrase: one span with the previous */
 } rec;
 
 typedef struct cover {
@@ -117,8 +117,8 @@ typedef struct sctx {
 	/* query side */
 	qterm *terms;
 	size_t nterms, capterms;
-	int32_t *table;      /* open addressing: term ids, -1 empty */
-	size_t tcap;         /* power of two */
+	int32_t *table; /* open addressing: term ids, -1 empty */
+	size_t tcap;	/* power of two */
 	ulink *links;
 	size_t nlinks, caplinks;
 	unit *units;
@@ -262,7 +262,7 @@ static int field_ok(qfield f, int title)
 
 /* Turns the positive items of n into units. Returns 0, -1 on NOMEM. */
 static int collect_units(sctx *c, const qnode *n, int neg, int title,
-                         snippet_idf_fn idf, void *ictx, unsigned depth)
+			 snippet_idf_fn idf, void *ictx, unsigned depth)
 {
 	int u;
 
@@ -271,13 +271,13 @@ static int collect_units(sctx *c, const qnode *n, int neg, int title,
 	switch (n->kind) {
 	case QN_NOT:
 		return n->nkids ? collect_units(c, n->kids[0], !neg, title, idf,
-		                                ictx, depth + 1)
-		                : 0;
+						ictx, depth + 1)
+				: 0;
 	case QN_AND:
 	case QN_OR:
 		for (size_t i = 0; i < n->nkids; i++)
 			if (collect_units(c, n->kids[i], neg, title, idf, ictx,
-			                  depth + 1) != 0)
+					  depth + 1) != 0)
 				return -1;
 		return 0;
 	case QN_WORD: {
@@ -285,8 +285,9 @@ static int collect_units(sctx *c, const qnode *n, int neg, int title,
 			return 0;
 		double w = idf ? idf(ictx, n->term, n->term_len) : 1.0;
 		int32_t t = n->stem ? intern(c, NS_KEY, n->stem, n->stem_len)
-		                    : intern(c, NS_KEY, n->term, n->term_len);
-		if ((u = new_unit(c, U_WORD, w)) < 0 || t < 0 ||
+				    : intern(c, NS_KEY, n->term, n->term_len);
+		u = new_unit(c, U_WORD, w);
+		if (u < 0 || t < 0 ||
 		    add_link(c, &c->terms[t].links, (uint32_t)u) != 0)
 			return -1;
 		return 0;
@@ -294,10 +295,11 @@ static int collect_units(sctx *c, const qnode *n, int neg, int title,
 	case QN_PREFIX: {
 		if (neg || !field_ok(n->field, title))
 			return 0;
-		if ((u = new_unit(c, U_PREFIX, 1.0)) < 0)
+		u = new_unit(c, U_PREFIX, 1.0);
+		if (u < 0)
 			return -1;
-		const char *ps[2] = { n->term, n->stem };
-		size_t pl[2] = { n->term_len, n->stem ? n->stem_len : 0 };
+		const char *ps[2] = {n->term, n->stem};
+		size_t pl[2] = {n->term_len, n->stem ? n->stem_len : 0};
 		for (int k = 0; k < 2; k++) {
 			if (ps[k] == NULL || pl[k] == 0 ||
 			    pl[k] > LEDE_MAX_WORD_BYTES)
@@ -311,7 +313,7 @@ static int collect_units(sctx *c, const qnode *n, int neg, int title,
 		}
 		for (size_t i = 0; i < n->nkids; i++) {
 			int32_t t = intern(c, NS_KEY, n->kids[i]->term,
-			                   n->kids[i]->term_len);
+					   n->kids[i]->term_len);
 			if (t < 0 ||
 			    add_link(c, &c->terms[t].links, (uint32_t)u) != 0)
 				return -1;
@@ -328,13 +330,13 @@ static int collect_units(sctx *c, const qnode *n, int neg, int title,
 		double w = 0.0;
 		for (size_t i = 0; i < n->nkids; i++) {
 			double x = idf ? clamp_idf(idf(ictx, n->kids[i]->term,
-			                               n->kids[i]->term_len))
-			               : 1.0;
+						       n->kids[i]->term_len))
+				       : 1.0;
 			if (x > w)
 				w = x;
 		}
-		if ((u = new_unit(c, n->kind == QN_PHRASE ? U_PHRASE : U_NEAR,
-		                  w)) < 0)
+		u = new_unit(c, n->kind == QN_PHRASE ? U_PHRASE : U_NEAR, w);
+		if (u < 0)
 			return -1;
 		unit *un = &c->units[u];
 		un->tids = malloc(n->nkids * sizeof *un->tids);
@@ -345,8 +347,9 @@ static int collect_units(sctx *c, const qnode *n, int neg, int title,
 		un->window = n->window + (uint32_t)n->nkids - 1;
 		for (size_t i = 0; i < n->nkids; i++) {
 			const qnode *k = n->kids[i];
-			int32_t t = k->stem ? intern(c, NS_KEY, k->stem, k->stem_len)
-			                    : intern(c, NS_KEY, k->term, k->term_len);
+			int32_t t =
+			    k->stem ? intern(c, NS_KEY, k->stem, k->stem_len)
+				    : intern(c, NS_KEY, k->term, k->term_len);
 			if (t < 0)
 				return -1;
 			un = &c->units[u];
@@ -355,7 +358,7 @@ static int collect_units(sctx *c, const qnode *n, int neg, int title,
 		}
 		if (n->kind == QN_PHRASE &&
 		    add_link(c, &c->terms[c->units[u].tids[0]].starts,
-		             (uint32_t)u) != 0)
+			     (uint32_t)u) != 0)
 			return -1;
 		return 0;
 	}
@@ -400,14 +403,16 @@ static int on_token(void *ctx, const token *t)
 		/* The word, then its stem when that differs. */
 		const char *w = k ? t->stem : t->term;
 		size_t wl = k ? t->stem_len : t->term_len;
-		if (k && (w == NULL || (wl == t->term_len &&
-		                        memcmp(w, t->term, wl) == 0)))
+		if (k && (w == NULL ||
+			  (wl == t->term_len && memcmp(w, t->term, wl) == 0)))
 			break;
-		for (size_t l = 1; l <= wl && l <= LEDE_MAX_WORD_BYTES; l++)
-			if (c->prefix_len[l] &&
-			    (x = lookup(c, NS_PREFIX, w, l)) >= 0 &&
-			    cover_links(c, x, r, &hit) != 0)
+		for (size_t l = 1; l <= wl && l <= LEDE_MAX_WORD_BYTES; l++) {
+			if (!c->prefix_len[l])
+				continue;
+			x = lookup(c, NS_PREFIX, w, l);
+			if (x >= 0 && cover_links(c, x, r, &hit) != 0)
 				goto nomem;
+		}
 	}
 	if (tid < 0 && !hit)
 		return 0;
@@ -446,7 +451,8 @@ static int resolve_phrases(sctx *c, size_t *scratch)
 				size_t found = SIZE_MAX;
 				while (k < c->nrecs && c->recs[k].pos <= want) {
 					if (c->recs[k].pos == want &&
-					    c->recs[k].tid == (int32_t)u->tids[j]) {
+					    c->recs[k].tid ==
+						(int32_t)u->tids[j]) {
 						found = k;
 						break;
 					}
@@ -472,8 +478,7 @@ static int resolve_phrases(sctx *c, size_t *scratch)
 
 /* NEAR: a sliding window over the records of the group's words; wherever
  * all its distinct words lie within `window` positions, they are marked. */
-static int resolve_near(sctx *c, uint32_t ui, int32_t *slot_of,
-                        uint32_t *count)
+static int resolve_near(sctx *c, uint32_t ui, int32_t *slot_of, uint32_t *count)
 {
 	const unit *u = &c->units[ui];
 	size_t nd = 0, have = 0, l = 0, marked = 0;
@@ -489,8 +494,8 @@ static int resolve_near(sctx *c, uint32_t ui, int32_t *slot_of,
 		if (count[s]++ == 0)
 			have++;
 		while (c->recs[r].pos - c->recs[l].pos + 1 > u->window) {
-			int32_t ls = c->recs[l].tid >= 0
-			                 ? slot_of[c->recs[l].tid] : -1;
+			int32_t ls =
+			    c->recs[l].tid >= 0 ? slot_of[c->recs[l].tid] : -1;
 			if (ls >= 0 && --count[ls] == 0)
 				have--;
 			l++;
@@ -498,8 +503,8 @@ static int resolve_near(sctx *c, uint32_t ui, int32_t *slot_of,
 		if (have < nd)
 			continue;
 		for (size_t k = l > marked ? l : marked; k <= r; k++) {
-			int32_t ks = c->recs[k].tid >= 0
-			                 ? slot_of[c->recs[k].tid] : -1;
+			int32_t ks =
+			    c->recs[k].tid >= 0 ? slot_of[c->recs[k].tid] : -1;
 			if (ks < 0)
 				continue;
 			c->recs[k].hl = 1;
@@ -538,8 +543,8 @@ static void sctx_free(sctx *c)
 
 /* Steps 1-3: units, tokens, phrase and NEAR resolution; coverage sorted by
  * record. Returns LEDE_OK or NOMEM (or an analyzer failure). */
-static lede_status match(sctx *c, const qnode *q, int title,
-                         snippet_idf_fn idf, void *ictx)
+static lede_status match(sctx *c, const qnode *q, int title, snippet_idf_fn idf,
+			 void *ictx)
 {
 	size_t maxnw = 0;
 	size_t *scratch = NULL;
@@ -640,8 +645,10 @@ static size_t char_len(const char *t, size_t len, size_t i)
  * does not split a word. */
 static int is_cjk(int32_t cp)
 {
-	return (cp >= 0x2e80 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af) ||
-	       (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xff00 && cp <= 0xffef) ||
+	return (cp >= 0x2e80 && cp <= 0x9fff) ||
+	       (cp >= 0xac00 && cp <= 0xd7af) ||
+	       (cp >= 0xf900 && cp <= 0xfaff) ||
+	       (cp >= 0xff00 && cp <= 0xffef) ||
 	       (cp >= 0x20000 && cp <= 0x3ffff);
 }
 
@@ -720,7 +727,7 @@ static int sentence_start_at(const char *t, size_t len, size_t i)
 /* The nearest sentence start at or before `from`, at most `limit`
  * characters back; SIZE_MAX if none. */
 static size_t sentence_start_before(const char *t, size_t len, size_t from,
-                                    size_t limit)
+				    size_t limit)
 {
 	size_t i = from;
 
@@ -741,7 +748,7 @@ static size_t sentence_start_before(const char *t, size_t len, size_t from,
  * last quarter of the window, else the last break; emax if none (a word
  * longer than the window). */
 static size_t window_end(const char *t, size_t len, size_t s, size_t emax,
-                         size_t min_e, size_t frag_chars)
+			 size_t min_e, size_t frag_chars)
 {
 	size_t e = emax, quarter = frag_chars / 4, n = 0;
 
@@ -764,7 +771,7 @@ static size_t window_end(const char *t, size_t len, size_t s, size_t emax,
 typedef struct cand {
 	size_t s, e;
 	int sentence;
-	size_t r0;  /* first record with start >= s */
+	size_t r0; /* first record with start >= s */
 } cand;
 
 typedef struct score {
@@ -797,7 +804,8 @@ static void fill_back(const sctx *c, cand *x, size_t frag_chars)
 	s0 = back_chars(t, x->s, frag_chars - used);
 	first_break = SIZE_MAX;
 	for (i = s0; i < x->s; i += char_len(t, c->len, i)) {
-		if (is_space_byte((unsigned char)t[i]) || !is_break(t, c->len, i))
+		if (is_space_byte((unsigned char)t[i]) ||
+		    !is_break(t, c->len, i))
 			continue;
 		if (sentence_start_at(t, c->len, i)) {
 			x->s = i;
@@ -871,9 +879,9 @@ static size_t first_cov_from(const sctx *c, size_t r)
 }
 
 static score score_cand(const sctx *c, const cand *x, const int *shown,
-                        uint32_t *stamp, uint32_t id)
+			uint32_t *stamp, uint32_t id)
 {
-	score sc = { 0, 0, x->sentence, 0 };
+	score sc = {0, 0, x->sentence, 0};
 	size_t last = SIZE_MAX;
 
 	for (size_t k = first_cov_from(c, x->r0); k < c->ncov; k++) {
@@ -898,7 +906,7 @@ static score score_cand(const sctx *c, const cand *x, const int *shown,
 }
 
 static int better(const score *a, const cand *ca, const score *b,
-                  const cand *cb)
+		  const cand *cb)
 {
 	if (a->fresh != b->fresh)
 		return a->fresh > b->fresh;
@@ -957,13 +965,13 @@ static int is_bidi_control(int32_t cp)
 /* Fills f with the cleaned text of t[s..e) and the highlights among
  * hr[0..nhr) (sorted, merged) mapped onto it. */
 static lede_status clean_fragment(snippet_frag *f, const char *t, size_t len,
-                                  size_t s, size_t e, const range *hr,
-                                  size_t nhr)
+				  size_t s, size_t e, const range *hr,
+				  size_t nhr)
 {
 	buf b = BUF_INIT;
 	size_t *hl = NULL, nhl = 0, caphl = 0, k = 0, ostart = 0;
 	int pending = 0, open = 0;
-	static const char fffd[3] = { (char)0xef, (char)0xbf, (char)0xbd };
+	static const char fffd[3] = {(char)0xef, (char)0xbf, (char)0xbd};
 
 	memset(f, 0, sizeof *f);
 	while (k < nhr && hr[k].e <= s)
@@ -1033,7 +1041,7 @@ static int has_text(const char *t, size_t from, size_t to)
  * break. */
 static cand lead_cand(const sctx *c, size_t chars)
 {
-	cand x = { 0, 0, 1, 0 };
+	cand x = {0, 0, 1, 0};
 
 	while (x.s < c->len && is_space_byte((unsigned char)c->text[x.s]))
 		x.s++;
@@ -1053,7 +1061,7 @@ static int cmp_cand_start(const void *a, const void *b)
 
 /* Chooses the windows (step 4) into chosen[0..*nchosen), text order. */
 static lede_status choose(const sctx *c, unsigned nfrags, size_t frag_chars,
-                          cand *chosen, size_t *nchosen)
+			  cand *chosen, size_t *nchosen)
 {
 	cand *cands = NULL;
 	size_t ncand = 0, nhl = 0, stride;
@@ -1071,8 +1079,9 @@ static lede_status choose(const sctx *c, unsigned nfrags, size_t frag_chars,
 	seen = calloc(c->nunits, sizeof *seen);
 	shown = calloc(c->nunits, sizeof *shown);
 	anchor = calloc(c->nrecs, 1);
-	cands = malloc((SNIPPET_MAX_CANDIDATES +
-	                SNIPPET_UNIT_ANCHORS * c->nunits + 1) * sizeof *cands);
+	cands = malloc(
+	    (SNIPPET_MAX_CANDIDATES + SNIPPET_UNIT_ANCHORS * c->nunits + 1) *
+	    sizeof *cands);
 	if (!stamp || !seen || !shown || !anchor || !cands)
 		goto out;
 	/* Anchors: every highlighted record, or when there are too many,
@@ -1102,18 +1111,20 @@ static lede_status choose(const sctx *c, unsigned nfrags, size_t frag_chars,
 	uint32_t id = 0;
 	for (unsigned f = 0; f < nfrags; f++) {
 		size_t best = SIZE_MAX;
-		score bs = { 0, 0, 0, 0 };
+		score bs = {0, 0, 0, 0};
 		for (size_t i = 0; i < ncand; i++) {
 			const cand *x = &cands[i];
 			int overlap = 0;
 			for (size_t j = 0; j < *nchosen && !overlap; j++)
-				overlap = x->s < chosen[j].e && chosen[j].s < x->e;
+				overlap =
+				    x->s < chosen[j].e && chosen[j].s < x->e;
 			if (overlap)
 				continue;
 			score sc = score_cand(c, x, shown, stamp, ++id);
 			if (sc.hits == 0)
 				continue;
-			if (best == SIZE_MAX || better(&sc, x, &bs, &cands[best])) {
+			if (best == SIZE_MAX ||
+			    better(&sc, x, &bs, &cands[best])) {
 				best = i;
 				bs = sc;
 			}
@@ -1161,13 +1172,14 @@ void snippet_free(snippet_frag *f, size_t n)
 }
 
 lede_status snippet_make(snippet_frag **out, size_t *out_n, analyzer *a,
-                         const char *text, size_t len, const qnode *q,
-                         snippet_idf_fn idf, void *idf_ctx,
-                         const snippet_opts *o)
+			 const char *text, size_t len, const qnode *q,
+			 snippet_idf_fn idf, void *idf_ctx,
+			 const snippet_opts *o)
 {
 	sctx c;
 	unsigned nfrags = o && o->nfrags ? o->nfrags : SNIPPET_DEFAULT_FRAGS;
-	size_t chars = o && o->frag_chars ? o->frag_chars : SNIPPET_DEFAULT_CHARS;
+	size_t chars =
+	    o && o->frag_chars ? o->frag_chars : SNIPPET_DEFAULT_CHARS;
 	cand chosen[SNIPPET_MAX_FRAGS];
 	size_t nchosen = 0, nhr = 0;
 	range *hr = NULL;
@@ -1207,7 +1219,7 @@ lede_status snippet_make(snippet_frag **out, size_t *out_n, analyzer *a,
 	}
 	for (size_t i = 0; i < nchosen; i++) {
 		st = clean_fragment(&v[i], text, len, chosen[i].s, chosen[i].e,
-		                    hr, nhr);
+				    hr, nhr);
 		if (st != LEDE_OK) {
 			snippet_free(v, nchosen);
 			v = NULL;
@@ -1225,8 +1237,7 @@ out:
 }
 
 lede_status snippet_highlight_all(snippet_frag *out, analyzer *a,
-                                  const char *text, size_t len,
-                                  const qnode *q)
+				  const char *text, size_t len, const qnode *q)
 {
 	sctx c;
 	range *hr = NULL;

@@ -16,7 +16,7 @@
 static analyzer *an;
 
 static int on_word(void *ctx, const char *term, size_t len, const char *stem,
-                   size_t stem_len, qfield field)
+		   size_t stem_len, qfield field)
 {
 	size_t *n = ctx;
 
@@ -29,8 +29,8 @@ static int on_word(void *ctx, const char *term, size_t len, const char *stem,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	analyzer_settings s = { "english", 1 };
-	query_opts o = { 0, 1739404800 };
+	analyzer_settings s = {"english", 1};
+	query_opts o = {0, 1739404800};
 	lede_err err;
 	qnode *n = NULL;
 	xc_query *x = NULL;
@@ -42,8 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	/* The first byte picks --any, so both modes are explored. */
 	o.default_or = size > 0 && (data[0] & 1);
-	lede_status st = query_parse(&n, an, (const char *)data, size, &o,
-	                             &err);
+	lede_status st =
+	    query_parse(&n, an, (const char *)data, size, &o, &err);
 	if (st != LEDE_OK) {
 		if (n != NULL || err.msg[0] == '\0' || st != err.status)
 			abort();
@@ -68,7 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	qnode_free(n);
 	if (size < 64 &&
 	    query_parse_date(&lo, &hi, (const char *)data, size, 1739404800,
-	                     &err) == LEDE_OK && lo > hi)
+			     &err) == LEDE_OK &&
+	    lo > hi)
 		abort();
 	return 0;
 }

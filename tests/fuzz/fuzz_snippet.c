@@ -29,8 +29,8 @@ static void check(const snippet_frag *f)
 		if (c == 0xc2 && i + 1 < f->len &&
 		    (unsigned char)f->text[i + 1] < 0xa0)
 			abort(); /* C1 control */
-		if (c == ' ' && (i == 0 || i + 1 == f->len ||
-		                 f->text[i + 1] == ' '))
+		if (c == ' ' &&
+		    (i == 0 || i + 1 == f->len || f->text[i + 1] == ' '))
 			abort();
 	}
 	for (size_t k = 0; k < f->nhl; k++) {
@@ -50,13 +50,13 @@ static double idf(void *ctx, const char *term, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	analyzer_settings s = { "english", 1 };
+	analyzer_settings s = {"english", 1};
 	const char *p = (const char *)data;
 	const char *nl = memchr(p, '\n', size);
 	size_t qlen = nl ? (size_t)(nl - p) : size;
 	const char *text = nl ? nl + 1 : p + size;
 	size_t tlen = size - qlen - (nl != NULL);
-	snippet_opts o = { (unsigned)(qlen % 5), (unsigned)(qlen * 3 % 200) };
+	snippet_opts o = {(unsigned)(qlen % 5), (unsigned)(qlen * 3 % 200)};
 	qnode *n = NULL;
 	snippet_frag *f = NULL, t;
 	size_t nf = 0;
@@ -67,15 +67,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (query_parse(&n, an, p, qlen, NULL, &err) != LEDE_OK)
 		n = NULL;
 	if (snippet_make(&f, &nf, an, text, tlen, n, qlen & 1 ? idf : NULL,
-	                 NULL, &o) != LEDE_OK)
+			 NULL, &o) != LEDE_OK)
 		abort();
 	if (nf > SNIPPET_MAX_FRAGS || (nf > 0 && f == NULL))
 		abort();
 	for (size_t i = 0; i < nf; i++)
 		check(&f[i]);
 	snippet_free(f, nf);
-	if (snippet_highlight_all(&t, an, text, tlen < 4096 ? tlen : 4096,
-	                          n) != LEDE_OK)
+	if (snippet_highlight_all(&t, an, text, tlen < 4096 ? tlen : 4096, n) !=
+	    LEDE_OK)
 		abort();
 	check(&t);
 	snippet_frag_clear(&t);

@@ -27,32 +27,31 @@ static char dir[64];
 /* ---- a small index in the schema of lib/index.c ------------------------ */
 
 typedef struct art {
-	const char *id, *title, *body, *byline, *source, *section, *lang,
-	    *host;
+	const char *id, *title, *body, *byline, *source, *section, *lang, *host;
 	int64_t date;
 } art;
 
 static const art arts[] = {
-	{ "d1", "NATO summit in Brussels",
-	  "Leaders deployed troops after the summit. Defense spending rose "
-	  "sharply across the alliance.",
-	  "Priya Raman", "Alpine Wire", "World", "en", "bbc.co.uk",
-	  1739404800 /* 2025-02-13 */ },
-	{ "d2", "Budget talks stall",
-	  "The defense budget and spending on defense were debated; NATO was "
-	  "mentioned once.",
-	  "John Doe", "Coastal Times", "Business", "fr", "example.com",
-	  1717200000 /* 2024-06-01 */ },
-	{ "d3", "Trade with China",
-	  "China increased spending on infrastructure; spending defense is "
-	  "not the phrase.",
-	  NULL, NULL, "World", "en", NULL, 1736035200 /* 2025-01-05 */ },
-	{ "d4", "大学新闻", "北京大学的学生在北京学习。", NULL, NULL, NULL, "zh",
-	  NULL, 1678000000 },
-	{ "d5", "Otan report", "alpha beta gamma delta epsilon", NULL, NULL,
-	  NULL, "en", NULL, 1600000000 },
-	{ "d6", "Weekly report", "otan alpha beta gamma delta", NULL, NULL,
-	  NULL, "en", NULL, 1600000000 },
+    {"d1", "NATO summit in Brussels",
+     "Leaders deployed troops after the summit. Defense spending rose "
+     "sharply across the alliance.",
+     "Priya Raman", "Alpine Wire", "World", "en", "bbc.co.uk",
+     1739404800 /* 2025-02-13 */},
+    {"d2", "Budget talks stall",
+     "The defense budget and spending on defense were debated; NATO was "
+     "mentioned once.",
+     "John Doe", "Coastal Times", "Business", "fr", "example.com",
+     1717200000 /* 2024-06-01 */},
+    {"d3", "Trade with China",
+     "China increased spending on infrastructure; spending defense is "
+     "not the phrase.",
+     NULL, NULL, "World", "en", NULL, 1736035200 /* 2025-01-05 */},
+    {"d4", "大学新闻", "北京大学的学生在北京学习。", NULL, NULL, NULL, "zh",
+     NULL, 1678000000},
+    {"d5", "Otan report", "alpha beta gamma delta epsilon", NULL, NULL, NULL,
+     "en", NULL, 1600000000},
+    {"d6", "Weekly report", "otan alpha beta gamma delta", NULL, NULL, NULL,
+     "en", NULL, 1600000000},
 };
 #define NARTS (sizeof arts / sizeof arts[0])
 
@@ -63,16 +62,17 @@ typedef struct ictx {
 } ictx;
 
 static void add_pfx(xc_doc *d, const char *pfx, const char *t, size_t n,
-                    uint32_t pos, int with_pos)
+		    uint32_t pos, int with_pos)
 {
 	char term[300];
 	int k = snprintf(term, sizeof term, "%s%.*s", pfx, (int)n, t);
 
 	if (with_pos)
 		assert_int_equal(xc_doc_add_posting(d, term, (size_t)k, pos, 1),
-		                 LEDE_OK);
+				 LEDE_OK);
 	else
-		assert_int_equal(xc_doc_add_term(d, term, (size_t)k, 1), LEDE_OK);
+		assert_int_equal(xc_doc_add_term(d, term, (size_t)k, 1),
+				 LEDE_OK);
 }
 
 static int index_token(void *ctx, const token *t)
@@ -94,7 +94,8 @@ static uint32_t run(ictx *c, const char *text, uint32_t pos)
 
 	if (text != NULL)
 		assert_int_equal(analyzer_run(an, text, strlen(text), pos,
-		                              index_token, c, &next), LEDE_OK);
+					      index_token, c, &next),
+				 LEDE_OK);
 	return next;
 }
 
@@ -112,7 +113,7 @@ static void add_bool(xc_doc *d, const char *pfx, const char *v, int strip)
 
 static int setup(void **state)
 {
-	analyzer_settings s = { "english", 1 };
+	analyzer_settings s = {"english", 1};
 	lede_err err;
 	xc_writer *w = NULL;
 	xc_doc *d = NULL;
@@ -123,13 +124,13 @@ static int setup(void **state)
 	snprintf(dir, sizeof dir, "/tmp/lede-qb-XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return -1;
-	if (xc_writer_open(&w, dir, XC_OPEN_CREATE_OR_OPEN | XC_OPEN_NO_SYNC,
-	                   0, &err) != LEDE_OK ||
+	if (xc_writer_open(&w, dir, XC_OPEN_CREATE_OR_OPEN | XC_OPEN_NO_SYNC, 0,
+			   &err) != LEDE_OK ||
 	    xc_doc_new(&d) != LEDE_OK)
 		return -1;
 	for (size_t i = 0; i < NARTS; i++) {
 		const art *a = &arts[i];
-		ictx c = { d, "", PFX_TITLE, 1 };
+		ictx c = {d, "", PFX_TITLE, 1};
 		char uid[16], v[XC_SORTABLE_MAX];
 		uint32_t docid, pos;
 
@@ -173,7 +174,7 @@ static int teardown(void **state)
 
 static xc_query *build_q(const char *q, const query_build_opts *bo)
 {
-	query_opts o = { 0, NOW };
+	query_opts o = {0, NOW};
 	qnode *n = NULL;
 	xc_query *x = NULL;
 	lede_err err;
@@ -187,7 +188,7 @@ static xc_query *build_q(const char *q, const query_build_opts *bo)
 }
 
 static void expect_xdesc(const char *q, const query_build_opts *bo,
-                         const char *want)
+			 const char *want)
 {
 	xc_query *x = build_q(q, bo);
 	char *d = NULL;
@@ -232,7 +233,8 @@ static void expect_hits(const char *q, const char *want)
 
 	assert_int_equal(run_x(&b, x), LEDE_OK);
 	if (strcmp(b.data, want) != 0)
-		fail_msg("query [%s]\n  got  [%s]\n  want [%s]", q, b.data, want);
+		fail_msg("query [%s]\n  got  [%s]\n  want [%s]", q, b.data,
+			 want);
 	buf_free(&b);
 	xc_query_free(x);
 }
@@ -241,46 +243,46 @@ static void expect_hits(const char *q, const char *want)
 
 static void test_describe(void **state)
 {
-	query_build_opts bo = { 3.5, 0 };
+	query_build_opts bo = {3.5, 0};
 
 	(void)state;
 	expect_xdesc("deployed", NULL, "Query((deploy OR 2 * Sdeploy))");
 	expect_xdesc("deployed", &bo, "Query((deploy OR 3.5 * Sdeploy))");
 	/* stems-only index: a quoted word is stemmed too */
-	expect_xdesc("\"deployed\"", NULL,
-	             "Query((deploy OR 2 * Sdeploy))");
+	expect_xdesc("\"deployed\"", NULL, "Query((deploy OR 2 * Sdeploy))");
 	expect_xdesc("2025", NULL, "Query((2025 OR 2 * S2025))");
 	expect_xdesc("\"defense spending\"", NULL,
-	             "Query((defens PHRASE 2 spend))");
+		     "Query((defens PHRASE 2 spend))");
 	expect_xdesc("北京大学", NULL,
-	             "Query((北京 PHRASE 3 京大 PHRASE 3 大学))");
+		     "Query((北京 PHRASE 3 京大 PHRASE 3 大学))");
 	expect_xdesc("apple NEAR/5 pie", NULL, "Query((appl NEAR 6 pie))");
 	expect_xdesc("title:deployed", NULL, "Query(Sdeploy)");
 	expect_xdesc("title:\"nato summit\"", NULL,
-	             "Query((Snato PHRASE 2 Ssummit))");
+		     "Query((Snato PHRASE 2 Ssummit))");
 	expect_xdesc("by:\"priya raman\"", NULL,
-	             "Query((Apriya PHRASE 2 Araman))");
+		     "Query((Apriya PHRASE 2 Araman))");
 	expect_xdesc("source:alpine", NULL, "Query(XOalpine)");
 	expect_xdesc("section:world", NULL, "Query(0 * Kworld)");
 	expect_xdesc("-china", NULL,
-	             "Query((<alldocuments> AND_NOT (china OR 2 * Schina)))");
+		     "Query((<alldocuments> AND_NOT (china OR 2 * Schina)))");
 	expect_xdesc("nato section:world -china", NULL,
-	             "Query((((nato OR 2 * Snato) FILTER Kworld) AND_NOT "
-	             "(china OR 2 * Schina)))");
+		     "Query((((nato OR 2 * Snato) FILTER Kworld) AND_NOT "
+		     "(china OR 2 * Schina)))");
 	expect_xdesc("nato OR section:world", NULL,
-	             "Query(((nato OR 2 * Snato) OR 0 * Kworld))");
+		     "Query(((nato OR 2 * Snato) OR 0 * Kworld))");
 	expect_xdesc("section:world -china", NULL,
-	             "Query((0 * Kworld AND_NOT (china OR 2 * Schina)))");
+		     "Query((0 * Kworld AND_NOT (china OR 2 * Schina)))");
 	expect_xdesc("deplo*", NULL, "Query(WILDCARD SYNONYM deplo)");
 	expect_xdesc("title:deplo*", NULL, "Query(WILDCARD SYNONYM Sdeplo)");
 	expect_xdesc("deployment*", NULL, "Query(WILDCARD SYNONYM deploy)");
-	expect_xdesc("happy*", NULL,
-	             "Query((WILDCARD SYNONYM happy OR WILDCARD SYNONYM happi))");
+	expect_xdesc(
+	    "happy*", NULL,
+	    "Query((WILDCARD SYNONYM happy OR WILDCARD SYNONYM happi))");
 	expect_xdesc("negotiat*", NULL,
-	             "Query((WILDCARD SYNONYM negotiat OR negoti))");
+		     "Query((WILDCARD SYNONYM negotiat OR negoti))");
 	/* Only filters: scaled by 0 once. */
 	expect_xdesc("section:world lang:en", NULL,
-	             "Query(0 * (Kworld AND Len))");
+		     "Query(0 * (Kworld AND Len))");
 }
 
 static void test_search_words_and_phrases(void **state)
@@ -347,22 +349,22 @@ static void test_date_filter_api(void **state)
 
 	(void)state;
 	assert_int_equal(query_add_date_filter(&x, 1735689600, INT64_MAX, &err),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(run_x(&b, x), LEDE_OK);
 	assert_string_equal(b.data, "d3 d1");
 	buf_reset(&b);
 	assert_int_equal(query_add_date_filter(&x, INT64_MIN, 1736121600, &err),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(run_x(&b, x), LEDE_OK);
 	assert_string_equal(b.data, "d3");
 	assert_int_equal(query_add_date_filter(&x, INT64_MIN, INT64_MAX, &err),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(query_add_date_filter(&x, 10, 5, &err),
-	                 LEDE_ERR_QUERY);
+			 LEDE_ERR_QUERY);
 	xc_query_free(x);
 	x = NULL;
 	assert_int_equal(query_add_date_filter(&x, 1735689600, INT64_MAX, &err),
-	                 LEDE_OK);
+			 LEDE_OK);
 	buf_reset(&b);
 	assert_int_equal(run_x(&b, x), LEDE_OK);
 	assert_string_equal(b.data, "d1 d3");
@@ -372,8 +374,8 @@ static void test_date_filter_api(void **state)
 
 static void test_wildcard_too_broad(void **state)
 {
-	query_build_opts bo = { 0, 2 };
-	query_opts o = { 0, NOW };
+	query_build_opts bo = {0, 2};
+	query_opts o = {0, NOW};
 	qnode *n = NULL;
 	xc_query *x = NULL;
 	lede_err err;
@@ -386,7 +388,7 @@ static void test_wildcard_too_broad(void **state)
 	assert_int_equal(run_x(&b, x), LEDE_ERR_QUERY);
 	assert_int_equal(query_wildcard_error(&err, n), LEDE_ERR_QUERY);
 	assert_string_equal(err.msg, "prefix 'de*' matches too many words; "
-	                             "make it longer");
+				     "make it longer");
 	xc_query_free(x);
 	qnode_free(n);
 	buf_free(&b);
@@ -412,13 +414,13 @@ static void test_build_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_describe),
-		cmocka_unit_test(test_search_words_and_phrases),
-		cmocka_unit_test(test_search_title_boost),
-		cmocka_unit_test(test_search_fields_and_filters),
-		cmocka_unit_test(test_date_filter_api),
-		cmocka_unit_test(test_wildcard_too_broad),
-		cmocka_unit_test(test_build_errors),
+	    cmocka_unit_test(test_describe),
+	    cmocka_unit_test(test_search_words_and_phrases),
+	    cmocka_unit_test(test_search_title_boost),
+	    cmocka_unit_test(test_search_fields_and_filters),
+	    cmocka_unit_test(test_date_filter_api),
+	    cmocka_unit_test(test_wildcard_too_broad),
+	    cmocka_unit_test(test_build_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

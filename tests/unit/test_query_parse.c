@@ -30,7 +30,7 @@ static analyzer *an;
 
 static int setup(void **state)
 {
-	analyzer_settings s = { "english", 1 };
+	analyzer_settings s = {"english", 1};
 	lede_err err;
 
 	(void)state;
@@ -55,7 +55,7 @@ static double now_s(void)
 /* Parses q (with --any when any) and checks its description. */
 static void expect_desc(const char *q, int any, const char *want)
 {
-	query_opts o = { any, NOW };
+	query_opts o = {any, NOW};
 	qnode *n = NULL;
 	lede_err err;
 	buf b = BUF_INIT;
@@ -72,7 +72,7 @@ static void expect_desc(const char *q, int any, const char *want)
 
 static void expect_err(const char *q, size_t len, const char *want)
 {
-	query_opts o = { 0, NOW };
+	query_opts o = {0, NOW};
 	qnode *n = NULL;
 	lede_err err;
 	lede_status st = query_parse(&n, an, q, len, &o, &err);
@@ -81,7 +81,8 @@ static void expect_err(const char *q, size_t len, const char *want)
 		fail_msg("query [%.60s]: status %d, want QUERY", q, st);
 	assert_null(n);
 	if (strstr(err.msg, want) == NULL)
-		fail_msg("query [%.60s]\n  got  %s\n  want %s", q, err.msg, want);
+		fail_msg("query [%.60s]\n  got  %s\n  want %s", q, err.msg,
+			 want);
 }
 
 struct dcase {
@@ -98,19 +99,19 @@ static void run_table(const struct dcase *t, size_t n, int any)
 static void test_words_and_implicit_and(void **state)
 {
 	static const struct dcase t[] = {
-		{ "nato", "nato" },
-		{ "NATO", "nato" },
-		{ "nato summit", "(and nato summit)" },
-		{ "deployed troops", "(and deployed~deploy troops~troop)" },
-		{ "café", "cafe" },
-		{ "Europe’s", "europe's~europ" },
-		{ "don't", "don't" },
-		{ "1,000 dollars", "(and 1000 dollars~dollar)" },
-		{ "war or peace", "(and war peace~peac)" },
-		{ "or and", "(and or and)" },
-		{ "😀 nato ,,,", "nato" },
-		{ "nato    \t\n summit", "(and nato summit)" },
-		{ "+nato +summit", "(and nato summit)" },
+	    {"nato", "nato"},
+	    {"NATO", "nato"},
+	    {"nato summit", "(and nato summit)"},
+	    {"deployed troops", "(and deployed~deploy troops~troop)"},
+	    {"café", "cafe"},
+	    {"Europe’s", "europe's~europ"},
+	    {"don't", "don't"},
+	    {"1,000 dollars", "(and 1000 dollars~dollar)"},
+	    {"war or peace", "(and war peace~peac)"},
+	    {"or and", "(and or and)"},
+	    {"😀 nato ,,,", "nato"},
+	    {"nato    \t\n summit", "(and nato summit)"},
+	    {"+nato +summit", "(and nato summit)"},
 	};
 	(void)state;
 	run_table(t, sizeof t / sizeof t[0], 0);
@@ -119,14 +120,12 @@ static void test_words_and_implicit_and(void **state)
 static void test_any_mode(void **state)
 {
 	static const struct dcase t[] = {
-		{ "nato summit", "(or nato summit)" },
-		{ "nato summit -china",
-		  "(and (or nato summit) (not china))" },
-		{ "nato summit lang:en",
-		  "(and (or nato summit) (filter Len))" },
-		{ "nato summit AND brussels",
-		  "(or nato (and summit brussels~brussel))" },
-		{ "-china", "(not china)" },
+	    {"nato summit", "(or nato summit)"},
+	    {"nato summit -china", "(and (or nato summit) (not china))"},
+	    {"nato summit lang:en", "(and (or nato summit) (filter Len))"},
+	    {"nato summit AND brussels",
+	     "(or nato (and summit brussels~brussel))"},
+	    {"-china", "(not china)"},
 	};
 	(void)state;
 	run_table(t, sizeof t / sizeof t[0], 1);
@@ -135,15 +134,15 @@ static void test_any_mode(void **state)
 static void test_phrases_and_split_words(void **state)
 {
 	static const struct dcase t[] = {
-		{ "\"defense spending\"", "(phrase defense spending)" },
-		{ "\"the fall of rome\"", "(phrase the fall of rome)" },
-		{ "\"deploy\"", "=deploy" },
-		{ "“curly quotes”", "(phrase curly quotes)" },
-		{ "non-NATO", "(phrase non nato)" },
-		{ "U.S.-led coalition", "(and (phrase us led) coalition~coalit)" },
-		{ "北京大学", "(phrase 北京 京大 大学)" },
-		{ "北", "北" },
-		{ "\"\"", NULL },
+	    {"\"defense spending\"", "(phrase defense spending)"},
+	    {"\"the fall of rome\"", "(phrase the fall of rome)"},
+	    {"\"deploy\"", "=deploy"},
+	    {"“curly quotes”", "(phrase curly quotes)"},
+	    {"non-NATO", "(phrase non nato)"},
+	    {"U.S.-led coalition", "(and (phrase us led) coalition~coalit)"},
+	    {"北京大学", "(phrase 北京 京大 大学)"},
+	    {"北", "北"},
+	    {"\"\"", NULL},
 	};
 	(void)state;
 	for (size_t i = 0; i + 1 < sizeof t / sizeof t[0]; i++)
@@ -171,20 +170,20 @@ static void test_prefix(void **state)
 static void test_not(void **state)
 {
 	static const struct dcase t[] = {
-		{ "nato -china", "(and nato (not china))" },
-		{ "nato -\"north atlantic\"",
-		  "(and nato (not (phrase north atlantic)))" },
-		{ "nato NOT china", "(and nato (not china))" },
-		{ "nato AND NOT china", "(and nato (not china))" },
-		{ "NOT NOT china", "china" },
-		{ "NOT -china", "china" },
-		{ "--china", "(not china)" },
-		{ "nato - china", "(and nato china)" },
-		{ "nato --", "nato" },
-		{ "nato NOT", "nato" },
-		{ "-(nato summit)", "(not (and nato summit))" },
-		{ "-china", "(not china)" },
-		{ "nato OR -china", "(or nato (not china))" },
+	    {"nato -china", "(and nato (not china))"},
+	    {"nato -\"north atlantic\"",
+	     "(and nato (not (phrase north atlantic)))"},
+	    {"nato NOT china", "(and nato (not china))"},
+	    {"nato AND NOT china", "(and nato (not china))"},
+	    {"NOT NOT china", "china"},
+	    {"NOT -china", "china"},
+	    {"--china", "(not china)"},
+	    {"nato - china", "(and nato china)"},
+	    {"nato --", "nato"},
+	    {"nato NOT", "nato"},
+	    {"-(nato summit)", "(not (and nato summit))"},
+	    {"-china", "(not china)"},
+	    {"nato OR -china", "(or nato (not china))"},
 	};
 	(void)state;
 	run_table(t, sizeof t / sizeof t[0], 0);
@@ -196,19 +195,19 @@ static void test_not(void **state)
 static void test_precedence(void **state)
 {
 	static const struct dcase t[] = {
-		{ "nato spending OR budget",
-		  "(and nato (or spending~spend budget))" },
-		{ "nato OR otan summit", "(and (or nato otan) summit)" },
-		{ "nato AND summit OR brussels",
-		  "(and nato (or summit brussels~brussel))" },
-		{ "nato OR summit AND brussels",
-		  "(and (or nato summit) brussels~brussel)" },
-		{ "(nato summit) OR brussels",
-		  "(or (and nato summit) brussels~brussel)" },
-		{ "nato OR summit OR brussels", "(or nato summit brussels~brussel)" },
-		{ "x NEAR/3 y OR z", "(or (near/3 x y) z)" },
-		{ "nato AND (summit OR (brussels AND paris))",
-		  "(and nato (or summit (and brussels~brussel paris~pari)))" },
+	    {"nato spending OR budget",
+	     "(and nato (or spending~spend budget))"},
+	    {"nato OR otan summit", "(and (or nato otan) summit)"},
+	    {"nato AND summit OR brussels",
+	     "(and nato (or summit brussels~brussel))"},
+	    {"nato OR summit AND brussels",
+	     "(and (or nato summit) brussels~brussel)"},
+	    {"(nato summit) OR brussels",
+	     "(or (and nato summit) brussels~brussel)"},
+	    {"nato OR summit OR brussels", "(or nato summit brussels~brussel)"},
+	    {"x NEAR/3 y OR z", "(or (near/3 x y) z)"},
+	    {"nato AND (summit OR (brussels AND paris))",
+	     "(and nato (or summit (and brussels~brussel paris~pari)))"},
 	};
 	(void)state;
 	run_table(t, sizeof t / sizeof t[0], 0);
@@ -217,20 +216,20 @@ static void test_precedence(void **state)
 static void test_lenient_syntax(void **state)
 {
 	static const struct dcase t[] = {
-		{ "OR nato OR", "nato" },
-		{ "AND nato AND", "nato" },
-		{ "nato OR OR summit", "(or nato summit)" },
-		{ "nato AND OR summit", "(and nato summit)" },
-		{ "(nato summit", "(and nato summit)" },
-		{ "nato summit)", "(and nato summit)" },
-		{ "((nato) summit))) (", "(and nato summit)" },
-		{ "\"nato summit", "(phrase nato summit)" },
-		{ "nato \"summit", "(and nato =summit)" },
-		{ "nato NEAR", "nato" },
-		{ "NEAR nato", "nato" },
-		{ "nato NEAR/x", "(and nato (phrase near x))" },
-		{ "title: nato", "(and title~titl nato)" },
-		{ "unknown:field", "(phrase unknown field)" },
+	    {"OR nato OR", "nato"},
+	    {"AND nato AND", "nato"},
+	    {"nato OR OR summit", "(or nato summit)"},
+	    {"nato AND OR summit", "(and nato summit)"},
+	    {"(nato summit", "(and nato summit)"},
+	    {"nato summit)", "(and nato summit)"},
+	    {"((nato) summit))) (", "(and nato summit)"},
+	    {"\"nato summit", "(phrase nato summit)"},
+	    {"nato \"summit", "(and nato =summit)"},
+	    {"nato NEAR", "nato"},
+	    {"NEAR nato", "nato"},
+	    {"nato NEAR/x", "(and nato (phrase near x))"},
+	    {"title: nato", "(and title~titl nato)"},
+	    {"unknown:field", "(phrase unknown field)"},
 	};
 	(void)state;
 	run_table(t, sizeof t / sizeof t[0], 0);
@@ -244,16 +243,14 @@ static void test_lenient_syntax(void **state)
 static void test_near(void **state)
 {
 	static const struct dcase t[] = {
-		{ "apple NEAR/5 pie", "(near/5 apple pie)" },
-		{ "apple NEAR pie", "(near/10 apple pie)" },
-		{ "apple NEAR/2 pie NEAR/4 tart", "(near/4 apple pie tart)" },
-		{ "\"apple pie\" NEAR/3 cream",
-		  "(near/3 apple pie cream)" },
-		{ "the NEAR/2 end", "(near/2 the end)" },
-		{ "apple NEAR/0 pie", "(near/1 apple pie)" },
-		{ "apple NEAR/999999 pie", "(near/1000 apple pie)" },
-		{ "(apple pie) NEAR/3 cream",
-		  "(and apple~appl pie cream)" },
+	    {"apple NEAR/5 pie", "(near/5 apple pie)"},
+	    {"apple NEAR pie", "(near/10 apple pie)"},
+	    {"apple NEAR/2 pie NEAR/4 tart", "(near/4 apple pie tart)"},
+	    {"\"apple pie\" NEAR/3 cream", "(near/3 apple pie cream)"},
+	    {"the NEAR/2 end", "(near/2 the end)"},
+	    {"apple NEAR/0 pie", "(near/1 apple pie)"},
+	    {"apple NEAR/999999 pie", "(near/1000 apple pie)"},
+	    {"(apple pie) NEAR/3 cream", "(and apple~appl pie cream)"},
 	};
 	(void)state;
 	run_table(t, sizeof t / sizeof t[0], 0);
@@ -262,33 +259,32 @@ static void test_near(void **state)
 static void test_fields(void **state)
 {
 	static const struct dcase t[] = {
-		{ "title:deploy", "title:deploy" },
-		{ "title:deployed", "title:deployed~deploy" },
-		{ "TITLE:nato", "title:nato" },
-		{ "title:\"nato summit\"", "title:(phrase nato summit)" },
-		{ "title:(nato summit)", "(and title:nato title:summit)" },
-		{ "title:(nato OR otan) brussels",
-		  "(and (or title:nato title:otan) brussels~brussel)" },
-		{ "by:raman", "by:raman" },
-		{ "by:\"Priya Raman\"", "by:(phrase priya raman)" },
-		{ "by:Ramanathan", "by:ramanathan" },
-		{ "source:alpine", "source:alpine" },
-		{ "source:\"Alpine Wire\"", "source:(phrase alpine wire)" },
-		{ "section:World", "(filter Kworld)" },
-		{ "section:\" Économie  Politique \"",
-		  "(filter \"Keconomie politique\")" },
-		{ "section:(world OR business)",
-		  "(or (filter Kworld) (filter Kbusiness))" },
-		{ "section:spo*", "section:spo*" },
-		{ "lang:EN", "(filter Len)" },
-		{ "host:www.BBC.co.uk", "(filter Hbbc.co.uk)" },
-		{ "host:https://www.bbc.co.uk/news/world",
-		  "(filter Hbbc.co.uk)" },
-		{ "host:http://user@WWW.Example.COM:8080/x?y#z",
-		  "(filter Hexample.com)" },
-		{ "host:www.", "(filter Hwww)" },
-		{ "nato -section:sport", "(and nato (not (filter Ksport)))" },
-		{ "by:the", "by:the" },
+	    {"title:deploy", "title:deploy"},
+	    {"title:deployed", "title:deployed~deploy"},
+	    {"TITLE:nato", "title:nato"},
+	    {"title:\"nato summit\"", "title:(phrase nato summit)"},
+	    {"title:(nato summit)", "(and title:nato title:summit)"},
+	    {"title:(nato OR otan) brussels",
+	     "(and (or title:nato title:otan) brussels~brussel)"},
+	    {"by:raman", "by:raman"},
+	    {"by:\"Priya Raman\"", "by:(phrase priya raman)"},
+	    {"by:Ramanathan", "by:ramanathan"},
+	    {"source:alpine", "source:alpine"},
+	    {"source:\"Alpine Wire\"", "source:(phrase alpine wire)"},
+	    {"section:World", "(filter Kworld)"},
+	    {"section:\" Économie  Politique \"",
+	     "(filter \"Keconomie politique\")"},
+	    {"section:(world OR business)",
+	     "(or (filter Kworld) (filter Kbusiness))"},
+	    {"section:spo*", "section:spo*"},
+	    {"lang:EN", "(filter Len)"},
+	    {"host:www.BBC.co.uk", "(filter Hbbc.co.uk)"},
+	    {"host:https://www.bbc.co.uk/news/world", "(filter Hbbc.co.uk)"},
+	    {"host:http://user@WWW.Example.COM:8080/x?y#z",
+	     "(filter Hexample.com)"},
+	    {"host:www.", "(filter Hwww)"},
+	    {"nato -section:sport", "(and nato (not (filter Ksport)))"},
+	    {"by:the", "by:the"},
 	};
 	(void)state;
 	run_table(t, sizeof t / sizeof t[0], 0);
@@ -300,32 +296,31 @@ static void test_fields(void **state)
 static void test_dates(void **state)
 {
 	static const struct dcase t[] = {
-		{ "date:2025-02-13",
-		  "(date 2025-02-13T00:00:00Z..2025-02-13T23:59:59Z)" },
-		{ "date:2025-02",
-		  "(date 2025-02-01T00:00:00Z..2025-02-28T23:59:59Z)" },
-		{ "date:2024-02",
-		  "(date 2024-02-01T00:00:00Z..2024-02-29T23:59:59Z)" },
-		{ "date:2025",
-		  "(date 2025-01-01T00:00:00Z..2025-12-31T23:59:59Z)" },
-		{ "date:2025-12",
-		  "(date 2025-12-01T00:00:00Z..2025-12-31T23:59:59Z)" },
-		{ "date:2025-01-01..2025-03-31",
-		  "(date 2025-01-01T00:00:00Z..2025-03-31T23:59:59Z)" },
-		{ "date:2025..", "(date 2025-01-01T00:00:00Z..)" },
-		{ "date:..2024-06", "(date ..2024-06-30T23:59:59Z)" },
-		{ "date:2024-02-29",
-		  "(date 2024-02-29T00:00:00Z..2024-02-29T23:59:59Z)" },
-		{ "date:2000-02-29",
-		  "(date 2000-02-29T00:00:00Z..2000-02-29T23:59:59Z)" },
-		{ "date:7d", "(date 2025-02-06T00:00:00Z..)" },
-		{ "date:\"2025\"",
-		  "(date 2025-01-01T00:00:00Z..2025-12-31T23:59:59Z)" },
-		{ "nato date:2025",
-		  "(and nato (date 2025-01-01T00:00:00Z..2025-12-31T23:59:59Z))" },
-		{ "date:(2024 OR 2025)",
-		  "(or (date 2024-01-01T00:00:00Z..2024-12-31T23:59:59Z) "
-		  "(date 2025-01-01T00:00:00Z..2025-12-31T23:59:59Z))" },
+	    {"date:2025-02-13",
+	     "(date 2025-02-13T00:00:00Z..2025-02-13T23:59:59Z)"},
+	    {"date:2025-02",
+	     "(date 2025-02-01T00:00:00Z..2025-02-28T23:59:59Z)"},
+	    {"date:2024-02",
+	     "(date 2024-02-01T00:00:00Z..2024-02-29T23:59:59Z)"},
+	    {"date:2025", "(date 2025-01-01T00:00:00Z..2025-12-31T23:59:59Z)"},
+	    {"date:2025-12",
+	     "(date 2025-12-01T00:00:00Z..2025-12-31T23:59:59Z)"},
+	    {"date:2025-01-01..2025-03-31",
+	     "(date 2025-01-01T00:00:00Z..2025-03-31T23:59:59Z)"},
+	    {"date:2025..", "(date 2025-01-01T00:00:00Z..)"},
+	    {"date:..2024-06", "(date ..2024-06-30T23:59:59Z)"},
+	    {"date:2024-02-29",
+	     "(date 2024-02-29T00:00:00Z..2024-02-29T23:59:59Z)"},
+	    {"date:2000-02-29",
+	     "(date 2000-02-29T00:00:00Z..2000-02-29T23:59:59Z)"},
+	    {"date:7d", "(date 2025-02-06T00:00:00Z..)"},
+	    {"date:\"2025\"",
+	     "(date 2025-01-01T00:00:00Z..2025-12-31T23:59:59Z)"},
+	    {"nato date:2025",
+	     "(and nato (date 2025-01-01T00:00:00Z..2025-12-31T23:59:59Z))"},
+	    {"date:(2024 OR 2025)",
+	     "(or (date 2024-01-01T00:00:00Z..2024-12-31T23:59:59Z) "
+	     "(date 2025-01-01T00:00:00Z..2025-12-31T23:59:59Z))"},
 	};
 	(void)state;
 	run_table(t, sizeof t / sizeof t[0], 0);
@@ -335,8 +330,8 @@ static void test_date_errors(void **state)
 {
 	(void)state;
 	expect_err("china date:yesterday", 20,
-	           "column 7: bad date 'yesterday' (use YYYY, YYYY-MM, "
-	           "YYYY-MM-DD or A..B)");
+		   "column 7: bad date 'yesterday' (use YYYY, YYYY-MM, "
+		   "YYYY-MM-DD or A..B)");
 	expect_err("date:2025-13-45", 15, "column 1: bad date '2025-13-45'");
 	expect_err("date:2025-02-30", 15, "bad date");
 	expect_err("date:2023-02-29", 15, "bad date");
@@ -348,26 +343,28 @@ static void test_date_errors(void **state)
 	expect_err("date:20250", 10, "bad date");
 	expect_err("date:2025..x", 12, "bad date '2025..x'");
 	expect_err("date:2025..2024", 15,
-	           "column 1: date range '2025..2024' ends before it starts");
+		   "column 1: date range '2025..2024' ends before it starts");
 	/* Columns count characters, not bytes. */
 	expect_err("café date:x", 12, "column 6: bad date 'x'");
 	/* Control characters of the query never reach the message. */
-	expect_err("date:x\xc2\x9b" "31m", 11, "bad date 'x?31m'");
+	expect_err("date:x\xc2\x9b"
+		   "31m",
+		   11, "bad date 'x?31m'");
 }
 
 static void test_stopwords(void **state)
 {
 	static const struct dcase t[] = {
-		{ "the nato summit", "(and nato summit)" },
-		{ "the", "the" },
-		{ "to be or not to be", "(and to be or not to be)" },
-		{ "the who", "(and the who)" },
-		{ "\"the who\" tour", "(and (phrase the who) tour)" },
-		{ "nato -the", "nato" },
-		{ "the -china", "(and the (not china))" },
-		{ "the OR nato", "nato" },
-		{ "\"the\" nato", "(and =the nato)" },
-		{ "of lang:en", "(filter Len)" },
+	    {"the nato summit", "(and nato summit)"},
+	    {"the", "the"},
+	    {"to be or not to be", "(and to be or not to be)"},
+	    {"the who", "(and the who)"},
+	    {"\"the who\" tour", "(and (phrase the who) tour)"},
+	    {"nato -the", "nato"},
+	    {"the -china", "(and the (not china))"},
+	    {"the OR nato", "nato"},
+	    {"\"the\" nato", "(and =the nato)"},
+	    {"of lang:en", "(filter Len)"},
 	};
 	(void)state;
 	run_table(t, sizeof t / sizeof t[0], 0);
@@ -379,44 +376,44 @@ static void test_parse_date_api(void **state)
 	lede_err err;
 
 	(void)state;
-	assert_int_equal(query_parse_date(&lo, &hi, "2025-02-13", 10, NOW,
-	                                  &err), LEDE_OK);
+	assert_int_equal(
+	    query_parse_date(&lo, &hi, "2025-02-13", 10, NOW, &err), LEDE_OK);
 	assert_int_equal(lo, 1739404800);
 	assert_int_equal(hi, 1739404800 + 86399);
 	assert_int_equal(query_parse_date(&lo, &hi, "1970", 4, NOW, &err),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(lo, 0);
 	assert_int_equal(hi, 365 * 86400 - 1);
 	assert_int_equal(query_parse_date(&lo, &hi, "7d", 2, NOW, &err),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(lo, NOW - 7 * 86400);
 	assert_true(hi == INT64_MAX);
 	assert_int_equal(query_parse_date(&lo, &hi, "2w", 2, NOW, &err),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(lo, NOW - 14 * 86400);
 	/* Calendar months and years, the day clamped. */
 	assert_int_equal(query_parse_date(&lo, &hi, "1m", 2, NOW, &err),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(lo, 1736726400); /* 2025-01-13 */
 	assert_int_equal(query_parse_date(&lo, &hi, "3m", 2,
-	                                  1748649600 /* 2025-05-31 */, &err),
-	                 LEDE_OK);
+					  1748649600 /* 2025-05-31 */, &err),
+			 LEDE_OK);
 	assert_int_equal(lo, 1740700800); /* 2025-02-28 */
 	assert_int_equal(query_parse_date(&lo, &hi, "1y", 2,
-	                                  1709164800 /* 2024-02-29 */, &err),
-	                 LEDE_OK);
+					  1709164800 /* 2024-02-29 */, &err),
+			 LEDE_OK);
 	assert_int_equal(lo, 1677542400); /* 2023-02-28 */
-	assert_int_equal(query_parse_date(&lo, &hi, "yesterday", 9, NOW,
-	                                  &err), LEDE_ERR_QUERY);
+	assert_int_equal(query_parse_date(&lo, &hi, "yesterday", 9, NOW, &err),
+			 LEDE_ERR_QUERY);
 	assert_non_null(strstr(err.msg, "bad date 'yesterday'"));
 	assert_int_equal(query_parse_date(&lo, &hi, "7x", 2, NOW, &err),
-	                 LEDE_ERR_QUERY);
+			 LEDE_ERR_QUERY);
 	assert_int_equal(query_parse_date(&lo, &hi, "d", 1, NOW, &err),
-	                 LEDE_ERR_QUERY);
+			 LEDE_ERR_QUERY);
 	assert_int_equal(query_parse_date(&lo, &hi, "", 0, NOW, &err),
-	                 LEDE_ERR_QUERY);
+			 LEDE_ERR_QUERY);
 	assert_int_equal(query_parse_date(&lo, &hi, "1234567d", 8, NOW, &err),
-	                 LEDE_ERR_QUERY);
+			 LEDE_ERR_QUERY);
 }
 
 static void test_limits(void **state)
@@ -504,13 +501,13 @@ static void test_binary_input(void **state)
 	qnode_free(n);
 }
 
-static int count_word(void *ctx, const char *term, size_t len,
-                      const char *stem, size_t stem_len, qfield field)
+static int count_word(void *ctx, const char *term, size_t len, const char *stem,
+		      size_t stem_len, qfield field)
 {
 	buf *b = ctx;
 
 	buf_printf(b, "%.*s/%.*s/%d ", (int)len, term, (int)stem_len,
-	           stem ? stem : "", (int)field);
+		   stem ? stem : "", (int)field);
 	return 0;
 }
 
@@ -520,12 +517,13 @@ static void test_wildcard_message(void **state)
 	lede_err err;
 
 	(void)state;
-	assert_int_equal(query_parse(&n, an, "nato th* title:summi*", 21, NULL,
-	                             &err), LEDE_OK);
+	assert_int_equal(
+	    query_parse(&n, an, "nato th* title:summi*", 21, NULL, &err),
+	    LEDE_OK);
 	assert_int_equal(query_wildcard_error(&err, n), LEDE_ERR_QUERY);
 	assert_string_equal(err.msg,
-	                    "prefix 'th*' matches too many words; make it "
-	                    "longer");
+			    "prefix 'th*' matches too many words; make it "
+			    "longer");
 	qnode_free(n);
 }
 
@@ -535,15 +533,17 @@ static void test_query_words(void **state)
 	lede_err err;
 	buf b = BUF_INIT;
 	const char *q = "deployed \"nato summit\" -china title:troops "
-	                "(x NEAR/2 y) \"exact\" lang:en";
+			"(x NEAR/2 y) \"exact\" lang:en";
 
 	(void)state;
 	assert_int_equal(query_parse(&n, an, q, strlen(q), NULL, &err),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(query_words(n, count_word, &b), LEDE_OK);
-	assert_string_equal(b.data, "deployed/deploy/0 nato/nato/0 "
-	                            "summit/summit/0 troops/troop/1 x/x/0 "
-	                            "y/y/0 exact/exact/0 "); /* stems-only: exact words have stems too */
+	assert_string_equal(b.data,
+			    "deployed/deploy/0 nato/nato/0 "
+			    "summit/summit/0 troops/troop/1 x/x/0 "
+			    "y/y/0 exact/exact/0 "); /* stems-only: exact words
+							have stems too */
 	buf_free(&b);
 	qnode_free(n);
 }
@@ -551,23 +551,23 @@ static void test_query_words(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_words_and_implicit_and),
-		cmocka_unit_test(test_any_mode),
-		cmocka_unit_test(test_phrases_and_split_words),
-		cmocka_unit_test(test_prefix),
-		cmocka_unit_test(test_not),
-		cmocka_unit_test(test_precedence),
-		cmocka_unit_test(test_lenient_syntax),
-		cmocka_unit_test(test_near),
-		cmocka_unit_test(test_fields),
-		cmocka_unit_test(test_dates),
-		cmocka_unit_test(test_date_errors),
-		cmocka_unit_test(test_stopwords),
-		cmocka_unit_test(test_parse_date_api),
-		cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_binary_input),
-		cmocka_unit_test(test_wildcard_message),
-		cmocka_unit_test(test_query_words),
+	    cmocka_unit_test(test_words_and_implicit_and),
+	    cmocka_unit_test(test_any_mode),
+	    cmocka_unit_test(test_phrases_and_split_words),
+	    cmocka_unit_test(test_prefix),
+	    cmocka_unit_test(test_not),
+	    cmocka_unit_test(test_precedence),
+	    cmocka_unit_test(test_lenient_syntax),
+	    cmocka_unit_test(test_near),
+	    cmocka_unit_test(test_fields),
+	    cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_date_errors),
+	    cmocka_unit_test(test_stopwords),
+	    cmocka_unit_test(test_parse_date_api),
+	    cmocka_unit_test(test_limits),
+	    cmocka_unit_test(test_binary_input),
+	    cmocka_unit_test(test_wildcard_message),
+	    cmocka_unit_test(test_query_words),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

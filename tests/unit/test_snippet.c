@@ -33,7 +33,7 @@ static analyzer *an;
 
 static int setup(void **state)
 {
-	analyzer_settings s = { "english", 1 };
+	analyzer_settings s = {"english", 1};
 	lede_err err;
 
 	(void)state;
@@ -78,7 +78,7 @@ static void render(buf *out, const snippet_frag *f, size_t n)
 			assert_true(c >= 0x20 && c != 0x7f);
 			if (c == ' ')
 				assert_true(k > 0 && k + 1 < f[i].len &&
-				            f[i].text[k + 1] != ' ');
+					    f[i].text[k + 1] != ' ');
 		}
 		if (i > 0)
 			buf_append_str(out, " | ");
@@ -101,20 +101,21 @@ static void render(buf *out, const snippet_frag *f, size_t n)
 }
 
 static void expect_snip(const char *q, const char *text, unsigned nfrags,
-                        unsigned chars, const char *want)
+			unsigned chars, const char *want)
 {
 	qnode *n = q ? parse(q) : NULL;
 	snippet_frag *f = NULL;
 	size_t nf = 0;
-	snippet_opts o = { nfrags, chars };
+	snippet_opts o = {nfrags, chars};
 	buf b = BUF_INIT;
 
-	assert_int_equal(snippet_make(&f, &nf, an, text, strlen(text), n, NULL,
-	                              NULL, &o), LEDE_OK);
+	assert_int_equal(
+	    snippet_make(&f, &nf, an, text, strlen(text), n, NULL, NULL, &o),
+	    LEDE_OK);
 	render(&b, f, nf);
 	if (strcmp(b.data, want) != 0)
 		fail_msg("query [%s]\n  got  %s\n  want %s", q ? q : "(null)",
-		         b.data, want);
+			 b.data, want);
 	buf_free(&b);
 	snippet_free(f, nf);
 	qnode_free(n);
@@ -127,12 +128,12 @@ static void expect_title(const char *q, const char *text, const char *want)
 	buf b = BUF_INIT;
 
 	assert_int_equal(snippet_highlight_all(&f, an, text, strlen(text), n),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_false(f.cut_before || f.cut_after);
 	render(&b, &f, 1);
 	if (strcmp(b.data, want) != 0)
 		fail_msg("title query [%s]\n  got  %s\n  want %s", q, b.data,
-		         want);
+			 want);
 	buf_free(&b);
 	snippet_frag_clear(&f);
 	qnode_free(n);
@@ -146,8 +147,9 @@ static void test_exact_ranges(void **state)
 	size_t nf = 0;
 
 	(void)state;
-	assert_int_equal(snippet_make(&f, &nf, an, text, strlen(text), n, NULL,
-	                              NULL, NULL), LEDE_OK);
+	assert_int_equal(
+	    snippet_make(&f, &nf, an, text, strlen(text), n, NULL, NULL, NULL),
+	    LEDE_OK);
 	assert_int_equal(nf, 1);
 	assert_string_equal(f[0].text, text);
 	assert_int_equal(f[0].nhl, 1);
@@ -163,40 +165,40 @@ static void test_stems_and_accents(void **state)
 {
 	(void)state;
 	expect_snip("deploy", "They deployed; the deployment of deploys.", 0, 0,
-	            "They [deployed]; the [deployment] of [deploys].");
+		    "They [deployed]; the [deployment] of [deploys].");
 	expect_snip("café", "Cafe, CAFÉ and café open.", 0, 0,
-	            "[Cafe], [CAFÉ] and [café] open.");
-	expect_snip("cafe", "The Café reopened.", 0, 0,
-	            "The [Café] reopened.");
+		    "[Cafe], [CAFÉ] and [café] open.");
+	expect_snip("cafe", "The Café reopened.", 0, 0, "The [Café] reopened.");
 	/* The index holds stems only: a quoted word matched by its stem,
 	 * so it highlights that way too. */
 	expect_snip("\"deploy\"", "They deployed, we deploy.", 0, 0,
-	            "They [deployed], we [deploy].");
+		    "They [deployed], we [deploy].");
 	/* Prefixes reach what the stems-only index matched. */
-	expect_snip("negotiat*", "Negotiators negotiated; negotiations.", 0,
-	            0, "[Negotiators] [negotiated]; [negotiations].");
+	expect_snip("negotiat*", "Negotiators negotiated; negotiations.", 0, 0,
+		    "[Negotiators] [negotiated]; [negotiations].");
 	expect_snip("happy*", "Happiness, happy, happen.", 0, 0,
-	            "[Happiness], [happy], happen.");
+		    "[Happiness], [happy], happen.");
 	expect_snip("deployment*", "Deployments deployed.", 0, 0,
-	            "[Deployments] [deployed].");
+		    "[Deployments] [deployed].");
 	expect_snip("deplo*", "Deployed troops, deplorable deployment, de.", 0,
-	            0, "[Deployed] troops, [deplorable] [deployment], de.");
+		    0, "[Deployed] troops, [deplorable] [deployment], de.");
 	expect_snip("europe", "Europe’s leaders met.", 0, 0,
-	            "[Europe’s] leaders met.");
+		    "[Europe’s] leaders met.");
 }
 
 static void test_phrases(void **state)
 {
 	(void)state;
 	expect_snip("\"defense spending\"",
-	            "Defense budget and spending on defense. Defense\n\n"
-	            "spending rose. The defense spending plan.", 1, 300,
-	            "Defense budget and spending on defense. "
-	            "[Defense spending] rose. The [defense spending] plan.");
-	expect_snip("non-NATO", "A non-NATO member; non members of NATO.", 0,
-	            0, "A [non-NATO] member; non members of NATO.");
+		    "Defense budget and spending on defense. Defense\n\n"
+		    "spending rose. The defense spending plan.",
+		    1, 300,
+		    "Defense budget and spending on defense. "
+		    "[Defense spending] rose. The [defense spending] plan.");
+	expect_snip("non-NATO", "A non-NATO member; non members of NATO.", 0, 0,
+		    "A [non-NATO] member; non members of NATO.");
 	expect_snip("北京大学", "这是北京大学的学生。北京很大。大学", 0, 0,
-	            "这是[北京大学]的学生。北京很大。大学");
+		    "这是[北京大学]的学生。北京很大。大学");
 	expect_snip("北", "北京", 0, 0, "[北]京");
 }
 
@@ -204,38 +206,40 @@ static void test_near(void **state)
 {
 	(void)state;
 	expect_snip("owner NEAR/3 business",
-	            "Business is slow. Far away, many words later, the owner "
-	            "said that business was good, as they all said. Owner.", 1,
-	            300,
-	            "Business is slow. Far away, many words later, the [owner] "
-	            "said that [business] was good, as they all said. Owner.");
+		    "Business is slow. Far away, many words later, the owner "
+		    "said that business was good, as they all said. Owner.",
+		    1, 300,
+		    "Business is slow. Far away, many words later, the [owner] "
+		    "said that [business] was good, as they all said. Owner.");
 }
 
 static void test_not_and_fields(void **state)
 {
 	(void)state;
 	expect_snip("nato -china", "NATO and China talk.", 0, 0,
-	            "[NATO] and China talk.");
+		    "[NATO] and China talk.");
 	expect_snip("nato NOT (china OR russia)", "NATO, China, Russia.", 0, 0,
-	            "[NATO], China, Russia.");
+		    "[NATO], China, Russia.");
 	expect_snip("nato -\"nato summit\"", "The NATO summit.", 0, 0,
-	            "The [NATO] summit.");
+		    "The [NATO] summit.");
 	/* by:/source:/title: words do not mark the body. */
 	expect_snip("by:raman source:alpine title:summit nato",
-	            "Raman of Alpine at the summit with NATO.", 0, 0,
-	            "Raman of Alpine at the summit with [NATO].");
+		    "Raman of Alpine at the summit with NATO.", 0, 0,
+		    "Raman of Alpine at the summit with [NATO].");
 	/* The title: words do mark the title; NOT words never. */
 	expect_title("nato title:summit cafe -talks by:raman",
-	             "NATO Summit: Café talks with Raman",
-	             "[NATO] [Summit]: [Café] talks with Raman");
+		     "NATO Summit: Café talks with Raman",
+		     "[NATO] [Summit]: [Café] talks with Raman");
 	expect_title("zebra", "  Plain\ttitle\n", "Plain title");
 }
 
 static void test_terminal_safety(void **state)
 {
 	static const char text[] =
-	    "\x1b[31mRed\x1b[0m alert:\a nato\r\n\tsaid \xc2\x9b" "2J hi "
-	    "\xe2\x80\xae" "evil\xe2\x80\xac \xff\xfe bad \x7f end nato.";
+	    "\x1b[31mRed\x1b[0m alert:\a nato\r\n\tsaid \xc2\x9b"
+	    "2J hi "
+	    "\xe2\x80\xae"
+	    "evil\xe2\x80\xac \xff\xfe bad \x7f end nato.";
 	qnode *n = parse("nato");
 	snippet_frag *f = NULL;
 	size_t nf = 0;
@@ -243,13 +247,14 @@ static void test_terminal_safety(void **state)
 
 	(void)state;
 	assert_int_equal(snippet_make(&f, &nf, an, text, sizeof text - 1, n,
-	                              NULL, NULL, NULL), LEDE_OK);
+				      NULL, NULL, NULL),
+			 LEDE_OK);
 	assert_int_equal(nf, 1);
 	render(&b, f, nf); /* checks: no controls, single spaces, UTF-8 */
 	assert_null(strstr(f[0].text, "\xc2\x9b"));
 	assert_null(strstr(f[0].text, "\xe2\x80\xae"));
 	assert_string_equal(b.data, "[31mRed [0m alert: [nato] said 2J hi evil "
-	                            "\xef\xbf\xbd\xef\xbf\xbd bad end [nato].");
+				    "\xef\xbf\xbd\xef\xbf\xbd bad end [nato].");
 	buf_free(&b);
 	snippet_free(f, nf);
 	qnode_free(n);
@@ -262,7 +267,7 @@ static void test_boundaries(void **state)
 	qnode *n = parse("target");
 	snippet_frag *f = NULL;
 	size_t nf = 0;
-	snippet_opts o = { 3, 40 };
+	snippet_opts o = {3, 40};
 
 	(void)state;
 	for (int i = 0; i < 400; i++) {
@@ -272,8 +277,9 @@ static void test_boundaries(void **state)
 	}
 	buf_append_byte(&padded, ' ');
 	buf_append(&padded, t.data, t.len);
-	assert_int_equal(snippet_make(&f, &nf, an, t.data, t.len, n, NULL,
-	                              NULL, &o), LEDE_OK);
+	assert_int_equal(
+	    snippet_make(&f, &nf, an, t.data, t.len, n, NULL, NULL, &o),
+	    LEDE_OK);
 	assert_int_equal(nf, 3);
 	render(&b, f, nf);
 	for (size_t i = 0; i < nf; i++) {
@@ -287,7 +293,7 @@ static void test_boundaries(void **state)
 			buf_append_byte(&needle, ' ');
 			if (strstr(padded.data, needle.data) == NULL)
 				fail_msg("cut word [%s] in [%s]", needle.data,
-				         f[i].text);
+					 f[i].text);
 			buf_free(&needle);
 			w += k + (w[k] == ' ');
 		}
@@ -308,9 +314,9 @@ static void test_lead_fallback(void **state)
 	(void)state;
 	/* No match: the lead, cut at a word, about nfrags * chars long. */
 	expect_snip("zebra",
-	            "  The alliance met in Brussels on Thursday to discuss the "
-	            "war. Leaders deployed troops to the eastern flank.",
-	            1, 40, "The alliance met in Brussels on Thursday…");
+		    "  The alliance met in Brussels on Thursday to discuss the "
+		    "war. Leaders deployed troops to the eastern flank.",
+		    1, 40, "The alliance met in Brussels on Thursday…");
 	expect_snip(NULL, "Short text.", 0, 0, "Short text.");
 	expect_snip("-nato", "Only nato here.", 0, 0, "Only nato here.");
 	/* Empty and blank texts give no fragment. */
@@ -334,21 +340,23 @@ static void test_idf_and_order(void **state)
 	qnode *n = parse("tiger OR zebra");
 	snippet_frag *f = NULL;
 	size_t nf = 0;
-	snippet_opts o = { 1, 40 };
+	snippet_opts o = {1, 40};
 	buf b = BUF_INIT;
 
 	(void)state;
 	/* Equal weights: the window with more distinct words, then more
 	 * hits, wins (tigers). */
-	assert_int_equal(snippet_make(&f, &nf, an, text, strlen(text), n, NULL,
-	                              NULL, &o), LEDE_OK);
+	assert_int_equal(
+	    snippet_make(&f, &nf, an, text, strlen(text), n, NULL, NULL, &o),
+	    LEDE_OK);
 	render(&b, f, nf);
 	assert_non_null(strstr(b.data, "[tiger]"));
 	snippet_free(f, nf);
 	buf_reset(&b);
 	/* The rare word weighs more. */
 	assert_int_equal(snippet_make(&f, &nf, an, text, strlen(text), n,
-	                              idf_rare, NULL, &o), LEDE_OK);
+				      idf_rare, NULL, &o),
+			 LEDE_OK);
 	render(&b, f, nf);
 	assert_string_equal(b.data, "…A [zebra] appeared once.");
 	snippet_free(f, nf);
@@ -356,11 +364,12 @@ static void test_idf_and_order(void **state)
 	/* Two fragments: both, in text order, not overlapping. */
 	o.nfrags = 2;
 	assert_int_equal(snippet_make(&f, &nf, an, text, strlen(text), n,
-	                              idf_rare, NULL, &o), LEDE_OK);
+				      idf_rare, NULL, &o),
+			 LEDE_OK);
 	assert_int_equal(nf, 2);
 	render(&b, f, nf);
 	assert_string_equal(b.data, "[Tigers] roam. The [tiger] and [tigers] "
-	                            "again,… | …A [zebra] appeared once.");
+				    "again,… | …A [zebra] appeared once.");
 	snippet_free(f, nf);
 	buf_free(&b);
 	qnode_free(n);
@@ -371,9 +380,9 @@ static void test_sentence_start(void **state)
 	(void)state;
 	/* The window starts at the sentence holding the match. */
 	expect_snip("spending",
-	            "Alpha beta gamma delta epsilon zeta eta theta iota kappa "
-	            "lambda mu. Officials said spending rose in the quarter.",
-	            1, 60, "…Officials said [spending] rose in the quarter.");
+		    "Alpha beta gamma delta epsilon zeta eta theta iota kappa "
+		    "lambda mu. Officials said spending rose in the quarter.",
+		    1, 60, "…Officials said [spending] rose in the quarter.");
 }
 
 static void test_10k_matches(void **state)
@@ -388,8 +397,9 @@ static void test_10k_matches(void **state)
 	for (int i = 0; i < 10000; i++)
 		buf_append_str(&t, "NATO defense spending deployed. ");
 	t0 = now_s();
-	assert_int_equal(snippet_make(&f, &nf, an, t.data, t.len, n, NULL, NULL,
-	                              NULL), LEDE_OK);
+	assert_int_equal(
+	    snippet_make(&f, &nf, an, t.data, t.len, n, NULL, NULL, NULL),
+	    LEDE_OK);
 	assert_true(now_s() - t0 < BUDGET_10K_S);
 	assert_int_equal(nf, 2);
 	assert_true(f[0].nhl >= 3);
@@ -409,13 +419,14 @@ static void test_8mb_body(void **state)
 	(void)state;
 	while (t.len < LEDE_MAX_ARTICLE_BYTES - 100) {
 		buf_append_str(&t, "Lorem ipsum dolor sit amet, haystack "
-		                   "consectetur adipiscing elit sed do. ");
+				   "consectetur adipiscing elit sed do. ");
 		if (t.len > 6000000 && t.len < 6000100)
 			buf_append_str(&t, "The needle is here. ");
 	}
 	t0 = now_s();
-	assert_int_equal(snippet_make(&f, &nf, an, t.data, t.len, n, NULL, NULL,
-	                              NULL), LEDE_OK);
+	assert_int_equal(
+	    snippet_make(&f, &nf, an, t.data, t.len, n, NULL, NULL, NULL),
+	    LEDE_OK);
 	assert_true(now_s() - t0 < BUDGET_8MB_S);
 	render(&b, f, nf);
 	assert_true(nf >= 1);
@@ -427,8 +438,9 @@ static void test_8mb_body(void **state)
 	for (int i = 0; i < 300000; i++)
 		buf_append_str(&t, "é");
 	buf_append_str(&t, " needle");
-	assert_int_equal(snippet_make(&f, &nf, an, t.data, t.len, n, NULL, NULL,
-	                              NULL), LEDE_OK);
+	assert_int_equal(
+	    snippet_make(&f, &nf, an, t.data, t.len, n, NULL, NULL, NULL),
+	    LEDE_OK);
 	assert_int_equal(nf, 1);
 	buf_reset(&b);
 	render(&b, f, nf);
@@ -445,11 +457,12 @@ static void test_options_clamped(void **state)
 	qnode *n = parse("nato");
 	snippet_frag *f = NULL;
 	size_t nf = 0;
-	snippet_opts o = { 1000, 1 };
+	snippet_opts o = {1000, 1};
 
 	(void)state;
-	assert_int_equal(snippet_make(&f, &nf, an, text, strlen(text), n, NULL,
-	                              NULL, &o), LEDE_OK);
+	assert_int_equal(
+	    snippet_make(&f, &nf, an, text, strlen(text), n, NULL, NULL, &o),
+	    LEDE_OK);
 	assert_true(nf >= 1 && nf <= SNIPPET_MAX_FRAGS);
 	snippet_free(f, nf);
 	snippet_free(NULL, 0);
@@ -460,19 +473,19 @@ static void test_options_clamped(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exact_ranges),
-		cmocka_unit_test(test_stems_and_accents),
-		cmocka_unit_test(test_phrases),
-		cmocka_unit_test(test_near),
-		cmocka_unit_test(test_not_and_fields),
-		cmocka_unit_test(test_terminal_safety),
-		cmocka_unit_test(test_boundaries),
-		cmocka_unit_test(test_lead_fallback),
-		cmocka_unit_test(test_idf_and_order),
-		cmocka_unit_test(test_sentence_start),
-		cmocka_unit_test(test_10k_matches),
-		cmocka_unit_test(test_8mb_body),
-		cmocka_unit_test(test_options_clamped),
+	    cmocka_unit_test(test_exact_ranges),
+	    cmocka_unit_test(test_stems_and_accents),
+	    cmocka_unit_test(test_phrases),
+	    cmocka_unit_test(test_near),
+	    cmocka_unit_test(test_not_and_fields),
+	    cmocka_unit_test(test_terminal_safety),
+	    cmocka_unit_test(test_boundaries),
+	    cmocka_unit_test(test_lead_fallback),
+	    cmocka_unit_test(test_idf_and_order),
+	    cmocka_unit_test(test_sentence_start),
+	    cmocka_unit_test(test_10k_matches),
+	    cmocka_unit_test(test_8mb_body),
+	    cmocka_unit_test(test_options_clamped),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
