@@ -236,15 +236,18 @@ static int is_blank(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* Skips blanks, the no-break space (U+00A0) included: web dates use it. */
 static size_t skip_blanks(const char *s, size_t len, size_t i)
 {
-	while (i < len && is_blank((unsigned char)s[i]))
-		i++;
-	/* A no-break space (U+00A0) is a blank too: web dates use it. */
-	if (i + 1 < len && (unsigned char)s[i] == 0xc2 &&
-	    (unsigned char)s[i + 1] == 0xa0)
-		return skip_blanks(s, len, i + 2);
-	return i;
+	for (;;) {
+		if (i < len && is_blank((unsigned char)s[i]))
+			i++;
+		else if (i + 1 < len && (unsigned char)s[i] == 0xc2 &&
+			 (unsigned char)s[i + 1] == 0xa0)
+			i += 2;
+		else
+			return i;
+	}
 }
 
 /* Reads up to maxd digits at s[*i]; returns the count read (0: none) and

@@ -22,6 +22,8 @@
 /* A byline line is short: longer lines starting with "By" are sentences
  * ("By the end of the year, ..."). */
 #define BYLINE_MAX_BYTES 160
+/* Longest byline text parsed; the rest is ignored. */
+#define BYLINE_PARSE_MAX 1024
 /* More words than this in one name means it is not a name. */
 #define BYLINE_MAX_NAME_WORDS 6
 
@@ -267,6 +269,13 @@ int byline_parse(const char *s, size_t len, buf *names, buf *source)
 	long at;
 	size_t nl;
 
+	/* Bylines are short; cut (on a character boundary) what is not, so
+	 * the separator searches below stay linear. */
+	if (len > BYLINE_PARSE_MAX) {
+		len = BYLINE_PARSE_MAX;
+		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+			len--;
+	}
 	strip_by(&s, &len);
 	if (len == 0)
 		return 0;

@@ -195,7 +195,10 @@ static size_t tag_at(const char *s, size_t len, size_t i, const char *name,
 	if (j < len && s[j] != '>' && !blank((unsigned char)s[j]) &&
 	    !(s[j] == '/' && !close))
 		return 0;
-	gt = memchr(s + j, '>', len - j);
+	/* Tags are short: a "<TEXT" with no ">" nearby is text, and the
+	 * bound keeps a record of a million "<TEXT" linear. */
+	gt =
+	    memchr(s + j, '>', len - j < SGML_TAG_MAX ? len - j : SGML_TAG_MAX);
 	if (gt == NULL)
 		return 0;
 	return (size_t)(gt - s) + 1;
@@ -452,7 +455,10 @@ void sgml_text(buf *out, const char *s, size_t len, int strip_tags)
 			}
 			if ((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') ||
 			    d == '/' || d == '!' || d == '?') {
-				gt = memchr(s + i, '>', len - i);
+				gt = memchr(s + i, '>',
+					    len - i < SGML_TAG_MAX
+						? len - i
+						: SGML_TAG_MAX);
 				if (gt != NULL) {
 					size_t ns = i + 1 + (d == '/'), ne = ns;
 

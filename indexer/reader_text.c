@@ -47,6 +47,12 @@
 #define TEXT_TITLE_MAX_CHARS 120
 /* A title derived from the first sentence is cut to this many characters. */
 #define TEXT_DERIVED_TITLE_CHARS 100
+/* Words before a period checked for abbreviations ("Gen.", "Corp."). */
+#define TEXT_ABBREV_MAX 8
+/* Markdown link text and URL lengths looked at: longer is not a link, and
+ * the bound keeps a line of a million "[" linear. */
+#define TEXT_LINK_TEXT_MAX 512
+#define TEXT_LINK_URL_MAX 4096
 /* Place names in datelines ("SÃO PAULO", "KYIV/WARSAW") are short. */
 #define TEXT_PLACE_MAX_BYTES 48
 #define TEXT_PLACE_MAX_WORDS 4
@@ -146,15 +152,18 @@ static size_t dash_at(const char *s, size_t len)
 	return 0;
 }
 
+/* Skips blanks and no-break spaces within a line. */
 static size_t skip_spaces(const char *s, size_t len, size_t i)
 {
-	while (i < len && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	/* no-break space */
-	if (i + 1 < len && (unsigned char)s[i] == 0xc2 &&
-	    (unsigned char)s[i + 1] == 0xa0)
-		return skip_spaces(s, len, i + 2);
-	return i;
+	for (;;) {
+		if (i < len && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		else if (i + 1 < len && (unsigned char)s[i] == 0xc2 &&
+			 (unsigned char)s[i + 1] == 0xa0)
+			i += 2;
+		else
+			return i;
+	}
 }
 
 static int upper_start(const char *s, size_t len)
@@ -555,14 +564,19 @@ static int date_line(reader_article *a, const char *s, size_t len, int apply)
 
 static int abbreviation_before(const char *s, size_t dot)
 {
+	/* Abbreviations are short: look back a few bytes only (bounds the
+	 * work on a line of a million periods). */
+	size_t floor = dot > TEXT_ABBREV_MAX ? dot - TEXT_ABBREV_MAX : 0;
 	static const char *const abbrs[] = {
 	    "mr",  "mrs", "ms",	 "dr",	 "st",	"jr",	"sr",	"gen",
 	    "sen", "rep", "gov", "prof", "no",	"vs",	"inc",	"corp",
 	    "co",  "ltd", "lt",	 "col",	 "sgt", "capt", "cmdr", "adm"};
 	size_t w = dot;
 
-	while (w > 0 && !is_space(s[w - 1]) && s[w - 1] != '(')
+	while (w > floor && !is_space(s[w - 1]) && s[w - 1] != '(')
 		w--;
+	if (w == floor && floor > 0)
+		return 0;
 	if (dot - w == 1)
 		return 1; /* an initial: "J. Doe", "U.S." */
 	if (dot - w >= 2 && memchr(s + w, '.', dot - w) != NULL)
@@ -578,16 +592,20 @@ static int abbreviation_before(const char *s, size_t dot)
  * sentence cut at a word boundary. */
 static void derive_title(reader_article *a, const char *s, size_t len)
 {
-	size_t end = len, cut, nchars = 0, last_space = 0;
+	size_t end, cut, nchars = 0, last_space = 0;
 
 	trim(&s, &len);
 	if (len == 0)
 		return;
+	end = len;
 	if (short_line(s, len)) {
 		set_title(a, s, len);
 		return;
 	}
-	for (size_t i = 0; i < len; i++) {
+	/* The sentence end only matters within the title's length. */
+	if (end > TEXT_DERIVED_TITLE_CHARS * 4 + 1)
+		end = TEXT_DERIVED_TITLE_CHARS * 4 + 1;
+	for (size_t i = 0; i < end; i++) {
 		if ((s[i] == '.' || s[i] == '!' || s[i] == '?') &&
 		    (i + 1 == len || is_space(s[i + 1])) &&
 		    !(s[i] == '.' && abbreviation_before(s, i))) {
@@ -631,25 +649,28 @@ static void body_line(buf *out, const char *s, size_t len)
 		if (s[i] == '[' ||
 		    (s[i] == '!' && i + 1 < len && s[i + 1] == '[')) {
 			int img = s[i] == '!';
-			size_t o = i + (size_t)img;
-			const char *close = memchr(s + o, ']', len - o);
+			size_t o = i + (size_t)img, tl, ul;
+			const char *close, *paren = NULL;
 
+			tl = len - o < TEXT_LINK_TEXT_MAX ? len - o
+							  : TEXT_LINK_TEXT_MAX;
+			close = memchr(s + o, ']', tl);
 			if (close != NULL && (size_t)(close - s) + 1 < len &&
 			    close[1] == '(') {
-				const char *paren = memchr(
-				    close, ')', len - (size_t)(close - s));
-
-				if (paren != NULL) {
-					append_unmarked(out, s + run, i - run);
-					if (!img)
-						append_unmarked(
-						    out, s + o + 1,
-						    (size_t)(close - s) - o -
-							1);
-					i = (size_t)(paren - s) + 1;
-					run = i;
-					continue;
-				}
+				ul = len - (size_t)(close - s);
+				if (ul > TEXT_LINK_URL_MAX)
+					ul = TEXT_LINK_URL_MAX;
+				paren = memchr(close, ')', ul);
+			}
+			if (paren != NULL) {
+				append_unmarked(out, s + run, i - run);
+				if (!img)
+					append_unmarked(out, s + o + 1,
+							(size_t)(close - s) -
+							    o - 1);
+				i = (size_t)(paren - s) + 1;
+				run = i;
+				continue;
 			}
 		}
 		i++;

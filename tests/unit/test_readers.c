@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -1237,6 +1238,77 @@ static void test_forced_formats_on_garbage(void **state)
 	}
 }
 
+/* ---- pathological inputs, under a time limit
+ * ---------------------------------- */
+
+/* Each input is a few MB built to trigger quadratic behaviour: must finish
+ * well within PATHOLOGICAL_SECONDS (seconds of CPU, sanitizers included). */
+#define PATHOLOGICAL_SECONDS 10.0
+#define PATHOLOGICAL_BYTES (4u * 1024 * 1024)
+
+static char *repeat(const char *head, const char *unit, const char *tail,
+		    size_t total, size_t *len)
+{
+	buf b = BUF_INIT;
+	size_t ul = strlen(unit);
+
+	buf_append_str(&b, head);
+	while (b.len + ul < total)
+		buf_append(&b, unit, ul);
+	buf_append_str(&b, tail);
+	assert_int_equal(b.status, LEDE_OK);
+	*len = b.len;
+	return buf_detach(&b);
+}
+
+static void test_pathological(void **state)
+{
+	static const struct {
+		const char *head, *unit, *tail, *name;
+		lede_format f;
+	} cases[] = {
+	    {"T\n\n", "[", "\n", "links.txt", LEDE_FORMAT_TEXT},
+	    {"T\n\n", "[a](", "\n", "parens.txt", LEDE_FORMAT_TEXT},
+	    {"", "a.", "\n", "periods.txt", LEDE_FORMAT_TEXT},
+	    {"", "\xc2\xa0", "x", "nbsp.txt", LEDE_FORMAT_TEXT},
+	    {"<DOC><TEXT>", "<TEXT", "</DOC>", "text.trec", LEDE_FORMAT_TREC},
+	    {"<DOC><TEXT>", "<a", "</TEXT></DOC>", "lt.trec", LEDE_FORMAT_TREC},
+	    {"<DOC><TEXT>", "&#", "</TEXT></DOC>", "amp.trec",
+	     LEDE_FORMAT_TREC},
+	    {"", "<DOC>", "", "docs.trec", LEDE_FORMAT_TREC},
+	    {"<REUTERS NEWID=\"1\"><BODY>", "<BODY", "</REUTERS>", "b.sgm",
+	     LEDE_FORMAT_REUTERS},
+	    {"{\"body\":\"b\",\"author\":\"By ", ",a", "\"}\n", "by.jsonl",
+	     LEDE_FORMAT_JSONL},
+	    {"{\"body\":\"b\",\"date\":\"", "\xc2\xa0", "\"}\n", "d.jsonl",
+	     LEDE_FORMAT_JSONL},
+	    {"{\"body\":\"b\",\"tags\":[", "\"t\",", "\"t\"]}\n", "t.jsonl",
+	     LEDE_FORMAT_JSONL},
+	    {"", "[", "", "nest.jsonl", LEDE_FORMAT_JSONL},
+	    {"<html><body>", "<div>", "x", "nest.html", LEDE_FORMAT_HTML},
+	    {"<html><body><p>", "<a", "</p>", "lt.html", LEDE_FORMAT_HTML},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		reader_opts o = {cases[i].f, NULL, 0, 0, 0};
+		size_t len;
+		char *data = repeat(cases[i].head, cases[i].unit, cases[i].tail,
+				    PATHOLOGICAL_BYTES, &len);
+		got *g = got_new();
+		clock_t t0 = clock();
+		double secs;
+
+		assert_int_equal(read_mem(g, data, len, cases[i].name, &o),
+				 LEDE_OK);
+		secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+		if (secs > PATHOLOGICAL_SECONDS)
+			fail_msg("%s took %.1f s", cases[i].name, secs);
+		free(data);
+		got_free(g);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1268,6 +1340,7 @@ int main(void)
 	    cmocka_unit_test(test_paths),
 	    cmocka_unit_test(test_sink_stops),
 	    cmocka_unit_test(test_forced_formats_on_garbage),
+	    cmocka_unit_test(test_pathological),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
