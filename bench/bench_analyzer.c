@@ -67,7 +67,8 @@ static size_t strip_tags(char *s, size_t n)
 		}
 		if (s[i] == '&') {
 			size_t j = i + 1;
-			while (j < n && j - i < 10 && s[j] != ';' && s[j] != ' ')
+			while (j < n && j - i < 10 && s[j] != ';' &&
+			       s[j] != ' ')
 				j++;
 			if (j < n && s[j] == ';') {
 				i = j + 1;
@@ -93,8 +94,7 @@ static int read_file(const char *path, text *t)
 		return -1;
 	}
 	t->data = malloc((size_t)n + 1);
-	if (t->data == NULL ||
-	    fread(t->data, 1, (size_t)n, f) != (size_t)n) {
+	if (t->data == NULL || fread(t->data, 1, (size_t)n, f) != (size_t)n) {
 		free(t->data);
 		fclose(f);
 		return -1;
@@ -107,7 +107,7 @@ static int read_file(const char *path, text *t)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench_analyzer [-n ROUNDS] [-l LANG] "
-	                "[-a 0|1] [-t] FILE...\n");
+			"[-a 0|1] [-t] FILE...\n");
 	exit(2);
 }
 
@@ -121,7 +121,7 @@ int main(int argc, char **argv)
 	long rounds = 5;
 	int strip = 0, i;
 	double best = 0, first = 0;
-	counts c = { 0, 0, 0 };
+	counts c = {0, 0, 0};
 
 	memset(&s, 0, sizeof s);
 	snprintf(s.lang, sizeof s.lang, "english");
@@ -146,12 +146,12 @@ int main(int argc, char **argv)
 	for (; i < argc; i++) {
 		if (read_file(argv[i], &texts[ntexts]) != 0) {
 			fprintf(stderr, "bench_analyzer: cannot read %s\n",
-			        argv[i]);
+				argv[i]);
 			return 1;
 		}
 		if (strip)
 			texts[ntexts].len =
-				strip_tags(texts[ntexts].data, texts[ntexts].len);
+			    strip_tags(texts[ntexts].data, texts[ntexts].len);
 		total += texts[ntexts].len;
 		ntexts++;
 	}
@@ -163,12 +163,12 @@ int main(int argc, char **argv)
 		double t0 = now(), dt;
 		memset(&c, 0, sizeof c);
 		for (size_t k = 0; k < ntexts; k++) {
-			lede_status st = analyzer_run(a, texts[k].data,
-			                              texts[k].len, 0, on_token,
-			                              &c, NULL);
+			lede_status st =
+			    analyzer_run(a, texts[k].data, texts[k].len, 0,
+					 on_token, &c, NULL);
 			if (st != LEDE_OK) {
 				fprintf(stderr, "bench_analyzer: %s\n",
-				        lede_status_str(st));
+					lede_status_str(st));
 				return 1;
 			}
 		}
@@ -186,8 +186,8 @@ int main(int argc, char **argv)
 	       (unsigned long long)c.bytes);
 	printf("first round %.1f MB/s; best of %ld: %.1f MB/s, %.2f M "
 	       "tokens/s\n",
-	       (double)total / 1e6 / first, rounds,
-	       (double)total / 1e6 / best, (double)c.tokens / 1e6 / best);
+	       (double)total / 1e6 / first, rounds, (double)total / 1e6 / best,
+	       (double)c.tokens / 1e6 / best);
 	analyzer_free(a);
 	for (size_t k = 0; k < ntexts; k++)
 		free(texts[k].data);

@@ -114,20 +114,20 @@
 #define CACHE_TERM_IS_KEY 0xfeu
 
 enum {
-	LANG_ELISION = 1u << 0,   /* French, Italian, Catalan elisions */
-	LANG_APOS_CUT = 1u << 1,  /* Turkish: drop the suffix after ' */
+	LANG_ELISION = 1u << 0,	 /* French, Italian, Catalan elisions */
+	LANG_APOS_CUT = 1u << 1, /* Turkish: drop the suffix after ' */
 	LANG_ENGLISH_STOP = 1u << 2
 };
 
 /* One cache line. */
 typedef struct cache_entry {
-	uint32_t hash;    /* 0: empty */
-	uint8_t klen;     /* key bytes */
-	uint8_t tlen;     /* term bytes, 0 (no token) or CACHE_TERM_IS_KEY */
-	uint8_t slen;     /* stem bytes or CACHE_NO_STEM */
-	uint8_t spilled;  /* 1: the bytes are in the arena at off */
+	uint32_t hash;	 /* 0: empty */
+	uint8_t klen;	 /* key bytes */
+	uint8_t tlen;	 /* term bytes, 0 (no token) or CACHE_TERM_IS_KEY */
+	uint8_t slen;	 /* stem bytes or CACHE_NO_STEM */
+	uint8_t spilled; /* 1: the bytes are in the arena at off */
 	uint32_t off;
-	char data[52];    /* key, term (unless it is the key), stem */
+	char data[52]; /* key, term (unless it is the key), stem */
 } cache_entry;
 _Static_assert(sizeof(cache_entry) == 64, "one cache line");
 
@@ -135,17 +135,17 @@ struct analyzer {
 	analyzer_settings settings;
 	xc_stemmer *stemmer; /* NULL: lang "none" */
 	unsigned lang_flags;
-	cache_entry *cache;  /* 64-byte aligned in cache_mem; first use */
-	cache_entry *hot;    /* STEM_HOT_ENTRIES, after cache; never spilled */
+	cache_entry *cache; /* 64-byte aligned in cache_mem; first use */
+	cache_entry *hot;   /* STEM_HOT_ENTRIES, after cache; never spilled */
 	void *cache_mem;
-	char *arena;         /* spilled entries */
+	char *arena; /* spilled entries */
 	size_t arena_len;
 	size_t entries;
 	utf8_word w;
-	char acc[LEDE_MAX_WORD_BYTES];   /* normalized, accented word */
-	char fold[LEDE_MAX_WORD_BYTES];  /* accent-folded word */
-	char term[LEDE_MAX_WORD_BYTES];  /* ASCII term */
-	char stem[STEM_BUF_BYTES];       /* stemmer output */
+	char acc[LEDE_MAX_WORD_BYTES];	/* normalized, accented word */
+	char fold[LEDE_MAX_WORD_BYTES]; /* accent-folded word */
+	char term[LEDE_MAX_WORD_BYTES]; /* ASCII term */
+	char stem[STEM_BUF_BYTES];	/* stemmer output */
 	char stem_fold[LEDE_MAX_WORD_BYTES];
 	char bigram[2 * LEDE_MAX_WORD_BYTES];
 };
@@ -165,10 +165,10 @@ typedef struct run {
 /* Kept equal to "none " + xc_stem_languages() (checked by
  * tests/unit/test_analyzer.c): a static string, as the contract says. */
 static const char languages[] =
-	"none arabic armenian basque catalan danish dutch earlyenglish "
-	"english finnish french german german2 hungarian indonesian irish "
-	"italian kraaij_pohlmann lithuanian lovins nepali norwegian porter "
-	"portuguese romanian russian spanish swedish tamil turkish";
+    "none arabic armenian basque catalan danish dutch earlyenglish "
+    "english finnish french german german2 hungarian indonesian irish "
+    "italian kraaij_pohlmann lithuanian lovins nepali norwegian porter "
+    "portuguese romanian russian spanish swedish tamil turkish";
 
 const char *analyzer_languages(void)
 {
@@ -184,7 +184,8 @@ static int in_list(const char *list, const char *word)
 	if (n == 0)
 		return 0;
 	for (p = strstr(list, word); p != NULL; p = strstr(p + n, word))
-		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+		if ((p == list || p[-1] == ' ') &&
+		    (p[n] == ' ' || p[n] == '\0'))
 			return 1;
 	return 0;
 }
@@ -193,10 +194,10 @@ static int in_list(const char *list, const char *word)
  * none of them is a word of another of the three that takes an
  * apostrophe). Sorted for bsearch. */
 static const char *const elisions[] = {
-	"agl", "all", "c", "coll", "d", "dagl", "dall", "degl", "dell", "gl",
-	"j", "jusqu", "l", "lorsqu", "m", "n", "negl", "nell", "pell",
-	"puisqu", "qu", "quoiqu", "s", "sugl", "sull", "t", "un", "v"
-};
+    "agl",    "all",  "c",    "coll", "d",     "dagl",	 "dall",
+    "degl",   "dell", "gl",   "j",    "jusqu", "l",	 "lorsqu",
+    "m",      "n",    "negl", "nell", "pell",  "puisqu", "qu",
+    "quoiqu", "s",    "sugl", "sull", "t",     "un",	 "v"};
 
 static int cmp_cstr(const void *k, const void *e)
 {
@@ -218,7 +219,7 @@ static int is_elision(const char *s, size_t n)
 	}
 	low[n] = '\0';
 	return bsearch(low, elisions, sizeof elisions / sizeof *elisions,
-	               sizeof *elisions, cmp_cstr) != NULL;
+		       sizeof *elisions, cmp_cstr) != NULL;
 }
 
 /* English stopwords: the Snowball English list without the words that
@@ -226,28 +227,33 @@ static int is_elision(const char *s, size_t n)
  * no against), and never "us" (U.S. folds to it). Byte-sorted for
  * bsearch; query time only. */
 static const char *const english_stop[] = {
-	"a", "about", "above", "after", "again", "all", "am", "an", "and",
-	"any", "are", "aren't", "as", "at", "be", "because", "been",
-	"before", "being", "below", "between", "both", "but", "by", "could",
-	"couldn't", "did", "didn't", "do", "does", "doesn't", "doing",
-	"don't", "during", "each", "for", "from", "further", "had", "hadn't",
-	"has", "hasn't", "have", "haven't", "having", "he", "he'd", "he'll",
-	"he's", "her", "here", "here's", "hers", "herself", "him", "himself",
-	"his", "how", "how's", "i", "i'd", "i'll", "i'm", "i've", "if", "in",
-	"into", "is", "isn't", "it", "it's", "its", "itself", "let's", "me",
-	"mustn't", "my", "myself", "nor", "not", "of", "on", "once", "only",
-	"or", "other", "ought", "our", "ours", "ourselves", "own", "same",
-	"shan't", "she", "she'd", "she'll", "she's", "should", "shouldn't",
-	"so", "some", "such", "than", "that", "that's", "the", "their",
-	"theirs", "them", "themselves", "then", "there", "there's", "these",
-	"they", "they'd", "they'll", "they're", "they've", "this", "those",
-	"through", "to", "too", "until", "very", "was", "wasn't", "we",
-	"we'd", "we'll", "we're", "we've", "were", "weren't", "what",
-	"what's", "when", "when's", "where", "where's", "which", "while",
-	"who", "who's", "whom", "why", "why's", "with", "won't", "would",
-	"wouldn't", "you", "you'd", "you'll", "you're", "you've", "your",
-	"yours", "yourself", "yourselves"
-};
+    "a",       "about",	     "above",	  "after",    "again",	   "all",
+    "am",      "an",	     "and",	  "any",      "are",	   "aren't",
+    "as",      "at",	     "be",	  "because",  "been",	   "before",
+    "being",   "below",	     "between",	  "both",     "but",	   "by",
+    "could",   "couldn't",   "did",	  "didn't",   "do",	   "does",
+    "doesn't", "doing",	     "don't",	  "during",   "each",	   "for",
+    "from",    "further",    "had",	  "hadn't",   "has",	   "hasn't",
+    "have",    "haven't",    "having",	  "he",	      "he'd",	   "he'll",
+    "he's",    "her",	     "here",	  "here's",   "hers",	   "herself",
+    "him",     "himself",    "his",	  "how",      "how's",	   "i",
+    "i'd",     "i'll",	     "i'm",	  "i've",     "if",	   "in",
+    "into",    "is",	     "isn't",	  "it",	      "it's",	   "its",
+    "itself",  "let's",	     "me",	  "mustn't",  "my",	   "myself",
+    "nor",     "not",	     "of",	  "on",	      "once",	   "only",
+    "or",      "other",	     "ought",	  "our",      "ours",	   "ourselves",
+    "own",     "same",	     "shan't",	  "she",      "she'd",	   "she'll",
+    "she's",   "should",     "shouldn't", "so",	      "some",	   "such",
+    "than",    "that",	     "that's",	  "the",      "their",	   "theirs",
+    "them",    "themselves", "then",	  "there",    "there's",   "these",
+    "they",    "they'd",     "they'll",	  "they're",  "they've",   "this",
+    "those",   "through",    "to",	  "too",      "until",	   "very",
+    "was",     "wasn't",     "we",	  "we'd",     "we'll",	   "we're",
+    "we've",   "were",	     "weren't",	  "what",     "what's",	   "when",
+    "when's",  "where",	     "where's",	  "which",    "while",	   "who",
+    "who's",   "whom",	     "why",	  "why's",    "with",	   "won't",
+    "would",   "wouldn't",   "you",	  "you'd",    "you'll",	   "you're",
+    "you've",  "your",	     "yours",	  "yourself", "yourselves"};
 
 /* For the unit test: the list and its size. */
 const char *const *analyzer_stopword_list(size_t *out_n)
@@ -268,14 +274,14 @@ int analyzer_is_stopword(const analyzer *a, const char *term, size_t len)
 	if (memchr(key, '\0', len))
 		return 0;
 	return bsearch(key, english_stop,
-	               sizeof english_stop / sizeof *english_stop,
-	               sizeof *english_stop, cmp_cstr) != NULL;
+		       sizeof english_stop / sizeof *english_stop,
+		       sizeof *english_stop, cmp_cstr) != NULL;
 }
 
 /* ---- create / free ----------------------------------------------------- */
 
 lede_status analyzer_new(analyzer **out, const analyzer_settings *s,
-                         lede_err *err)
+			 lede_err *err)
 {
 	analyzer *a;
 	const char *lang;
@@ -292,9 +298,9 @@ lede_status analyzer_new(analyzer **out, const analyzer_settings *s,
 	    !in_list(languages, lang)) {
 		free(a);
 		return err_set(err, LEDE_ERR_INVALID,
-		               "unknown language '%.*s'; available: %s",
-		               (int)sizeof a->settings.lang - 1, lang,
-		               languages);
+			       "unknown language '%.*s'; available: %s",
+			       (int)sizeof a->settings.lang - 1, lang,
+			       languages);
 	}
 	memcpy(a->settings.lang, lang, strlen(lang) + 1);
 	a->settings.fold_accents = s == NULL || s->fold_accents != 0;
@@ -374,14 +380,16 @@ static void unpack(const analyzer *a, const cache_entry *e, cached *c)
 	const char *key = entry_bytes(a, e);
 	size_t tl = e->tlen == CACHE_TERM_IS_KEY ? 0 : e->tlen;
 
-	c->term = e->tlen == CACHE_TERM_IS_KEY ? key : tl ? key + e->klen : NULL;
+	c->term = e->tlen == CACHE_TERM_IS_KEY ? key
+		  : tl			       ? key + e->klen
+					       : NULL;
 	c->term_len = e->tlen == CACHE_TERM_IS_KEY ? e->klen : tl;
 	c->stem = e->slen == CACHE_NO_STEM ? NULL : key + e->klen + tl;
 	c->stem_len = e->slen == CACHE_NO_STEM ? 0 : e->slen;
 }
 
 static int entry_is(const analyzer *a, const cache_entry *e, const char *key,
-                    size_t klen, uint32_t h)
+		    size_t klen, uint32_t h)
 {
 	return e->hash == h && e->klen == klen &&
 	       memcmp(entry_bytes(a, e), key, klen) == 0;
@@ -391,7 +399,7 @@ static int entry_is(const analyzer *a, const cache_entry *e, const char *key,
  * copied to the hot table (when inline), a pure mapping that never needs
  * invalidating. */
 static int cache_get(analyzer *a, const char *key, size_t klen, uint32_t h,
-                     cached *c)
+		     cached *c)
 {
 	size_t mask = STEM_CACHE_ENTRIES - 1, i;
 	cache_entry *hot;
@@ -431,8 +439,8 @@ static void cache_reset(analyzer *a)
  * gives no token. When the entry cannot be stored (key too long, no
  * memory) *c points at the arguments, valid for this token. */
 static void cache_put(analyzer *a, const char *key, size_t klen, uint32_t h,
-                      const char *term, size_t tl, const char *stem,
-                      size_t sl, cached *c)
+		      const char *term, size_t tl, const char *stem, size_t sl,
+		      cached *c)
 {
 	size_t need, mask = STEM_CACHE_ENTRIES - 1, i;
 	int same = term == key && tl == klen;
@@ -450,11 +458,11 @@ static void cache_put(analyzer *a, const char *key, size_t klen, uint32_t h,
 		/* calloc: the pages are zero until touched, so a query-time
 		 * analyzer that sees ten words pays for ten entries. */
 		a->cache_mem = calloc(STEM_CACHE_ENTRIES + STEM_HOT_ENTRIES + 1,
-		                      sizeof *a->cache);
+				      sizeof *a->cache);
 		if (a->cache_mem == NULL)
 			return;
 		a->cache = (cache_entry *)(((uintptr_t)a->cache_mem + 63) &
-		                           ~(uintptr_t)63);
+					   ~(uintptr_t)63);
 		a->hot = a->cache + STEM_CACHE_ENTRIES;
 	}
 	if (need > sizeof e->data && a->arena == NULL) {
@@ -466,7 +474,7 @@ static void cache_put(analyzer *a, const char *key, size_t klen, uint32_t h,
 	    (need > sizeof e->data &&
 	     a->arena_len + need > STEM_CACHE_ARENA_BYTES))
 		cache_reset(a); /* bounded by resetting: the frequent words
-		                   come back at once, no bookkeeping needed */
+				   come back at once, no bookkeeping needed */
 	for (i = h & mask; a->cache[i].hash != 0; i = (i + 1) & mask)
 		;
 	e = &a->cache[i];
@@ -507,7 +515,7 @@ static int is_ascii(const char *s, size_t n)
 /* Stems the normalized accented word acc[0..al) and accent-folds the stem
  * per settings. *out NULL when there is no usable stem. */
 static lede_status stem_word(analyzer *a, const char *acc, size_t al,
-                             const char **out, size_t *out_len)
+			     const char **out, size_t *out_len)
 {
 	size_t n = 0, fl = 0;
 	lede_status st;
@@ -523,8 +531,8 @@ static lede_status stem_word(analyzer *a, const char *acc, size_t al,
 		return LEDE_OK;
 	if (a->settings.fold_accents && !is_ascii(a->stem, n)) {
 		st = utf8_norm_word(&a->w, a->stem, n, UTF8_NORM_STRIP, NULL,
-		                    NULL, a->stem_fold, &fl,
-		                    sizeof a->stem_fold);
+				    NULL, a->stem_fold, &fl,
+				    sizeof a->stem_fold);
 		if (st != LEDE_OK || fl == 0)
 			return LEDE_OK;
 		*out = a->stem_fold;
@@ -541,8 +549,8 @@ static lede_status stem_word(analyzer *a, const char *acc, size_t al,
 /* Reports one token and advances the position (saturating: positions
  * never wrap). */
 static void emit(run *r, const char *term, size_t tl, const char *stem,
-                 size_t sl, size_t start, size_t end, uint32_t pos,
-                 unsigned flags)
+		 size_t sl, size_t start, size_t end, uint32_t pos,
+		 unsigned flags)
 {
 	token t;
 
@@ -566,8 +574,8 @@ static void next_pos(run *r)
 
 /* Reports the ASCII word text[start..end) whose term a->term[0..n) is
  * built, h its hash: stemmed through the cache. */
-static void ascii_term(run *r, size_t start, size_t end, size_t n,
-                       uint32_t h, unsigned flags)
+static void ascii_term(run *r, size_t start, size_t end, size_t n, uint32_t h,
+		       unsigned flags)
 {
 	analyzer *a = r->a;
 	cached c;
@@ -594,8 +602,8 @@ static void ascii_term(run *r, size_t start, size_t end, size_t n,
 
 /* A word of only ASCII bytes: text[ns..ne) lowercased (commas dropped,
  * and an acronym's periods). */
-static void word_ascii(run *r, size_t start, size_t end, size_t ns,
-                       size_t ne, unsigned flags)
+static void word_ascii(run *r, size_t start, size_t end, size_t ns, size_t ne,
+		       unsigned flags)
 {
 	analyzer *a = r->a;
 	const char *t = r->text;
@@ -618,20 +626,19 @@ static void word_ascii(run *r, size_t start, size_t end, size_t ns,
 
 /* Lowercase of [A-Za-z0-9], 0 for every other byte. */
 static const unsigned char ascii_alnum_lower[256] = {
-	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
-	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
-	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
-	['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
-	['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
-	['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
-	['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
-	['Z'] = 'z', ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd',
-	['e'] = 'e', ['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i',
-	['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
-	['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's',
-	['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
-	['y'] = 'y', ['z'] = 'z'
-};
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+    ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+    ['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+    ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
+    ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+    ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+    ['Z'] = 'z', ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd',
+    ['e'] = 'e', ['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i',
+    ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+    ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's',
+    ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
+    ['y'] = 'y', ['z'] = 'z'};
 
 /* The common case in one pass: [A-Za-z0-9]+ followed by the end or by an
  * ASCII separator that joins nothing (not ' . , :). Lowercases and hashes
@@ -643,8 +650,8 @@ static size_t fast_ascii_word(run *r, size_t i, size_t lim)
 	char *term = r->a->term;
 	uint64_t h = FNV_OFFSET;
 	size_t j = i, max = lim - i < LEDE_MAX_WORD_BYTES
-	                        ? lim
-	                        : i + LEDE_MAX_WORD_BYTES;
+				? lim
+				: i + LEDE_MAX_WORD_BYTES;
 	unsigned char c;
 
 	for (; j < max; j++) {
@@ -661,15 +668,15 @@ static size_t fast_ascii_word(run *r, size_t i, size_t lim)
 			return 0;
 	}
 	ascii_term(r, i, j, j - i, hash_final(h),
-	           t[i] <= '9' ? TOKEN_NUMBER : 0);
+		   t[i] <= '9' ? TOKEN_NUMBER : 0);
 	return j;
 }
 
 /* A word with non-ASCII bytes: normalized through utf8proc, cached by its
  * raw spelling text[start..end) (the term and stem are a function of it
  * and of the settings). */
-static void word_unicode(run *r, size_t start, size_t end, size_t ns,
-                         size_t ne, unsigned flags)
+static void word_unicode(run *r, size_t start, size_t end, size_t ns, size_t ne,
+			 unsigned flags)
 {
 	analyzer *a = r->a;
 	const char *key = r->text + start, *term, *stem = NULL;
@@ -685,7 +692,7 @@ static void word_unicode(run *r, size_t start, size_t end, size_t ns,
 		if (flags & TOKEN_ACRONYM)
 			nf |= UTF8_NORM_NO_PERIOD;
 		st = utf8_norm_word(&a->w, r->text + ns, ne - ns, nf, a->acc,
-		                    &al, a->fold, &fl, LEDE_MAX_WORD_BYTES);
+				    &al, a->fold, &fl, LEDE_MAX_WORD_BYTES);
 		term = a->settings.fold_accents ? a->fold : a->acc;
 		tl = a->settings.fold_accents ? fl : al;
 		if (st != LEDE_OK || tl == 0 || al == 0) {
@@ -712,7 +719,7 @@ static void word_unicode(run *r, size_t start, size_t end, size_t ns,
 
 /* Class of the code point at text[i] (i < lim), its value and size. */
 static inline int peek(const char *t, size_t lim, size_t i, int32_t *cp,
-                       size_t *sz)
+		       size_t *sz)
 {
 	unsigned char c = (unsigned char)t[i];
 
@@ -839,10 +846,10 @@ static size_t scan_word(run *r, size_t i, size_t lim, int url_ok)
 			if (e - start <= ANALYZER_MAX_SPAN_BYTES) {
 				if (ascii)
 					word_ascii(r, start, e, start, e,
-					           TOKEN_ACRONYM);
+						   TOKEN_ACRONYM);
 				else
 					word_unicode(r, start, e, start, e,
-					             TOKEN_ACRONYM);
+						     TOKEN_ACRONYM);
 			}
 			return e;
 		}
@@ -868,7 +875,7 @@ static size_t scan_word(run *r, size_t i, size_t lim, int url_ok)
 			j += sz;
 			continue; /* not part of the range unless inside */
 		} else if (c == UTF8_APOSTROPHE && last == UTF8_LETTER &&
-		           class_at(t, lim, j + sz) == UTF8_LETTER) {
+			   class_at(t, lim, j + sz) == UTF8_LETTER) {
 			if (napos++ == 0) {
 				if ((r->a->lang_flags & LANG_ELISION) &&
 				    is_elision(t + start, j - start))
@@ -877,8 +884,8 @@ static size_t scan_word(run *r, size_t i, size_t lim, int url_ok)
 					ne = j;
 			}
 		} else if ((c == UTF8_PERIOD || c == UTF8_COMMA) &&
-		           last == UTF8_DIGIT &&
-		           class_at(t, lim, j + sz) == UTF8_DIGIT) {
+			   last == UTF8_DIGIT &&
+			   class_at(t, lim, j + sz) == UTF8_DIGIT) {
 			/* 3.5, 1,000 */
 		} else {
 			break;
@@ -886,8 +893,8 @@ static size_t scan_word(run *r, size_t i, size_t lim, int url_ok)
 		j += sz;
 		end = j;
 	}
-	if (url_ok && ascii && first == UTF8_LETTER && napos == 0 &&
-	    j < lim && end == j) {
+	if (url_ok && ascii && first == UTF8_LETTER && napos == 0 && j < lim &&
+	    end == j) {
 		if (t[j] == ':' && lim - j >= 3 && t[j + 1] == '/' &&
 		    t[j + 2] == '/' && end - start <= URL_MAX_SCHEME_BYTES)
 			return scan_url(r, j + 3, lim);
@@ -958,15 +965,14 @@ static size_t scan_cjk(run *r, size_t i, size_t lim)
 			tl = 0;
 			term = NULL;
 		} else {
-			st = utf8_norm_word(&a->w, t + us, ue - us,
-			                    a->settings.fold_accents
-			                            ? UTF8_NORM_STRIP
-			                            : 0,
-			                    a->acc, &al, a->fold, &fl,
-			                    LEDE_MAX_WORD_BYTES);
+			st = utf8_norm_word(
+			    &a->w, t + us, ue - us,
+			    a->settings.fold_accents ? UTF8_NORM_STRIP : 0,
+			    a->acc, &al, a->fold, &fl, LEDE_MAX_WORD_BYTES);
 			term = a->settings.fold_accents ? a->fold : a->acc;
-			tl = st != LEDE_OK ? 0 : a->settings.fold_accents ? fl
-			                                                   : al;
+			tl = st != LEDE_OK		? 0
+			     : a->settings.fold_accents ? fl
+							: al;
 		}
 		if (tl == 0) {
 			have_prev = 0; /* no bigram across a dropped one */
@@ -1000,8 +1006,8 @@ static size_t scan_cjk(run *r, size_t i, size_t lim)
 }
 
 lede_status analyzer_run(analyzer *a, const char *text, size_t len,
-                         uint32_t pos_base, token_cb cb, void *ctx,
-                         uint32_t *out_next_pos)
+			 uint32_t pos_base, token_cb cb, void *ctx,
+			 uint32_t *out_next_pos)
 {
 	run r;
 	size_t i = 0, sz;
@@ -1057,8 +1063,7 @@ static int on_norm_token(void *ctx, const token *t)
 	       n->out->status != LEDE_OK;
 }
 
-lede_status analyzer_normalize(analyzer *a, buf *out, const char *s,
-                               size_t len)
+lede_status analyzer_normalize(analyzer *a, buf *out, const char *s, size_t len)
 {
 	/* One code path with analyzer_run, so a prefix query's word is
 	 * spelled exactly as the index spells terms. */

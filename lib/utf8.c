@@ -51,8 +51,8 @@
 
 /* Decomposition: compatibility forms, full case folding, and default
  * ignorable code points (soft hyphen, zero-width characters) removed. */
-#define DECOMPOSE_OPTS                                                       \
-	(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |           \
+#define DECOMPOSE_OPTS                                                         \
+	(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |            \
 	 UTF8PROC_IGNORE)
 /* STABLE keeps composition exclusions decomposed, as NFC requires. */
 #define COMPOSE_OPTS (UTF8PROC_COMPOSE | UTF8PROC_STABLE)
@@ -95,17 +95,17 @@ size_t utf8_decode(const char *s, size_t len, int32_t *cp)
 		if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0))
 			goto bad; /* overlong, or a surrogate */
 		*cp = (int32_t)(((c & 0x0f) << 12) | ((p[1] & 0x3fu) << 6) |
-		                (p[2] & 0x3f));
+				(p[2] & 0x3f));
 		return 3;
 	}
 	if (c < 0xf5) {
-		if (len < 4 || (p[1] & 0xc0) != 0x80 ||
-		    (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
+		if (len < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[3] & 0xc0) != 0x80)
 			goto bad;
 		if ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
 			goto bad; /* overlong, or above U+10FFFF */
 		*cp = (int32_t)(((c & 0x07) << 18) | ((p[1] & 0x3fu) << 12) |
-		                ((p[2] & 0x3fu) << 6) | (p[3] & 0x3f));
+				((p[2] & 0x3fu) << 6) | (p[3] & 0x3f));
 		return 4;
 	}
 bad:
@@ -176,7 +176,7 @@ int utf8_valid(const char *s, size_t len)
 
 lede_status utf8_sanitize(buf *out, const char *s, size_t len, size_t *nbad)
 {
-	static const char fffd[3] = { '\xef', '\xbf', '\xbd' };
+	static const char fffd[3] = {'\xef', '\xbf', '\xbd'};
 	size_t i = 0, run = 0, bad = 0, n;
 	int32_t cp;
 
@@ -206,11 +206,10 @@ lede_status utf8_sanitize(buf *out, const char *s, size_t len, size_t *nbad)
 /* Windows-1252 code points of bytes 0x80..0x9F; 0 where 1252 has none (the
  * byte is then taken as the Latin-1 C1 control it names). */
 static const uint16_t cp1252_high[32] = {
-	0x20ac, 0,      0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017d, 0,
-	0,      0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0,      0x017e, 0x0178
-};
+    0x20ac, 0,	    0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+    0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0,	    0x017d, 0,
+    0,	    0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+    0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0,	    0x017e, 0x0178};
 
 lede_status utf8_from_latin1(buf *out, const char *s, size_t len)
 {
@@ -242,15 +241,30 @@ lede_status utf8_from_latin1(buf *out, const char *s, size_t len)
 #define L UTF8_LETTER
 #define D UTF8_DIGIT
 const unsigned char utf8_ascii_class[128] = {
-	S, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S, /* controls */
-	S, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S,
-	S, S, S, S, S, S, S, UTF8_APOSTROPHE,          /* ' ! " # $ % & ' */
-	S, S, S, S, UTF8_COMMA, S, UTF8_PERIOD, S,     /* ( ) * + , - . / */
-	D, D, D, D, D, D, D, D, D, D, S, S, S, S, S, S, /* 0-9 : ; < = > ? */
-	S, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, /* @ A-O */
-	L, L, L, L, L, L, L, L, L, L, L, S, S, S, S, S, /* P-Z [ \ ] ^ _ */
-	S, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, /* ` a-o */
-	L, L, L, L, L, L, L, L, L, L, L, S, S, S, S, S  /* p-z { | } ~ DEL */
+    S,		 S, S, S, S,	      S,
+    S,		 S, S, S, S,	      S,
+    S,		 S, S, S, /* controls */
+    S,		 S, S, S, S,	      S,
+    S,		 S, S, S, S,	      S,
+    S,		 S, S, S, S,	      S,
+    S,		 S, S, S, S,	      UTF8_APOSTROPHE, /* ' ! " # $ % & ' */
+    S,		 S, S, S, UTF8_COMMA, S,
+    UTF8_PERIOD, S, /* ( ) * + , - . / */
+    D,		 D, D, D, D,	      D,
+    D,		 D, D, D, S,	      S,
+    S,		 S, S, S, /* 0-9 : ; < = > ? */
+    S,		 L, L, L, L,	      L,
+    L,		 L, L, L, L,	      L,
+    L,		 L, L, L, /* @ A-O */
+    L,		 L, L, L, L,	      L,
+    L,		 L, L, L, L,	      S,
+    S,		 S, S, S, /* P-Z [ \ ] ^ _ */
+    S,		 L, L, L, L,	      L,
+    L,		 L, L, L, L,	      L,
+    L,		 L, L, L, /* ` a-o */
+    L,		 L, L, L, L,	      L,
+    L,		 L, L, L, L,	      S,
+    S,		 S, S, S /* p-z { | } ~ DEL */
 };
 #undef S
 #undef L
@@ -276,16 +290,16 @@ static int is_cjk_block(int32_t c)
 		       (c >= 0x3031 && c <= 0x3035) || /* kana repeat marks */
 		       (c >= 0x3038 && c <= 0x303c) ||
 		       (c >= 0x3041 && c <= 0x31ff) || /* kana, bopomofo,
-		                                          compat jamo */
+							  compat jamo */
 		       (c >= 0x3400 && c <= 0x4dbf) || c >= 0x4e00;
 	if (c < 0x10000)
 		return (c >= 0xa960 && c <= 0xa97f) || /* Jamo Extended-A */
 		       (c >= 0xac00 && c <= 0xd7ff) || /* syllables, Ext-B */
 		       (c >= 0xf900 && c <= 0xfaff) || /* compatibility */
 		       (c >= 0xff66 && c <= 0xffdc);   /* half-width forms */
-	return (c >= 0x1aff0 && c <= 0x1b16f) ||         /* kana supplements */
-	       (c >= 0x20000 && c <= 0x2fa1f) ||         /* Han ext. B-F */
-	       (c >= 0x30000 && c <= 0x323af);           /* Han ext. G, H */
+	return (c >= 0x1aff0 && c <= 0x1b16f) ||       /* kana supplements */
+	       (c >= 0x20000 && c <= 0x2fa1f) ||       /* Han ext. B-F */
+	       (c >= 0x30000 && c <= 0x323af);	       /* Han ext. G, H */
 }
 
 int utf8_class_ref(int32_t cp)
@@ -334,7 +348,8 @@ int utf8_class(int32_t cp)
 	if (cp < 0x80)
 		return cp < 0 ? UTF8_SEP : utf8_ascii_class[cp];
 	if (cp < 0x0530) {
-		if ((cp >= 0x00c0 && cp <= 0x024f && cp != 0xd7 && cp != 0xf7) ||
+		if ((cp >= 0x00c0 && cp <= 0x024f && cp != 0xd7 &&
+		     cp != 0xf7) ||
 		    (cp >= 0x0391 && cp <= 0x03ce && cp != 0x03a2) ||
 		    (cp >= 0x0400 && cp <= 0x0481) || cp >= 0x048a)
 			return UTF8_LETTER;
@@ -347,13 +362,13 @@ int utf8_class(int32_t cp)
 	} else if (cp >= 0x05d0 && cp <= 0x05ea) {
 		return UTF8_LETTER;
 	} else if ((cp >= 0x3041 && cp <= 0x3096) ||
-	           (cp >= 0x30a1 && cp <= 0x30fa) ||
-	           (cp >= 0xac00 && cp <= 0xd7a3)) {
+		   (cp >= 0x30a1 && cp <= 0x30fa) ||
+		   (cp >= 0xac00 && cp <= 0xd7a3)) {
 		return UTF8_CJK;
 	} else if ((cp >= 0x2010 && cp <= 0x2018) ||
-	           (cp >= 0x201a && cp <= 0x2027) ||
-	           (cp >= 0x2030 && cp <= 0x205e) ||
-	           (cp >= 0x3000 && cp <= 0x3004)) {
+		   (cp >= 0x201a && cp <= 0x2027) ||
+		   (cp >= 0x2030 && cp <= 0x205e) ||
+		   (cp >= 0x3000 && cp <= 0x3004)) {
 		return UTF8_SEP; /* dashes, quotes, CJK punctuation */
 	}
 	return utf8_class_ref(cp);
@@ -363,7 +378,7 @@ int utf8_cjk_joins(int32_t cp)
 {
 	return (cp >= 0x1160 && cp <= 0x11ff) || /* medial, final jamo */
 	       (cp >= 0xd7b0 && cp <= 0xd7ff) || /* Jamo Extended-B */
-	       cp == 0xff9e || cp == 0xff9f;     /* half-width voicing */
+	       cp == 0xff9e || cp == 0xff9f;	 /* half-width voicing */
 }
 
 int utf8_cjk_stable(int32_t c)
@@ -374,8 +389,7 @@ int utf8_cjk_stable(int32_t c)
 	       (c >= 0x3041 && c <= 0x3096) || (c >= 0x30a1 && c <= 0x30fa) ||
 	       c == 0x30fc || (c >= 0xac00 && c <= 0xd7a3) ||
 	       (c >= 0x20000 && c <= 0x2a6df) ||
-	       (c >= 0x2a700 && c <= 0x2ebef) ||
-	       (c >= 0x30000 && c <= 0x323af);
+	       (c >= 0x2a700 && c <= 0x2ebef) || (c >= 0x30000 && c <= 0x323af);
 }
 
 /* ---- normalization ----------------------------------------------------- */
@@ -406,8 +420,8 @@ static long decompose(const char *s, size_t len, int32_t *dst, size_t cap)
 			continue;
 		}
 		utf8proc_ssize_t r = utf8proc_decompose_char(
-			cp, dst + n, (utf8proc_ssize_t)(cap - n), DECOMPOSE_OPTS,
-			&bound);
+		    cp, dst + n, (utf8proc_ssize_t)(cap - n), DECOMPOSE_OPTS,
+		    &bound);
 		if (r < 0 || (size_t)r > cap - n)
 			return -1;
 		n += (size_t)r;
@@ -416,14 +430,16 @@ static long decompose(const char *s, size_t len, int32_t *dst, size_t cap)
 	 * non-starters by combining class. Runs are short, insertion sort. */
 	for (i = 1; i < n; i++) {
 		int32_t c = dst[i];
-		int cc = c < 0x300 ? 0 : utf8proc_get_property(c)->combining_class;
+		int cc =
+		    c < 0x300 ? 0 : utf8proc_get_property(c)->combining_class;
 		if (cc == 0)
 			continue;
 		for (k = i; k > 0; k--) {
 			int32_t p = dst[k - 1];
-			int pc = p < 0x300
-			             ? 0
-			             : utf8proc_get_property(p)->combining_class;
+			int pc =
+			    p < 0x300
+				? 0
+				: utf8proc_get_property(p)->combining_class;
 			if (pc <= cc)
 				break;
 			dst[k] = p;
@@ -462,7 +478,8 @@ static size_t postmap(int32_t *c, size_t n, unsigned flags)
 			continue;
 		}
 		switch (cp) {
-		case 0x2019: case 0x02bc:
+		case 0x2019:
+		case 0x02bc:
 			cp = '\'';
 			break;
 		case 0x066b: /* Arabic decimal separator */
@@ -477,7 +494,8 @@ static size_t postmap(int32_t *c, size_t n, unsigned flags)
 			break;
 		case 0x0640: /* tatweel: a stretched joint, not a letter */
 			continue;
-		case 0x06cc: case 0x0649: /* Farsi yeh, alef maksura */
+		case 0x06cc:
+		case 0x0649: /* Farsi yeh, alef maksura */
 			cp = 0x064a;
 			break;
 		case 0x06a9: /* keheh (Persian kaf) */
@@ -507,8 +525,8 @@ static int is_diacritic(int32_t c)
 	if (c < 0x1ab0)
 		return (c >= 0x0483 && c <= 0x0489) ||
 		       (c >= 0x0591 && c <= 0x05c7 &&
-		        utf8proc_get_property(c)->category ==
-		                UTF8PROC_CATEGORY_MN) ||
+			utf8proc_get_property(c)->category ==
+			    UTF8PROC_CATEGORY_MN) ||
 		       (c >= 0x0653 && c <= 0x0655) || arabic_optional_mark(c);
 	return (c >= 0x1ab0 && c <= 0x1aff) || (c >= 0x1dc0 && c <= 0x1dff) ||
 	       (c >= 0x20d0 && c <= 0x20ff) || (c >= 0xfe20 && c <= 0xfe2f);
@@ -526,14 +544,33 @@ static long strip(const int32_t *in, size_t n, int32_t *out, size_t cap)
 			if (is_diacritic(c))
 				continue;
 			switch (c) {
-			case 0x0142: c = 'l'; break;           /* ł */
-			case 0x00f8: c = 'o'; break;           /* ø */
-			case 0x0111: case 0x00f0: c = 'd'; break; /* đ ð */
-			case 0x0131: c = 'i'; break;           /* ı */
-			case 0x0127: c = 'h'; break;           /* ħ */
-			case 0x0167: c = 't'; break;           /* ŧ */
-			case 0x00e6: c = 'a'; c2 = 'e'; break; /* æ */
-			case 0x0153: c = 'o'; c2 = 'e'; break; /* œ */
+			case 0x0142:
+				c = 'l';
+				break; /* ł */
+			case 0x00f8:
+				c = 'o';
+				break; /* ø */
+			case 0x0111:
+			case 0x00f0:
+				c = 'd';
+				break; /* đ ð */
+			case 0x0131:
+				c = 'i';
+				break; /* ı */
+			case 0x0127:
+				c = 'h';
+				break; /* ħ */
+			case 0x0167:
+				c = 't';
+				break; /* ŧ */
+			case 0x00e6:
+				c = 'a';
+				c2 = 'e';
+				break; /* æ */
+			case 0x0153:
+				c = 'o';
+				c2 = 'e';
+				break; /* œ */
 			}
 		}
 		if (o + (c2 ? 2 : 1) > cap)
@@ -560,8 +597,9 @@ static size_t compose(int32_t *c, size_t n)
 static int word_char(int32_t c)
 {
 	if (c < 0x80)
-		return c < 0 ? 0 : utf8_ascii_class[c] != UTF8_SEP &&
-		                       utf8_ascii_class[c] != UTF8_COMMA;
+		return c < 0 ? 0
+			     : utf8_ascii_class[c] != UTF8_SEP &&
+				   utf8_ascii_class[c] != UTF8_COMMA;
 	switch (utf8proc_get_property(c)->category) {
 	case UTF8PROC_CATEGORY_LU:
 	case UTF8PROC_CATEGORY_LL:
@@ -580,7 +618,7 @@ static int word_char(int32_t c)
 
 /* Encodes the word characters of c[0..n) into out (cap bytes). */
 static lede_status encode_word(const int32_t *c, size_t n, char *out,
-                               size_t cap, size_t *out_len)
+			       size_t cap, size_t *out_len)
 {
 	size_t i, o = 0;
 	char tmp[4];
@@ -607,8 +645,8 @@ static lede_status encode_word(const int32_t *c, size_t n, char *out,
 }
 
 lede_status utf8_norm_word(utf8_word *w, const char *s, size_t len,
-                           unsigned flags, char *acc, size_t *acc_len,
-                           char *fold, size_t *fold_len, size_t cap)
+			   unsigned flags, char *acc, size_t *acc_len,
+			   char *fold, size_t *fold_len, size_t cap)
 {
 	long n, m;
 	lede_status st;

@@ -29,13 +29,13 @@
 /* analyzer_normalize sees at most this much (a query word). */
 #define FUZZ_MAX_WORD 200
 
-#define CHECK(cond)                                                          \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			fprintf(stderr, "fuzz_analyzer: %s:%d: %s\n",         \
-			        __FILE__, __LINE__, #cond);                  \
-			abort();                                             \
-		}                                                            \
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "fuzz_analyzer: %s:%d: %s\n",          \
+				__FILE__, __LINE__, #cond);                    \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
 /* A token kept for the range check, done after the run: the analyzer is
@@ -47,7 +47,7 @@ typedef struct kept {
 typedef struct state {
 	const char *text;
 	size_t len;
-	size_t n;          /* words and unigrams seen */
+	size_t n; /* words and unigrams seen */
 	uint32_t base;
 	uint32_t last_pos; /* position of the last unigram or word */
 	size_t last_start;
@@ -116,8 +116,7 @@ static analyzer *make(const char *lang, int fold)
 	return a;
 }
 
-static void run_one(analyzer *a, const char *text, size_t len,
-                    uint32_t base)
+static void run_one(analyzer *a, const char *text, size_t len, uint32_t base)
 {
 	state s;
 	uint32_t next = 0;
@@ -138,14 +137,15 @@ static void run_one(analyzer *a, const char *text, size_t len,
 		const char *term = s.terms.data + k->term_off;
 		buf_reset(&b);
 		(void)analyzer_run(a, text + k->start, k->end - k->start, 0,
-		                   first_term, &b, NULL);
+				   first_term, &b, NULL);
 		CHECK(b.status == LEDE_OK);
 		if (b.len != k->term_len ||
 		    memcmp(b.data, term, k->term_len) != 0) {
-			fprintf(stderr, "range [%zu,%zu) gives '%.*s' alone, "
-			        "'%.*s' in context\n", k->start, k->end,
-			        (int)b.len, b.data ? b.data : "",
-			        (int)k->term_len, term);
+			fprintf(stderr,
+				"range [%zu,%zu) gives '%.*s' alone, "
+				"'%.*s' in context\n",
+				k->start, k->end, (int)b.len,
+				b.data ? b.data : "", (int)k->term_len, term);
 			abort();
 		}
 	}

@@ -103,7 +103,7 @@ static void run_len(analyzer *a, toks *k, const char *text, size_t len)
 	k->text = text;
 	k->len = len;
 	assert_int_equal(analyzer_run(a, text, len, 0, collect, k, &next),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(next, k->n ? k->t[k->n - 1].pos + 1 : 0);
 }
 
@@ -125,7 +125,7 @@ static const char *terms_a(analyzer *a, const char *text)
 		if (k.t[i].flags & TOKEN_BIGRAM)
 			continue;
 		n += (size_t)snprintf(out + n, sizeof out - n, "%s%s",
-		                      n ? " " : "", k.t[i].term);
+				      n ? " " : "", k.t[i].term);
 	}
 	free(k.t);
 	return out;
@@ -149,8 +149,8 @@ static const char *stems_a(analyzer *a, const char *text)
 		if (k.t[i].flags & TOKEN_BIGRAM)
 			continue;
 		n += (size_t)snprintf(out + n, sizeof out - n, "%s%s",
-		                      n ? " " : "",
-		                      k.t[i].has_stem ? k.t[i].stem : "-");
+				      n ? " " : "",
+				      k.t[i].has_stem ? k.t[i].stem : "-");
 	}
 	free(k.t);
 	return out;
@@ -172,9 +172,9 @@ static const char *dump_a(analyzer *a, const char *text)
 	out[0] = '\0';
 	for (size_t i = 0; i < k.n; i++)
 		n += (size_t)snprintf(out + n, sizeof out - n,
-		                      "%s%s@%u[%zu,%zu)%x", n ? " " : "",
-		                      k.t[i].term, k.t[i].pos, k.t[i].start,
-		                      k.t[i].end, k.t[i].flags);
+				      "%s%s@%u[%zu,%zu)%x", n ? " " : "",
+				      k.t[i].term, k.t[i].pos, k.t[i].start,
+				      k.t[i].end, k.t[i].flags);
 	free(k.t);
 	return out;
 }
@@ -196,10 +196,9 @@ static const char *spans(const char *text)
 	for (size_t i = 0; i < k.n; i++) {
 		if (k.t[i].flags & TOKEN_BIGRAM)
 			continue;
-		n += (size_t)snprintf(out + n, sizeof out - n, "%s%.*s",
-		                      n ? "|" : "",
-		                      (int)(k.t[i].end - k.t[i].start),
-		                      text + k.t[i].start);
+		n += (size_t)snprintf(
+		    out + n, sizeof out - n, "%s%.*s", n ? "|" : "",
+		    (int)(k.t[i].end - k.t[i].start), text + k.t[i].start);
 	}
 	free(k.t);
 	return out;
@@ -224,14 +223,16 @@ static int teardown(void **state)
 static void test_basic_words(void **state)
 {
 	(void)state;
-	assert_string_equal(terms("The quick brown Fox"), "the quick brown fox");
+	assert_string_equal(terms("The quick brown Fox"),
+			    "the quick brown fox");
 	assert_string_equal(dump("Hello,  world!"),
-	                    "hello@0[0,5)0 world@1[8,13)0");
+			    "hello@0[0,5)0 world@1[8,13)0");
 	assert_string_equal(terms(""), "");
 	assert_string_equal(terms("   ...,;:!?  "), "");
 	assert_string_equal(terms("a"), "a");
 	assert_string_equal(terms("line1\nline2\tx\ry"), "line1 line2 x y");
-	assert_string_equal(terms("snake_case CamelCase"), "snake case camelcase");
+	assert_string_equal(terms("snake_case CamelCase"),
+			    "snake case camelcase");
 }
 
 static void test_apostrophe(void **state)
@@ -240,16 +241,17 @@ static void test_apostrophe(void **state)
 	assert_string_equal(terms("Europe\xe2\x80\x99s"), "europe's");
 	assert_string_equal(terms("Europe's"), "europe's");
 	assert_string_equal(stems("Europe\xe2\x80\x99s Europe's europe"),
-	                    "europ europ europ");
+			    "europ europ europ");
 	assert_string_equal(terms("Europe\xca\xbcs"), "europe's"); /* ʼ */
 	assert_string_equal(terms("don't rock'n'roll O'Neill"),
-	                    "don't rock'n'roll o'neill");
+			    "don't rock'n'roll o'neill");
 	/* Not between letters: a separator. */
 	assert_string_equal(terms("'quoted' Jones' '90s"), "quoted jones 90s");
 	assert_string_equal(terms("1990's"), "1990 s");
 	assert_string_equal(terms("it''s"), "it s");
 	assert_string_equal(spans("Jones' car"), "Jones|car");
-	assert_string_equal(spans("Europe\xe2\x80\x99s"), "Europe\xe2\x80\x99s");
+	assert_string_equal(spans("Europe\xe2\x80\x99s"),
+			    "Europe\xe2\x80\x99s");
 }
 
 static void test_numbers(void **state)
@@ -260,7 +262,7 @@ static void test_numbers(void **state)
 	assert_string_equal(dump("5%"), "5@0[0,1)4");
 	assert_string_equal(dump("2025"), "2025@0[0,4)4");
 	assert_string_equal(terms("1,000,000.50 $3.5bn 10km 192.168.0.1"),
-	                    "1000000.50 3.5bn 10km 192.168.0.1");
+			    "1000000.50 3.5bn 10km 192.168.0.1");
 	assert_string_equal(stems("1,000 3.5 2025 10km"), "- - - -");
 	/* A period or comma not between digits separates. */
 	assert_string_equal(terms("3. 5, 6,x .7 8."), "3 5 6 x 7 8");
@@ -270,10 +272,10 @@ static void test_numbers(void **state)
 	assert_true(strcmp(stems("mp3"), "-") != 0);
 	/* Other digits. */
 	assert_string_equal(terms("\xd9\xa2\xd9\xa0\xd9\xa2\xd9\xa5"), "2025");
-	assert_string_equal(terms("\xef\xbc\x92\xef\xbc\x90\xef\xbc\x92\xef\xbc\x95"),
-	                    "2025");
+	assert_string_equal(
+	    terms("\xef\xbc\x92\xef\xbc\x90\xef\xbc\x92\xef\xbc\x95"), "2025");
 	assert_string_equal(terms("\xd9\xa1\xd9\xac\xd9\xa0\xd9\xa0\xd9\xa0"),
-	                    "1000"); /* Arabic thousands separator */
+			    "1000"); /* Arabic thousands separator */
 	assert_string_equal(terms("\xd9\xa3\xd9\xab\xd9\xa5"), "3.5");
 }
 
@@ -284,9 +286,9 @@ static void test_acronyms(void **state)
 	assert_string_equal(dump("U.S."), "us@0[0,4)8");
 	assert_string_equal(dump("U.K"), "uk@0[0,3)8");
 	assert_string_equal(dump("the U.S. and"),
-	                    "the@0[0,3)0 us@1[4,8)8 and@2[9,12)0");
+			    "the@0[0,3)0 us@1[4,8)8 and@2[9,12)0");
 	assert_string_equal(terms("e.g. i.e. J.R.R. Tolkien"),
-	                    "eg ie jrr tolkien");
+			    "eg ie jrr tolkien");
 	assert_string_equal(terms("U.S.A."), "usa");
 	assert_string_equal(terms("U.S.-led"), "us led");
 	assert_string_equal(spans("U.S.-led"), "U.S.|led");
@@ -302,7 +304,7 @@ static void test_acronyms(void **state)
 	assert_string_equal(stems("U.S."), stems("us"));
 	/* Non-ASCII acronyms. */
 	assert_string_equal(terms("\xd0\xa1.\xd0\xa8.\xd0\x90."),
-	                    "\xd1\x81\xd1\x88\xd0\xb0"); /* С.Ш.А. */
+			    "\xd1\x81\xd1\x88\xd0\xb0"); /* С.Ш.А. */
 	assert_string_equal(terms("\xc3\x89.U."), "eu");
 }
 
@@ -319,9 +321,10 @@ static void test_separators(void **state)
 	assert_string_equal(terms("well\xe2\x80\x94known"), "well known");
 	assert_string_equal(terms("well\xe2\x80\x93known"), "well known");
 	assert_string_equal(terms("and/or x\\y a+b a&b a_b a:b a;b a|b"),
-	                    "and or x y a b a b a b a b a b a b");
-	assert_string_equal(terms("\xe2\x80\x9cquoted\xe2\x80\x9d \xc2\xabguillemets\xc2\xbb"),
-	                    "quoted guillemets");
+			    "and or x y a b a b a b a b a b a b");
+	assert_string_equal(
+	    terms("\xe2\x80\x9cquoted\xe2\x80\x9d \xc2\xabguillemets\xc2\xbb"),
+	    "quoted guillemets");
 	assert_string_equal(terms("x\xc2\xa0y\xe3\x80\x80z"), "x y z");
 }
 
@@ -331,29 +334,45 @@ static void test_normalization(void **state)
 {
 	(void)state;
 	assert_string_equal(terms("\xef\xac\x81nancial"), "financial");
-	assert_string_equal(terms("\xef\xbc\xae\xef\xbc\xa1\xef\xbc\xb4\xef\xbc\xaf"),
-	                    "nato");
+	assert_string_equal(
+	    terms("\xef\xbc\xae\xef\xbc\xa1\xef\xbc\xb4\xef\xbc\xaf"), "nato");
 	assert_string_equal(stems("\xef\xac\x81nancial"), stems("financial"));
 	/* Greek final sigma, with and without accents. */
 	assert_string_equal(terms("\xce\x9f\xce\x94\xce\x9f\xce\xa3"),
-	                    terms("\xce\xbf\xce\xb4\xcf\x8c\xcf\x82"));
+			    terms("\xce\xbf\xce\xb4\xcf\x8c\xcf\x82"));
 	assert_string_equal(terms("\xce\x9f\xce\x94\xce\x9f\xce\xa3"),
-	                    "\xce\xbf\xce\xb4\xce\xbf\xcf\x83");
-	assert_string_equal(terms("Stra\xc3\x9f" "e STRASSE"), "strasse strasse");
+			    "\xce\xbf\xce\xb4\xce\xbf\xcf\x83");
+	assert_string_equal(terms("Stra\xc3\x9f"
+				  "e STRASSE"),
+			    "strasse strasse");
 	/* Soft hyphen and zero-width characters inside a word. */
-	assert_string_equal(terms("inter\xc2\xad" "national"), "international");
-	assert_string_equal(terms("inter\xe2\x80\x8bnational"), "international");
-	assert_string_equal(terms("inter\xe2\x80\x8cnational"), "international");
-	assert_string_equal(terms("inter\xe2\x80\x8dnational"), "international");
-	assert_string_equal(terms("inter\xe2\x81\xa0national"), "international");
-	assert_string_equal(terms("inter\xef\xbb\xbfnational"), "international");
-	assert_string_equal(spans("inter\xc2\xad" "national"),
-	                    "inter\xc2\xad" "national");
+	assert_string_equal(terms("inter\xc2\xad"
+				  "national"),
+			    "international");
+	assert_string_equal(terms("inter\xe2\x80\x8bnational"),
+			    "international");
+	assert_string_equal(terms("inter\xe2\x80\x8cnational"),
+			    "international");
+	assert_string_equal(terms("inter\xe2\x80\x8dnational"),
+			    "international");
+	assert_string_equal(terms("inter\xe2\x81\xa0national"),
+			    "international");
+	assert_string_equal(terms("inter\xef\xbb\xbfnational"),
+			    "international");
+	assert_string_equal(spans("inter\xc2\xad"
+				  "national"),
+			    "inter\xc2\xad"
+			    "national");
 	/* ... but not at its edges: the range starts at the first letter. */
-	assert_string_equal(spans("\xc2\xad" "word\xc2\xad "), "word");
-	assert_string_equal(spans("\xef\xbb\xbf" "BOM"), "BOM");
+	assert_string_equal(spans("\xc2\xad"
+				  "word\xc2\xad "),
+			    "word");
+	assert_string_equal(spans("\xef\xbb\xbf"
+				  "BOM"),
+			    "BOM");
 	/* Turkish dotted capital I. */
-	assert_string_equal(terms("\xc4\xb0stanbul Istanbul"), "istanbul istanbul");
+	assert_string_equal(terms("\xc4\xb0stanbul Istanbul"),
+			    "istanbul istanbul");
 	/* Decomposed and precomposed accents. */
 	assert_string_equal(terms("cafe\xcc\x81"), "cafe");
 	assert_string_equal(spans("cafe\xcc\x81 x"), "cafe\xcc\x81|x");
@@ -381,7 +400,7 @@ static void test_stemming_and_accents(void **state)
 	assert_string_equal(terms_a(fr, "nationalit\xc3\xa9s"), "nationalites");
 	/* Folding off: accents stay in terms and stems. */
 	assert_string_equal(terms_a(nofold, "Caf\xc3\xa9 Z\xc3\xbcrich"),
-	                    "caf\xc3\xa9 z\xc3\xbcrich");
+			    "caf\xc3\xa9 z\xc3\xbcrich");
 	assert_int_equal(analyzer_get_settings(nofold)->fold_accents, 0);
 	/* Numbers and CJK have no stem. */
 	assert_string_equal(stems("2025 \xe5\x8c\x97\xe4\xba\xac"), "- - -");
@@ -411,7 +430,7 @@ static void test_languages(void **state)
 		assert_int_equal(analyzer_new(&a, &s, &e), LEDE_OK);
 		assert_string_equal(analyzer_get_settings(a)->lang, s.lang);
 		assert_string_equal(terms_a(a, "Hello W\xc3\xb6rld 42"),
-		                    "hello world 42");
+				    "hello world 42");
 		analyzer_free(a);
 	}
 	/* Unknown: INVALID, and the message lists the languages. */
@@ -449,33 +468,40 @@ static void test_languages(void **state)
 	a = new_an("none", 1);
 	assert_string_equal(stems_a(a, "Running caf\xc3\xa9 U.S."), "- - -");
 	assert_string_equal(terms_a(a, "Running caf\xc3\xa9 U.S."),
-	                    "running cafe us");
+			    "running cafe us");
 	analyzer_free(a);
 }
 
 static void test_elision_and_turkish(void **state)
 {
 	analyzer *fr = new_an("french", 1), *it = new_an("italian", 1),
-	         *tr = new_an("turkish", 1);
+		 *tr = new_an("turkish", 1);
 	toks k;
 	(void)state;
-	assert_string_equal(terms_a(fr, "L\xe2\x80\x99\xc3\xa9" "conomie d'accord qu'il jusqu'ici aujourd'hui"),
-	                    "economie accord il ici aujourd'hui");
-	run_str(fr, &k, "de l'\xc3\xa9" "conomie");
+	assert_string_equal(
+	    terms_a(fr, "L\xe2\x80\x99\xc3\xa9"
+			"conomie d'accord qu'il jusqu'ici aujourd'hui"),
+	    "economie accord il ici aujourd'hui");
+	run_str(fr, &k,
+		"de l'\xc3\xa9"
+		"conomie");
 	assert_int_equal(k.n, 2);
 	assert_int_equal(k.t[1].start, 3); /* range still covers l' */
-	assert_int_equal(k.t[1].end, strlen("de l'\xc3\xa9" "conomie"));
+	assert_int_equal(k.t[1].end, strlen("de l'\xc3\xa9"
+					    "conomie"));
 	assert_int_equal(k.t[1].pos, 1);
 	free(k.t);
 	assert_string_equal(terms_a(it, "dell'anno l'Italia un'altra"),
-	                    "anno italia altra");
+			    "anno italia altra");
 	/* English keeps l' words whole. */
 	assert_string_equal(terms("L'Oreal"), "l'oreal");
 	/* Turkish: the suffix after the apostrophe goes. */
-	assert_string_equal(terms_a(tr, "\xc4\xb0stanbul'da T\xc3\xbcrkiye'nin"),
-	                    "istanbul turkiye");
+	assert_string_equal(
+	    terms_a(tr, "\xc4\xb0stanbul'da T\xc3\xbcrkiye'nin"),
+	    "istanbul turkiye");
 	assert_string_equal(terms_a(tr, "\xc4\xb0stanbul"), "istanbul");
-	assert_string_equal(stems_a(tr, "\xc4\xb0stanbul'da"), stems_a(tr, "istanbul"));
+	assert_string_equal(stems_a(tr, "\xc4\xb0stanbul'da"),
+			    stems_a(tr, "istanbul"));
 	analyzer_free(fr);
 	analyzer_free(it);
 	analyzer_free(tr);
@@ -488,56 +514,63 @@ static void test_cjk(void **state)
 	(void)state;
 	/* 北京大学 */
 	assert_string_equal(
-		dump("\xe5\x8c\x97\xe4\xba\xac\xe5\xa4\xa7\xe5\xad\xa6"),
-		"\xe5\x8c\x97@0[0,3)1 \xe5\x8c\x97\xe4\xba\xac@0[0,6)3 "
-		"\xe4\xba\xac@1[3,6)1 \xe4\xba\xac\xe5\xa4\xa7@1[3,9)3 "
-		"\xe5\xa4\xa7@2[6,9)1 \xe5\xa4\xa7\xe5\xad\xa6@2[6,12)3 "
-		"\xe5\xad\xa6@3[9,12)1");
+	    dump("\xe5\x8c\x97\xe4\xba\xac\xe5\xa4\xa7\xe5\xad\xa6"),
+	    "\xe5\x8c\x97@0[0,3)1 \xe5\x8c\x97\xe4\xba\xac@0[0,6)3 "
+	    "\xe4\xba\xac@1[3,6)1 \xe4\xba\xac\xe5\xa4\xa7@1[3,9)3 "
+	    "\xe5\xa4\xa7@2[6,9)1 \xe5\xa4\xa7\xe5\xad\xa6@2[6,12)3 "
+	    "\xe5\xad\xa6@3[9,12)1");
 	/* A single character: just the unigram. */
 	assert_string_equal(dump("\xe5\x8c\x97"), "\xe5\x8c\x97@0[0,3)1");
 	assert_string_equal(dump("x \xe5\x8c\x97 y"),
-	                    "x@0[0,1)0 \xe5\x8c\x97@1[2,5)1 y@2[6,7)0");
+			    "x@0[0,1)0 \xe5\x8c\x97@1[2,5)1 y@2[6,7)0");
 	/* Script change: iPhone发布会. */
 	assert_string_equal(
-		dump("iPhone\xe5\x8f\x91\xe5\xb8\x83\xe4\xbc\x9a"),
-		"iphone@0[0,6)0 \xe5\x8f\x91@1[6,9)1 "
-		"\xe5\x8f\x91\xe5\xb8\x83@1[6,12)3 \xe5\xb8\x83@2[9,12)1 "
-		"\xe5\xb8\x83\xe4\xbc\x9a@2[9,15)3 \xe4\xbc\x9a@3[12,15)1");
+	    dump("iPhone\xe5\x8f\x91\xe5\xb8\x83\xe4\xbc\x9a"),
+	    "iphone@0[0,6)0 \xe5\x8f\x91@1[6,9)1 "
+	    "\xe5\x8f\x91\xe5\xb8\x83@1[6,12)3 \xe5\xb8\x83@2[9,12)1 "
+	    "\xe5\xb8\x83\xe4\xbc\x9a@2[9,15)3 \xe4\xbc\x9a@3[12,15)1");
 	/* Digits split from CJK: 2025年. */
 	assert_string_equal(terms("2025\xe5\xb9\xb4"), "2025 \xe5\xb9\xb4");
 	/* Punctuation breaks the run: 北，京 gives no bigram. */
 	assert_string_equal(dump("\xe5\x8c\x97\xef\xbc\x8c\xe4\xba\xac"),
-	                    "\xe5\x8c\x97@0[0,3)1 \xe4\xba\xac@1[6,9)1");
+			    "\xe5\x8c\x97@0[0,3)1 \xe4\xba\xac@1[6,9)1");
 	/* Japanese: kana and kanji in one run. 東京です */
-	assert_string_equal(terms("\xe6\x9d\xb1\xe4\xba\xac\xe3\x81\xa7\xe3\x81\x99"),
-	                    "\xe6\x9d\xb1 \xe4\xba\xac \xe3\x81\xa7 \xe3\x81\x99");
+	assert_string_equal(
+	    terms("\xe6\x9d\xb1\xe4\xba\xac\xe3\x81\xa7\xe3\x81\x99"),
+	    "\xe6\x9d\xb1 \xe4\xba\xac \xe3\x81\xa7 \xe3\x81\x99");
 	/* Katakana with the prolonged sound mark: コーヒー is 4 unigrams. */
-	assert_string_equal(terms("\xe3\x82\xb3\xe3\x83\xbc\xe3\x83\x92\xe3\x83\xbc"),
-	                    "\xe3\x82\xb3 \xe3\x83\xbc \xe3\x83\x92 \xe3\x83\xbc");
+	assert_string_equal(
+	    terms("\xe3\x82\xb3\xe3\x83\xbc\xe3\x83\x92\xe3\x83\xbc"),
+	    "\xe3\x82\xb3 \xe3\x83\xbc \xe3\x83\x92 \xe3\x83\xbc");
 	/* Half-width katakana with a voicing mark: ｶﾞ -> ガ, one unigram. */
 	assert_string_equal(dump("\xef\xbd\xb6\xef\xbe\x9e"),
-	                    "\xe3\x82\xac@0[0,6)1");
+			    "\xe3\x82\xac@0[0,6)1");
 	/* Decomposed voiced kana: か + U+3099 -> が. */
 	assert_string_equal(dump("\xe3\x81\x8b\xe3\x82\x99"),
-	                    "\xe3\x81\x8c@0[0,6)1");
+			    "\xe3\x81\x8c@0[0,6)1");
 	/* Hangul: 한국 -> 한, 한국, 국; spaces separate words. */
-	assert_string_equal(dump("\xed\x95\x9c\xea\xb5\xad \xec\x96\xb4"),
-	                    "\xed\x95\x9c@0[0,3)1 \xed\x95\x9c\xea\xb5\xad@0[0,6)3 "
-	                    "\xea\xb5\xad@1[3,6)1 \xec\x96\xb4@2[7,10)1");
+	assert_string_equal(
+	    dump("\xed\x95\x9c\xea\xb5\xad \xec\x96\xb4"),
+	    "\xed\x95\x9c@0[0,3)1 \xed\x95\x9c\xea\xb5\xad@0[0,6)3 "
+	    "\xea\xb5\xad@1[3,6)1 \xec\x96\xb4@2[7,10)1");
 	/* Conjoining jamo compose into one syllable. */
 	assert_string_equal(terms("\xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab"),
-	                    "\xed\x95\x9c");
+			    "\xed\x95\x9c");
 	/* Compatibility ideograph -> unified. */
 	assert_string_equal(terms("\xef\xa4\x80"), "\xe8\xb1\x88");
 	/* A zero-width space inside a run does not break it. */
-	assert_string_equal(dump("\xe5\x8c\x97\xe2\x80\x8b\xe4\xba\xac"),
-	                    "\xe5\x8c\x97@0[0,3)1 \xe5\x8c\x97\xe4\xba\xac@0[0,9)3 "
-	                    "\xe4\xba\xac@1[6,9)1");
+	assert_string_equal(
+	    dump("\xe5\x8c\x97\xe2\x80\x8b\xe4\xba\xac"),
+	    "\xe5\x8c\x97@0[0,3)1 \xe5\x8c\x97\xe4\xba\xac@0[0,9)3 "
+	    "\xe4\xba\xac@1[6,9)1");
 	/* Thai: letters with their marks, bigrammed. ภาษาไทย, ที่ */
-	assert_string_equal(terms("\xe0\xb8\xa0\xe0\xb8\xb2\xe0\xb8\xa9\xe0\xb8\xb2\xe0\xb9\x84\xe0\xb8\x97\xe0\xb8\xa2"),
-	                    "\xe0\xb8\xa0 \xe0\xb8\xb2 \xe0\xb8\xa9 \xe0\xb8\xb2 \xe0\xb9\x84 \xe0\xb8\x97 \xe0\xb8\xa2");
+	assert_string_equal(
+	    terms("\xe0\xb8\xa0\xe0\xb8\xb2\xe0\xb8\xa9\xe0\xb8\xb2\xe0\xb9\x84"
+		  "\xe0\xb8\x97\xe0\xb8\xa2"),
+	    "\xe0\xb8\xa0 \xe0\xb8\xb2 \xe0\xb8\xa9 \xe0\xb8\xb2 \xe0\xb9\x84 "
+	    "\xe0\xb8\x97 \xe0\xb8\xa2");
 	assert_string_equal(dump("\xe0\xb8\x97\xe0\xb8\xb5\xe0\xb9\x88"),
-	                    "\xe0\xb8\x97\xe0\xb8\xb5\xe0\xb9\x88@0[0,9)1");
+			    "\xe0\xb8\x97\xe0\xb8\xb5\xe0\xb9\x88@0[0,9)1");
 	/* Han extension B. */
 	assert_string_equal(terms("\xf0\xa0\x80\x80"), "\xf0\xa0\x80\x80");
 }
@@ -549,39 +582,58 @@ static void test_scripts(void **state)
 	analyzer *ru = new_an("russian", 1), *ar = new_an("arabic", 1);
 	(void)state;
 	/* Cyrillic: МОСКВА, Москвы -> same stem. */
-	assert_string_equal(terms_a(ru, "\xd0\x9c\xd0\x9e\xd0\xa1\xd0\x9a\xd0\x92\xd0\x90"),
-	                    "\xd0\xbc\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0");
-	assert_string_equal(stems_a(ru, "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0"),
-	                    stems_a(ru, "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd1\x8b"));
+	assert_string_equal(
+	    terms_a(ru, "\xd0\x9c\xd0\x9e\xd0\xa1\xd0\x9a\xd0\x92\xd0\x90"),
+	    "\xd0\xbc\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0");
+	assert_string_equal(
+	    stems_a(ru, "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0"),
+	    stems_a(ru, "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd1\x8b"));
 	/* ё folds to е with accent folding. */
 	assert_string_equal(terms_a(ru, "\xd1\x91\xd0\xbb\xd0\xba\xd0\xb0"),
-	                    "\xd0\xb5\xd0\xbb\xd0\xba\xd0\xb0");
+			    "\xd0\xb5\xd0\xbb\xd0\xba\xd0\xb0");
 	/* Greek. */
 	assert_string_equal(terms("\xce\x91\xce\xb8\xce\xae\xce\xbd\xce\xb1"),
-	                    "\xce\xb1\xce\xb8\xce\xb7\xce\xbd\xce\xb1");
+			    "\xce\xb1\xce\xb8\xce\xb7\xce\xbd\xce\xb1");
 	/* Hebrew with points. */
-	assert_string_equal(terms("\xd7\xa9\xd6\xb8\xd7\x9c\xd7\x95\xd6\xb9\xd7\x9d \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d"),
-	                    "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d");
+	assert_string_equal(terms("\xd7\xa9\xd6\xb8\xd7\x9c\xd7\x95\xd6\xb9\xd7"
+				  "\x9d \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d"),
+			    "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d "
+			    "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d");
 	/* Arabic: yeh and kaf variants, tatweel, harakat. */
-	assert_string_equal(terms_a(ar, "\xd9\x8a \xdb\x8c"), "\xd9\x8a \xd9\x8a");
-	assert_string_equal(terms_a(ar, "\xd9\x83 \xda\xa9"), "\xd9\x83 \xd9\x83");
-	assert_string_equal(terms_a(ar, "\xd8\xa7\xd9\x84\xd8\xb9\xd9\x80\xd9\x80\xd9\x80\xd8\xb1\xd8\xa8\xd9\x8a\xd8\xa9"),
-	                    terms_a(ar, "\xd8\xa7\xd9\x84\xd8\xb9\xd8\xb1\xd8\xa8\xd9\x8a\xd8\xa9"));
-	assert_string_equal(terms_a(ar, "\xd9\x85\xd9\x8f\xd8\xad\xd9\x8e\xd9\x85\xd9\x8e\xd9\x91\xd8\xaf"),
-	                    "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf");
+	assert_string_equal(terms_a(ar, "\xd9\x8a \xdb\x8c"),
+			    "\xd9\x8a \xd9\x8a");
+	assert_string_equal(terms_a(ar, "\xd9\x83 \xda\xa9"),
+			    "\xd9\x83 \xd9\x83");
+	assert_string_equal(
+	    terms_a(ar, "\xd8\xa7\xd9\x84\xd8\xb9\xd9\x80\xd9\x80\xd9\x80\xd8"
+			"\xb1\xd8\xa8\xd9\x8a\xd8\xa9"),
+	    terms_a(
+		ar,
+		"\xd8\xa7\xd9\x84\xd8\xb9\xd8\xb1\xd8\xa8\xd9\x8a\xd8\xa9"));
+	assert_string_equal(terms_a(ar, "\xd9\x85\xd9\x8f\xd8\xad\xd9\x8e\xd9"
+					"\x85\xd9\x8e\xd9\x91\xd8\xaf"),
+			    "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf");
 	/* Same with folding off: harakat and tatweel are always dropped. */
 	analyzer *ar0 = new_an("arabic", 0);
-	assert_string_equal(terms_a(ar0, "\xd9\x85\xd9\x8f\xd8\xad\xd9\x8e\xd9\x85\xd9\x8e\xd9\x91\xd8\xaf \xd8\xb9\xd9\x80\xd8\xb1\xd8\xa8 \xdb\x8c"),
-	                    "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf \xd8\xb9\xd8\xb1\xd8\xa8 \xd9\x8a");
+	assert_string_equal(
+	    terms_a(ar0,
+		    "\xd9\x85\xd9\x8f\xd8\xad\xd9\x8e\xd9\x85\xd9\x8e\xd9\x91"
+		    "\xd8\xaf \xd8\xb9\xd9\x80\xd8\xb1\xd8\xa8 \xdb\x8c"),
+	    "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf \xd8\xb9\xd8\xb1\xd8\xa8 "
+	    "\xd9\x8a");
 	/* Stems of variants agree. */
 	assert_string_equal(stems_a(ar, "\xd9\x83\xd8\xaa\xd8\xa7\xd8\xa8"),
-	                    stems_a(ar, "\xda\xa9\xd8\xaa\xd8\xa7\xd8\xa8"));
+			    stems_a(ar, "\xda\xa9\xd8\xaa\xd8\xa7\xd8\xa8"));
 	/* Devanagari: vowel signs stay. हिन्दी */
-	assert_string_equal(terms("\xe0\xa4\xb9\xe0\xa4\xbf\xe0\xa4\xa8\xe0\xa5\x8d\xe0\xa4\xa6\xe0\xa5\x80"),
-	                    "\xe0\xa4\xb9\xe0\xa4\xbf\xe0\xa4\xa8\xe0\xa5\x8d\xe0\xa4\xa6\xe0\xa5\x80");
+	assert_string_equal(terms("\xe0\xa4\xb9\xe0\xa4\xbf\xe0\xa4\xa8\xe0\xa5"
+				  "\x8d\xe0\xa4\xa6\xe0\xa5\x80"),
+			    "\xe0\xa4\xb9\xe0\xa4\xbf\xe0\xa4\xa8\xe0\xa5\x8d"
+			    "\xe0\xa4\xa6\xe0\xa5\x80");
 	/* Polish, Vietnamese, ligatures. */
-	assert_string_equal(terms("\xc5\x81\xc3\xb3\xc4\x91\xc5\xba Vi\xe1\xbb\x87t c\xc5\x93ur"),
-	                    "lodz viet coeur");
+	assert_string_equal(
+	    terms(
+		"\xc5\x81\xc3\xb3\xc4\x91\xc5\xba Vi\xe1\xbb\x87t c\xc5\x93ur"),
+	    "lodz viet coeur");
 	analyzer_free(ru);
 	analyzer_free(ar);
 	analyzer_free(ar0);
@@ -590,14 +642,20 @@ static void test_scripts(void **state)
 static void test_emoji_symbols(void **state)
 {
 	(void)state;
-	assert_string_equal(terms("\xf0\x9f\x98\x80 \xe2\x98\x83 \xe2\x98\x85 \xe2\x82\xac \xc2\xa9 \xe2\x84\xa2"),
-	                    "");
-	assert_string_equal(terms("a\xf0\x9f\x98\x80" "b"), "a b");
+	assert_string_equal(terms("\xf0\x9f\x98\x80 \xe2\x98\x83 \xe2\x98\x85 "
+				  "\xe2\x82\xac \xc2\xa9 \xe2\x84\xa2"),
+			    "");
+	assert_string_equal(terms("a\xf0\x9f\x98\x80"
+				  "b"),
+			    "a b");
 	/* ZWJ emoji sequence, skin tone, flags, keycap. */
-	assert_string_equal(terms("\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xf0\x9f\x8f\xbd \xf0\x9f\x87\xab\xf0\x9f\x87\xb7"),
-	                    "");
+	assert_string_equal(
+	    terms("\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xf0\x9f\x8f\xbd"
+		  " \xf0\x9f\x87\xab\xf0\x9f\x87\xb7"),
+	    "");
 	assert_string_equal(terms("1\xef\xb8\x8f\xe2\x83\xa3"), "1");
-	assert_string_equal(terms("#tag @user x\xc2\xb2 \xe2\x91\xa0"), "tag user x");
+	assert_string_equal(terms("#tag @user x\xc2\xb2 \xe2\x91\xa0"),
+			    "tag user x");
 	/* Circled and squared letters are symbols. */
 	assert_string_equal(terms("\xe2\x93\x90 \xe3\x8d\xbf"), "");
 }
@@ -605,19 +663,24 @@ static void test_emoji_symbols(void **state)
 static void test_urls_and_email(void **state)
 {
 	(void)state;
-	assert_string_equal(terms("see https://www.reuters.com/world/us/some-slug-id8f3a9?utm_source=tw&x=1#frag now"),
-	                    "see reuters com now");
+	assert_string_equal(
+	    terms("see "
+		  "https://www.reuters.com/world/us/"
+		  "some-slug-id8f3a9?utm_source=tw&x=1#frag now"),
+	    "see reuters com now");
 	assert_string_equal(spans("at https://www.reuters.com/x."),
-	                    "at|reuters|com");
+			    "at|reuters|com");
 	assert_string_equal(terms("http://user:pw@news.example.org:8080/a/b"),
-	                    "news example org");
+			    "news example org");
 	assert_string_equal(terms("(www.bbc.co.uk/news/12345)."), "bbc co uk");
 	assert_string_equal(terms("WWW.Example.COM"), "example com");
 	assert_string_equal(terms("ftp://ftp.gnu.org"), "ftp gnu org");
-	assert_string_equal(terms("HTTPS://x.com/\xc3\xa9t\xc3\xa9 next"), "x com next");
+	assert_string_equal(terms("HTTPS://x.com/\xc3\xa9t\xc3\xa9 next"),
+			    "x com next");
 	/* The URL ends at a non-ASCII separator. */
-	assert_string_equal(terms("\xe2\x80\x9chttps://a.org/p\xe2\x80\x9d said"),
-	                    "a org said");
+	assert_string_equal(
+	    terms("\xe2\x80\x9chttps://a.org/p\xe2\x80\x9d said"),
+	    "a org said");
 	/* Not URLs. */
 	assert_string_equal(terms("Note: this"), "note this");
 	assert_string_equal(terms("time://"), "");
@@ -626,7 +689,7 @@ static void test_urls_and_email(void **state)
 	/* E-mail: every part is a word. */
 	assert_string_equal(terms("press@un.org"), "press un org");
 	assert_string_equal(terms("mailto:jane.doe@example.com"),
-	                    "mailto jane doe example com");
+			    "mailto jane doe example com");
 }
 
 /* ---- limits and bad input ---------------------------------------------- */
@@ -634,8 +697,11 @@ static void test_urls_and_email(void **state)
 static void test_invalid_utf8(void **state)
 {
 	(void)state;
-	assert_string_equal(spans("a\xff" "b\xc3(c\xed\xa0\x80" "d\xc0\x80" "e"),
-	                    "a|b|c|d|e");
+	assert_string_equal(spans("a\xff"
+				  "b\xc3(c\xed\xa0\x80"
+				  "d\xc0\x80"
+				  "e"),
+			    "a|b|c|d|e");
 	assert_string_equal(terms("caf\xc3"), "caf");
 	assert_string_equal(terms("\xe5\x8c\x97\xe4\xba"), "\xe5\x8c\x97");
 	assert_string_equal(terms("\x80\x80\x80"), "");
@@ -769,10 +835,10 @@ static void check_ranges(analyzer *a, const char *text)
 		if (k.t[i].flags & TOKEN_BIGRAM)
 			continue;
 		run_len(a, &one, text + k.t[i].start,
-		        k.t[i].end - k.t[i].start);
+			k.t[i].end - k.t[i].start);
 		if (one.n < 1 || strcmp(one.t[0].term, k.t[i].term) != 0)
 			fail_msg("range of '%s' in '%s' re-analyzes to '%s'",
-			         k.t[i].term, text, one.n ? one.t[0].term : "");
+				 k.t[i].term, text, one.n ? one.t[0].term : "");
 		assert_int_equal(one.n, 1);
 		assert_int_equal(one.t[0].start, 0);
 		assert_int_equal(one.t[0].end, k.t[i].end - k.t[i].start);
@@ -784,17 +850,26 @@ static void check_ranges(analyzer *a, const char *text)
 static void test_ranges(void **state)
 {
 	static const char *inputs[] = {
-		"The U.S. economy grew 3.5% in 2025, to $1,000 billion.",
-		"Europe\xe2\x80\x99s non-NATO well\xe2\x80\x94known",
-		"\xef\xac\x81nancial \xef\xbc\xae\xef\xbc\xa1\xef\xbc\xb4\xef\xbc\xaf \xe2\x85\xab",
-		"inter\xc2\xad" "national cafe\xcc\x81 Stra\xc3\x9f" "e \xc4\xb0stanbul",
-		"\xce\x9f\xce\x94\xce\x9f\xce\xa3 \xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0",
-		"\xe5\x8c\x97\xe4\xba\xac\xe5\xa4\xa7\xe5\xad\xa6 iPhone\xe5\x8f\x91\xe5\xb8\x83",
-		"\xef\xbd\xb6\xef\xbe\x9e\xef\xbd\xb7 \xe3\x81\x8b\xe3\x82\x99",
-		"\xd8\xa7\xd9\x84\xd8\xb9\xd9\x80\xd8\xb1\xd8\xa8\xd9\x8a\xd8\xa9 \xd9\xa2\xd9\xa0",
-		"https://www.example.com/path?q=1 mail@host.org e.g. U.K",
-		"a\xff" "b\xc3(c \xe2\x80\x8b" "z\xe2\x80\x8b",
-		"x\xcc\x81\xcc\x82 \xc3\xa9\xc2\xad\xc3\xa9 \xe2\x91\xa0 1\xef\xb8\x8f",
+	    "The U.S. economy grew 3.5% in 2025, to $1,000 billion.",
+	    "Europe\xe2\x80\x99s non-NATO well\xe2\x80\x94known",
+	    "\xef\xac\x81nancial "
+	    "\xef\xbc\xae\xef\xbc\xa1\xef\xbc\xb4\xef\xbc\xaf \xe2\x85\xab",
+	    "inter\xc2\xad"
+	    "national cafe\xcc\x81 Stra\xc3\x9f"
+	    "e \xc4\xb0stanbul",
+	    "\xce\x9f\xce\x94\xce\x9f\xce\xa3 "
+	    "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0",
+	    "\xe5\x8c\x97\xe4\xba\xac\xe5\xa4\xa7\xe5\xad\xa6 "
+	    "iPhone\xe5\x8f\x91\xe5\xb8\x83",
+	    "\xef\xbd\xb6\xef\xbe\x9e\xef\xbd\xb7 \xe3\x81\x8b\xe3\x82\x99",
+	    "\xd8\xa7\xd9\x84\xd8\xb9\xd9\x80\xd8\xb1\xd8\xa8\xd9\x8a\xd8\xa9 "
+	    "\xd9\xa2\xd9\xa0",
+	    "https://www.example.com/path?q=1 mail@host.org e.g. U.K",
+	    "a\xff"
+	    "b\xc3(c \xe2\x80\x8b"
+	    "z\xe2\x80\x8b",
+	    "x\xcc\x81\xcc\x82 \xc3\xa9\xc2\xad\xc3\xa9 \xe2\x91\xa0 "
+	    "1\xef\xb8\x8f",
 	};
 	analyzer *fr = new_an("french", 1), *tr = new_an("turkish", 1);
 	(void)state;
@@ -802,7 +877,9 @@ static void test_ranges(void **state)
 		check_ranges(g_en, inputs[i]);
 		check_ranges(fr, inputs[i]);
 	}
-	check_ranges(fr, "l'\xc3\xa9" "conomie d\xe2\x80\x99" "accord");
+	check_ranges(fr, "l'\xc3\xa9"
+			 "conomie d\xe2\x80\x99"
+			 "accord");
 	check_ranges(tr, "\xc4\xb0stanbul'da");
 	analyzer_free(fr);
 	analyzer_free(tr);
@@ -816,9 +893,9 @@ static void test_positions(void **state)
 	memset(&k, 0, sizeof k);
 	k.text = "a b \xe5\x8c\x97\xe4\xba\xac c";
 	k.len = strlen(k.text);
-	assert_int_equal(analyzer_run(g_en, k.text, k.len, 100, collect, &k,
-	                              &next),
-	                 LEDE_OK);
+	assert_int_equal(
+	    analyzer_run(g_en, k.text, k.len, 100, collect, &k, &next),
+	    LEDE_OK);
 	/* a b 北 北京 京 c */
 	assert_int_equal(k.n, 6);
 	assert_int_equal(k.t[0].pos, 100);
@@ -831,17 +908,17 @@ static void test_positions(void **state)
 	free(k.t);
 	/* Empty text: next is the base; NULL out pointer is allowed. */
 	assert_int_equal(analyzer_run(g_en, "", 0, 7, collect, &k, &next),
-	                 LEDE_OK);
+			 LEDE_OK);
 	assert_int_equal(next, 7);
 	assert_int_equal(analyzer_run(g_en, NULL, 0, 7, collect, &k, NULL),
-	                 LEDE_OK);
+			 LEDE_OK);
 	/* Positions saturate instead of wrapping. */
 	memset(&k, 0, sizeof k);
 	k.text = "a b c";
 	k.len = 5;
 	assert_int_equal(analyzer_run(g_en, k.text, k.len, UINT32_MAX - 1,
-	                              collect, &k, &next),
-	                 LEDE_OK);
+				      collect, &k, &next),
+			 LEDE_OK);
 	assert_int_equal(k.n, 3);
 	assert_int_equal(k.t[2].pos, UINT32_MAX);
 	assert_int_equal(next, UINT32_MAX);
@@ -857,9 +934,9 @@ static void test_interrupt(void **state)
 	k.text = "one two three four";
 	k.len = strlen(k.text);
 	k.stop_after = 2;
-	assert_int_equal(analyzer_run(g_en, k.text, k.len, 0, collect, &k,
-	                              &next),
-	                 LEDE_ERR_INTERRUPTED);
+	assert_int_equal(
+	    analyzer_run(g_en, k.text, k.len, 0, collect, &k, &next),
+	    LEDE_ERR_INTERRUPTED);
 	assert_int_equal(k.n, 2);
 	free(k.t);
 	/* Stopping inside a CJK run. */
@@ -867,9 +944,9 @@ static void test_interrupt(void **state)
 	k.text = "\xe5\x8c\x97\xe4\xba\xac\xe5\xa4\xa7";
 	k.len = strlen(k.text);
 	k.stop_after = 2;
-	assert_int_equal(analyzer_run(g_en, k.text, k.len, 0, collect, &k,
-	                              &next),
-	                 LEDE_ERR_INTERRUPTED);
+	assert_int_equal(
+	    analyzer_run(g_en, k.text, k.len, 0, collect, &k, &next),
+	    LEDE_ERR_INTERRUPTED);
 	assert_int_equal(k.n, 2);
 	free(k.t);
 }
@@ -886,7 +963,8 @@ static void test_stopwords(void **state)
 	for (size_t i = 1; i < n; i++)
 		assert_true(strcmp(list[i - 1], list[i]) < 0);
 	for (size_t i = 0; i < n; i++)
-		assert_true(analyzer_is_stopword(g_en, list[i], strlen(list[i])));
+		assert_true(
+		    analyzer_is_stopword(g_en, list[i], strlen(list[i])));
 	assert_true(analyzer_is_stopword(g_en, "the", 3));
 	assert_true(analyzer_is_stopword(g_en, "don't", 5));
 	assert_true(analyzer_is_stopword(g_en, "and", 3));
@@ -922,20 +1000,32 @@ static void test_normalize(void **state)
 	analyzer *nf = new_an("english", 0), *fr = new_an("french", 1);
 	(void)state;
 	assert_string_equal(normalize(g_en, "Caf\xc3\xa9", LEDE_OK), "P:cafe");
-	assert_string_equal(normalize(nf, "Caf\xc3\xa9", LEDE_OK), "P:caf\xc3\xa9");
-	assert_string_equal(normalize(g_en, "\xef\xbc\xae\xef\xbc\xa1\xef\xbc\xb4\xef\xbc\xaf", LEDE_OK),
-	                    "P:nato");
+	assert_string_equal(normalize(nf, "Caf\xc3\xa9", LEDE_OK),
+			    "P:caf\xc3\xa9");
+	assert_string_equal(
+	    normalize(g_en, "\xef\xbc\xae\xef\xbc\xa1\xef\xbc\xb4\xef\xbc\xaf",
+		      LEDE_OK),
+	    "P:nato");
 	assert_string_equal(normalize(g_en, "Running", LEDE_OK), "P:running");
 	assert_string_equal(normalize(g_en, "Europe\xe2\x80\x99s", LEDE_OK),
-	                    "P:europe's");
+			    "P:europe's");
 	assert_string_equal(normalize(g_en, "1,000", LEDE_OK), "P:1000");
 	assert_string_equal(normalize(g_en, "U.S", LEDE_OK), "P:us");
-	assert_string_equal(normalize(g_en, "inter\xc2\xad" "nat", LEDE_OK),
-	                    "P:internat");
-	assert_string_equal(normalize(g_en, "\xc4\xb0stan", LEDE_OK), "P:istan");
-	assert_string_equal(normalize(fr, "l'\xc3\xa9" "con", LEDE_OK), "P:econ");
-	assert_string_equal(normalize(g_en, "\xe5\x8c\x97\xe4\xba\xac", LEDE_OK),
-	                    "P:\xe5\x8c\x97\xe4\xba\xac");
+	assert_string_equal(normalize(g_en,
+				      "inter\xc2\xad"
+				      "nat",
+				      LEDE_OK),
+			    "P:internat");
+	assert_string_equal(normalize(g_en, "\xc4\xb0stan", LEDE_OK),
+			    "P:istan");
+	assert_string_equal(normalize(fr,
+				      "l'\xc3\xa9"
+				      "con",
+				      LEDE_OK),
+			    "P:econ");
+	assert_string_equal(
+	    normalize(g_en, "\xe5\x8c\x97\xe4\xba\xac", LEDE_OK),
+	    "P:\xe5\x8c\x97\xe4\xba\xac");
 	assert_string_equal(normalize(g_en, "", LEDE_OK), "P:");
 	assert_string_equal(normalize(g_en, "--", LEDE_OK), "P:");
 	char w[LEDE_MAX_WORD_BYTES + 2];
@@ -944,13 +1034,15 @@ static void test_normalize(void **state)
 	/* A word analyzer_run drops (too long) normalizes to nothing... */
 	assert_string_equal(normalize(g_en, w, LEDE_OK), "P:");
 	/* ... and parts that add up to more than a term can hold: TOO_BIG. */
-	assert_string_equal(normalize(g_en, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-"
-	                                    "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy",
-	                              LEDE_ERR_TOO_BIG),
-	                    "P:");
+	assert_string_equal(
+	    normalize(g_en,
+		      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-"
+		      "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy",
+		      LEDE_ERR_TOO_BIG),
+	    "P:");
 	/* Same answer as analyzer_run's term. */
 	assert_string_equal(normalize(g_en, "\xef\xac\x81nancial", LEDE_OK) + 2,
-	                    terms("\xef\xac\x81nancial"));
+			    terms("\xef\xac\x81nancial"));
 	analyzer_free(nf);
 	analyzer_free(fr);
 }
@@ -980,15 +1072,15 @@ static void test_stem_cache(void **state)
 			} while (v);
 			suffix[n] = '\0';
 			snprintf(text, sizeof text, "%s%s%sations",
-			         round == 1 || round == 2 ? "\xc3\xa9" : "",
-			         round == 2 ? "internationalization" : "",
-			         suffix);
+				 round == 1 || round == 2 ? "\xc3\xa9" : "",
+				 round == 2 ? "internationalization" : "",
+				 suffix);
 			run_str(g_en, &k, text);
 			assert_int_equal(k.n, 1);
 			/* The stemmer sees the accented lowercase word. */
 			assert_int_equal(xc_stem(want, sizeof want, &wl, st,
-			                         text, strlen(text)),
-			                 LEDE_OK);
+						 text, strlen(text)),
+					 LEDE_OK);
 			want[wl] = '\0';
 			if (round == 1 || round == 2) { /* folded stem */
 				assert_memory_equal(want, "\xc3\xa9", 2);
@@ -1006,28 +1098,28 @@ static void test_stem_cache(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_basic_words),
-		cmocka_unit_test(test_apostrophe),
-		cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_acronyms),
-		cmocka_unit_test(test_separators),
-		cmocka_unit_test(test_normalization),
-		cmocka_unit_test(test_stemming_and_accents),
-		cmocka_unit_test(test_languages),
-		cmocka_unit_test(test_elision_and_turkish),
-		cmocka_unit_test(test_cjk),
-		cmocka_unit_test(test_scripts),
-		cmocka_unit_test(test_emoji_symbols),
-		cmocka_unit_test(test_urls_and_email),
-		cmocka_unit_test(test_invalid_utf8),
-		cmocka_unit_test(test_long_words),
-		cmocka_unit_test(test_huge_inputs),
-		cmocka_unit_test(test_ranges),
-		cmocka_unit_test(test_positions),
-		cmocka_unit_test(test_interrupt),
-		cmocka_unit_test(test_stopwords),
-		cmocka_unit_test(test_normalize),
-		cmocka_unit_test(test_stem_cache),
+	    cmocka_unit_test(test_basic_words),
+	    cmocka_unit_test(test_apostrophe),
+	    cmocka_unit_test(test_numbers),
+	    cmocka_unit_test(test_acronyms),
+	    cmocka_unit_test(test_separators),
+	    cmocka_unit_test(test_normalization),
+	    cmocka_unit_test(test_stemming_and_accents),
+	    cmocka_unit_test(test_languages),
+	    cmocka_unit_test(test_elision_and_turkish),
+	    cmocka_unit_test(test_cjk),
+	    cmocka_unit_test(test_scripts),
+	    cmocka_unit_test(test_emoji_symbols),
+	    cmocka_unit_test(test_urls_and_email),
+	    cmocka_unit_test(test_invalid_utf8),
+	    cmocka_unit_test(test_long_words),
+	    cmocka_unit_test(test_huge_inputs),
+	    cmocka_unit_test(test_ranges),
+	    cmocka_unit_test(test_positions),
+	    cmocka_unit_test(test_interrupt),
+	    cmocka_unit_test(test_stopwords),
+	    cmocka_unit_test(test_normalize),
+	    cmocka_unit_test(test_stem_cache),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
