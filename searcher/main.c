@@ -509,6 +509,13 @@ static char **split_query_words(int argc, char **argv, int *out_argc)
 	return nv;
 }
 
+static char **reordered; /* split_query_words()'s argv */
+
+static void free_reordered(void)
+{
+	free(reordered);
+}
+
 int main(int argc, char **argv)
 {
 	cli c;
@@ -531,10 +538,9 @@ int main(int argc, char **argv)
 	c.mode = OUT_HUMAN;
 	c.run_tag = "lede";
 	c.index = getenv("LEDE_INDEX");
-	/* kept in a static so it stays reachable until exit */
-	static char **reordered;
 	reordered = split_query_words(argc, argv, &argc);
 	argv = reordered;
+	atexit(free_reordered);
 	if (argv == NULL)
 		die("out of memory");
 	while ((opt = getopt_long(argc, argv, "i:n:Vh", long_opts, NULL)) != -1) {
