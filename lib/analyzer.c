@@ -87,11 +87,11 @@
 #define STEM_CACHE_ENTRIES (1u << 16)
 #define STEM_CACHE_MAX_ENTRIES (STEM_CACHE_ENTRIES / 4 * 3)
 #define STEM_CACHE_ARENA_BYTES (1u << 20)
-/* In front of it, a direct-mapped table of the most recently used words,
- * 128 KB, small enough to stay in the CPU's L2 cache: the 2k most frequent
- * words make ~80% of news tokens, and a lookup in the big table is a
- * cache miss that cost a third of the analyzer's time. */
-#define STEM_HOT_ENTRIES 2048u
+/* In front of it, a direct-mapped table of recently used words, 256 KB,
+ * small enough to stay in the CPU's L2 cache: a lookup in the big table is
+ * a cache miss that cost a third of the analyzer's time. On Reuters, 4k
+ * entries answer 87% of lookups (2k: 82%, 8k: 91% but fill a 512 KB L2). */
+#define STEM_HOT_ENTRIES 4096u
 /* Longer keys (raw spellings) are not cached: they are rare, and the key
  * length must fit the entry's byte-sized field. */
 #define STEM_CACHE_MAX_KEY_BYTES 128
