@@ -197,12 +197,14 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	$(Q)sh mk/deps.sh build fuzz
 	$(Q)$(MAKE) --no-print-directory CC=clang CXX=clang++ B=build/fuzz-lib \
-		SANITIZE=address,undefined build/fuzz-lib/liblede.a
-	$(Q)mkdir -p build/fuzz
+		SANITIZE=address,undefined,fuzzer-no-link build/fuzz-lib/liblede.a
+	$(Q)mkdir -p build/fuzz tests/fuzz/crashes
 	$(Q)set -e; for src in $(FUZZ_SRC); do \
 		n=$$(basename $$src .c); \
 		clang -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS_ALL) \
-			$$src build/fuzz-lib/liblede.a -o build/fuzz/$$n $(DEP_LIBS) -lstdc++; \
+			-c $$src -o build/fuzz/$$n.o; \
+		clang++ -fsanitize=fuzzer,address,undefined build/fuzz/$$n.o \
+			build/fuzz-lib/liblede.a -o build/fuzz/$$n $(DEP_LIBS); \
 		mkdir -p tests/fuzz/corpus/$$n; \
 		echo "  FUZZ    $$n ($(FUZZ_SECONDS) s)"; \
 		build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
