@@ -91,6 +91,11 @@ lede_status reader_read_mem(const char *data, size_t len, const char *name,
 			    const reader_opts *o, const reader_sink *sink,
 			    reader_stats *st, lede_err *err);
 
+/* Call on the main thread before readers run in several threads at once
+ * (parallel builds): initialises libraries whose first use is not
+ * thread-safe (libxml2). Idempotent. */
+void reader_prepare_threads(void);
+
 /* The format of a file: by name (extension, looking through ".gz"), then by
  * the content head data[0..len) (which may be gzip data). Never AUTO. */
 lede_format reader_sniff(const char *name, const char *data, size_t len);

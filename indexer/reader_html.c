@@ -728,3 +728,10 @@ out:
 	reader_article_free(&a);
 	return s;
 }
+
+void reader_prepare_threads(void)
+{
+	/* libxml2's first initialisation is not thread-safe: do it on the
+	 * calling thread before any worker parses HTML. */
+	xmlInitParser();
+}

@@ -1147,6 +1147,7 @@ static lede_status update_parallel(update *u, unsigned jobs)
 			w->u.bytes_total += u->files[i].size;
 	}
 	if (st == LEDE_OK) {
+		reader_prepare_threads();
 		for (unsigned k = 0; k < jobs; k++) {
 			pthread_mutex_lock(&p.mu);
 			p.running++;
