@@ -644,23 +644,17 @@ int coll_read_qrels(te_qrels *q, FILE *f, coll_format fmt, char *err,
 			grade = code > 0;
 			break;
 		}
+		/* Dropping leading zeros moves only the start: the ids stay
+		 * NUL-terminated in line. */
 		qn = strlen(qid);
 		dn = strlen(docid);
 		if (fmt != COLL_TREC) {
 			qid = strip_zeros(qid, &qn);
 			docid = strip_zeros(docid, &dn);
 		}
-		{
-			char qbuf[COLL_MAX_LINE], dbuf[COLL_MAX_LINE];
-
-			memcpy(qbuf, qid, qn);
-			qbuf[qn] = '\0';
-			memcpy(dbuf, docid, dn);
-			dbuf[dn] = '\0';
-			if (te_qrels_add(q, qbuf, dbuf, grade) != TE_OK) {
-				set_err(err, errlen, "out of memory", lineno);
-				return -1;
-			}
+		if (te_qrels_add(q, qid, docid, grade) != TE_OK) {
+			set_err(err, errlen, "out of memory", lineno);
+			return -1;
 		}
 	}
 	if (te_qrels_finish(q) != TE_OK) {
