@@ -64,7 +64,7 @@
  * 200 covers real stems ("negotiat*") and stops "th*". */
 #define QUERY_MAX_PREFIX_EXPANSION 200
 /* Weight of a title match relative to a body match (OP_SCALE_WEIGHT). */
-#define QUERY_DEFAULT_TITLE_WEIGHT 2.0
+#define QUERY_DEFAULT_TITLE_WEIGHT 0.5
 
 /* ---------------------------------------------------------------------
  * The query tree.

@@ -28,8 +28,8 @@
 
 /* BM25 parameters when the caller gives none; chosen on the judged
  * collections (docs/RELEVANCE.md). */
-#define LEDE_BM25_K1 1.2
-#define LEDE_BM25_B 0.75
+#define LEDE_BM25_K1 2.0
+#define LEDE_BM25_B 0.5
 /* Candidates re-ranked for recency and collapse: enough for several
  * pages, small enough to fetch and decode in a millisecond or two. */
 #define RERANK_DEPTH 200

@@ -246,11 +246,11 @@ static void test_describe(void **state)
 	query_build_opts bo = {3.5, 0};
 
 	(void)state;
-	expect_xdesc("deployed", NULL, "Query((deploy OR 2 * Sdeploy))");
+	expect_xdesc("deployed", NULL, "Query((deploy OR 0.5 * Sdeploy))");
 	expect_xdesc("deployed", &bo, "Query((deploy OR 3.5 * Sdeploy))");
 	/* stems-only index: a quoted word is stemmed too */
-	expect_xdesc("\"deployed\"", NULL, "Query((deploy OR 2 * Sdeploy))");
-	expect_xdesc("2025", NULL, "Query((2025 OR 2 * S2025))");
+	expect_xdesc("\"deployed\"", NULL, "Query((deploy OR 0.5 * Sdeploy))");
+	expect_xdesc("2025", NULL, "Query((2025 OR 0.5 * S2025))");
 	expect_xdesc("\"defense spending\"", NULL,
 		     "Query((defens PHRASE 2 spend))");
 	expect_xdesc("北京大学", NULL,
@@ -264,14 +264,14 @@ static void test_describe(void **state)
 	expect_xdesc("source:alpine", NULL, "Query(XOalpine)");
 	expect_xdesc("section:world", NULL, "Query(0 * Kworld)");
 	expect_xdesc("-china", NULL,
-		     "Query((<alldocuments> AND_NOT (china OR 2 * Schina)))");
+		     "Query((<alldocuments> AND_NOT (china OR 0.5 * Schina)))");
 	expect_xdesc("nato section:world -china", NULL,
-		     "Query((((nato OR 2 * Snato) FILTER Kworld) AND_NOT "
-		     "(china OR 2 * Schina)))");
+		     "Query((((nato OR 0.5 * Snato) FILTER Kworld) AND_NOT "
+		     "(china OR 0.5 * Schina)))");
 	expect_xdesc("nato OR section:world", NULL,
-		     "Query(((nato OR 2 * Snato) OR 0 * Kworld))");
+		     "Query(((nato OR 0.5 * Snato) OR 0 * Kworld))");
 	expect_xdesc("section:world -china", NULL,
-		     "Query((0 * Kworld AND_NOT (china OR 2 * Schina)))");
+		     "Query((0 * Kworld AND_NOT (china OR 0.5 * Schina)))");
 	expect_xdesc("deplo*", NULL, "Query(WILDCARD SYNONYM deplo)");
 	expect_xdesc("title:deplo*", NULL, "Query(WILDCARD SYNONYM Sdeplo)");
 	expect_xdesc("deployment*", NULL, "Query(WILDCARD SYNONYM deploy)");
