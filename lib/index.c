@@ -70,6 +70,31 @@
 #define SPELL_SET_SLOTS 2048
 /* Poll interval while waiting for the writer lock. */
 #define LOCK_POLL_MS 100
+/* Opens of a reader retried when a writer overtakes it meanwhile: each
+ * needs two commits inside one open, so a third in a row is damage. */
+#define READER_OPEN_TRIES 3
+
+/* Every CORRUPT message says so in the same words, after the index path
+ * when it starts with one: damage surfaces in many places (metadata, a
+ * posting list, a stored record), and users and scripts should not have to
+ * know Xapian's exception names to recognise it. */
+static void mark_corrupt(lede_index *idx)
+{
+	static const char tag[] = "index is corrupt: ";
+	char tmp[sizeof idx->errmsg];
+	size_t skip = 0, plen;
+
+	if (strstr(idx->errmsg, tag) != NULL)
+		return;
+	plen = idx->path ? strlen(idx->path) : 0;
+	if (plen && strncmp(idx->errmsg, idx->path, plen) == 0 &&
+	    strncmp(idx->errmsg + plen, ": ", 2) == 0)
+		skip = plen + 2;
+	if (snprintf(tmp, sizeof tmp, "%.*s%s%s", (int)skip, idx->errmsg, tag,
+	             idx->errmsg + skip) < 0)
+		return;
+	memcpy(idx->errmsg, tmp, sizeof tmp);
+}
 
 lede_status index_fail(lede_index *idx, lede_status s, const char *fmt, ...)
 {
@@ -80,6 +105,8 @@ lede_status index_fail(lede_index *idx, lede_status s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(idx->errmsg, sizeof idx->errmsg, fmt, ap);
 	va_end(ap);
+	if (s == LEDE_ERR_CORRUPT)
+		mark_corrupt(idx);
 	return s;
 }
 
@@ -297,12 +324,20 @@ static lede_status settings_check(lede_index *idx, analyzer_settings *want,
 	}
 	if (vlen == 0) {
 		uint32_t n = 0;
+		char stub[64];
 
 		xc_free(val);
 		if (idx->w)
 			xc_writer_doccount(&n, idx->w);
 		else
 			xc_reader_doccount(&n, idx->r);
+		/* lede wrote the stub and the metadata before any article:
+		 * articles without it mean the table holding it is damaged. */
+		if (!creating && n > 0 &&
+		    read_stub(idx, stub, sizeof stub) == LEDE_OK)
+			return index_fail(idx, LEDE_ERR_CORRUPT,
+			                  "%s: no %s metadata", idx->path,
+			                  META_SCHEMA);
 		if (!idx->w || (!creating && n > 0))
 			return index_fail(idx, LEDE_ERR_VERSION,
 			                  "%s: not a lede index (no %s metadata)",
@@ -396,6 +431,10 @@ static lede_status open_writer(lede_index *idx, unsigned wait_ms)
 		return index_fail(idx, st, "index is locked by another indexer");
 	if (st == LEDE_ERR_IO && strstr(err.msg, "orrupt"))
 		st = LEDE_ERR_CORRUPT;
+	if (st == LEDE_ERR_NOT_FOUND && name[0])
+		return index_fail(idx, LEDE_ERR_CORRUPT,
+		                  "%s: %s names %s, which is missing or "
+		                  "incomplete", idx->path, STUB_FILE, name);
 	if (st != LEDE_OK)
 		return index_fail(idx, st, "%s: %s%s", idx->path,
 		                  st == LEDE_ERR_CORRUPT ? "index is corrupt: " : "",
@@ -639,6 +678,56 @@ lede_status index_merge_parts(lede_index *idx, lede_index *const *parts,
 	return LEDE_OK;
 }
 
+/* Opens a reader on the database the stub names. Xapian reads the stub
+ * itself, but takes an empty or truncated one for an empty database and a
+ * garbled one for an I/O error; lede checks it first, so damage is
+ * reported as such. A stub naming a database that is not there is damage
+ * too, unless a writer switched the stub in the meantime. *out is NULL on
+ * failure; the message is on idx. */
+static lede_status reader_open(lede_index *idx, xc_reader **out)
+{
+	char name[64], again[64];
+	const char *p = idx->path;
+	lede_err err;
+	lede_status st, stub;
+
+	*out = NULL;
+	err_clear(&err);
+	stub = read_stub(idx, name, sizeof name);
+	if (stub == LEDE_ERR_CORRUPT)
+		return index_fail(idx, stub, "%s: unreadable %s", idx->path,
+		                  STUB_FILE);
+	if (stub == LEDE_ERR_IO)
+		return index_fail(idx, stub, "%s: cannot read %s: %s",
+		                  idx->path, STUB_FILE, strerror(errno));
+	/* A writer committing twice while the tables are opened can discard
+	 * the revision being read (STALE): open again. Still STALE after
+	 * that, the revision numbers themselves are damaged. */
+	for (int tries = 0;; tries++) {
+		st = xc_reader_open(out, &p, 1, &err);
+		if (st != LEDE_ERR_STALE || tries >= READER_OPEN_TRIES)
+			break;
+		err_clear(&err);
+	}
+	if (st == LEDE_ERR_STALE)
+		st = LEDE_ERR_CORRUPT;
+	if (st == LEDE_ERR_NOT_FOUND && stub == LEDE_OK &&
+	    read_stub(idx, again, sizeof again) == LEDE_OK &&
+	    strcmp(name, again) == 0)
+		return index_fail(idx, LEDE_ERR_CORRUPT,
+		                  "%s: %s names %s, which is missing or "
+		                  "incomplete", idx->path, STUB_FILE, name);
+	if (st == LEDE_ERR_NOT_FOUND)
+		return index_fail(idx, st,
+		                  "%s: no index here (create one with "
+		                  "lede-index)", idx->path);
+	if (st == LEDE_ERR_IO && strstr(err.msg, "orrupt"))
+		st = LEDE_ERR_CORRUPT;
+	if (st != LEDE_OK)
+		return index_fail(idx, st, "%s: %s", idx->path, err.msg);
+	return LEDE_OK;
+}
+
 lede_status index_switch_to(lede_index *idx, struct xc_writer *w)
 {
 	char next[64];
@@ -719,19 +808,9 @@ LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
 		if (st != LEDE_OK)
 			return st;
 	} else {
-		st = xc_reader_open(&idx->r, &path, 1, &err);
-		if (st == LEDE_ERR_NOT_FOUND)
-			return index_fail(idx, st,
-			                  "%s: no index here (create one with "
-			                  "lede-index)", path);
-		if (st == LEDE_ERR_IO && strstr(err.msg, "orrupt"))
-			st = LEDE_ERR_CORRUPT;
+		st = reader_open(idx, &idx->r);
 		if (st != LEDE_OK)
-			return index_fail(idx, st, "%s: %s%s", path,
-			                  st == LEDE_ERR_CORRUPT
-			                      ? "index is corrupt: "
-			                      : "",
-			                  err.msg);
+			return st;
 	}
 	st = settings_check(idx, &want, (idx->flags & LEDE_OPEN_CREATE) != 0);
 	if (st != LEDE_OK)
@@ -783,15 +862,12 @@ LEDE_API const char *lede_index_lang(const lede_index *idx)
 
 lede_status index_reader(lede_index *idx)
 {
-	lede_err err;
 	lede_status st;
 
-	err_clear(&err);
 	if (idx->r == NULL) {
-		const char *p = idx->path;
-		st = xc_reader_open(&idx->r, &p, 1, &err);
+		st = reader_open(idx, &idx->r);
 		if (st != LEDE_OK)
-			return index_fail(idx, st, "%s: %s", idx->path, err.msg);
+			return st;
 		idx->reader_stale = 0;
 		return LEDE_OK;
 	}
@@ -799,10 +875,9 @@ lede_status index_reader(lede_index *idx)
 		/* Close and open, not reopen(): Xapian's reopen() does not
 		 * re-read the stub, which compaction may have switched. */
 		xc_reader *nr = NULL;
-		const char *p = idx->path;
-		st = xc_reader_open(&nr, &p, 1, &err);
+		st = reader_open(idx, &nr);
 		if (st != LEDE_OK)
-			return index_fail(idx, st, "%s: %s", idx->path, err.msg);
+			return st;
 		xc_reader_free(idx->r);
 		idx->r = nr;
 		idx->reader_stale = 0;

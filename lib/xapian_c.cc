@@ -86,9 +86,18 @@ static lede_status map_exception(char *dst, size_t cap)
 			       e.get_msg().c_str());
 	} catch (const Xapian::DatabaseError &e) {
 		std::string m = e.get_msg();
+		/* A table shorter than its own block pointers ("EOF reading
+		 * block N", no errno) was truncated, and stored data zlib
+		 * cannot inflate was garbled: damage, not a failing disk,
+		 * whose read errors carry an errno string. */
+		bool truncated = (m.compare(0, 11, "EOF reading") == 0 &&
+				  !e.get_error_string()) ||
+				 m.compare(0, 14, "inflate failed") == 0;
 		if (e.get_error_string())
 			m += std::string(" (") + e.get_error_string() + ")";
-		return set_err(dst, cap, LEDE_ERR_IO, e.get_type(), m.c_str());
+		return set_err(dst, cap,
+			       truncated ? LEDE_ERR_CORRUPT : LEDE_ERR_IO,
+			       e.get_type(), m.c_str());
 	} catch (const Xapian::DocNotFoundError &e) {
 		return set_err(dst, cap, LEDE_ERR_NOT_FOUND, e.get_type(),
 			       e.get_msg().c_str());
@@ -1882,7 +1891,20 @@ extern "C" lede_status xc_search(xc_results **out, xc_reader *r,
 			} catch (const Xapian::DatabaseModifiedError &) {
 				if (attempt >= o.stale_retries)
 					throw;
-				r->db.reopen();
+				/* No newer revision to move to, yet a block
+				 * claims one: the table is damaged (a garbled
+				 * block header), and retrying cannot help. */
+				if (!r->db.reopen())
+					throw Xapian::DatabaseCorruptError(
+					    "a block claims a revision the "
+					    "database does not have");
+			} catch (const Xapian::DocNotFoundError &e) {
+				/* The matcher returned the document from this
+				 * same revision: its data or term list missing
+				 * means the tables disagree, i.e. damage. */
+				throw Xapian::DatabaseCorruptError(
+				    "a matching document is missing: " +
+				    e.get_msg());
 			}
 		}
 		*out = res;
