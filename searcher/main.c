@@ -7,8 +7,9 @@
  * grep: 0 = hits, 1 = no hits, 2 = error.
  *
  * Article text was written by strangers: every string printed to a
- * terminal goes through put_text(), which drops control characters (ESC
- * included), so an article cannot move the cursor or retitle the window.
+ * terminal goes through put_text(), which drops control characters (ESC,
+ * C1, bidi overrides: cli_text.c), so an article cannot move the cursor,
+ * retitle the window or reorder what is shown.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_text.h"
 #include "lede.h"
 
 #define EXIT_HITS 0
@@ -137,22 +139,17 @@ static double parse_double(const char *opt, const char *s)
  * spaces): article text never drives the terminal. */
 static void put_text(const char *s, size_t n)
 {
-	size_t i = 0;
+	size_t i = 0, len;
+	uint32_t cp;
 
 	while (i < n) {
-		size_t j = i;
-		while (j < n && (unsigned char)s[j] >= 0x20 && s[j] != 0x7f &&
-		       !((unsigned char)s[j] == 0xc2 && j + 1 < n &&
-		         (unsigned char)s[j + 1] >= 0x80 &&
-		         (unsigned char)s[j + 1] < 0xa0))
-			j++;
-		fwrite(s + i, 1, j - i, stdout);
-		if (j >= n)
-			break;
-		if (s[j] == '\n' || s[j] == '\t')
-			fputc(' ', stdout);
-		/* C1 controls are two bytes in UTF-8 */
-		i = j + (((unsigned char)s[j] == 0xc2) ? 2 : 1);
+		switch (text_next(s + i, n - i, &len, &cp)) {
+		case TEXT_PLAIN: fwrite(s + i, 1, len, stdout); break;
+		case TEXT_SPACE: fputc(' ', stdout); break;
+		case TEXT_CONTROL: break;
+		case TEXT_INVALID: fputs("\xef\xbf\xbd", stdout); break;
+		}
+		i += len;
 	}
 }
 
@@ -256,27 +253,31 @@ static void print_human(const cli *c, const lede_results *r, double secs)
 	}
 }
 
-/* The inside of a JSON string, escaped per RFC 8259; invalid UTF-8
- * cannot occur (the library stores sanitized text), control characters
- * are \u escaped. */
+/* The inside of a JSON string, escaped per RFC 8259. Controls that could
+ * drive a terminal (cli_text.c: C0, DEL, C1, bidi overrides) are \u
+ * escaped too, so the text decodes unchanged but never acts on a terminal
+ * it is shown on; a byte that is not UTF-8 (the library stores none, but
+ * the output must stay JSON whatever an index holds) becomes U+FFFD. */
 static void json_raw(const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
+	size_t len;
+	uint32_t cp;
 
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		switch (ch) {
-		case '"': fputs("\\\"", stdout); break;
-		case '\\': fputs("\\\\", stdout); break;
-		case '\n': fputs("\\n", stdout); break;
-		case '\t': fputs("\\t", stdout); break;
-		case '\r': fputs("\\r", stdout); break;
-		default:
-			if (ch < 0x20 || ch == 0x7f)
-				printf("\\u00%c%c", hex[ch >> 4], hex[ch & 15]);
-			else
-				fputc(ch, stdout);
-		}
+	for (size_t i = 0; i < n; i += len) {
+		text_class k = text_next(s + i, n - i, &len, &cp);
+
+		if (cp == '"' || cp == '\\')
+			printf("\\%c", (int)cp);
+		else if (cp == '\n')
+			fputs("\\n", stdout);
+		else if (cp == '\t')
+			fputs("\\t", stdout);
+		else if (k == TEXT_CONTROL)
+			printf("\\u%04x", (unsigned)cp);
+		else if (k == TEXT_INVALID)
+			fputs("\\ufffd", stdout);
+		else
+			fwrite(s + i, 1, len, stdout);
 	}
 }
 
@@ -400,16 +401,24 @@ static void print_json(const cli *c, const lede_results *r, double secs)
 
 static void print_trec(const cli *c, const lede_results *r)
 {
-	size_t n = lede_results_count(r);
+	size_t n = lede_results_count(r), len;
+	uint32_t cp;
 
 	for (size_t i = 0; i < n; i++) {
 		const lede_hit *h = lede_results_hit(r, i);
-		/* TREC ids hold no spaces; replace any to keep 6 columns. */
+		const char *id = h->article.id, *end = id + strlen(id);
+
+		/* TREC ids hold no spaces; replace any, and any control, with
+		 * '_' to keep 6 columns and a quiet terminal. */
 		fputs(c->trec_qid, stdout);
 		fputs(" Q0 ", stdout);
-		for (const char *p = h->article.id; *p; p++)
-			fputc((*p == ' ' || *p == '\t' || *p == '\n') ? '_' : *p,
-			      stdout);
+		for (const char *p = id; p < end; p += len) {
+			text_class k = text_next(p, (size_t)(end - p), &len, &cp);
+			if (k == TEXT_PLAIN && *p != ' ')
+				fwrite(p, 1, len, stdout);
+			else
+				fputc('_', stdout);
+		}
 		printf(" %u %.6f %s\n", h->rank, h->score, c->run_tag);
 	}
 }
@@ -682,8 +691,11 @@ int main(int argc, char **argv)
 	}
 	switch (c.mode) {
 	case OUT_HUMAN:
-		if (c.explain)
-			printf("query: %s\n\n", lede_results_query(res));
+		if (c.explain) {
+			fputs("query: ", stdout);
+			put_str(lede_results_query(res));
+			fputs("\n\n", stdout);
+		}
 		print_human(&c, res, secs);
 		if (lede_results_suggestion(res)) {
 			fputs("Did you mean: ", stdout);
