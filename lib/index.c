@@ -389,7 +389,8 @@ static lede_status settings_check(lede_index *idx, analyzer_settings *want,
 /* Opens the writer: lede's lock, then the database the stub names (a new
  * db.1 and stub when the index is new). A directory holding a plain glass
  * database (no stub) is written in place. */
-static lede_status open_writer(lede_index *idx, unsigned wait_ms)
+static lede_status open_writer(lede_index *idx, unsigned wait_ms,
+                               analyzer_settings *want)
 {
 	char name[64], dbpath[PATH_MAX], probe[PATH_MAX];
 	struct stat sb;
@@ -440,6 +441,11 @@ static lede_status open_writer(lede_index *idx, unsigned wait_ms)
 		                  st == LEDE_ERR_CORRUPT ? "index is corrupt: " : "",
 		                  err.msg);
 	if (creating) {
+		/* Settings first, stub last: a reader finds the index only
+		 * once it can open it, even if this process is killed here. */
+		st = settings_check(idx, want, 1);
+		if (st != LEDE_OK)
+			return st;
 		st = write_stub(idx, name);
 		if (st != LEDE_OK)
 			return st;
@@ -678,11 +684,30 @@ lede_status index_merge_parts(lede_index *idx, lede_index *const *parts,
 	return LEDE_OK;
 }
 
+/* Whether the stub lists any database at all (lede's "auto db.N", or
+ * lines a person wrote: "remote HOST:PORT", other paths). */
+static int stub_has_entries(lede_index *idx)
+{
+	char path[PATH_MAX], line[256];
+	FILE *f;
+	int found = 0;
+
+	snprintf(path, sizeof path, "%s/%s", idx->path, STUB_FILE);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof line, f))
+		found = line[strspn(line, " \t\r\n")] != '\0' && line[0] != '#';
+	fclose(f);
+	return found;
+}
+
 /* Opens a reader on the database the stub names. Xapian reads the stub
  * itself, but takes an empty or truncated one for an empty database and a
  * garbled one for an I/O error; lede checks it first, so damage is
- * reported as such. A stub naming a database that is not there is damage
- * too, unless a writer switched the stub in the meantime. *out is NULL on
+ * reported as such; a stub a person wrote (remote shards) is left to
+ * Xapian. A stub naming a database that is not there is damage too,
+ * unless a writer switched the stub in the meantime. *out is NULL on
  * failure; the message is on idx. */
 static lede_status reader_open(lede_index *idx, xc_reader **out)
 {
@@ -694,7 +719,7 @@ static lede_status reader_open(lede_index *idx, xc_reader **out)
 	*out = NULL;
 	err_clear(&err);
 	stub = read_stub(idx, name, sizeof name);
-	if (stub == LEDE_ERR_CORRUPT)
+	if (stub == LEDE_ERR_CORRUPT && !stub_has_entries(idx))
 		return index_fail(idx, stub, "%s: unreadable %s", idx->path,
 		                  STUB_FILE);
 	if (stub == LEDE_ERR_IO)
@@ -721,7 +746,10 @@ static lede_status reader_open(lede_index *idx, xc_reader **out)
 		return index_fail(idx, st,
 		                  "%s: no index here (create one with "
 		                  "lede-index)", idx->path);
-	if (st == LEDE_ERR_IO && strstr(err.msg, "orrupt"))
+	/* Xapian's stub parser rejects a garbled line as "FILE:N: Bad line". */
+	if (st == LEDE_ERR_IO && (strstr(err.msg, "orrupt") ||
+	                          (stub != LEDE_ERR_NOT_FOUND &&
+	                           strstr(err.msg, ": Bad line"))))
 		st = LEDE_ERR_CORRUPT;
 	if (st != LEDE_OK)
 		return index_fail(idx, st, "%s: %s", idx->path, err.msg);
@@ -804,7 +832,7 @@ LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
 			                  strerror(errno));
 	}
 	if (idx->flags & LEDE_OPEN_WRITE) {
-		st = open_writer(idx, opts->lock_wait_ms);
+		st = open_writer(idx, opts->lock_wait_ms, &want);
 		if (st != LEDE_OK)
 			return st;
 	} else {
