@@ -1056,7 +1056,9 @@ static lede_status run_stream(reader_run *r)
 		reader_warn(r, r->name, "empty file");
 		return LEDE_OK;
 	}
-	if (memchr(head, '\0', n) != NULL) {
+	/* stream_peek may hand back a whole first chunk: look at the head
+	 * only, as the message says; later NULs are the readers' to drop. */
+	if (memchr(head, '\0', n < READER_HEAD_BYTES ? n : READER_HEAD_BYTES)) {
 		reader_skip(
 		    r, r->name, LEDE_ERR_FORMAT,
 		    "binary file (NUL bytes in the first %u bytes); skipped",
