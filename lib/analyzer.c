@@ -739,11 +739,19 @@ static void word_unicode(run *r, size_t start, size_t end, size_t ns, size_t ne,
 	analyzer *a = r->a;
 	const char *key = r->text + start, *term, *stem = NULL;
 	size_t klen = end - start, al = 0, fl = 0, tl, sl = 0;
-	uint32_t h = hash_bytes(key, klen);
+	uint32_t h;
 	unsigned nf = 0;
 	lede_status st;
 	cached c;
 
+	/* The cache keys ASCII words by their term and the others by their
+	 * raw spelling: both key spaces stay apart only if every key here
+	 * holds a non-ASCII byte. */
+	if (is_ascii(key, klen)) {
+		word_ascii(r, start, end, ns, ne, flags);
+		return;
+	}
+	h = hash_bytes(key, klen);
 	if (!cache_get(a, key, klen, h, &c)) {
 		if (a->settings.fold_accents)
 			nf |= UTF8_NORM_STRIP;
@@ -920,7 +928,6 @@ static size_t scan_word(run *r, size_t i, size_t lim, int url_ok)
 			sz = 1;
 		} else {
 			c = peek(t, lim, j, &cp, &sz);
-			ascii = 0;
 		}
 		if (c == UTF8_LETTER || c == UTF8_DIGIT) {
 			last = c;
@@ -951,6 +958,10 @@ static size_t scan_word(run *r, size_t i, size_t lim, int url_ok)
 		j += sz;
 		end = j;
 	}
+	/* ASCII-ness of the span itself, not of the byte that ended it: the
+	 * two paths key the cache differently (term vs raw spelling), so an
+	 * ASCII span must never take the Unicode path. */
+	ascii = is_ascii(t + start, end - start);
 	if (url_ok && ascii && first == UTF8_LETTER && napos == 0 && j < lim &&
 	    end == j) {
 		if (t[j] == ':' && lim - j >= 3 && t[j + 1] == '/' &&
