@@ -751,6 +751,22 @@ static lede_status reader_open(lede_index *idx, xc_reader **out)
 	                          (stub != LEDE_ERR_NOT_FOUND &&
 	                           strstr(err.msg, ": Bad line"))))
 		st = LEDE_ERR_CORRUPT;
+	if (st == LEDE_ERR_NETWORK) {
+		/* Xapian does not say which shard: find out. */
+		char stub_path[PATH_MAX];
+		buf down = BUF_INIT;
+
+		snprintf(stub_path, sizeof stub_path, "%s/%s", idx->path,
+		         STUB_FILE);
+		shards_describe_down(&down, stub_path);
+		if (down.len > 0 && down.status == LEDE_OK) {
+			index_fail(idx, st, "%s: %s (%s)", idx->path, down.data,
+			           err.msg);
+			buf_free(&down);
+			return st;
+		}
+		buf_free(&down);
+	}
 	if (st != LEDE_OK)
 		return index_fail(idx, st, "%s: %s", idx->path, err.msg);
 	return LEDE_OK;

@@ -380,6 +380,15 @@ lede_status index_switch_to(lede_index *idx, struct xc_writer *w);
 void index_file_term(char out[24], uint64_t file_hash);
 
 /* ---------------------------------------------------------------------
+ * shards.c: diagnosing remote shards listed in a stub file.
+ * ------------------------------------------------------------------- */
+
+/* Appends "remote shard HOST:PORT (STUB line N) is unreachable" for each
+ * TCP remote line of the stub whose server does not accept a connection
+ * (nothing when all answer or the stub is unreadable). */
+void shards_describe_down(buf *out, const char *stub_path);
+
+/* ---------------------------------------------------------------------
  * xapian_c.h is included separately (lib/xapian_c.h).
  * ------------------------------------------------------------------- */
 

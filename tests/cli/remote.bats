@@ -1,0 +1,86 @@
+#!/usr/bin/env bats
+# Search across machines: shards served by xapian-tcpsrv on loopback and
+# listed as `remote` lines in a stub give the same hits and scores as one
+# local index holding every article, snippets included.
+
+setup_file() {
+	command -v xapian-tcpsrv >/dev/null || return 0
+	B=${LEDE_BIN:-$BATS_TEST_DIRNAME/../../build}
+	export RDIR=$(mktemp -d)
+	cd "$RDIR"
+	for k in 1 2 3; do
+		for i in $(seq 1 25); do
+			# bodies of different lengths, so scores do not tie
+			filler=$(printf 'word%s ' $(seq 1 $(((i * 7 + k * 3) % 40))))
+			printf '{"id":"s%s-%s","title":"Harbour report %s-%s","body":"The harbour council met about ferry %s and port fees %s. Shard %s story %s mentions cranes %s. %s","date":"202%s-0%s-1%s"}\n' \
+				"$k" "$i" "$k" "$i" "$((i % 5))" "$((i % 3))" "$k" "$i" "$((i % 7))" "$filler" "$k" "$((i % 9 + 1))" "$((i % 9))"
+		done >part$k.jsonl
+	done
+	cat part1.jsonl part2.jsonl part3.jsonl >all.jsonl
+	"$B/lede-index" -i all -q all.jsonl
+	for k in 1 2 3; do
+		"$B/lede-index" -i idx$k -q part$k.jsonl
+	done
+	# ports from the pid, so parallel runs do not collide
+	base=$((20000 + ($$ % 2000) * 3))
+	mkdir R
+	: >R/XAPIANDB
+	for k in 1 2 3; do
+		port=$((base + k))
+		db=$(sed -n 's/^auto //p' idx$k/XAPIANDB)
+		# own session: on SIGTERM xapian-tcpsrv signals its whole group
+		setsid xapian-tcpsrv --port "$port" --interface 127.0.0.1 "idx$k/$db" \
+			>srv$k.log 2>&1 3>&- &
+		echo $! >srv$k.pid
+		echo "remote 127.0.0.1:$port" >>R/XAPIANDB
+	done
+	for k in 1 2 3; do
+		for t in $(seq 1 50); do
+			grep -q "Listening" srv$k.log 2>/dev/null && break
+			sleep 0.1
+		done
+	done
+	echo "$base" >base
+}
+
+teardown_file() {
+	[ -n "${RDIR:-}" ] || return 0
+	for k in 1 2 3; do
+		[ -f "$RDIR/srv$k.pid" ] && kill "$(cat "$RDIR/srv$k.pid")" 2>/dev/null
+	done
+	rm -rf "$RDIR"
+}
+
+setup() {
+	command -v xapian-tcpsrv >/dev/null || skip "xapian-tcpsrv (xapian-tools) not installed"
+	B=${LEDE_BIN:-$BATS_TEST_DIRNAME/../../build}
+	cd "$RDIR"
+}
+
+@test "remote shards return the same top 20 ids and scores as one index" {
+	command -v python3 >/dev/null || skip "python3 needed to compare JSON"
+	for q in 'harbour ferry' 'ferry 3' '"port fees"' 'cranes OR council' 'harbour date:2022'; do
+		"$B/lede-search" -i all --json --limit 20 "$q" >local.json
+		"$B/lede-search" -i R --json --limit 20 "$q" >remote.json
+		python3 - local.json remote.json <<'PY'
+import json, sys
+def load(p):
+    hits = [json.loads(l) for l in open(p) if '"type":"hit"' in l]
+    return {h["id"]: h for h in hits}
+a, b = load(sys.argv[1]), load(sys.argv[2])
+assert a.keys() == b.keys(), (sorted(a), sorted(b))
+for k in a:
+    assert abs(a[k]["score"] - b[k]["score"]) < 1e-9, (k, a[k]["score"], b[k]["score"])
+    assert a[k]["snippet"] == b[k]["snippet"] and b[k]["snippet"]
+PY
+	done
+}
+
+@test "a remote shard that is down gives a clear error naming it" {
+	base=$(cat base)
+	kill "$(cat srv2.pid)" 2>/dev/null
+	sleep 0.3
+	run "$B/lede-search" -i R harbour
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"remote shard 127.0.0.1:$((base + 2)) (R/XAPIANDB line 2) is unreachable"* ]]
+}
