@@ -159,10 +159,10 @@ struct analyzer {
 	size_t arena_len;
 	size_t entries;
 	utf8_word w;
-	char acc[LEDE_MAX_WORD_BYTES];	/* normalized, accented word */
-	char fold[LEDE_MAX_WORD_BYTES]; /* accent-folded word */
-	char term[LEDE_MAX_WORD_BYTES]; /* ASCII term */
-	char stem[STEM_BUF_BYTES];	/* stemmer output */
+	char acc[LEDE_MAX_WORD_BYTES];	    /* normalized, accented word */
+	char fold[LEDE_MAX_WORD_BYTES];	    /* accent-folded word */
+	char term[LEDE_MAX_WORD_BYTES + 8]; /* ASCII term, zero-padded */
+	char stem[STEM_BUF_BYTES];	    /* stemmer output */
 	char stem_fold[LEDE_MAX_WORD_BYTES];
 	char bigram[2 * LEDE_MAX_WORD_BYTES];
 };
@@ -358,23 +358,48 @@ const analyzer_settings *analyzer_get_settings(const analyzer *a)
 
 /* ---- stem cache -------------------------------------------------------- */
 
-/* FNV-1a (64-bit, folded to 32): byte at a time, so the ASCII scanner can
- * compute it while it lowercases; never 0 (0 marks an empty entry). */
-#define FNV_OFFSET 0xcbf29ce484222325ull
-#define FNV_PRIME 0x100000001b3ull
+/* Hash of cache keys: eight bytes per multiply (a word is one or two
+ * steps), then a final mix; never 0 (0 marks an empty entry). */
+#define HASH_SEED 0x9e3779b97f4a7c15ull
+#define HASH_MUL 0xff51afd7ed558ccdull
 
 static uint32_t hash_final(uint64_t h)
 {
-	uint32_t v = (uint32_t)(h ^ (h >> 32));
+	uint32_t v;
+
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
+	v = (uint32_t)(h ^ (h >> 32));
 	return v ? v : 1;
 }
 
 static uint32_t hash_bytes(const char *p, size_t n)
 {
-	uint64_t h = FNV_OFFSET;
+	uint64_t h = HASH_SEED ^ n, v;
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * FNV_PRIME;
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&v, p, 8);
+		h = (h ^ v) * HASH_MUL;
+	}
+	if (n) {
+		v = 0;
+		memcpy(&v, p, n);
+		h = (h ^ v) * HASH_MUL;
+	}
+	return hash_final(h);
+}
+
+/* hash_bytes of p[0..n) when p[n..n+7] are zero bytes: whole 8-byte
+ * loads, no variable-length copy (the ASCII term buffer is padded). */
+static uint32_t hash_padded(const char *p, size_t n)
+{
+	uint64_t h = HASH_SEED ^ n, v;
+
+	for (size_t i = 0; i < n; i += 8) {
+		memcpy(&v, p + i, 8);
+		h = (h ^ v) * HASH_MUL;
+	}
 	return hash_final(h);
 }
 
@@ -666,7 +691,6 @@ static void word_ascii(run *r, size_t start, size_t end, size_t ns, size_t ne,
 	analyzer *a = r->a;
 	const char *t = r->text;
 	size_t n = 0, k;
-	uint64_t h = FNV_OFFSET;
 
 	for (k = ns; k < ne; k++) {
 		unsigned char ch = (unsigned char)t[k];
@@ -676,10 +700,11 @@ static void word_ascii(run *r, size_t start, size_t end, size_t ns, size_t ne,
 			return; /* too long: no token */
 		ch = (unsigned char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
 		a->term[n++] = (char)ch;
-		h = (h ^ ch) * FNV_PRIME;
 	}
-	if (n > 0)
-		ascii_term(r, start, end, n, hash_final(h), flags);
+	if (n > 0) {
+		memset(a->term + n, 0, 8);
+		ascii_term(r, start, end, n, hash_padded(a->term, n), flags);
+	}
 }
 
 /* Lowercase of [A-Za-z0-9], 0 for every other byte. */
@@ -706,7 +731,6 @@ static size_t fast_ascii_word(run *r, size_t i, size_t lim)
 {
 	const unsigned char *t = (const unsigned char *)r->text;
 	char *term = r->a->term;
-	uint64_t h = FNV_OFFSET;
 	size_t j = i, max = lim - i < LEDE_MAX_WORD_BYTES
 				? lim
 				: i + LEDE_MAX_WORD_BYTES;
@@ -717,7 +741,6 @@ static size_t fast_ascii_word(run *r, size_t i, size_t lim)
 		if (c == 0)
 			break;
 		term[j - i] = (char)c;
-		h = (h ^ c) * FNV_PRIME;
 	}
 	if (j < lim) {
 		c = t[j];
@@ -725,7 +748,8 @@ static size_t fast_ascii_word(run *r, size_t i, size_t lim)
 		    j == max)
 			return 0;
 	}
-	ascii_term(r, i, j, j - i, hash_final(h),
+	memset(term + (j - i), 0, 8);
+	ascii_term(r, i, j, j - i, hash_padded(term, j - i),
 		   t[i] <= '9' ? TOKEN_NUMBER : 0);
 	return j;
 }
