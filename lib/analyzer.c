@@ -64,6 +64,12 @@
  * table); all buffers live in the analyzer, so a token costs no malloc;
  * and a bounded cache maps a word to its term and stem, because xc_stem is
  * a C++ call per word and, with Unicode normalization, dominates the cost.
+ * The cache is keyed by the term for ASCII words and by the raw spelling
+ * for the others (the term and stem are a function of either); the two key
+ * spaces stay apart because every raw key holds a non-ASCII byte. With
+ * bench/bench_analyzer on a shared 2-vCPU machine: ~80-115 MB/s on
+ * Reuters-21578 (English), ~45-65 MB/s on SIGHAN Chinese, ~25 MB/s
+ * (first pass) to ~55-80 MB/s (warm cache) on Russian.
  */
 #include <stdlib.h>
 #include <string.h>
