@@ -156,9 +156,15 @@ static void show_bar(cli *c, const lede_event *ev)
 	fputs("\r[", stderr);
 	for (int i = 0; i < width; i++)
 		fputc(i < fill ? '=' : (i == fill ? '>' : ' '), stderr);
-	fprintf(stderr, "] %3d%% %llu/%llu files  %.1f MB/s  ETA %s\033[K",
+	fprintf(stderr, "] %3d%% %llu/%llu files  %llu articles  %.1f MB/s  "
+	        "ETA %s\033[K",
 	        (int)(frac * 100), (unsigned long long)ev->files_done,
-	        (unsigned long long)ev->files_total, rate, eta);
+	        (unsigned long long)ev->files_total,
+	        ev->stats ? (unsigned long long)(ev->stats->added +
+	                                         ev->stats->updated +
+	                                         ev->stats->unchanged)
+	                  : 0ULL,
+	        rate, eta);
 	c->bar_shown = 1;
 }
 
