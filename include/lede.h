@@ -153,10 +153,15 @@ typedef struct lede_open_opts {
 	                            -1: whatever the index has */
 	unsigned lock_wait_ms;   /* writers: wait this long for another writer
 	                            to finish before LEDE_ERR_LOCKED */
+	const char *shard_by;    /* on create: "year" or "month" keeps one
+	                            database per period (time shards); NULL or
+	                            "none": one database. Stored and checked
+	                            like the analyzer settings. */
 } lede_open_opts;
 
 #define LEDE_OPEN_OPTS_VERSION 1
-#define LEDE_OPEN_OPTS_INIT { LEDE_OPEN_OPTS_VERSION, LEDE_OPEN_READ, NULL, -1, 0 }
+#define LEDE_OPEN_OPTS_INIT                                                   \
+	{ LEDE_OPEN_OPTS_VERSION, LEDE_OPEN_READ, NULL, -1, 0, NULL }
 
 /*
  * Opens (or with LEDE_OPEN_CREATE creates) the index at path, a directory.
@@ -229,6 +234,14 @@ LEDE_API lede_status lede_index_commit(lede_index *idx);
 /* Compacts the index in place (smaller and faster to search); needs a
  * writing handle. LEDE_OK, LEDE_ERR_READ_ONLY, LEDE_ERR_IO, LEDE_ERR_NOMEM. */
 LEDE_API lede_status lede_index_compact(lede_index *idx);
+
+/* Time-sharded index: drops every shard whose period ended before t (Unix
+ * seconds), with its articles; *out_dropped (may be NULL) receives the
+ * number of shards dropped. Searchers see the change at once; the
+ * directories are removed by the next writer. LEDE_OK,
+ * LEDE_ERR_UNSUPPORTED (not sharded), LEDE_ERR_READ_ONLY, LEDE_ERR_IO. */
+LEDE_API lede_status lede_index_expire_before(lede_index *idx, int64_t t,
+                                              unsigned *out_dropped);
 
 /* =====================================================================
  * Updating from files: the readers plus incremental bookkeeping, exactly

@@ -17,6 +17,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,10 @@ static void usage(FILE *f)
 "                        (english default; french, german, russian, ...,\n"
 "                        none)\n"
 "      --no-accent-folding  on create: cafe and café stay different\n"
+"      --shard-by PERIOD on create: one database per year or month (time\n"
+"                        shards); nightly runs touch only changed shards\n"
+"      --expire-before DATE  drop the time shards of periods that ended\n"
+"                        before DATE (2020, 2020-06, 2020-06-30, or 2y)\n"
 "      --map FIELD=NAME  JSONL: read article field NAME from FIELD\n"
 "      --include GLOB    only files whose name matches (repeatable)\n"
 "      --exclude GLOB    skip files whose name matches (repeatable)\n"
@@ -211,7 +216,7 @@ static void on_signal(int sig)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_LANG = 256, OPT_NOFOLD, OPT_MAP, OPT_INCLUDE, OPT_EXCLUDE,
+	enum { OPT_LANG = 256, OPT_NOFOLD, OPT_SHARD, OPT_EXPIRE, OPT_MAP, OPT_INCLUDE, OPT_EXCLUDE,
 	       OPT_ENCODING, OPT_NOPRUNE, OPT_FULL, OPT_COMPACT, OPT_COMMIT,
 	       OPT_WAIT, OPT_JOBS, OPT_PROGRESS, OPT_NOPROGRESS };
 	static const struct option long_opts[] = {
@@ -219,6 +224,8 @@ int main(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "lang", required_argument, NULL, OPT_LANG },
 		{ "no-accent-folding", no_argument, NULL, OPT_NOFOLD },
+		{ "shard-by", required_argument, NULL, OPT_SHARD },
+		{ "expire-before", required_argument, NULL, OPT_EXPIRE },
 		{ "map", required_argument, NULL, OPT_MAP },
 		{ "include", required_argument, NULL, OPT_INCLUDE },
 		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
@@ -246,7 +253,8 @@ int main(int argc, char **argv)
 	lede_status st;
 	cli c;
 	int opt, progress = -1, compact = 0, code;
-	unsigned jobs = 0, wait_s = 0;
+	unsigned jobs = 0, wait_s = 0, dropped = 0;
+	int64_t expire = INT64_MIN;
 	struct sigaction sa;
 
 	memset(&c, 0, sizeof c);
@@ -265,6 +273,21 @@ int main(int argc, char **argv)
 			break;
 		case OPT_LANG: oo.lang = optarg; break;
 		case OPT_NOFOLD: oo.fold_accents = 0; break;
+		case OPT_SHARD:
+			if (strcmp(optarg, "year") && strcmp(optarg, "month") &&
+			    strcmp(optarg, "none"))
+				die(EXIT_ERROR, "--shard-by: expected year, month "
+				    "or none, got '%s'", optarg);
+			oo.shard_by = optarg;
+			break;
+		case OPT_EXPIRE: {
+			int64_t lo, hi;
+			if (lede_parse_date(&lo, &hi, optarg, 0) != LEDE_OK)
+				die(EXIT_ERROR, "--expire-before: bad date '%s' "
+				    "(use YYYY, YYYY-MM, YYYY-MM-DD or 2y)", optarg);
+			expire = lo;
+			break;
+		}
 		case OPT_MAP:
 			if (uo.nmap >= MAX_PATTERNS || !strchr(optarg, '='))
 				die(EXIT_ERROR, "--map: expected FIELD=NAME, got "
@@ -321,7 +344,7 @@ int main(int argc, char **argv)
 	}
 	if (index == NULL || *index == '\0')
 		die(EXIT_ERROR, "no index given: use -i DIR or set LEDE_INDEX");
-	if (optind >= argc && !compact)
+	if (optind >= argc && !compact && expire == INT64_MIN)
 		die(EXIT_ERROR, "no input paths given (try --help)");
 	if (jobs == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -360,6 +383,12 @@ int main(int argc, char **argv)
 		st = lede_index_update(idx, (const char *const *)argv + optind,
 		                       (size_t)(argc - optind), &uo, &stats);
 	clear_bar(&c);
+	if (st == LEDE_OK && expire != INT64_MIN) {
+		st = lede_index_expire_before(idx, expire, &dropped);
+		if (st == LEDE_OK && !c.quiet)
+			fprintf(stderr, "%s: dropped %u time shards\n", prog,
+			        dropped);
+	}
 	if (st == LEDE_OK && compact && !uo.full && !got_signal) {
 		if (!c.quiet && c.verbose)
 			fprintf(stderr, "%s: compacting\n", prog);

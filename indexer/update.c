@@ -623,13 +623,13 @@ static lede_status delete_vanished(update *u, uint64_t fh, uint64_t *out)
 
 	*out = 0;
 	index_file_term(ft, fh);
-	st = xc_writer_term_docs(u->idx->w, ft, strlen(ft), SLOT_QTERM,
-	                         on_file_doc, &c);
+	st = shard_term_docs(u->idx, ft, strlen(ft), SLOT_QTERM, on_file_doc,
+	                     &c);
 	if (st == LEDE_OK && c.qterms.status != LEDE_OK)
 		st = c.qterms.status;
 	for (size_t p = 0; st == LEDE_OK && p < c.qterms.len;) {
 		size_t l = strlen(c.qterms.data + p);
-		st = xc_writer_delete_term(u->idx->w, c.qterms.data + p, l);
+		st = shard_delete_term(u->idx, c.qterms.data + p, l);
 		p += l + 1;
 	}
 	buf_free(&c.qterms);
@@ -1222,7 +1222,8 @@ static int parallel_ok(const update *u, const lede_update_opts *o)
 {
 	uint32_t n = 1;
 
-	if (o->jobs <= 1 || u->idx->db_name[0] == '\0' || u->nfiles < 2 * o->jobs)
+	if (o->jobs <= 1 || u->idx->db_name[0] == '\0' ||
+	    u->idx->shard_by != SHARD_NONE || u->nfiles < 2 * o->jobs)
 		return 0;
 	for (size_t i = 0; i < u->nfiles; i++)
 		if (u->files[i].is_stdin || !u->files[i].todo)
@@ -1336,6 +1337,10 @@ out:
 			st = cs;
 		else if (st == LEDE_ERR_INTERRUPTED)
 			index_fail(idx, st, "interrupted; committed work so far");
+		/* time shards: closed periods written in this run are
+		 * compacted once, then left alone */
+		if (st == LEDE_OK && idx->nshards)
+			st = shard_compact_closed(idx, (int64_t)time(NULL));
 	}
 done:
 	u.stop = 0;

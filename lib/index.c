@@ -117,20 +117,24 @@ lede_status index_fail_err(lede_index *idx, const lede_err *e)
 
 /* ---- settings ---------------------------------------------------------- */
 
-static void settings_format(buf *out, const analyzer_settings *s)
+static void settings_format(buf *out, const analyzer_settings *s,
+                            int shard_by)
 {
 	buf_printf(out, "lede-schema=%d lang=%s fold_accents=%d",
 	           LEDE_SCHEMA_VERSION, s->lang, s->fold_accents);
+	if (shard_by != SHARD_NONE)
+		buf_printf(out, " shard=%s", shard_mode_name(shard_by));
 }
 
 /* Parses what settings_format wrote. Returns VERSION for another schema,
  * CORRUPT for garbage. */
-static lede_status settings_parse(analyzer_settings *s, const char *v,
-                                  size_t len)
+static lede_status settings_parse(analyzer_settings *s, int *shard_by,
+                                  const char *v, size_t len)
 {
-	char tmp[128];
+	char tmp[128], shard[16] = "none";
 	int ver = 0, fold = -1;
 	char lang[32] = "";
+	const char *sp;
 
 	if (len >= sizeof tmp)
 		return LEDE_ERR_CORRUPT;
@@ -141,6 +145,11 @@ static lede_status settings_parse(analyzer_settings *s, const char *v,
 		return LEDE_ERR_CORRUPT;
 	if (ver != LEDE_SCHEMA_VERSION)
 		return LEDE_ERR_VERSION;
+	sp = strstr(tmp, " shard=");
+	if (sp && sscanf(sp, " shard=%15s", shard) != 1)
+		return LEDE_ERR_CORRUPT;
+	if (shard_mode_parse(shard_by, shard) != LEDE_OK)
+		return LEDE_ERR_CORRUPT;
 	memset(s, 0, sizeof *s);
 	memcpy(s->lang, lang, sizeof s->lang);
 	s->fold_accents = fold;
@@ -237,18 +246,31 @@ static lede_status read_stub(lede_index *idx, char *out, size_t cap)
 /* Atomically points the stub at db (write a temp file, fsync, rename). */
 static lede_status write_stub(lede_index *idx, const char *db)
 {
-	char path[PATH_MAX], tmp[PATH_MAX], text[256];
-	int fd, n, ok;
+	char path[PATH_MAX], tmp[PATH_MAX];
+	buf text = BUF_INIT;
+	int fd, ok;
 
 	snprintf(path, sizeof path, "%s/%s", idx->path, STUB_FILE);
 	snprintf(tmp, sizeof tmp, "%s/%s.tmp", idx->path, STUB_FILE);
-	n = snprintf(text, sizeof text,
-	             "# lede index: the current database\nauto %s\n", db);
+	buf_printf(&text, "# lede index: the current database%s\nauto %s\n",
+	           idx->nshards ? " (settings, file records) and its time "
+	                          "shards"
+	                        : "",
+	           db);
+	shard_stub_lines(idx, &text);
+	if (text.status != LEDE_OK) {
+		buf_free(&text);
+		return index_fail(idx, LEDE_ERR_NOMEM, "out of memory");
+	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
+	if (fd < 0) {
+		buf_free(&text);
 		return index_fail(idx, LEDE_ERR_IO, "%s: %s", tmp,
 		                  strerror(errno));
-	ok = write(fd, text, (size_t)n) == n && fsync(fd) == 0;
+	}
+	ok = write(fd, text.data, text.len) == (ssize_t)text.len &&
+	     fsync(fd) == 0;
+	buf_free(&text);
 	close(fd);
 	if (!ok || rename(tmp, path) != 0) {
 		int e = errno;
@@ -256,6 +278,11 @@ static lede_status write_stub(lede_index *idx, const char *db)
 		return index_fail(idx, LEDE_ERR_IO, "%s: %s", path, strerror(e));
 	}
 	return LEDE_OK;
+}
+
+lede_status index_write_stub(lede_index *idx)
+{
+	return write_stub(idx, idx->db_name);
 }
 
 /* Removes a database directory: glass keeps its tables flat in it. */
@@ -290,8 +317,12 @@ static void remove_old_dbs(lede_index *idx, const char *current)
 		return;
 	while ((e = readdir(d)) != NULL) {
 		char sub[PATH_MAX];
-		if (strncmp(e->d_name, DB_DIR_PREFIX, strlen(DB_DIR_PREFIX)) ||
-		    strcmp(e->d_name, current) == 0)
+		int is_shard = strncmp(e->d_name, SHARD_DIR_PREFIX,
+		                       strlen(SHARD_DIR_PREFIX)) == 0;
+		if (is_shard ? shard_listed(idx, e->d_name)
+		             : (strncmp(e->d_name, DB_DIR_PREFIX,
+		                        strlen(DB_DIR_PREFIX)) ||
+		                strcmp(e->d_name, current) == 0))
 			continue;
 		if (snprintf(sub, sizeof sub, "%s/%s", idx->path, e->d_name) <
 		    (int)sizeof sub)
@@ -309,6 +340,7 @@ static lede_status settings_check(lede_index *idx, analyzer_settings *want,
 	size_t vlen = 0;
 	lede_status st;
 	analyzer_settings have;
+	int have_shard = SHARD_NONE;
 
 	if (idx->w)
 		st = xc_writer_get_meta(&val, &vlen, idx->w, META_SCHEMA,
@@ -348,7 +380,9 @@ static lede_status settings_check(lede_index *idx, analyzer_settings *want,
 		if (want->fold_accents < 0)
 			want->fold_accents = 1;
 		buf b = BUF_INIT;
-		settings_format(&b, want);
+		idx->shard_by = idx->want_shard < 0 ? SHARD_NONE
+		                                    : idx->want_shard;
+		settings_format(&b, want, idx->shard_by);
 		st = b.status;
 		if (st == LEDE_OK)
 			st = xc_writer_set_meta(idx->w, META_SCHEMA,
@@ -362,7 +396,7 @@ static lede_status settings_check(lede_index *idx, analyzer_settings *want,
 		idx->settings = *want;
 		return LEDE_OK;
 	}
-	st = settings_parse(&have, val, vlen);
+	st = settings_parse(&have, &have_shard, val, vlen);
 	xc_free(val);
 	if (st == LEDE_ERR_VERSION)
 		return index_fail(idx, st,
@@ -382,7 +416,13 @@ static lede_status settings_check(lede_index *idx, analyzer_settings *want,
 		                  want->lang[0] ? want->lang : have.lang,
 		                  want->fold_accents >= 0 ? want->fold_accents
 		                                          : have.fold_accents);
+	if (idx->want_shard >= 0 && idx->want_shard != have_shard)
+		return index_fail(idx, LEDE_ERR_SETTINGS,
+		                  "%s: index was created with shard-by %s, not %s",
+		                  idx->path, shard_mode_name(have_shard),
+		                  shard_mode_name(idx->want_shard));
 	idx->settings = have;
+	idx->shard_by = have_shard;
 	return LEDE_OK;
 }
 
@@ -450,8 +490,46 @@ static lede_status open_writer(lede_index *idx, unsigned wait_ms,
 		if (st != LEDE_OK)
 			return st;
 	}
-	if (name[0])
-		remove_old_dbs(idx, name);
+	return LEDE_OK;
+}
+
+lede_status index_compact_dir(lede_index *idx, char *name, size_t cap,
+                              struct xc_writer **io_w)
+{
+	char next[64], src[PATH_MAX], dst[PATH_MAX];
+	const char *srcs[1];
+	const char *dot = strrchr(name, '.');
+	unsigned long gen;
+	lede_err err;
+	lede_status st;
+	xc_writer *nw = NULL;
+
+	if (dot == NULL)
+		return index_fail(idx, LEDE_ERR_INTERNAL, "bad database name %s",
+		                  name);
+	gen = strtoul(dot + 1, NULL, 10);
+	if (snprintf(next, sizeof next, "%.*s.%lu", (int)(dot - name), name,
+	             gen + 1) >= (int)sizeof next ||
+	    strlen(next) >= cap)
+		return index_fail(idx, LEDE_ERR_INVALID, "name too long");
+	snprintf(src, sizeof src, "%s/%s", idx->path, name);
+	if (snprintf(dst, sizeof dst, "%s/%s", idx->path, next) >=
+	    (int)sizeof dst)
+		return index_fail(idx, LEDE_ERR_INVALID, "path too long");
+	remove_tree(dst);
+	srcs[0] = src;
+	err_clear(&err);
+	st = xc_compact(srcs, 1, dst, 0, &err);
+	if (st == LEDE_OK)
+		st = xc_writer_open(&nw, dst, XC_OPEN_EXISTING, 0, &err);
+	if (st != LEDE_OK) {
+		remove_tree(dst);
+		return index_fail(idx, st, "%s: compacting %s: %s", idx->path,
+		                  name, err.msg);
+	}
+	xc_writer_free(*io_w);
+	*io_w = nw;
+	memcpy(name, next, strlen(next) + 1);
 	return LEDE_OK;
 }
 
@@ -473,6 +551,13 @@ LEDE_API lede_status lede_index_compact(lede_index *idx)
 	st = lede_index_commit(idx);
 	if (st != LEDE_OK)
 		return st;
+	for (size_t i = 0; i < idx->nshards; i++) {
+		st = index_compact_dir(idx, idx->shards[i].name,
+		                       sizeof idx->shards[i].name,
+		                       &idx->shards[i].w);
+		if (st != LEDE_OK)
+			return st;
+	}
 	n = strtoul(idx->db_name + strlen(DB_DIR_PREFIX), NULL, 10);
 	snprintf(next, sizeof next, DB_DIR_PREFIX "%lu", n + 1);
 	snprintf(src, sizeof src, "%s/%s", idx->path, idx->db_name);
@@ -518,7 +603,8 @@ lede_status index_begin_rebuild(lede_index *idx)
 	lede_status st;
 	buf b = BUF_INIT;
 
-	if (idx->db_name[0] == '\0')
+	/* time shards are rebuilt in place: every file is re-read */
+	if (idx->db_name[0] == '\0' || idx->shard_by != SHARD_NONE)
 		return LEDE_ERR_UNSUPPORTED;
 	n = strtoul(idx->db_name + strlen(DB_DIR_PREFIX), NULL, 10);
 	snprintf(next, sizeof next, DB_DIR_PREFIX "%lu", n + 1);
@@ -531,7 +617,7 @@ lede_status index_begin_rebuild(lede_index *idx)
 	idx->w = NULL;
 	st = xc_writer_open(&idx->w, dst, XC_OPEN_CREATE, 0, &err);
 	if (st == LEDE_OK) {
-		settings_format(&b, &idx->settings);
+		settings_format(&b, &idx->settings, idx->shard_by);
 		st = b.status;
 		if (st == LEDE_OK)
 			st = xc_writer_set_meta(idx->w, META_SCHEMA,
@@ -614,7 +700,7 @@ lede_status index_part_new(lede_index **out, lede_index *parent, int k)
 	if (st == LEDE_OK)
 		st = xc_doc_new(&p->doc);
 	if (st == LEDE_OK) {
-		settings_format(&b, &p->settings);
+		settings_format(&b, &p->settings, SHARD_NONE);
 		st = b.status;
 		if (st == LEDE_OK)
 			st = xc_writer_set_meta(p->w, META_SCHEMA,
@@ -834,6 +920,12 @@ LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
 		memcpy(want.lang, opts->lang, strlen(opts->lang) + 1);
 	}
 	want.fold_accents = opts->fold_accents < 0 ? -1 : !!opts->fold_accents;
+	idx->want_shard = -1;
+	if (opts->shard_by &&
+	    shard_mode_parse(&idx->want_shard, opts->shard_by) != LEDE_OK)
+		return index_fail(idx, LEDE_ERR_INVALID,
+		                  "shard-by '%s': expected year, month or none",
+		                  opts->shard_by);
 
 	if (!dir_exists(path)) {
 		if (!(idx->flags & LEDE_OPEN_CREATE))
@@ -859,6 +951,15 @@ LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
 	st = settings_check(idx, &want, (idx->flags & LEDE_OPEN_CREATE) != 0);
 	if (st != LEDE_OK)
 		return st;
+	if (idx->w && idx->shard_by != SHARD_NONE) {
+		st = shard_load(idx);
+		if (st != LEDE_OK)
+			return st;
+	}
+	/* Directories of superseded databases go now, with the lock held,
+	 * when searchers still reading them have had time to move on. */
+	if (idx->w && idx->db_name[0])
+		remove_old_dbs(idx, idx->db_name);
 	st = analyzer_new(&idx->an, &idx->settings, &err);
 	if (st != LEDE_OK)
 		return index_fail(idx, st, "%s", err.msg);
@@ -876,8 +977,15 @@ LEDE_API lede_status lede_index_close(lede_index *idx)
 
 	if (idx == NULL)
 		return LEDE_OK;
+	if (idx->nshards) {
+		/* shards first: the meta database's file records must never
+		 * claim articles a shard did not keep */
+		st = shard_close(idx);
+	}
 	if (idx->w) {
-		st = xc_writer_close(idx->w);
+		lede_status ms = xc_writer_close(idx->w);
+		if (st == LEDE_OK)
+			st = ms;
 		xc_writer_free(idx->w);
 	}
 	xc_writer_free(idx->old_w);
@@ -943,6 +1051,12 @@ LEDE_API lede_status lede_index_count(uint64_t *out, lede_index *idx)
 	lede_status st;
 
 	*out = 0;
+	if (idx->w && idx->nshards) {
+		st = shard_doccount(out, idx);
+		if (st != LEDE_OK)
+			return index_fail(idx, st, "%s", xc_writer_errmsg(idx->w));
+		return LEDE_OK;
+	}
 	if (idx->w) {
 		st = xc_writer_doccount(&n, idx->w);
 		if (st != LEDE_OK)
@@ -1317,6 +1431,7 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 	size_t old_len = 0;
 	int found = 0;
 	char v8[8];
+	xc_writer *w = NULL;
 
 	if (out_existed)
 		*out_existed = 0;
@@ -1333,10 +1448,13 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 	st = build_doc(idx, a, file_hash, idx->qterm.data, idx->qterm.len, &h);
 	if (st != LEDE_OK)
 		return st;
-	st = xc_writer_get_value(&old, &old_len, &found, idx->w,
+	st = shard_target(idx, a->date, &w);
+	if (st != LEDE_OK)
+		return st;
+	st = xc_writer_get_value(&old, &old_len, &found, w,
 	                         idx->qterm.data, idx->qterm.len, SLOT_HASH);
 	if (st != LEDE_OK)
-		return index_fail(idx, st, "%s", xc_writer_errmsg(idx->w));
+		return index_fail(idx, st, "%s", xc_writer_errmsg(w));
 	put_u64(v8, h);
 	if (found && out_existed)
 		*out_existed = 1;
@@ -1344,7 +1462,7 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 		char *of = NULL;
 		size_t ol = 0;
 		int f2 = 0;
-		if (xc_writer_get_value(&of, &ol, &f2, idx->w, idx->qterm.data,
+		if (xc_writer_get_value(&of, &ol, &f2, w, idx->qterm.data,
 		                        idx->qterm.len, SLOT_FILE) == LEDE_OK &&
 		    ol == 8)
 			*out_old_file = get_u64(of);
@@ -1357,10 +1475,17 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 		return LEDE_OK;
 	}
 	xc_free(old);
-	st = xc_writer_upsert(NULL, idx->w, idx->qterm.data, idx->qterm.len,
+	st = xc_writer_upsert(NULL, w, idx->qterm.data, idx->qterm.len,
 	                      idx->doc);
 	if (st != LEDE_OK)
-		return index_fail(idx, st, "%s", xc_writer_errmsg(idx->w));
+		return index_fail(idx, st, "%s", xc_writer_errmsg(w));
+	/* time shards: the id moves here from wherever it was */
+	if (!found && idx->nshards) {
+		st = shard_drop_elsewhere(idx, w, idx->qterm.data,
+		                          idx->qterm.len);
+		if (st != LEDE_OK)
+			return st;
+	}
 	idx->pending++;
 	return LEDE_OK;
 }
@@ -1398,10 +1523,13 @@ LEDE_API lede_status lede_index_delete(lede_index *idx, const char *id)
 		return index_fail(idx, idx->term.status, "out of memory");
 	st = xc_writer_term_exists(&exists, idx->w, idx->term.data,
 	                           idx->term.len);
+	for (size_t i = 0; st == LEDE_OK && !exists && i < idx->nshards; i++)
+		st = xc_writer_term_exists(&exists, idx->shards[i].w,
+		                           idx->term.data, idx->term.len);
 	if (st == LEDE_OK && !exists)
 		return index_fail(idx, LEDE_ERR_NOT_FOUND, "no article '%s'", id);
 	if (st == LEDE_OK)
-		st = xc_writer_delete_term(idx->w, idx->term.data, idx->term.len);
+		st = shard_delete_term(idx, idx->term.data, idx->term.len);
 	if (st != LEDE_OK)
 		return index_fail(idx, st, "%s", xc_writer_errmsg(idx->w));
 	idx->pending++;
@@ -1412,6 +1540,9 @@ LEDE_API lede_status lede_index_commit(lede_index *idx)
 {
 	lede_status st = need_writer(idx);
 
+	if (st != LEDE_OK)
+		return st;
+	st = shard_commit(idx);
 	if (st != LEDE_OK)
 		return st;
 	st = xc_writer_commit(idx->w);

@@ -340,6 +340,10 @@ struct lede_index {
 	char db_name[64];            /* writer: current "db.N", "" = plain */
 	struct xc_writer *old_w;     /* during a --full rebuild: the live db */
 	char old_db_name[64];
+	int shard_by;                /* SHARD_NONE / SHARD_YEAR / SHARD_MONTH */
+	int want_shard;              /* asked for at open, -1 = any */
+	struct time_shard *shards;   /* writer of a sharded index */
+	size_t nshards;
 	char errmsg[LEDE_ERRMSG_MAX];
 };
 
@@ -378,6 +382,59 @@ lede_status index_merge_parts(lede_index *idx, lede_index *const *parts,
 lede_status index_switch_to(lede_index *idx, struct xc_writer *w);
 /* The XF term of a file hash, in a static-size buffer (20 bytes). */
 void index_file_term(char out[24], uint64_t file_hash);
+
+/* ---------------------------------------------------------------------
+ * timeshard.c: time shards (lede-index --shard-by year|month). The meta
+ * database (db.N, first in the stub) holds the settings and the per-file
+ * records; each period's articles live in their own database
+ * "shard-PERIOD.G", listed after it in the stub.
+ * ------------------------------------------------------------------- */
+enum { SHARD_NONE = 0, SHARD_YEAR = 1, SHARD_MONTH = 2 };
+#define SHARD_DIR_PREFIX "shard-"
+
+typedef struct time_shard {
+	char period[16];          /* "2024", "2024-02" or "undated" */
+	char name[64];            /* directory: shard-2024.3 */
+	struct xc_writer *w;
+	int dirty;                /* written since opened */
+} time_shard;
+
+/* Parses "year"/"month"/"none" (NULL = none). INVALID otherwise. */
+lede_status shard_mode_parse(int *out, const char *s);
+const char *shard_mode_name(int mode);
+/* Opens a writer on every shard the stub lists after the meta line. */
+lede_status shard_load(lede_index *idx);
+/* The writer an article with this date goes to (idx->w when unsharded);
+ * creates the period's shard when new. */
+lede_status shard_target(lede_index *idx, int64_t date,
+                         struct xc_writer **out);
+/* Deletes the unique term from every shard writer but keep. */
+lede_status shard_drop_elsewhere(lede_index *idx, struct xc_writer *keep,
+                                 const char *term, size_t len);
+/* xc_writer_term_docs / delete_term / doccount over all writers. */
+lede_status shard_term_docs(lede_index *idx, const char *term, size_t len,
+                            uint32_t slot,
+                            int (*cb)(void *, const char *, size_t, uint32_t),
+                            void *ctx);
+lede_status shard_delete_term(lede_index *idx, const char *term, size_t len);
+lede_status shard_doccount(uint64_t *out, lede_index *idx);
+/* Commits every dirty shard (before the meta database). */
+lede_status shard_commit(lede_index *idx);
+/* Closes and frees every shard writer (committing); returns the first
+ * failure. */
+lede_status shard_close(lede_index *idx);
+/* Compacts the shards written in this run whose period has ended. */
+lede_status shard_compact_closed(lede_index *idx, int64_t now);
+/* Appends the stub lines of the shards ("auto shard-...\n"). */
+void shard_stub_lines(const lede_index *idx, buf *out);
+/* 1 if name is a shard directory the stub lists. */
+int shard_listed(const lede_index *idx, const char *name);
+/* Rewrites the stub (index.c) after shards changed. */
+lede_status index_write_stub(lede_index *idx);
+/* Compacts one database directory into a new generation; *io_w is the
+ * writer on it, replaced by one on the new directory (index.c). */
+lede_status index_compact_dir(lede_index *idx, char *name, size_t cap,
+                              struct xc_writer **io_w);
 
 /* ---------------------------------------------------------------------
  * shards.c: diagnosing remote shards listed in a stub file.

@@ -1,0 +1,77 @@
+#!/usr/bin/env bats
+# Time shards: lede-index --shard-by year keeps one database per year,
+# searches give what one database gives, a nightly run rewrites only the
+# shards whose periods changed, --expire-before drops old shards.
+
+setup() {
+	B=${LEDE_BIN:-$BATS_TEST_DIRNAME/../../build}
+	TMP=$(mktemp -d)
+	A=$TMP/a
+	mkdir -p "$A"
+	for y in 2019 2020 2021 2022; do
+		for i in 1 2 3; do
+			printf '{"id":"a%s-%s","title":"Council report %s","body":"The harbour council met in %s about ferry fares %s and port fees.","date":"%s-0%s-15"}\n' \
+				"$y" "$i" "$i" "$y" "$i" "$y" "$i" >"$A/y$y-$i.jsonl"
+		done
+	done
+}
+
+teardown() {
+	rm -rf "$TMP"
+}
+
+shards() { grep '^auto shard-' "$1/XAPIANDB" | sed 's/^auto //' | sort | tr '\n' ' '; }
+
+@test "--shard-by year: one database per year, same results as one index" {
+	run "$B/lede-index" -i "$TMP/s" --shard-by year "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"added 12,"* ]]
+	[ "$(shards "$TMP/s")" = "shard-2019.2 shard-2020.2 shard-2021.2 shard-2022.2 " ]
+	"$B/lede-index" -i "$TMP/u" -q "$A"
+	for q in harbour 'ferry fares 2' '"port fees"' 'council date:2020'; do
+		diff <("$B/lede-search" -i "$TMP/s" --trec 1 --limit 50 "$q" | awk '{print $3, $5}' | sort) \
+			<("$B/lede-search" -i "$TMP/u" --trec 1 --limit 50 "$q" | awk '{print $3, $5}' | sort)
+	done
+}
+
+@test "a nightly run rewrites only the shards whose periods changed" {
+	"$B/lede-index" -i "$TMP/s" -q --shard-by year "$A"
+	before=$(shards "$TMP/s")
+	printf '{"id":"a2021-1","title":"Council report 1","body":"The harbour council met in 2021 about ferry fares 1 and glaciers.","date":"2021-01-15"}\n' >"$A/y2021-1.jsonl"
+	run "$B/lede-index" -i "$TMP/s" "$A"
+	[[ "$output" == *"updated 1,"* ]]
+	[ "$(shards "$TMP/s")" = "shard-2019.2 shard-2020.2 shard-2021.3 shard-2022.2 " ]
+	[ "$("$B/lede-search" -i "$TMP/s" --count glaciers)" = 1 ]
+	[ "$before" != "$(shards "$TMP/s")" ]
+}
+
+@test "an article whose date moves changes shard without a duplicate" {
+	"$B/lede-index" -i "$TMP/s" -q --shard-by year "$A"
+	printf '{"id":"a2019-1","title":"Council report 1","body":"The harbour council met in 2019 about ferry fares 1 and port fees.","date":"2022-03-01"}\n' >"$A/y2019-1.jsonl"
+	"$B/lede-index" -i "$TMP/s" -q "$A"
+	[ "$("$B/lede-search" -i "$TMP/s" --count harbour)" = 12 ]
+	[ "$("$B/lede-search" -i "$TMP/s" --count 'harbour date:2022')" = 4 ]
+}
+
+@test "--expire-before drops old shards; a rerun does not bring them back" {
+	"$B/lede-index" -i "$TMP/s" -q --shard-by year "$A"
+	run "$B/lede-index" -i "$TMP/s" --expire-before 2021
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"dropped 2 time shards"* ]]
+	[ "$(shards "$TMP/s")" = "shard-2021.2 shard-2022.2 " ]
+	[ "$("$B/lede-search" -i "$TMP/s" --count harbour)" = 6 ]
+	"$B/lede-index" -i "$TMP/s" -q "$A"
+	[ "$("$B/lede-search" -i "$TMP/s" --count harbour)" = 6 ]
+	[ ! -d "$TMP/s/shard-2019.2" ]
+}
+
+@test "shard settings are checked; --expire-before needs a sharded index" {
+	"$B/lede-index" -i "$TMP/s" -q --shard-by year "$A"
+	run "$B/lede-index" -i "$TMP/s" --shard-by month "$A"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"shard-by year"* ]]
+	"$B/lede-index" -i "$TMP/u" -q "$A"
+	run "$B/lede-index" -i "$TMP/u" --expire-before 2021
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"not a time-sharded index"* ]]
+}
