@@ -1899,12 +1899,17 @@ extern "C" lede_status xc_search(xc_results **out, xc_reader *r,
 					    "a block claims a revision the "
 					    "database does not have");
 			} catch (const Xapian::DocNotFoundError &e) {
-				/* The matcher returned the document from this
-				 * same revision: its data or term list missing
-				 * means the tables disagree, i.e. damage. */
-				throw Xapian::DatabaseCorruptError(
-				    "a matching document is missing: " +
-				    e.get_msg());
+				/* A document the matcher returned cannot be
+				 * read: a writer overtook this reader (Xapian
+				 * does not always say so), or, with no newer
+				 * revision to move to, the tables disagree. */
+				if (attempt >= o.stale_retries)
+					throw Xapian::DatabaseModifiedError(
+					    e.get_msg());
+				if (!r->db.reopen())
+					throw Xapian::DatabaseCorruptError(
+					    "a matching document is missing: " +
+					    e.get_msg());
 			}
 		}
 		*out = res;

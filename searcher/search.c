@@ -39,6 +39,12 @@
 #define COLLAPSE_MAX_BITS 10
 /* Most hits in one page: a bigger page is an export, use offset. */
 #define SEARCH_MAX_LIMIT 10000
+/* Times a search overtaken by a writer is rerun at the newest commit.
+ * Glass keeps two revisions, so a search fails when a writer commits
+ * twice while it runs; each retry starts at the newest commit, but a
+ * search slowed by load (or a sanitizer) under a writer committing every
+ * few milliseconds can need more than a few (api_concurrency). */
+#define SEARCH_STALE_RETRIES 20
 /* "Did you mean" is offered when fewer hits than this were found. */
 #define SUGGEST_BELOW 3
 /* Longest spelling edit distance tried for a suggestion. */
@@ -555,6 +561,7 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 	                   LEDE_OK)
 		goto out;
 
+	so.stale_retries = SEARCH_STALE_RETRIES;
 	so.k1 = o->k1 >= 0 ? o->k1 : LEDE_BM25_K1;
 	so.b = o->b >= 0 ? o->b : LEDE_BM25_B;
 	if (o->sort == LEDE_SORT_NEWEST || o->sort == LEDE_SORT_OLDEST) {
