@@ -83,12 +83,22 @@ all: $(STATIC) $(B)/liblede.so $(LEDE_INDEX) $(LEDE_SEARCH) $(PCFILE)
 deps:
 	$(Q)sh mk/deps.sh build test
 
-$(B)/%.o: %.c
+# Objects depend on the sanitizer flags they were built with: switching
+# SANITIZE in one build directory (thread after address,undefined, both
+# in build/san) rebuilds them instead of linking a mix of runtimes.
+SANSTAMP := $(B)/.sanitize
+$(SANSTAMP): FORCE
+	@mkdir -p $(B)
+	@echo '$(SANFLAGS)' | cmp -s - $@ 2>/dev/null || echo '$(SANFLAGS)' >$@
+.PHONY: FORCE
+FORCE:
+
+$(B)/%.o: %.c $(SANSTAMP)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/%.o: %.cc
+$(B)/%.o: %.cc $(SANSTAMP)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CXX     $<"
 	$(Q)$(CXX) $(CPPFLAGS_ALL) $(ALL_CXXFLAGS) -MMD -MP -c $< -o $@
@@ -121,7 +131,7 @@ $(PCFILE): liblede.pc.in include/lede.h
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
 
 # ---- tests ---------------------------------------------------------------
-$(B)/tests/%.o: tests/unit/%.c
+$(B)/tests/%.o: tests/unit/%.c $(SANSTAMP)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(TEST_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
@@ -129,7 +139,7 @@ $(B)/tests/%.o: tests/unit/%.c
 $(B)/tests/test_%: $(B)/tests/test_%.o $(STATIC)
 	$(Q)$(CXX) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) $(TEST_LIBS)
 
-$(B)/tests/api_%.o: tests/api/api_%.c
+$(B)/tests/api_%.o: tests/api/api_%.c $(SANSTAMP)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
 	$(Q)$(CC) -Iinclude -D_GNU_SOURCE $(TEST_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
@@ -137,11 +147,11 @@ $(B)/tests/api_%.o: tests/api/api_%.c
 $(B)/tests/api_%: $(B)/tests/api_%.o $(STATIC)
 	$(Q)$(CXX) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) $(TEST_LIBS)
 
-$(B)/tests/replay_%.o: tests/fuzz/%.c
+$(B)/tests/replay_%.o: tests/fuzz/%.c $(SANSTAMP)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/tests/replay_main.o: tests/fuzz/replay_main.c
+$(B)/tests/replay_main.o: tests/fuzz/replay_main.c $(SANSTAMP)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(ALL_CFLAGS) -c $< -o $@
 
