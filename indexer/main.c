@@ -11,7 +11,8 @@
  *   2   error (bad option, unreadable path, disk full, corrupt index...)
  *   75  the index is locked by another indexer (EX_TEMPFAIL: retry later)
  *
- * SIGINT/SIGTERM stop the run cleanly: work so far is committed.
+ * SIGINT/SIGTERM stop the run cleanly: work so far is committed; a second
+ * one kills it at once.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -365,6 +366,10 @@ int main(int argc, char **argv)
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
+	/* One-shot: a second signal kills, for when the stop never comes
+	 * (libxapian can loop forever on a damaged index; the index is
+	 * safe to kill at any moment anyway). */
+	sa.sa_flags = SA_RESETHAND;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
