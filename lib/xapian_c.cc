@@ -1778,6 +1778,44 @@ static void apply_sort(Xapian::Enquire &enq, const xc_search_opts &o)
 					       : Xapian::Enquire::ASCENDING);
 }
 
+/* Each hit's query terms, in query order: what Enquire::get_matching_terms
+ * gives, but read from the posting lists the match has just used rather
+ * than from each hit's term list. libxapian 1.4 trusts term-list data (a
+ * garbled termlist.glass crashed lede-search in GlassTermList::next), and
+ * searching needs that table nowhere else. One pass per term over the
+ * hits in docid order. */
+static void matching_terms(xc_results &res, const Xapian::Database &db,
+			   const Xapian::Query &q)
+{
+	std::vector<std::string> terms;
+	std::vector<size_t> order(res.rows.size());
+
+	for (Xapian::TermIterator t = q.get_terms_begin();
+	     t != q.get_terms_end(); ++t)
+		if (!(*t).empty() &&
+		    std::find(terms.begin(), terms.end(), *t) == terms.end())
+			terms.push_back(*t);
+	for (size_t i = 0; i < order.size(); i++)
+		order[i] = i;
+	std::sort(order.begin(), order.end(), [&res](size_t a, size_t b) {
+		return res.rows[a].hit.docid < res.rows[b].hit.docid;
+	});
+	for (const std::string &t : terms) {
+		Xapian::PostingIterator p = db.postlist_begin(t);
+		const Xapian::PostingIterator end = db.postlist_end(t);
+
+		for (size_t i : order) {
+			Xapian::docid d = res.rows[i].hit.docid;
+
+			p.skip_to(d);
+			if (p == end)
+				break;
+			if (*p == d)
+				res.rows[i].terms.push_back(t);
+		}
+	}
+}
+
 /* One attempt: a fresh Enquire (cheap, and never shared between calls),
  * the match, then every hit's data, values, matching terms and collapse
  * count. Throws; the caller retries DatabaseModifiedError. */
@@ -1834,11 +1872,9 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 		for (Xapian::ValueIterator v = doc.values_begin();
 		     v != doc.values_end(); ++v)
 			row.values.emplace_back(v.get_valueno(), *v);
-		for (Xapian::TermIterator t = enq.get_matching_terms_begin(it);
-		     t != enq.get_matching_terms_end(it); ++t)
-			row.terms.push_back(*t);
 		res.rows.push_back(std::move(row));
 	}
+	matching_terms(res, db, q);
 }
 
 static lede_status check_opts(char *dst, size_t cap, const xc_search_opts &o)
