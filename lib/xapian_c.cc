@@ -341,14 +341,15 @@ struct xc_writer {
 static lede_status fail_write(xc_writer *w)
 {
 	char cause[LEDE_ERRMSG_MAX - 64];
+	lede_status why = map_exception(cause, sizeof cause);
 
-	map_exception(cause, sizeof cause);
 	if (!w)
 		return LEDE_ERR_BATCH_LOST;
 	if (w->in_txn)
 		w->txn_lost = 1;
 	std::snprintf(w->err, sizeof w->err,
-		      "%s; changes since the last commit were discarded",
+		      "%s%s; changes since the last commit were discarded",
+		      why == LEDE_ERR_CORRUPT ? "index is corrupt: " : "",
 		      cause);
 	return LEDE_ERR_BATCH_LOST;
 }
