@@ -22,30 +22,42 @@ awk -F'\t' 'BEGIN { r["lede"] = 1; r["scriptindex"] = 2; r["omindex"] = 3; r["ft
 		print row[key, int((n[key] + 1) / 2)] "\t" n[key] } }' > "$RAW/index-median.tsv"
 
 # ---- plot -------------------------------------------------------------------
+# Two panels: articles per wall second and per CPU second (the latter is the
+# steadier one on a shared machine), against the scale, one line per tool.
 if command -v gnuplot > /dev/null 2>&1; then
-	awk -F'\t' '$3 == "build" { printf "%s\t%s\t%.1f\n", $1, $2, $5 / $7 }' \
-		"$RAW/index-median.tsv" > "$RAW/throughput.tsv"
-	tools=$(cut -f1 "$RAW/throughput.tsv" | awk '!seen[$0]++')
-	plots=""
+	rm -f "$RAW"/throughput-*.tsv
+	awk -F'\t' -v raw="$RAW" '$3 == "build" {
+		printf "%s\t%.1f\t%.1f\n", $2, $5 / $7, $5 / ($8 + $9) >> (raw "/throughput-" $1 ".tsv") }' \
+		"$RAW/index-median.tsv"
+	tools=$(awk -F'\t' '$3 == "build" && !seen[$1]++ { print $1 }' "$RAW/index-median.tsv")
+	pw="" pc=""
 	for t in $tools; do
-		plots="$plots${plots:+, }'$RAW/throughput.tsv' using 2:(stringcolumn(1) eq '$t' ? \$3 : 1/0) with linespoints lw 2 pt 7 title '$t'"
+		pw="$pw${pw:+, }'$RAW/throughput-$t.tsv' using 1:2 with linespoints lw 2 pt 7 title '$t'"
+		pc="$pc${pc:+, }'$RAW/throughput-$t.tsv' using 1:3 with linespoints lw 2 pt 7 title '$t'"
 	done
-	term="pngcairo size 800,500 font 'sans,10'"
-	gnuplot -e "set terminal $term" > /dev/null 2>&1 || term="png size 800,500"
+	xt=$(env_get scales | awk '{ for (i = 1; i <= NF; i++) printf "%s\"x%s\" %s", (i > 1 ? ", " : ""), $i, $i }')
+	xmax=$(env_get scales | awk '{ m = 1; for (i = 1; i <= NF; i++) if ($i + 0 > m) m = $i + 0; print m * 1.25 }')
+	term="pngcairo size 1000,450 font 'sans,10'"
+	gnuplot -e "set terminal $term" > /dev/null 2>&1 || term="png size 1000,450"
 	gnuplot > "$RAW/gnuplot.log" 2>&1 <<EOF || echo "report: gnuplot failed (see $RAW/gnuplot.log)" >&2
 set terminal $term
 set output '$OUT/index-throughput.png'
-set title 'Indexing throughput, Reuters-21578 copies (from scratch, one process)'
-set xlabel 'corpus scale (x1 = $(env_get corpus_x1 | cut -d" " -f1) articles)'
-set ylabel 'articles / s (wall, log scale)'
+set datafile separator '\t'
 set logscale x 2
 set logscale y
-set xtics ($(env_get scales | awk '{ for (i = 1; i <= NF; i++) printf "%s\"x%s\" %s", (i > 1 ? ", " : ""), $i, $i }'))
-set xrange [0.8:*]
-set key outside right
+set xtics ($xt)
+set xrange [0.8:$xmax]
 set grid
-set datafile separator '\t'
-plot $plots
+set key bottom right
+set xlabel 'corpus scale (x1 = $(env_get corpus_x1 | cut -d" " -f1) articles)'
+set multiplot layout 1,2 title 'Indexing throughput from scratch, Reuters-21578 copies ($(env_get date_utc | cut -c1-10))'
+set title 'articles per second of wall time'
+set ylabel 'articles / s (log scale)'
+plot $pw
+set title 'articles per CPU second (user + sys)'
+unset ylabel
+plot $pc
+unset multiplot
 EOF
 fi
 

@@ -332,6 +332,11 @@ if [ "$PROFILE" = 1 ]; then
 			echo
 			perf report -i "$W/perf-cg.data" --stdio --children --sort sym \
 				-g none --percent-limit 1.5 2>/dev/null | grep -v '^$' | head -90
+			echo
+			echo "# 3) same samples, each charged to the innermost lede function on its stack"
+			echo "#    (xc_* = lede's calls into libxapian, with everything under them)"
+			echo
+			perf script -i "$W/perf-cg.data" -F ip,sym,dso 2>/dev/null | sh bench/profile_by_lede_fn.sh
 		} | sed -e 's/std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >/std::string/g' \
 			-e 's/, std::allocator<[^<>]*\(<[^<>]*>\)*[^<>]*>//g' -e 's/[[:space:]]*$//' \
 			-e '/^# Overhead\|^# Children\|^# \.\.\.\|^#$\|^# To display\|^# (Tip/d' > "$PROF"
