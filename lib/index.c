@@ -70,8 +70,9 @@
 #define SPELL_SET_SLOTS 2048
 /* Poll interval while waiting for the writer lock. */
 #define LOCK_POLL_MS 100
-/* Opens of a reader retried when a writer overtakes it meanwhile: each
- * needs two commits inside one open, so a third in a row is damage. */
+/* Opens (and first metadata reads) of a reader retried when a writer
+ * overtakes it meanwhile, waiting 10 ms more each time: a race rarely
+ * repeats, damage always does. */
 #define READER_OPEN_TRIES 3
 
 /* Every CORRUPT message says so in the same words, after the index path
@@ -346,8 +347,19 @@ static lede_status settings_check(lede_index *idx, analyzer_settings *want,
 		st = xc_writer_get_meta(&val, &vlen, idx->w, META_SCHEMA,
 		                        strlen(META_SCHEMA));
 	else
-		st = xc_reader_get_meta(&val, &vlen, idx->r, META_SCHEMA,
-		                        strlen(META_SCHEMA));
+		/* A writer can overtake a reader opened a moment ago: move
+		 * it to the newest commit and read again. */
+		for (int tries = 0;; tries++) {
+			int moved = 0;
+
+			st = xc_reader_get_meta(&val, &vlen, idx->r, META_SCHEMA,
+			                        strlen(META_SCHEMA));
+			if (st != LEDE_ERR_STALE || tries >= READER_OPEN_TRIES ||
+			    xc_reader_reopen(&moved, idx->r) != LEDE_OK)
+				break;
+			xc_free(val);
+			val = NULL;
+		}
 	if (st != LEDE_OK) {
 		xc_free(val);
 		return index_fail(idx, st, "%s: %s", idx->path,
@@ -811,14 +823,20 @@ static lede_status reader_open(lede_index *idx, xc_reader **out)
 	if (stub == LEDE_ERR_IO)
 		return index_fail(idx, stub, "%s: cannot read %s: %s",
 		                  idx->path, STUB_FILE, strerror(errno));
-	/* A writer committing twice while the tables are opened can discard
-	 * the revision being read (STALE): open again. Still STALE after
-	 * that, the revision numbers themselves are damaged. */
+	/* A writer committing while the tables are opened can discard the
+	 * revision being read (STALE), or rewrite a block as it is read,
+	 * which looks like damage (CORRUPT: "Expected block 6 to be level
+	 * 1", seen in api_concurrency): open again. A race passes, damage
+	 * stays; still STALE after that, the revision numbers are damaged. */
 	for (int tries = 0;; tries++) {
 		st = xc_reader_open(out, &p, 1, &err);
-		if (st != LEDE_ERR_STALE || tries >= READER_OPEN_TRIES)
+		struct timespec ts = { 0, (tries + 1) * 10 * 1000000L };
+
+		if ((st != LEDE_ERR_STALE && st != LEDE_ERR_CORRUPT) ||
+		    tries >= READER_OPEN_TRIES)
 			break;
 		err_clear(&err);
+		nanosleep(&ts, NULL); /* let a commit in flight land */
 	}
 	if (st == LEDE_ERR_STALE)
 		st = LEDE_ERR_CORRUPT;

@@ -1898,6 +1898,28 @@ static lede_status check_opts(char *dst, size_t cap, const xc_search_opts &o)
 	return set_err(dst, cap, LEDE_ERR_INVALID, "", "unknown sort order");
 }
 
+/* Failures with no newer revision to move to before a search calls the
+ * index damaged, waiting XC_SUSPECT_WAIT_MS more before each: real damage
+ * fails every time; a writer caught between writing a block and
+ * committing it (api_concurrency saw "Expected block 202 to be level 1"
+ * on a reader at the newest commit) has committed by then. */
+#define XC_SUSPECT_RETRIES 5
+#define XC_SUSPECT_WAIT_MS 10
+
+/* Counts a suspect failure and waits before the next attempt; true when
+ * there were too many. */
+static bool suspect_again(unsigned *suspect)
+{
+	struct timespec ts;
+
+	if (++*suspect >= XC_SUSPECT_RETRIES)
+		return true;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)*suspect * XC_SUSPECT_WAIT_MS * 1000000L;
+	nanosleep(&ts, nullptr);
+	return false;
+}
+
 /* Runs q on r (opts NULL: XC_SEARCH_OPTS_INIT). A reader overtaken by a
  * writer (DatabaseModifiedError) is reopened and the search run again, up
  * to opts->stale_retries times; then STALE. A too-broad XC_WILD_ERROR
@@ -1920,6 +1942,13 @@ extern "C" lede_status xc_search(xc_results **out, xc_reader *r,
 		if (s != LEDE_OK)
 			return s;
 		res = new xc_results();
+		/* A reader overtaken by a writer gets Modified, and sometimes
+		 * a torn block that looks damaged (Corrupt) or a missing
+		 * document (DocNotFound): reopen at the newest commit and run
+		 * again. When there is no newer commit, the failure may be
+		 * damage, or a race reopen() did not see: after a few of
+		 * those in a row it is damage. */
+		unsigned suspect = 0;
 		for (unsigned attempt = 0;; attempt++) {
 			try {
 				run_search(*res, r->db, resolve(*q->n, r->db),
@@ -1928,22 +1957,19 @@ extern "C" lede_status xc_search(xc_results **out, xc_reader *r,
 			} catch (const Xapian::DatabaseModifiedError &) {
 				if (attempt >= o.stale_retries)
 					throw;
-				/* No newer revision to move to, yet a block
-				 * claims one: the table is damaged (a garbled
-				 * block header), and retrying cannot help. */
-				if (!r->db.reopen())
+				if (!r->db.reopen() && suspect_again(&suspect))
 					throw Xapian::DatabaseCorruptError(
 					    "a block claims a revision the "
 					    "database does not have");
+			} catch (const Xapian::DatabaseCorruptError &) {
+				if (attempt >= o.stale_retries ||
+				    (!r->db.reopen() && suspect_again(&suspect)))
+					throw;
 			} catch (const Xapian::DocNotFoundError &e) {
-				/* A document the matcher returned cannot be
-				 * read: a writer overtook this reader (Xapian
-				 * does not always say so), or, with no newer
-				 * revision to move to, the tables disagree. */
 				if (attempt >= o.stale_retries)
 					throw Xapian::DatabaseModifiedError(
 					    e.get_msg());
-				if (!r->db.reopen())
+				if (!r->db.reopen() && suspect_again(&suspect))
 					throw Xapian::DatabaseCorruptError(
 					    "a matching document is missing: " +
 					    e.get_msg());

@@ -44,7 +44,7 @@
  * twice while it runs; each retry starts at the newest commit, but a
  * search slowed by load (or a sanitizer) under a writer committing every
  * few milliseconds can need more than a few (api_concurrency). */
-#define SEARCH_STALE_RETRIES 20
+#define SEARCH_STALE_RETRIES 100
 /* "Did you mean" is offered when fewer hits than this were found. */
 #define SUGGEST_BELOW 3
 /* Longest spelling edit distance tried for a suggestion. */
