@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <pthread.h>
@@ -33,8 +34,11 @@
 
 #define SEARCHERS 4
 /* Article ids are w0..w(MAX_IDS-1); the writer stops adding new ones
- * there and keeps updating and deleting. */
-#define MAX_IDS 20000
+ * there and keeps updating and deleting, so that a long run (a large
+ * LEDE_STRESS_SECONDS) does not turn into a test of ever slower searches:
+ * Xapian keeps two revisions, and a search slower than a couple of the
+ * writer's commits is overtaken on every retry. */
+#define MAX_IDS 4000
 /* Writes per commit: small, so searchers are overtaken often. */
 #define OPS_PER_COMMIT 25
 #define DEFAULT_SECONDS 10
@@ -45,10 +49,10 @@ typedef struct shared {
 	/* ever[n]: the highest version of wN ever added (0: never). Set
 	 * before the commit that makes it visible. */
 	atomic_uint ever[MAX_IDS];
-	atomic_uint added_total;   /* distinct ids ever added */
+	atomic_uint added_total; /* distinct ids ever added */
 	atomic_ulong searches, hits, reopens, commits;
 	atomic_int failures;
-	pthread_mutex_t mu;        /* guards first_failure */
+	pthread_mutex_t mu; /* guards first_failure */
 	char first_failure[512];
 } shared;
 
@@ -65,10 +69,9 @@ static void record(shared *sh, const char *fmt, ...)
 	}
 }
 
-static const char *const WORDS[] = { "harbour", "budget",  "council",
-	                             "ferry",   "tariff",  "drought",
-	                             "vaccine", "strike",  "election",
-	                             "pension", "railway", "satellite" };
+static const char *const WORDS[] = {
+    "harbour", "budget", "council",  "ferry",	"tariff",  "drought",
+    "vaccine", "strike", "election", "pension", "railway", "satellite"};
 #define NWORDS (sizeof WORDS / sizeof WORDS[0])
 
 /* Article wN, version v: the body names both, so a reader can tell a
@@ -79,13 +82,12 @@ static lede_status put(lede_index *idx, unsigned n, unsigned v)
 	lede_article a = LEDE_ARTICLE_INIT;
 
 	snprintf(id, sizeof id, "w%u", n);
-	snprintf(title, sizeof title, "The %s report %u", WORDS[n % NWORDS],
-	         n);
+	snprintf(title, sizeof title, "The %s report %u", WORDS[n % NWORDS], n);
 	snprintf(body, sizeof body,
-	         "Article w%u version v%u. The harbour council debated the %s "
-	         "and the %s today; item%u was on the %s agenda.",
-	         n, v, WORDS[(n + v) % NWORDS], WORDS[(n * 7) % NWORDS], n,
-	         WORDS[v % NWORDS]);
+		 "Article w%u version v%u. The harbour council debated the %s "
+		 "and the %s today; item%u was on the %s agenda.",
+		 n, v, WORDS[(n + v) % NWORDS], WORDS[(n * 7) % NWORDS], n,
+		 WORDS[v % NWORDS]);
 	a.id = id;
 	a.title = title;
 	a.body = body;
@@ -107,13 +109,15 @@ static void *writer_main(void *p)
 	shared *sh = wa->sh;
 	unsigned *live = calloc(MAX_IDS, sizeof *live); /* live ids */
 	unsigned *version = calloc(MAX_IDS, sizeof *version);
+	unsigned char *is_live = calloc(MAX_IDS, 1);
 	size_t nlive = 0;
 	unsigned next = 0, ops = 0, seed = 12345;
-	time_t end = time(NULL) + wa->seconds, half = time(NULL) + wa->seconds / 2;
+	time_t start = time(NULL);
+	time_t end = start + wa->seconds, half = start + wa->seconds / 2;
 	int compacted = 0;
 	lede_status st;
 
-	if (live == NULL || version == NULL) {
+	if (live == NULL || version == NULL || is_live == NULL) {
 		record(sh, "writer: out of memory");
 		goto out;
 	}
@@ -121,13 +125,20 @@ static void *writer_main(void *p)
 		unsigned r = (seed = seed * 1103515245u + 12345u) >> 16;
 		unsigned op = r % 10;
 
-		if ((op < 5 || nlive < 50) && next < MAX_IDS) {
-			/* add a new article */
-			version[next] = 1;
-			atomic_store(&sh->ever[next], 1);
-			atomic_fetch_add(&sh->added_total, 1);
-			st = put(wa->w, next, 1);
-			live[nlive++] = next++;
+		if ((op < 5 || nlive < 50) && nlive < MAX_IDS) {
+			/* add an article: a new id, or once all are used,
+			 * one deleted earlier comes back */
+			unsigned n = next < MAX_IDS ? next++ : r % MAX_IDS;
+
+			while (is_live[n])
+				n = (n + 1) % MAX_IDS;
+			if (version[n] == 0)
+				atomic_fetch_add(&sh->added_total, 1);
+			version[n]++;
+			atomic_store(&sh->ever[n], version[n]);
+			st = put(wa->w, n, version[n]);
+			live[nlive++] = n;
+			is_live[n] = 1;
 		} else if (op < 8 && nlive > 0) {
 			/* update one */
 			unsigned n = live[r % nlive];
@@ -140,20 +151,21 @@ static void *writer_main(void *p)
 			char id[32];
 			snprintf(id, sizeof id, "w%u", live[k]);
 			st = lede_index_delete(wa->w, id);
+			is_live[live[k]] = 0;
 			live[k] = live[--nlive];
 		} else {
 			continue;
 		}
 		if (st != LEDE_OK) {
 			record(sh, "writer: %s: %s", lede_status_str(st),
-			     lede_errmsg(wa->w));
+			       lede_errmsg(wa->w));
 			break;
 		}
 		if (++ops % OPS_PER_COMMIT == 0) {
 			st = lede_index_commit(wa->w);
 			if (st != LEDE_OK) {
-				record(sh, "commit: %s: %s", lede_status_str(st),
-				     lede_errmsg(wa->w));
+				record(sh, "commit: %s: %s",
+				       lede_status_str(st), lede_errmsg(wa->w));
 				break;
 			}
 			atomic_fetch_add(&sh->commits, 1);
@@ -163,8 +175,8 @@ static void *writer_main(void *p)
 			compacted = 1;
 			st = lede_index_compact(wa->w);
 			if (st != LEDE_OK) {
-				record(sh, "compact: %s: %s", lede_status_str(st),
-				     lede_errmsg(wa->w));
+				record(sh, "compact: %s: %s",
+				       lede_status_str(st), lede_errmsg(wa->w));
 				break;
 			}
 		}
@@ -176,20 +188,21 @@ out:
 	atomic_store(&sh->stop, 1);
 	free(live);
 	free(version);
+	free(is_live);
 	return NULL;
 }
 
 static const char *const QUERIES[] = {
-	"harbour",
-	"harbour council",
-	"\"harbour council\"",
-	"budget OR tariff",
-	"council -drought",
-	"title:report",
-	"harb* sat*",
-	"debated NEAR/5 today",
-	"source:agency",
-	"railway satellite election",
+    "harbour",
+    "harbour council",
+    "\"harbour council\"",
+    "budget OR tariff",
+    "council -drought",
+    "title:report",
+    "harb* sat*",
+    "debated NEAR/5 today",
+    "source:agency",
+    "railway satellite election",
 };
 #define NQUERIES (sizeof QUERIES / sizeof QUERIES[0])
 
@@ -203,7 +216,8 @@ static void check_hit(shared *sh, const lede_hit *h)
 	const char *at;
 
 	if (a->id == NULL || sscanf(a->id, "w%u", &n) != 1 || n >= MAX_IDS) {
-		record(sh, "hit with a foreign id '%s'", a->id ? a->id : "(null)");
+		record(sh, "hit with a foreign id '%s'",
+		       a->id ? a->id : "(null)");
 		return;
 	}
 	ever = atomic_load(&sh->ever[n]);
@@ -215,8 +229,10 @@ static void check_hit(shared *sh, const lede_hit *h)
 	at = a->body ? strstr(a->body, want) : NULL;
 	if (at == NULL || sscanf(at + strlen(want), "%u", &v) != 1 || v == 0 ||
 	    v > atomic_load(&sh->ever[n]))
-		record(sh, "hit %s has a body that is not one the writer wrote: "
-		         "%.80s", a->id, a->body ? a->body : "(null)");
+		record(sh,
+		       "hit %s has a body that is not one the writer wrote: "
+		       "%.80s",
+		       a->id, a->body ? a->body : "(null)");
 }
 
 static lede_status open_reader(lede_index **out, const char *path)
@@ -252,23 +268,26 @@ static void *searcher_main(void *p)
 		const char *q = QUERIES[r % NQUERIES];
 
 		so.limit = 20;
-		so.sort = (r / 16) % 3 == 0 ? LEDE_SORT_NEWEST : LEDE_SORT_RELEVANCE;
+		so.sort =
+		    (r / 16) % 3 == 0 ? LEDE_SORT_NEWEST : LEDE_SORT_RELEVANCE;
 		so.collapse = (r / 64) % 4 == 0;
 		so.exact_count = (r / 256) % 2;
 		st = lede_search(&res, idx, q, &so);
 		if (st != LEDE_OK) {
 			record(sh, "searcher %u: '%s': %s: %s", sa->k, q,
-			     lede_status_str(st), lede_errmsg(idx));
+			       lede_status_str(st), lede_errmsg(idx));
 			break;
 		}
 		for (size_t h = 0; h < lede_results_count(res); h++)
 			check_hit(sh, lede_results_hit(res, h));
 		if (so.exact_count &&
 		    lede_results_total(res) > atomic_load(&sh->added_total))
-			record(sh, "searcher %u: '%s': %llu hits, more than the "
-			         "%u articles ever added", sa->k, q,
-			     (unsigned long long)lede_results_total(res),
-			     atomic_load(&sh->added_total));
+			record(sh,
+			       "searcher %u: '%s': %llu hits, more than the "
+			       "%u articles ever added",
+			       sa->k, q,
+			       (unsigned long long)lede_results_total(res),
+			       atomic_load(&sh->added_total));
 		atomic_fetch_add(&sh->hits, lede_results_count(res));
 		lede_results_free(res);
 		atomic_fetch_add(&sh->searches, 1);
@@ -285,13 +304,13 @@ static void *searcher_main(void *p)
 		}
 		if (st != LEDE_OK) {
 			record(sh, "searcher %u: reopen: %s: %s", sa->k,
-			     lede_status_str(st), lede_errmsg(idx));
+			       lede_status_str(st), lede_errmsg(idx));
 			break;
 		}
 		st = lede_index_count(&count, idx);
 		if (st != LEDE_OK || count > atomic_load(&sh->added_total))
 			record(sh, "searcher %u: count %llu (%s)", sa->k,
-			     (unsigned long long)count, lede_status_str(st));
+			       (unsigned long long)count, lede_status_str(st));
 	}
 	lede_index_close(idx);
 	return NULL;
@@ -307,7 +326,7 @@ static unsigned stress_seconds(void)
 		return DEFAULT_SECONDS;
 	v = strtoul(s, &end, 10);
 	return (*end == '\0' && v > 0 && v < 86400) ? (unsigned)v
-	                                            : DEFAULT_SECONDS;
+						    : DEFAULT_SECONDS;
 }
 
 static void test_one_writer_four_searchers(void **state)
@@ -336,8 +355,8 @@ static void test_one_writer_four_searchers(void **state)
 	for (unsigned k = 0; k < SEARCHERS; k++) {
 		sa[k].sh = &sh;
 		sa[k].k = k;
-		assert_int_equal(pthread_create(&st[k], NULL, searcher_main,
-		                                &sa[k]), 0);
+		assert_int_equal(
+		    pthread_create(&st[k], NULL, searcher_main, &sa[k]), 0);
 	}
 	assert_int_equal(pthread_create(&wt, NULL, writer_main, &wa), 0);
 	pthread_join(wt, NULL);
@@ -346,14 +365,14 @@ static void test_one_writer_four_searchers(void **state)
 	assert_int_equal(lede_index_close(wa.w), LEDE_OK);
 
 	print_message("%u s: %lu commits, %u ids added, %lu searches, %lu "
-	              "hits checked, %lu reopens, %d failures\n",
-	              wa.seconds, atomic_load(&sh.commits),
-	              atomic_load(&sh.added_total), atomic_load(&sh.searches),
-	              atomic_load(&sh.hits), atomic_load(&sh.reopens),
-	              atomic_load(&sh.failures));
+		      "hits checked, %lu reopens, %d failures\n",
+		      wa.seconds, atomic_load(&sh.commits),
+		      atomic_load(&sh.added_total), atomic_load(&sh.searches),
+		      atomic_load(&sh.hits), atomic_load(&sh.reopens),
+		      atomic_load(&sh.failures));
 	if (atomic_load(&sh.failures))
-		fail_msg("%d failures; the first: %s", atomic_load(&sh.failures),
-		         sh.first_failure);
+		fail_msg("%d failures; the first: %s",
+			 atomic_load(&sh.failures), sh.first_failure);
 	assert_true(atomic_load(&sh.searches) > 0);
 	assert_true(atomic_load(&sh.commits) > 0);
 
@@ -386,7 +405,7 @@ static void test_one_writer_four_searchers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_one_writer_four_searchers),
+	    cmocka_unit_test(test_one_writer_four_searchers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -43,8 +44,8 @@ static int setup(void **state)
 		lede_article a = LEDE_ARTICLE_INIT;
 		snprintf(id, sizeof id, "a%d", i);
 		snprintf(body, sizeof body,
-		         "The harbour council met about zedword%d and item %d.",
-		         i, i);
+			 "The harbour council met about zedword%d and item %d.",
+			 i, i);
 		a.id = id;
 		a.body = body;
 		a.body_len = strlen(body);
@@ -73,8 +74,8 @@ static void search_expect(const char *q, lede_status want, const char *msg)
 
 	if (st != want)
 		fail_msg("query of %zu bytes: got %s (%s), want %s", strlen(q),
-		         lede_status_str(st), lede_errmsg(idx),
-		         lede_status_str(want));
+			 lede_status_str(st), lede_errmsg(idx),
+			 lede_status_str(want));
 	if (want != LEDE_OK) {
 		assert_null(res);
 		assert_non_null(strstr(lede_errmsg(idx), msg));
@@ -90,7 +91,7 @@ static void search_bounded(const char *q)
 
 	if (st != LEDE_OK && st != LEDE_ERR_QUERY)
 		fail_msg("query of %zu bytes: %s: %s", strlen(q),
-		         lede_status_str(st), lede_errmsg(idx));
+			 lede_status_str(st), lede_errmsg(idx));
 	if (st != LEDE_OK)
 		assert_true(lede_errmsg(idx)[0] != '\0');
 	lede_results_free(res);
@@ -173,10 +174,23 @@ static void test_broad_prefixes(void **state)
 static void test_bad_bytes_in_queries(void **state)
 {
 	static const char *const qs[] = {
-		"harb\xff\xfeour", "\xc2", "\xe2\x80", "\xf4\x90\x80\x80",
-		"\xed\xa0\x80 harbour", "harbour \x1b[2J", "\x01\x02\x03",
-		"\"", "(", ")", "\"\"\"", "title:", "date:", "by:\"",
-		"NEAR/999999999 x", "harbour NEAR/", "date:9999-99-99",
+	    "harb\xff\xfeour",
+	    "\xc2",
+	    "\xe2\x80",
+	    "\xf4\x90\x80\x80",
+	    "\xed\xa0\x80 harbour",
+	    "harbour \x1b[2J",
+	    "\x01\x02\x03",
+	    "\"",
+	    "(",
+	    ")",
+	    "\"\"\"",
+	    "title:",
+	    "date:",
+	    "by:\"",
+	    "NEAR/999999999 x",
+	    "harbour NEAR/",
+	    "date:9999-99-99",
 	};
 
 	(void)state;
@@ -187,8 +201,9 @@ static void test_bad_bytes_in_queries(void **state)
 static void test_hostile_articles(void **state)
 {
 	lede_article a = LEDE_ARTICLE_INIT;
-	const char esc[] = "Harbour \x1b]0;pwned\x07 and \xc2\x9b" "31m and "
-	                   "\xe2\x80\xae override.";
+	const char esc[] = "Harbour \x1b]0;pwned\x07 and \xc2\x9b"
+			   "31m and "
+			   "\xe2\x80\xae override.";
 	size_t big = 9u * 1024 * 1024;
 	char *body = malloc(big);
 
@@ -223,12 +238,13 @@ static void test_hostile_articles(void **state)
 		lede_results *res = NULL;
 		const lede_hit *h;
 
-		assert_int_equal(lede_search(&res, idx, "pwned", NULL), LEDE_OK);
+		assert_int_equal(lede_search(&res, idx, "pwned", NULL),
+				 LEDE_OK);
 		assert_int_equal(lede_results_count(res), 1);
 		h = lede_results_hit(res, 0);
 		for (size_t k = 0; k < h->nsnippets; k++)
 			assert_null(memchr(h->snippets[k].text, 0x1b,
-			                   h->snippets[k].len));
+					   h->snippets[k].len));
 		lede_results_free(res);
 	}
 }
@@ -236,12 +252,12 @@ static void test_hostile_articles(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_huge_query),
-		cmocka_unit_test(test_many_terms),
-		cmocka_unit_test(test_deep_nesting),
-		cmocka_unit_test(test_broad_prefixes),
-		cmocka_unit_test(test_bad_bytes_in_queries),
-		cmocka_unit_test(test_hostile_articles),
+	    cmocka_unit_test(test_huge_query),
+	    cmocka_unit_test(test_many_terms),
+	    cmocka_unit_test(test_deep_nesting),
+	    cmocka_unit_test(test_broad_prefixes),
+	    cmocka_unit_test(test_bad_bytes_in_queries),
+	    cmocka_unit_test(test_hostile_articles),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
