@@ -77,7 +77,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/tests/replay_%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
-.PHONY: all deps test check demo bench fuzz install uninstall clean format lint eval
+.PHONY: all deps test check demo bench fuzz install uninstall clean format lint eval stress
 all: $(STATIC) $(B)/liblede.so $(LEDE_INDEX) $(LEDE_SEARCH) $(PCFILE)
 
 deps:
@@ -188,6 +188,14 @@ test: deps
 
 check: all $(TEST_BINS)
 	$(Q)B=$(B) SANITIZE="$(SANITIZE)" CC="$(CC)" sh tests/run.sh
+
+# The concurrency stress test (one writer, four searchers), plain and
+# under ThreadSanitizer; not part of `make test` (see docs/RELIABILITY.md).
+stress: deps
+	$(Q)$(MAKE) --no-print-directory $(B)/tests/api_concurrency
+	$(Q)$(B)/tests/api_concurrency
+	$(Q)$(MAKE) --no-print-directory SANITIZE=thread B=build/tsan build/tsan/tests/api_concurrency
+	$(Q)TSAN_OPTIONS="halt_on_error=1 $${TSAN_OPTIONS:-}" build/tsan/tests/api_concurrency
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
