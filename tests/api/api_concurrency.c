@@ -41,6 +41,13 @@
 #define MAX_IDS 4000
 /* Writes per commit: small, so searchers are overtaken often. */
 #define OPS_PER_COMMIT 25
+/* Pause after each commit: at most 10 commits a second (lede-index
+ * commits every 2000 articles, seconds apart). Xapian keeps two
+ * revisions, so a search slower than the gap between two commits is
+ * overtaken on every retry, however many: a writer committing flat out
+ * (50 a second here) starves readers by design, and that is not what
+ * this test is about. */
+#define COMMIT_PAUSE_MS 100
 #define DEFAULT_SECONDS 10
 
 typedef struct shared {
@@ -115,6 +122,7 @@ static void *writer_main(void *p)
 	time_t start = time(NULL);
 	time_t end = start + wa->seconds, half = start + wa->seconds / 2;
 	int compacted = 0;
+	struct timespec pause = {0, COMMIT_PAUSE_MS * 1000000L};
 	lede_status st;
 
 	if (live == NULL || version == NULL || is_live == NULL) {
@@ -169,6 +177,7 @@ static void *writer_main(void *p)
 				break;
 			}
 			atomic_fetch_add(&sh->commits, 1);
+			nanosleep(&pause, NULL);
 		}
 		if (!compacted && time(NULL) >= half) {
 			/* a new database directory under the readers */
