@@ -423,7 +423,9 @@ typedef struct lede_results lede_results;
  * Returns LEDE_OK (also when nothing matched); LEDE_ERR_QUERY (bad query:
  * lede_errmsg says what and at which column); LEDE_ERR_INVALID;
  * LEDE_ERR_CORRUPT; LEDE_ERR_IO; LEDE_ERR_NETWORK (remote shard down);
- * LEDE_ERR_NOMEM.
+ * LEDE_ERR_STALE (a writer committed faster than the search could finish,
+ * even after many retries: rare, only under a writer committing many times
+ * a second; call again); LEDE_ERR_NOMEM.
  */
 LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
                                  const char *query, const lede_search_opts *opts);

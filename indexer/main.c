@@ -26,6 +26,13 @@
 #include <unistd.h>
 
 #include "lede.h"
+#include "../searcher/cli_text.h"
+
+#if defined(__GNUC__)
+#define LEDE_CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define LEDE_CLI_PRINTF(f, a)
+#endif
 
 #define EXIT_DONE 0
 #define EXIT_SKIPPED 1
@@ -34,6 +41,8 @@
 /* Problems printed one per line before they are only counted: a broken
  * archive should not bury the cron mail. */
 #define MAX_PROBLEM_LINES 50
+/* Longest diagnostic line printed (longer ones are cut). */
+#define MAX_LINE_BYTES 4096
 /* Default --jobs: the CPUs, up to this many (each job holds a Xapian
  * writer's buffers; past a few, the merge and the disk are the limit). */
 #define MAX_DEFAULT_JOBS 8
@@ -100,15 +109,52 @@ static void usage(FILE *f)
 	        prog);
 }
 
-static void die(int code, const char *fmt, ...)
+/* Writes s to stderr with what could drive the terminal defused: file
+ * names and messages carry bytes from the disk and from articles. A
+ * newline or tab shows as \n or \t, another control character as \u00NN,
+ * a byte that is not UTF-8 as \xNN (so the file can still be found). */
+static void put_safe(const char *s)
 {
+	size_t n = strlen(s), len;
+	uint32_t cp;
+
+	for (size_t i = 0; i < n; i += len) {
+		switch (text_next(s + i, n - i, &len, &cp)) {
+		case TEXT_PLAIN: fwrite(s + i, 1, len, stderr); break;
+		case TEXT_SPACE:
+			fputs(cp == '\t' ? "\\t" : "\\n", stderr);
+			break;
+		case TEXT_CONTROL: fprintf(stderr, "\\u%04x", (unsigned)cp); break;
+		case TEXT_INVALID: fprintf(stderr, "\\x%02X", (unsigned)cp); break;
+		}
+	}
+}
+
+/* Prints "lede-index: " and the formatted line, defused, to stderr. */
+static void say(const char *fmt, ...) LEDE_CLI_PRINTF(1, 2);
+static void say(const char *fmt, ...)
+{
+	char line[MAX_LINE_BYTES];
 	va_list ap;
 
-	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "%s: ", prog);
+	put_safe(line);
 	fputc('\n', stderr);
+}
+
+static void die(int code, const char *fmt, ...) LEDE_CLI_PRINTF(2, 3);
+static void die(int code, const char *fmt, ...)
+{
+	char line[MAX_LINE_BYTES];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	say("%s", line);
 	exit(code);
 }
 
@@ -186,20 +232,24 @@ static int on_event(void *ctx, const lede_event *ev)
 		if (c->problems > MAX_PROBLEM_LINES && !c->verbose)
 			break;
 		clear_bar(c);
-		fprintf(stderr, "%s: %s%s%s\n", prog, ev->where ? ev->where : "",
-		        ev->where ? ": " : "", ev->msg ? ev->msg : "");
+		if (ev->where && ev->msg &&
+		    strncmp(ev->msg, ev->where, strlen(ev->where)) == 0)
+			say("%s", ev->msg); /* the message names the place */
+		else
+			say("%s%s%s", ev->where ? ev->where : "",
+			    ev->where ? ": " : "", ev->msg ? ev->msg : "");
 		break;
 	case LEDE_EVENT_FILE:
 		if (c->verbose) {
 			clear_bar(c);
-			fprintf(stderr, "%s: reading %s\n", prog, ev->where);
+			say("reading %s", ev->where);
 		}
 		break;
 	case LEDE_EVENT_COMMIT:
 		if (c->verbose) {
 			clear_bar(c);
-			fprintf(stderr, "%s: committed (%llu added so far)\n",
-			        prog, (unsigned long long)ev->stats->added);
+			say("committed (%llu added so far)",
+			    (unsigned long long)ev->stats->added);
 		}
 		break;
 	case LEDE_EVENT_PROGRESS:
@@ -378,7 +428,7 @@ int main(int argc, char **argv)
 
 	st = lede_index_open(&idx, index, &oo);
 	if (st != LEDE_OK) {
-		fprintf(stderr, "%s: %s\n", prog, lede_errmsg(idx));
+		say("%s", lede_errmsg(idx));
 		lede_index_close(idx);
 		return st == LEDE_ERR_LOCKED ? EXIT_LOCKED : EXIT_ERROR;
 	}
@@ -391,28 +441,28 @@ int main(int argc, char **argv)
 	if (st == LEDE_OK && expire != INT64_MIN) {
 		st = lede_index_expire_before(idx, expire, &dropped);
 		if (st == LEDE_OK && !c.quiet)
-			fprintf(stderr, "%s: dropped %u time shards\n", prog,
+			say("dropped %u time shards",
 			        dropped);
 	}
 	if (st == LEDE_OK && compact && !uo.full && !got_signal) {
 		if (!c.quiet && c.verbose)
-			fprintf(stderr, "%s: compacting\n", prog);
+			say("compacting");
 		st = lede_index_compact(idx);
 	}
 	if (st != LEDE_OK) {
-		fprintf(stderr, "%s: %s\n", prog, lede_errmsg(idx));
+		say("%s", lede_errmsg(idx));
 		lede_index_close(idx);
 		return EXIT_ERROR;
 	}
 	st = lede_index_close(idx);
 	if (st != LEDE_OK) {
-		fprintf(stderr, "%s: %s: %s\n", prog, index, lede_status_str(st));
+		say("%s: %s", index, lede_status_str(st));
 		return EXIT_ERROR;
 	}
 	code = (stats.skipped || stats.files_failed) ? EXIT_SKIPPED : EXIT_DONE;
 	if (!c.quiet) {
 		if (c.problems > MAX_PROBLEM_LINES && !c.verbose)
-			fprintf(stderr, "%s: ... and %u more problems\n", prog,
+			say("... and %u more problems",
 			        c.problems - MAX_PROBLEM_LINES);
 		fprintf(stderr,
 		        "%s: added %llu, updated %llu, removed %llu, unchanged "
@@ -428,7 +478,7 @@ int main(int argc, char **argv)
 			        "later copy won)\n", prog,
 			        (unsigned long long)stats.duplicates);
 	} else if (code == EXIT_SKIPPED) {
-		fprintf(stderr, "%s: %llu records or files skipped\n", prog,
+		say("%llu records or files skipped",
 		        (unsigned long long)(stats.skipped + stats.files_failed));
 	}
 	return code;

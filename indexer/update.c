@@ -252,7 +252,17 @@ static lede_status add_file(update *u, const char *abs, const char *id_base,
 	f = &u->files[u->nfiles];
 	memset(f, 0, sizeof *f);
 	f->abs = lede_strdup(abs);
-	f->id_base = lede_strdup(id_base);
+	if (utf8_valid(id_base, strlen(id_base))) {
+		f->id_base = lede_strdup(id_base);
+	} else {
+		/* a name from a Latin-1 disk: ids and the path field must be
+		 * UTF-8, and distinct names must stay distinct */
+		buf b = BUF_INIT;
+		if (utf8_escape_invalid(&b, id_base, strlen(id_base)) == LEDE_OK)
+			f->id_base = buf_detach(&b);
+		else
+			buf_free(&b);
+	}
 	if (f->abs == NULL || f->id_base == NULL) {
 		free(f->abs);
 		free(f->id_base);
@@ -596,6 +606,7 @@ typedef struct vanish_ctx {
 	update *u;
 	buf qterms;        /* Q terms to delete, NUL-separated */
 	uint64_t n;
+	int damaged;       /* a document's Q term value was unusable */
 } vanish_ctx;
 
 static int on_file_doc(void *ctx, const char *v, size_t len, uint32_t docid)
@@ -603,8 +614,15 @@ static int on_file_doc(void *ctx, const char *v, size_t len, uint32_t docid)
 	vanish_ctx *c = ctx;
 
 	(void)docid;
-	/* v is the document's Q term; seen holds the Q terms delivered. */
-	if (len > 0 && !set_has(&c->u->seen, hash64(v, len, 0))) {
+	/* v is the document's Q term; seen holds the Q terms delivered.
+	 * lede stores only valid ones, so anything else is a damaged
+	 * table: stop rather than pass it on to a delete that refuses it. */
+	if (len < 2 || v[0] != PFX_ID[0] || memchr(v, '\0', len) ||
+	    !utf8_valid(v, len)) {
+		c->damaged = 1;
+		return 1;
+	}
+	if (!set_has(&c->u->seen, hash64(v, len, 0))) {
 		buf_append(&c->qterms, v, len);
 		buf_append_byte(&c->qterms, 0);
 		c->n++;
@@ -618,7 +636,7 @@ static int on_file_doc(void *ctx, const char *v, size_t len, uint32_t docid)
 static lede_status delete_vanished(update *u, uint64_t fh, uint64_t *out)
 {
 	char ft[24];
-	vanish_ctx c = { u, BUF_INIT, 0 };
+	vanish_ctx c = { u, BUF_INIT, 0, 0 };
 	lede_status st;
 
 	*out = 0;
@@ -627,6 +645,13 @@ static lede_status delete_vanished(update *u, uint64_t fh, uint64_t *out)
 	                     &c);
 	if (st == LEDE_OK && c.qterms.status != LEDE_OK)
 		st = c.qterms.status;
+	if (st == LEDE_OK && c.damaged) {
+		buf_free(&c.qterms);
+		return index_fail(u->idx, LEDE_ERR_CORRUPT,
+		                  "%s: a document of a vanished or changed "
+		                  "file holds an unusable id",
+		                  u->idx->path);
+	}
 	for (size_t p = 0; st == LEDE_OK && p < c.qterms.len;) {
 		size_t l = strlen(c.qterms.data + p);
 		st = shard_delete_term(u->idx, c.qterms.data + p, l);
@@ -689,7 +714,7 @@ static lede_status read_file(update *u, file_entry *f)
 	if (st == LEDE_ERR_INTERRUPTED || u->stop)
 		return LEDE_ERR_INTERRUPTED;
 	if (st == LEDE_ERR_NOMEM || st == LEDE_ERR_BATCH_LOST ||
-	    st == LEDE_ERR_IO) {
+	    st == LEDE_ERR_IO || st == LEDE_ERR_CORRUPT) {
 		if (err.status == st) /* a read failure, not the index's */
 			goto file_failed;
 		return st;

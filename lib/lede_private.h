@@ -100,6 +100,10 @@ size_t utf8_encode(int32_t cp, char *out);
 int utf8_valid(const char *s, size_t len);
 /* Appends s with invalid sequences replaced by U+FFFD; *nbad counts them. */
 lede_status utf8_sanitize(buf *out, const char *s, size_t len, size_t *nbad);
+/* s -> out with each byte that starts no valid UTF-8 character written as
+ * the text \xNN (hex, upper case): file names from a Latin-1 disk become
+ * readable, distinct ids. Appends; returns out->status. */
+lede_status utf8_escape_invalid(buf *out, const char *s, size_t len);
 /* Converts Latin-1 to UTF-8. */
 lede_status utf8_from_latin1(buf *out, const char *s, size_t len);
 /* NFKC + case fold + (optional) accent strip of a short string, for

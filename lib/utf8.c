@@ -174,13 +174,16 @@ int utf8_valid(const char *s, size_t len)
 	}
 }
 
-lede_status utf8_sanitize(buf *out, const char *s, size_t len, size_t *nbad)
+/* Copies valid stretches of s whole; each byte that starts no valid
+ * character becomes U+FFFD, or with escape the four characters \xNN. */
+static lede_status replace_invalid(buf *out, const char *s, size_t len,
+                                   size_t *nbad, int escape)
 {
 	static const char fffd[3] = {'\xef', '\xbf', '\xbd'};
+	static const char hex[] = "0123456789ABCDEF";
 	size_t i = 0, run = 0, bad = 0, n;
 	int32_t cp;
 
-	/* Copies valid stretches whole; each bad byte becomes one U+FFFD. */
 	while (i < len) {
 		n = ascii_prefix(s + i, len - i);
 		i += n;
@@ -192,7 +195,13 @@ lede_status utf8_sanitize(buf *out, const char *s, size_t len, size_t *nbad)
 			continue;
 		}
 		buf_append(out, s + run, i - run);
-		buf_append(out, fffd, sizeof fffd);
+		if (escape) {
+			unsigned char b = (unsigned char)s[i];
+			char e[4] = {'\\', 'x', hex[b >> 4], hex[b & 15]};
+			buf_append(out, e, sizeof e);
+		} else {
+			buf_append(out, fffd, sizeof fffd);
+		}
 		bad++;
 		i++;
 		run = i;
@@ -201,6 +210,16 @@ lede_status utf8_sanitize(buf *out, const char *s, size_t len, size_t *nbad)
 	if (nbad)
 		*nbad = bad;
 	return out->status;
+}
+
+lede_status utf8_sanitize(buf *out, const char *s, size_t len, size_t *nbad)
+{
+	return replace_invalid(out, s, len, nbad, 0);
+}
+
+lede_status utf8_escape_invalid(buf *out, const char *s, size_t len)
+{
+	return replace_invalid(out, s, len, NULL, 1);
 }
 
 /* Windows-1252 code points of bytes 0x80..0x9F; 0 where 1252 has none (the

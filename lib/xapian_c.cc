@@ -99,7 +99,15 @@ static lede_status map_exception(char *dst, size_t cap)
 			       truncated ? LEDE_ERR_CORRUPT : LEDE_ERR_IO,
 			       e.get_type(), m.c_str());
 	} catch (const Xapian::DocNotFoundError &e) {
-		return set_err(dst, cap, LEDE_ERR_NOT_FOUND, e.get_type(),
+		/* lede looks documents up only by docids Xapian itself
+		 * listed (a posting list, a match set), never by one a caller
+		 * made up: a listed document that is missing is damage. */
+		return set_err(dst, cap, LEDE_ERR_CORRUPT, e.get_type(),
+			       e.get_msg().c_str());
+	} catch (const Xapian::RangeError &e) {
+		/* "Value in posting list too large" and kin: a number decoded
+		 * from a table is out of range, i.e. the table is damaged */
+		return set_err(dst, cap, LEDE_ERR_CORRUPT, e.get_type(),
 			       e.get_msg().c_str());
 	} catch (const Xapian::InvalidArgumentError &e) {
 		return set_err(dst, cap, LEDE_ERR_INVALID, e.get_type(),
@@ -297,12 +305,22 @@ static void feed_terms(const term_list &terms, xc_term_cb cb, void *ctx)
 			break;
 }
 
+/* lede writes no term check_term refuses, so one read back that fails it
+ * comes from a damaged table: reported as corruption, not handed on to a
+ * caller that would pass it back (to delete it) and be refused. */
 static void collect_allterms(term_list &out, const Xapian::Database &db,
 			     const std::string &prefix)
 {
+	char why[LEDE_ERRMSG_MAX];
+
 	for (Xapian::TermIterator t = db.allterms_begin(prefix);
-	     t != db.allterms_end(prefix); ++t)
-		out.emplace_back(*t, t.get_termfreq());
+	     t != db.allterms_end(prefix); ++t) {
+		std::string term = *t;
+		if (check_term(why, sizeof why, "term read from the index",
+			       term.data(), term.size()) != LEDE_OK)
+			throw Xapian::DatabaseCorruptError(why);
+		out.emplace_back(std::move(term), t.get_termfreq());
+	}
 }
 
 static uint64_t now_ms(void)
@@ -793,8 +811,19 @@ extern "C" lede_status xc_writer_meta_keys(xc_writer *w, const char *prefix,
 		    prefix ? std::string(prefix, len) : std::string();
 		term_list keys;
 		for (Xapian::TermIterator k = w->db.metadata_keys_begin(p);
-		     k != w->db.metadata_keys_end(p); ++k)
-			keys.emplace_back(*k, 0);
+		     k != w->db.metadata_keys_end(p); ++k) {
+			/* as in collect_allterms: lede writes no key that
+			 * fails these checks, so one read back is damage */
+			std::string key = *k;
+			if (check_meta_key(w->err, sizeof w->err, key.data(),
+					   key.size()) != LEDE_OK ||
+			    key.compare(0, p.size(), p) != 0 ||
+			    key.find('\0') != std::string::npos)
+				throw Xapian::DatabaseCorruptError(
+				    "unusable metadata key read from the "
+				    "index");
+			keys.emplace_back(std::move(key), 0);
+		}
 		feed_terms(keys, cb, ctx);
 		return LEDE_OK;
 	} catch (...) {

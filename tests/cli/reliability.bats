@@ -210,10 +210,16 @@ line.txt" newline
 	[[ "$output" == *"symbolic link loop: skipped"* ]]
 	[[ "$output" == *"loop1: cannot stat: Too many levels of symbolic links"* ]]
 	[[ "$output" == *"dangling.txt: cannot stat"* ]]
-	[ "$(count harbour)" -ge 4 ]
-	for w in space newline escape ok; do
+	[ "$(count harbour)" = 5 ]
+	for w in space newline escape badutf8 ok; do
 		[ "$(count "$w")" = 1 ]
 	done
+	# lede-index's own messages defuse the names it prints
+	[[ "$output" != *$'\033'* ]]
+	[[ "$output" == *'esc\u001b[31mred.txt'* || "$output" != *esc* ]]
+	# a name that is not UTF-8 keeps its bytes, escaped, in id and path
+	run "$B/lede-search" -i "$IDX" --json badutf8
+	[[ "$output" == *'/bad\\xFF\\xFEname.txt"'* ]]
 	# names reach the terminal without their control characters
 	run "$B/lede-search" -i "$IDX" --color always escape
 	[ "$status" -eq 0 ]
@@ -225,6 +231,11 @@ line.txt" newline
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"fifo.txt: not a regular file or directory: skipped"* ]]
 	[[ "$output" == *"/dev/zero: not a regular file or directory: skipped"* ]]
+	# a control character in a name on the command line is shown escaped
+	run timeout -k 5 20 "$B/lede-index" -i "$IDX" --no-progress "$A/$(printf 'gone\033[2J.txt')"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'gone\u001b[2J.txt: No such file or directory'* ]]
+	[[ "$output" != *$'\033'* ]]
 	# and the rerun over the same tree is stable
 	run timeout -k 5 20 "$B/lede-index" -i "$IDX" --no-progress "$A"
 	[ "$status" -eq 1 ]

@@ -148,6 +148,22 @@ static void test_sanitize(void **state)
 	buf_free(&b);
 }
 
+static void test_escape_invalid(void **state)
+{
+	buf b = BUF_INIT;
+	(void)state;
+	/* valid text, accents included, passes through */
+	assert_int_equal(utf8_escape_invalid(&b, "caf\xc3\xa9.txt", 9), LEDE_OK);
+	assert_string_equal(b.data, "caf\xc3\xa9.txt");
+	buf_reset(&b);
+	/* Latin-1 bytes and a cut sequence become \xNN, each its own */
+	assert_int_equal(utf8_escape_invalid(&b, "caf\xe9/\xff\xe2\x80", 8),
+			 LEDE_OK);
+	assert_string_equal(b.data, "caf\\xE9/\\xFF\\xE2\\x80");
+	assert_true(utf8_valid(b.data, b.len));
+	buf_free(&b);
+}
+
 static void test_from_latin1(void **state)
 {
 	buf b = BUF_INIT;
@@ -505,6 +521,7 @@ int main(void)
 	    cmocka_unit_test(test_norm_word),
 	    cmocka_unit_test(test_norm_word_marks_overflow),
 	    cmocka_unit_test(test_fold),
+	    cmocka_unit_test(test_escape_invalid),
 	};
 	return cmocka_run_group_tests(tests, setup_w, teardown_w);
 }
