@@ -438,6 +438,11 @@ LEDE_API uint64_t lede_results_total(const lede_results *r);
 LEDE_API const lede_hit *lede_results_hit(const lede_results *r, size_t i);
 /* "Did you mean" query, or NULL. Borrowed until lede_results_free. */
 LEDE_API const char *lede_results_suggestion(const lede_results *r);
+/* A note that a feature was unavailable for this search, e.g. "did you
+ * mean" over remote shards (xapian-tcpsrv serves no spelling table), in
+ * English for a person; NULL when the search had everything it needed.
+ * The search itself succeeded. Borrowed until lede_results_free. */
+LEDE_API const char *lede_results_notice(const lede_results *r);
 /* The parsed query, canonical form (for --explain). Borrowed. */
 LEDE_API const char *lede_results_query(const lede_results *r);
 /* NULL-safe. */

@@ -448,6 +448,11 @@ lede_status index_compact_dir(lede_index *idx, char *name, size_t cap,
  * TCP remote line of the stub whose server does not accept a connection
  * (nothing when all answer or the stub is unreadable). */
 void shards_describe_down(buf *out, const char *stub_path);
+/* Counts the remote and local databases behind an index path (a directory
+ * with a XAPIANDB stub, a stub file, or a plain database), following
+ * nested stubs. Unreadable stubs count as nothing. */
+void shards_count_remote(unsigned *out_remote, unsigned *out_local,
+                         const char *index_path);
 
 /* ---------------------------------------------------------------------
  * xapian_c.h is included separately (lib/xapian_c.h).

@@ -8,6 +8,11 @@
  * network error, lede reads the stub itself and tries a plain TCP connect
  * to each remote line (loopback or LAN: a short timeout), and names the
  * ones that do not answer, with their line in the stub.
+ *
+ * It also counts the remote databases a stub lists, for the features the
+ * remote backend lacks: xapian-tcpsrv serves no spelling table, so "did
+ * you mean" draws only on local databases, and lede_search says so in a
+ * notice instead of letting the suggestion go silently missing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +20,9 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lede_private.h"
@@ -26,6 +33,9 @@
 /* Stub lines looked at: a stub listing more shards than this is not
  * hand-written, and probing stops there. */
 #define PROBE_MAX_LINES 256
+/* Stubs followed through "auto" lines naming other stubs: Xapian itself
+ * nests them, but a chain this deep is a loop, not a layout. */
+#define STUB_MAX_DEPTH 8
 
 /* 1 if a TCP connection to host:port succeeds within the timeout. */
 static int reachable(const char *host, const char *port)
@@ -99,4 +109,91 @@ void shards_describe_down(buf *out, const char *stub_path)
 		found = 1;
 	}
 	fclose(f);
+}
+
+/* Counts the databases of the stub file at path into *remote and *local.
+ * A stub line is "TYPE PATH" (auto, glass, chert), "inmemory" or "remote
+ * ARGS"; relative paths are relative to the stub's directory. An "auto"
+ * path that is itself a stub (a directory holding XAPIANDB and no
+ * database, or a text file of stub lines) is followed. Returns 0 when the
+ * file held no stub line (then it is a database, e.g. single-file glass). */
+static int count_stub(const char *path, int depth, unsigned *remote,
+                      unsigned *local)
+{
+	FILE *f;
+	char line[512], dir[PATH_MAX];
+	const char *slash;
+	int lines = 0, n = 0;
+
+	if (depth > STUB_MAX_DEPTH)
+		return 0;
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	slash = strrchr(path, '/');
+	if (slash)
+		snprintf(dir, sizeof dir, "%.*s/", (int)(slash - path), path);
+	else
+		dir[0] = '\0';
+	while (fgets(line, sizeof line, f) && n++ < PROBE_MAX_LINES) {
+		char *p = line, *arg;
+		char sub[PATH_MAX];
+		struct stat sb;
+
+		p[strcspn(p, "\r\n")] = '\0';
+		if (*p == '\0' || *p == '#')
+			continue;
+		arg = p + strcspn(p, " \t");
+		if (*arg)
+			*arg++ = '\0';
+		arg += strspn(arg, " \t");
+		if (strcmp(p, "remote") == 0) {
+			(*remote)++;
+		} else if (strcmp(p, "inmemory") == 0 ||
+		           strcmp(p, "glass") == 0 || strcmp(p, "chert") == 0) {
+			(*local)++;
+		} else if (strcmp(p, "auto") == 0 && *arg) {
+			if (*arg == '/')
+				snprintf(sub, sizeof sub, "%s", arg);
+			else
+				snprintf(sub, sizeof sub, "%s%s", dir, arg);
+			if (stat(sub, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+				char db[PATH_MAX + 16];
+				snprintf(db, sizeof db, "%s/iamglass", sub);
+				if (stat(db, &sb) != 0) {
+					snprintf(db, sizeof db, "%s/XAPIANDB",
+					         sub);
+					if (count_stub(db, depth + 1, remote,
+					               local))
+						continue;
+				}
+				(*local)++;
+			} else if (!count_stub(sub, depth + 1, remote, local)) {
+				(*local)++;
+			}
+		} else {
+			break; /* not a stub: binary or another format */
+		}
+		lines++;
+	}
+	fclose(f);
+	return lines > 0;
+}
+
+void shards_count_remote(unsigned *out_remote, unsigned *out_local,
+                         const char *index_path)
+{
+	char stub[PATH_MAX + 16];
+	struct stat sb;
+
+	*out_remote = 0;
+	*out_local = 0;
+	if (stat(index_path, &sb) != 0)
+		return;
+	if (S_ISDIR(sb.st_mode))
+		snprintf(stub, sizeof stub, "%s/XAPIANDB", index_path);
+	else
+		snprintf(stub, sizeof stub, "%s", index_path);
+	if (!count_stub(stub, 0, out_remote, out_local))
+		*out_local = 1; /* a plain database */
 }

@@ -395,6 +395,7 @@ static void print_json(const cli *c, const lede_results *r, double secs)
 	printf("{\"type\":\"summary\",\"total\":%llu,\"returned\":%zu",
 	       (unsigned long long)lede_results_total(r), n);
 	json_field("suggestion", sug);
+	json_field("notice", lede_results_notice(r));
 	json_field("query", lede_results_query(r));
 	printf(",\"elapsed_ms\":%.3f}\n", secs * 1000.0);
 }
@@ -689,6 +690,12 @@ int main(int argc, char **argv)
 		free(c.marks);
 		return EXIT_ERROR;
 	}
+	/* A feature the index could not offer (e.g. "did you mean" over
+	 * remote shards): said on stderr in every mode, so that scripts
+	 * reading stdout (TREC, ids) see the same output as before. */
+	if (lede_results_notice(res))
+		fprintf(stderr, "%s: note: %s\n", prog,
+		        lede_results_notice(res));
 	switch (c.mode) {
 	case OUT_HUMAN:
 		if (c.explain) {

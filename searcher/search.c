@@ -13,6 +13,11 @@
  *    within COLLAPSE_MAX_BITS of a better-ranked one fold into it, and the
  *    group is shown as its EARLIEST copy with a count of the others. Done
  *    at search time, groups never go stale as articles come and go.
+ * Remote shards (xapian-tcpsrv) serve no spelling table, so "did you mean"
+ * draws only on local databases; when a suggestion was looked for and some
+ * shards are remote, the results carry a notice saying so rather than
+ * letting the suggestion go silently missing. Every other feature (sorts,
+ * filters, collapse, recency, explain) works across remote shards.
  * A reader overtaken by a writer (STALE) is reopened and retried by the
  * binding; every field of a hit is copied out during the search, so the
  * results live on after the index handle changes or closes.
@@ -70,6 +75,7 @@ struct lede_results {
 	hit_store *store;
 	uint64_t total;
 	char *suggestion;
+	char *notice;
 	char *query_desc;
 };
 
@@ -189,6 +195,7 @@ LEDE_API void lede_results_free(lede_results *r)
 	free(r->store);
 	free(r->hits);
 	free(r->suggestion);
+	free(r->notice);
 	free(r->query_desc);
 	free(r);
 }
@@ -211,6 +218,11 @@ LEDE_API const lede_hit *lede_results_hit(const lede_results *r, size_t i)
 LEDE_API const char *lede_results_suggestion(const lede_results *r)
 {
 	return r ? r->suggestion : NULL;
+}
+
+LEDE_API const char *lede_results_notice(const lede_results *r)
+{
+	return r ? r->notice : NULL;
 }
 
 LEDE_API const char *lede_results_query(const lede_results *r)
@@ -433,6 +445,8 @@ typedef struct suggest_ctx {
 	buf out;
 	size_t copied;    /* bytes of q already copied to out */
 	int changed;
+	int local;        /* some database has a spelling table */
+	unsigned looked;  /* words not in the index, looked up */
 } suggest_ctx;
 
 static int on_query_token(void *ctx, const token *t)
@@ -449,6 +463,9 @@ static int on_query_token(void *ctx, const token *t)
 	                       t->stem ? t->stem_len : t->term_len) != LEDE_OK ||
 	    df > 0)
 		return 0;
+	c->looked++;
+	if (!c->local)
+		return 0;
 	if (xc_reader_spelling(&sug, &slen, idx->r, t->term, t->term_len,
 	                       SUGGEST_MAX_EDITS) == LEDE_OK &&
 	    slen > 0) {
@@ -462,12 +479,33 @@ static int on_query_token(void *ctx, const token *t)
 }
 
 /* A corrected query: the user's text with each unknown word replaced by
- * the spelling table's suggestion, the rest (operators, quotes) kept. */
-static char *suggest(search_ctx *sc, const char *q)
+ * the spelling table's suggestion, the rest (operators, quotes) kept.
+ * NULL when there is none. When some databases are remote and a word had
+ * to be looked up, *notice (malloc'd, or left NULL) says that the remote
+ * ones could not help. */
+static char *suggest(search_ctx *sc, const char *q, char **notice)
 {
-	suggest_ctx c = { sc, q, BUF_INIT, 0, 0 };
+	suggest_ctx c = { sc, q, BUF_INIT, 0, 0, 1, 0 };
+	unsigned nremote, nlocal;
 
+	shards_count_remote(&nremote, &nlocal, sc->idx->path);
+	c.local = nlocal > 0;
 	analyzer_run(sc->idx->an, q, strlen(q), 0, on_query_token, &c, NULL);
+	if (nremote > 0 && c.looked > 0) {
+		buf nb = BUF_INIT;
+		if (nlocal == 0)
+			buf_printf(&nb, "\"did you mean\" is unavailable: remote "
+			                "shards (xapian-tcpsrv) serve no spelling "
+			                "table");
+		else
+			buf_printf(&nb, "\"did you mean\" used only the local "
+			                "databases: %u remote shard%s "
+			                "(xapian-tcpsrv) serve%s no spelling "
+			                "table", nremote, nremote == 1 ? "" : "s",
+			           nremote == 1 ? "s" : "");
+		*notice = nb.status == LEDE_OK ? buf_detach(&nb) : NULL;
+		buf_free(&nb);
+	}
 	if (!c.changed) {
 		buf_free(&c.out);
 		return NULL;
@@ -684,7 +722,7 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 		}
 	}
 	if (res->total < SUGGEST_BELOW)
-		res->suggestion = suggest(&sc, query);
+		res->suggestion = suggest(&sc, query, &res->notice);
 	query_describe(&desc, root);
 	if (desc.status == LEDE_OK)
 		res->query_desc = buf_detach(&desc);

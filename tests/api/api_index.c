@@ -8,14 +8,19 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <lede.h>
 
 static char tmpdir[64];
+static pid_t server_pid = -1; /* a xapian-tcpsrv a test started */
 
 static int setup(void **state)
 {
@@ -28,6 +33,10 @@ static int teardown(void **state)
 {
 	char cmd[128];
 	(void)state;
+	if (server_pid > 0) { /* a failed test left it running */
+		kill(server_pid, SIGTERM);
+		waitpid(server_pid, NULL, 0);
+	}
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	return system(cmd) == 0 ? 0 : -1;
 }
@@ -305,6 +314,112 @@ static void test_compact(void **state)
 	lede_index_close(r);
 }
 
+/* Starts xapian-tcpsrv on 127.0.0.1:port serving db, in its own session
+ * (on SIGTERM it signals its whole group). Returns its pid once it
+ * listens, or -1 when it is not installed or does not start. */
+static pid_t serve(const char *db, int port)
+{
+	char log[160], ps[16], line[128];
+	pid_t pid;
+
+	snprintf(log, sizeof log, "%s/tcpsrv.log", tmpdir);
+	snprintf(ps, sizeof ps, "%d", port);
+	pid = fork();
+	if (pid == 0) {
+		setsid();
+		if (freopen(log, "w", stdout) == NULL)
+			_exit(127);
+		execlp("xapian-tcpsrv", "xapian-tcpsrv", "--port", ps,
+		       "--interface", "127.0.0.1", db, (char *)NULL);
+		_exit(127);
+	}
+	for (int t = 0; pid > 0 && t < 100; t++) {
+		struct timespec ts = { 0, 50 * 1000000L };
+		FILE *f = fopen(log, "r");
+		int up = 0;
+		while (f && fgets(line, sizeof line, f))
+			if (strstr(line, "Listening"))
+				up = 1;
+		if (f)
+			fclose(f);
+		if (up)
+			return pid;
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			return -1;
+		nanosleep(&ts, NULL);
+	}
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
+	return -1;
+}
+
+static void test_notice_remote_spelling(void **state)
+{
+	lede_index *idx = create("spell", NULL), *r = NULL;
+	lede_results *res = NULL;
+	char stub[256], db[64] = "", rdir[160], line[128];
+	FILE *f;
+	int port = 27000 + (int)(getpid() % 3000);
+	(void)state;
+
+	fill(idx);
+	lede_index_close(idx);
+	assert_null(lede_results_notice(NULL));
+
+	/* local: a suggestion, no notice */
+	assert_int_equal(lede_index_open(&r, index_path("spell"), NULL),
+	                 LEDE_OK);
+	assert_int_equal(lede_search(&res, r, "spening", NULL), LEDE_OK);
+	assert_int_equal(lede_results_count(res), 0);
+	assert_string_equal(lede_results_suggestion(res), "spending");
+	assert_null(lede_results_notice(res));
+	lede_results_free(res);
+	lede_index_close(r);
+
+	/* the same database served by xapian-tcpsrv */
+	snprintf(stub, sizeof stub, "%s/XAPIANDB", index_path("spell"));
+	f = fopen(stub, "r");
+	assert_non_null(f);
+	while (db[0] == '\0' && fgets(line, sizeof line, f))
+		if (sscanf(line, "auto %63s", db) != 1)
+			db[0] = '\0';
+	fclose(f);
+	assert_true(db[0] != '\0');
+	snprintf(stub, sizeof stub, "%s/%s", index_path("spell"), db);
+	server_pid = serve(stub, port);
+	if (server_pid < 0)
+		skip(); /* xapian-tcpsrv (xapian-tools) not installed */
+	snprintf(rdir, sizeof rdir, "%s", index_path("remote"));
+	assert_int_equal(mkdir(rdir, 0777), 0);
+	snprintf(stub, sizeof stub, "%s/XAPIANDB", rdir);
+	f = fopen(stub, "w");
+	assert_non_null(f);
+	fprintf(f, "remote 127.0.0.1:%d\n", port);
+	fclose(f);
+	assert_int_equal(lede_index_open(&r, rdir, NULL), LEDE_OK);
+	/* a word the index knows needs no spelling: no notice */
+	assert_int_equal(lede_search(&res, r, "budget", NULL), LEDE_OK);
+	assert_int_equal(lede_results_count(res), 1);
+	assert_null(lede_results_notice(res));
+	lede_results_free(res);
+	/* an unknown word: no suggestion, and a notice that says why */
+	assert_int_equal(lede_search(&res, r, "spening", NULL), LEDE_OK);
+	assert_int_equal(lede_results_count(res), 0);
+	assert_null(lede_results_suggestion(res));
+	assert_non_null(lede_results_notice(res));
+	assert_non_null(strstr(lede_results_notice(res), "did you mean"));
+	assert_non_null(strstr(lede_results_notice(res), "remote"));
+	lede_index_close(r);
+	/* the notice lives as long as the results, not the handle */
+	assert_non_null(strstr(lede_results_notice(res), "spelling"));
+	lede_results_free(res);
+	kill(server_pid, SIGTERM);
+	waitpid(server_pid, NULL, 0);
+	server_pid = -1;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_read_only_and_lock),
 		cmocka_unit_test(test_reader_survives_commits),
 		cmocka_unit_test(test_compact),
+		cmocka_unit_test(test_notice_remote_spelling),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

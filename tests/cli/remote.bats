@@ -76,6 +76,94 @@ PY
 	done
 }
 
+@test "sorts, filters, collapse, recency and explain work across remote shards" {
+	command -v python3 >/dev/null || skip "python3 needed to compare JSON"
+	for opts in '--sort date' '--sort -date' '--collapse' '--recency 200' \
+		'--explain' '--since 2022 --until 2022-06' '--exact-count' \
+		'--offset 5 --collapse'; do
+		run "$B/lede-search" -i R --json --limit 20 $opts harbour
+		[ "$status" -eq 0 ]
+		echo "$output" >remote.json
+		"$B/lede-search" -i all --json --limit 20 $opts harbour >local.json
+		python3 - local.json remote.json "$opts" <<'PY'
+import json, sys
+def load(p):
+    return [json.loads(l) for l in open(p)]
+a, b = load(sys.argv[1]), load(sys.argv[2])
+assert len(a) == len(b) and len(a) > 1, (sys.argv[3], len(a), len(b))
+sa, sb = a.pop(), b.pop()
+assert sa["type"] == sb["type"] == "summary" and sb["notice"] is None
+assert (sa["total"], sa["returned"]) == (sb["total"], sb["returned"]), (sys.argv[3], sa, sb)
+# Hits that tie (same score, or same date in a date sort) may come in
+# another docid order across shards: compare the sequence of the sort
+# key, and the hits as sets of (date, score, duplicates, explain) and ids.
+def key(h):
+    w = tuple(round(e["weight"], 9) for e in h.get("explain", []))
+    return (h["date"], round(h["score"], 9), h["duplicates"], w)
+first = 0 if "--sort" in sys.argv[3] else 1
+assert [key(h)[first] for h in a] == [key(h)[first] for h in b], sys.argv[3]
+assert sorted(map(key, a)) == sorted(map(key, b)), sys.argv[3]
+if "--collapse" not in sys.argv[3]:  # a group may show another copy
+    assert sorted((key(h), h["id"]) for h in a) == \
+           sorted((key(h), h["id"]) for h in b), sys.argv[3]
+PY
+	done
+}
+
+@test "did you mean over remote shards: a notice on stderr, not silence" {
+	# local index: a suggestion and no notice
+	run "$B/lede-search" -i all harbr
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Did you mean: harbour"* ]]
+	[[ "$output" != *"note:"* ]]
+	# remote shards serve no spelling table: said, with the usual exit 1
+	run "$B/lede-search" -i R harbr
+	[ "$status" -eq 1 ]
+	[[ "$output" != *"Did you mean"* ]]
+	[[ "$output" == *'lede-search: note: "did you mean" is unavailable: remote shards (xapian-tcpsrv) serve no spelling table'* ]]
+	"$B/lede-search" -i R harbr 2>err.txt >out.txt || true
+	grep -q "note:" err.txt
+	! grep -q "note:" out.txt
+	# a query of known words looks nothing up: no notice
+	run "$B/lede-search" -i R 'harbour ferry'
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"note:"* ]]
+	# TREC output is unchanged; the note goes to stderr only
+	"$B/lede-search" -i R --trec q1 'harbr OR word39' 2>err.txt >out.txt
+	grep -q "note:" err.txt
+	! grep -q "note:" out.txt
+	grep -q '^q1 Q0 ' out.txt
+}
+
+@test "did you mean over remote shards: JSON summary carries the notice" {
+	command -v python3 >/dev/null || skip "python3 needed to read JSON"
+	"$B/lede-search" -i R --json harbr >remote.json 2>/dev/null || true
+	"$B/lede-search" -i all --json harbr >local.json || true
+	python3 - local.json remote.json <<'PY'
+import json, sys
+l = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+r = json.loads(open(sys.argv[2]).read().splitlines()[-1])
+assert l["type"] == r["type"] == "summary"
+assert l["suggestion"] == "harbour" and l["notice"] is None, l
+assert r["suggestion"] is None, r
+assert "did you mean" in r["notice"] and "remote" in r["notice"], r
+PY
+}
+
+@test "did you mean with local and remote databases: local suggestions, and a notice" {
+	command -v python3 >/dev/null || skip "python3 needed to read JSON"
+	# all/ holds every article; the stub adds it before the remote shards
+	mkdir -p M
+	{ echo "auto ../all/$(sed -n 's/^auto //p' all/XAPIANDB)"; cat R/XAPIANDB; } >M/XAPIANDB
+	"$B/lede-search" -i M --json cranez >mixed.json 2>/dev/null || true
+	python3 - mixed.json <<'PY'
+import json, sys
+s = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+assert s["suggestion"] == "cranes", s
+assert "only the local databases: 3 remote shards" in s["notice"], s
+PY
+}
+
 @test "a remote shard that is down gives a clear error naming it" {
 	base=$(cat base)
 	kill "$(cat srv2.pid)" 2>/dev/null
