@@ -103,6 +103,10 @@ lede_status xc_writer_get_meta(char **out, size_t *out_len, xc_writer *w,
  * collected first, so cb may call set_meta. */
 lede_status xc_writer_meta_keys(xc_writer *w, const char *prefix, size_t len,
                                 xc_term_cb cb, void *ctx);
+/* Adds inc to word's count in the spelling table ("did you mean"). Summed
+ * in the writer and handed to Xapian at commit; a word the table does not
+ * have yet enters it once its count reaches 2 (two documents), even over
+ * several commits, and one seen once is forgotten at close. */
 lede_status xc_writer_add_spelling(xc_writer *w, const char *word, size_t len,
                                    uint32_t inc);
 lede_status xc_writer_commit(xc_writer *w);

@@ -618,6 +618,52 @@ static void test_spelling(void **state)
 	xc_reader_free(r);
 }
 
+/* A word new to the table enters it once seen in two documents, even
+ * across commits; one seen once is forgotten at close; one the table
+ * already has counts from its first sighting. */
+static void test_spelling_once(void **state)
+{
+	fixture *f = *state;
+	xc_writer *w = open_writer(f->db);
+	xc_reader *r;
+	char *s = NULL;
+	size_t len = 0;
+
+	assert_int_equal(xc_writer_add_spelling(w, "referendum", 10, 1),
+			 LEDE_OK);
+	assert_int_equal(xc_writer_add_spelling(w, "zanzibar", 8, 1), LEDE_OK);
+	assert_int_equal(xc_writer_commit(w), LEDE_OK);
+	assert_int_equal(xc_writer_add_spelling(w, "referendum", 10, 1),
+			 LEDE_OK);
+	assert_int_equal(xc_writer_close(w), LEDE_OK);
+	xc_writer_free(w);
+	r = open_reader(f->db);
+	assert_int_equal(xc_reader_spelling(&s, &len, r, "referendun", 10, 2),
+			 LEDE_OK);
+	assert_string_equal(s, "referendum");
+	xc_free(s);
+	assert_int_equal(xc_reader_spelling(&s, &len, r, "zanzibat", 8, 2),
+			 LEDE_OK);
+	assert_int_equal(len, 0);
+	xc_free(s);
+	xc_reader_free(r);
+	/* a later run: one more sighting of a known word is kept */
+	w = open_writer(f->db);
+	assert_int_equal(xc_writer_add_spelling(w, "zanzibar", 8, 2), LEDE_OK);
+	assert_int_equal(xc_writer_close(w), LEDE_OK);
+	xc_writer_free(w);
+	w = open_writer(f->db);
+	assert_int_equal(xc_writer_add_spelling(w, "zanzibar", 8, 1), LEDE_OK);
+	assert_int_equal(xc_writer_close(w), LEDE_OK);
+	xc_writer_free(w);
+	r = open_reader(f->db);
+	assert_int_equal(xc_reader_spelling(&s, &len, r, "zanzibat", 8, 2),
+			 LEDE_OK);
+	assert_string_equal(s, "zanzibar");
+	xc_free(s);
+	xc_reader_free(r);
+}
+
 /* ---- fault injection ----------------------------------------------------- */
 
 static void test_fault_injection(void **state)
@@ -1355,6 +1401,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_delete_term, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_metadata, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_spelling, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_spelling_once, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_fault_injection, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_stale_reader, setup, teardown),
