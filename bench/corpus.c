@@ -22,6 +22,12 @@
  *   corpus stats DIR
  *       Prints "files bytes" of the *.txt files under DIR.
  *
+ *   corpus shift-years DIR N
+ *       Moves the mtime (the article date, see above) of every *.txt under
+ *       DIR N calendar years later (earlier if negative), same month, day
+ *       and time: copies of x1 spread over several years, for time shards
+ *       (bench/shards.sh).
+ *
  *   corpus queries DIR [SEED]
  *       Writes the benchmark query set (200 queries, deterministic for a
  *       given corpus and seed, default 42) to stdout: "class<TAB>query" in
@@ -464,6 +470,34 @@ static int cmd_stats(const char *root)
 	return 0;
 }
 
+static int cmd_shift_years(const char *root, int years)
+{
+	filelist fl = { 0 };
+
+	walk(&fl, root, "");
+	for (size_t i = 0; i < fl.n; i++) {
+		char full[8192];
+		struct stat st;
+		struct tm tm;
+		struct timespec ts[2];
+		time_t t;
+
+		snprintf(full, sizeof full, "%s/%s", root, fl.rel[i]);
+		if (stat(full, &st) != 0)
+			die("cannot stat %s", full);
+		t = st.st_mtime;
+		gmtime_r(&t, &tm);
+		tm.tm_year += years;
+		ts[0].tv_sec = ts[1].tv_sec = timegm(&tm);
+		ts[0].tv_nsec = ts[1].tv_nsec = 0;
+		if (utimensat(AT_FDCWD, full, ts, 0) != 0)
+			die("cannot set the mtime of %s", full);
+		free(fl.rel[i]);
+	}
+	free(fl.rel);
+	return 0;
+}
+
 /* ---- query generation ------------------------------------------------ */
 
 /* A broad English stopword list (lede's list plus the rest of Snowball's
@@ -797,10 +831,12 @@ int main(int argc, char **argv)
 		return cmd_scriptindex(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "stats") == 0)
 		return cmd_stats(argv[2]);
+	if (argc == 4 && strcmp(argv[1], "shift-years") == 0)
+		return cmd_shift_years(argv[2], atoi(argv[3]));
 	if ((argc == 3 || argc == 4) && strcmp(argv[1], "queries") == 0)
 		return cmd_queries(argv[2],
 		                   argc == 4 ? strtoull(argv[3], NULL, 10) : 42);
 	fprintf(stderr, "usage: corpus reuters SGMDIR OUTDIR | scriptindex DIR |"
-	                " stats DIR | queries DIR [SEED]\n");
+	                " stats DIR | shift-years DIR N | queries DIR [SEED]\n");
 	return 2;
 }
