@@ -1173,7 +1173,11 @@ static int spell_first(doc_builder *b, const char *w, size_t n)
 static int on_token(void *ctx, const token *t)
 {
 	doc_builder *b = ctx;
-	int with_pos = b->npos < LEDE_MAX_POSITIONS;
+	/* Stopwords are indexed without positions: they are 30% of English
+	 * news text, and phrases skip them (query_build.c), so their
+	 * positions would only cost time and space. */
+	int with_pos = b->npos < LEDE_MAX_POSITIONS &&
+	               !analyzer_is_stopword(b->idx->an, t->term, t->term_len);
 
 	const char *key = t->term;
 	size_t klen = t->term_len;

@@ -100,7 +100,10 @@ enum {
 	QN_F_EXACT = 1u << 0, /* a quoted single word. Kept from stopword
 				 removal; matched by its stem all the same:
 				 the index holds stems only (lib/index.c) */
-	QN_F_STOP = 1u << 1   /* a stopword of the analyzer's language */
+	QN_F_STOP = 1u << 1   /* a stopword of the analyzer's language: dropped
+				 from bag-of-words parts; in a PHRASE or NEAR
+				 skipped with its gap kept (the index holds
+				 stopwords without positions) */
 };
 
 typedef struct qnode {

@@ -136,36 +136,64 @@ static lede_status build_word(xc_query **out, const qnode *n, const bctx *c)
 	}
 }
 
-/* PHRASE or NEAR over the positional terms of the kids. */
+/* 1 if w is a stopword of body or title text, which the index holds
+ * without positions. */
+static int positionless(const qnode *w)
+{
+	return (w->flags & QN_F_STOP) &&
+	       (w->field == QF_TEXT || w->field == QF_TITLE);
+}
+
+/* PHRASE or NEAR over the positional terms of the kids. Stopwords have no
+ * positions: they are left out and the phrase's window spans their gaps
+ * ("bank of england" is bank, then england within 3 positions). When
+ * fewer than two words are left, the phrase needs no positions: one word
+ * is that word; all stopwords ("to be or not to be") is the AND of them. */
 static lede_status build_positional(xc_query **out, const qnode *n,
 				    const bctx *c)
 {
 	xc_query **v = calloc(n->nkids ? n->nkids : 1, sizeof *v);
 	lede_status st = LEDE_OK;
-	uint32_t window;
+	uint32_t window, first = 0, last = 0;
+	size_t m = 0, nstop = 0;
 
 	if (v == NULL)
 		return err_set(c->err, LEDE_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < n->nkids; i++)
+		nstop += positionless(n->kids[i]);
 	for (size_t i = 0; i < n->nkids && st == LEDE_OK; i++) {
 		const qnode *w = n->kids[i];
 		size_t klen;
 		const char *key = word_key(w, &klen);
-		st = term_q(&v[i], word_prefix(w->field), key, klen, c->err);
+		if (positionless(w) && nstop < n->nkids)
+			continue;
+		if (m == 0)
+			first = w->pos;
+		last = w->pos;
+		st = term_q(&v[m++], word_prefix(w->field), key, klen, c->err);
 	}
-	if (st == LEDE_OK) {
+	if (st == LEDE_OK && m == 1) {
+		*out = v[0];
+		v[0] = NULL;
+	} else if (st == LEDE_OK && nstop == n->nkids) {
+		st = xc_query_combine(out, XC_Q_AND,
+				      (const xc_query *const *)v, m, 0,
+				      c->err);
+	} else if (st == LEDE_OK) {
 		if (n->kind == QN_PHRASE) {
-			/* The span of the words: CJK runs can leave gaps. */
-			window = n->nkids ? n->kids[n->nkids - 1]->pos + 1 : 0;
-			if (window < n->nkids)
-				window = (uint32_t)n->nkids;
+			/* The span of the words: stopwords and CJK runs can
+			 * leave gaps. */
+			window = last - first + 1;
+			if (window < m)
+				window = (uint32_t)m;
 		} else {
-			window = n->window + (uint32_t)n->nkids - 1;
+			window = n->window + (uint32_t)m - 1;
 		}
 		st = xc_query_combine(
 		    out, n->kind == QN_PHRASE ? XC_Q_PHRASE : XC_Q_NEAR,
-		    (const xc_query *const *)v, n->nkids, window, c->err);
+		    (const xc_query *const *)v, m, window, c->err);
 	}
-	for (size_t i = 0; i < n->nkids; i++)
+	for (size_t i = 0; i < m; i++)
 		xc_query_free(v[i]);
 	free(v);
 	return st;

@@ -931,6 +931,9 @@ static qnode *make_text(parser *p, qfield f, const char *s, size_t n,
 			qnode_free(x);
 			return NULL;
 		}
+		/* marked, not dropped: the builder skips it and keeps the gap */
+		if (analyzer_is_stopword(p->a, w->term, w->term_len))
+			w->flags |= QN_F_STOP;
 	}
 	return x;
 }
@@ -1160,7 +1163,6 @@ static qnode *combine_near(parser *p, qnode *left, qnode *right, uint32_t d)
 		if (x == NULL)
 			continue;
 		if (x->kind == QN_WORD) {
-			x->flags &= ~QN_F_STOP;
 			sides[s] = NULL; /* node_add owns it from here */
 			if (node_add(p, n, x) != 0)
 				goto fail;

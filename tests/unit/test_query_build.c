@@ -81,10 +81,13 @@ static int index_token(void *ctx, const token *t)
 	const char *key = c->use_stem && t->stem ? t->stem : t->term;
 	size_t klen = c->use_stem && t->stem ? t->stem_len : t->term_len;
 
-	/* the layout of lib/index.c: stems with positions, S for titles */
-	add_pfx(c->d, c->pfx, key, klen, t->pos, 1);
+	/* the layout of lib/index.c: stems with positions (stopwords
+	 * without), S for titles */
+	int pos = !analyzer_is_stopword(an, t->term, t->term_len);
+
+	add_pfx(c->d, c->pfx, key, klen, t->pos, pos);
 	if (c->pfx2)
-		add_pfx(c->d, c->pfx2, key, klen, t->pos, 1);
+		add_pfx(c->d, c->pfx2, key, klen, t->pos, pos);
 	return 0;
 }
 
@@ -255,6 +258,12 @@ static void test_describe(void **state)
 		     "Query((defens PHRASE 2 spend))");
 	expect_xdesc("北京大学", NULL,
 		     "Query((北京 PHRASE 3 京大 PHRASE 3 大学))");
+	/* stopwords: left out of phrases with their gap kept */
+	expect_xdesc("\"spending on defense\"", NULL,
+		     "Query((spend PHRASE 3 defens))");
+	expect_xdesc("\"the summit\"", NULL, "Query(summit)");
+	expect_xdesc("\"to be or not\"", NULL,
+		     "Query((to AND be AND or AND not))");
 	expect_xdesc("apple NEAR/5 pie", NULL, "Query((appl NEAR 6 pie))");
 	expect_xdesc("title:deployed", NULL, "Query(Sdeploy)");
 	expect_xdesc("title:\"nato summit\"", NULL,
@@ -294,6 +303,10 @@ static void test_search_words_and_phrases(void **state)
 	expect_hits("\"deploy\"", "d1"); /* stems-only: no exact forms */
 	expect_hits("\"defense spending\"", "d1");
 	expect_hits("\"spending defense\"", "d3");
+	/* the gap is a window: the adjacent words match too */
+	expect_hits("\"spending on defense\"", "d3 d2");
+	expect_hits("\"is not the phrase\"", "d3");
+	expect_hits("\"the defense budget\"", "d2");
 	expect_hits("spending -china", "d2 d1");
 	expect_hits("nato OR china", "d3 d1 d2");
 	expect_hits("leaders NEAR/2 troops", "d1");
