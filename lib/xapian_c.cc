@@ -1958,9 +1958,19 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 		row.hit.percent = it.get_percent();
 		row.hit.collapse_count = it.get_collapse_count();
 		row.data = doc.get_data();
-		for (Xapian::ValueIterator v = doc.values_begin();
-		     v != doc.values_end(); ++v)
-			row.values.emplace_back(v.get_valueno(), *v);
+		if (o.values_mask == 0) {
+			for (Xapian::ValueIterator v = doc.values_begin();
+			     v != doc.values_end(); ++v)
+				row.values.emplace_back(v.get_valueno(), *v);
+		} else {
+			for (uint32_t s = 0; s < 32; s++) {
+				if (!(o.values_mask & (UINT32_C(1) << s)))
+					continue;
+				std::string v = doc.get_value(s);
+				if (!v.empty())
+					row.values.emplace_back(s, std::move(v));
+			}
+		}
 		res.rows.push_back(std::move(row));
 	}
 	matching_terms(res, db, q);

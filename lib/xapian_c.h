@@ -230,11 +230,15 @@ typedef struct xc_search_opts {
 	int bool_weight;         /* 1: no ranking, pure filter */
 	double k1, k2, k3, b, min_normlen; /* BM25 */
 	unsigned stale_retries;  /* reopen+retry on STALE */
+	uint32_t values_mask;    /* bit s: fetch value slot s of each hit
+	                            (s < 32); 0: every slot. Fetching a few
+	                            slots skips reading the document's whole
+	                            value list (a tenth of a search) */
 } xc_search_opts;
 
 #define XC_SEARCH_OPTS_INIT                                                   \
 	{ 1, 0, 10, 0, XC_SORT_RELEVANCE, XC_NO_SLOT, 0, 0, XC_NO_SLOT, 1, 0,  \
-	  1.2, 0.0, 1.0, 0.75, 0.5, 3 }
+	  1.2, 0.0, 1.0, 0.75, 0.5, 3, 0 }
 
 typedef struct xc_hit {
 	uint32_t docid;

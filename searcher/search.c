@@ -531,6 +531,8 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 	query_build_opts bo;
 	xc_search_opts so = XC_SEARCH_OPTS_INIT;
 	qnode *root = NULL;
+	/* the values a hit's display, collapsing and paging read */
+	so.values_mask = 1u << SLOT_DATE | 1u << SLOT_SIMHASH | 1u << SLOT_QTERM;
 	xc_query *q = NULL;
 	xc_results *m = NULL;
 	lede_results *res = NULL;

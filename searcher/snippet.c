@@ -617,6 +617,9 @@ static size_t prev_char(const char *t, size_t i)
 	size_t j = i - 1, k = 0;
 	int32_t cp;
 
+	if ((unsigned char)t[j] < 0x80) /* the common case: ASCII */
+		return j;
+
 	while (j > 0 && k < 3 && ((unsigned char)t[j] & 0xc0) == 0x80) {
 		j--;
 		k++;
@@ -630,6 +633,9 @@ static int32_t cp_at(const char *t, size_t len, size_t i)
 {
 	int32_t cp;
 
+	if ((unsigned char)t[i] < 0x80)
+		return (unsigned char)t[i];
+
 	utf8_decode(t + i, len - i, &cp);
 	return cp;
 }
@@ -638,6 +644,8 @@ static size_t char_len(const char *t, size_t len, size_t i)
 {
 	int32_t cp;
 
+	if ((unsigned char)t[i] < 0x80)
+		return 1;
 	return utf8_decode(t + i, len - i, &cp);
 }
 
@@ -977,8 +985,8 @@ static lede_status clean_fragment(snippet_frag *f, const char *t, size_t len,
 	while (k < nhr && hr[k].e <= s)
 		k++;
 	for (size_t i = s; i < e;) {
-		int32_t cp;
-		size_t l = utf8_decode(t + i, len - i, &cp);
+		int32_t cp = (unsigned char)t[i];
+		size_t l = cp < 0x80 ? 1 : utf8_decode(t + i, len - i, &cp);
 		if (i + l > e)
 			break; /* never half a character */
 		if (open && i >= hr[k].e) {
@@ -1001,10 +1009,26 @@ static lede_status clean_fragment(snippet_frag *f, const char *t, size_t len,
 				open = 1;
 				ostart = b.len;
 			}
-			if (cp < 0)
+			if (cp < 0) {
 				buf_append(&b, fffd, 3);
-			else
-				buf_append(&b, t + i, l);
+			} else {
+				/* a run of printable ASCII up to the next
+				 * highlight edge goes in one copy */
+				size_t j = i + l, lim = e;
+				if (l == 1 && cp > 0x20 && cp < 0x7f) {
+					if (open && hr[k].e < lim)
+						lim = hr[k].e;
+					else if (!open && k < nhr &&
+						 hr[k].s < lim)
+						lim = hr[k].s;
+					while (j < lim &&
+					       (unsigned char)t[j] > 0x20 &&
+					       (unsigned char)t[j] < 0x7f)
+						j++;
+				}
+				buf_append(&b, t + i, j - i);
+				l = j - i;
+			}
 		}
 		i += l;
 	}
