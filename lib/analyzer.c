@@ -124,7 +124,11 @@
 enum {
 	LANG_ELISION = 1u << 0,	 /* French, Italian, Catalan elisions */
 	LANG_APOS_CUT = 1u << 1, /* Turkish: drop the suffix after ' */
-	LANG_ENGLISH_STOP = 1u << 2
+	LANG_ENGLISH_STOP = 1u << 2,
+	/* The stemmer only strips and rewrites suffixes, so an ASCII word's
+	 * stem starts with the word's first byte (not so for stemmers that
+	 * strip prefixes: Indonesian, Arabic, Dutch Kraaij-Pohlmann). */
+	LANG_STEM_KEEPS_FIRST = 1u << 3
 };
 
 /* One cache line. */
@@ -164,6 +168,7 @@ struct analyzer {
 	char *arena; /* spilled entries */
 	size_t arena_len;
 	size_t entries;
+	const unsigned char *first; /* analyzer_only_first: 256 flags */
 	utf8_word w;
 	char acc[LEDE_MAX_WORD_BYTES];	    /* normalized, accented word */
 	char fold[LEDE_MAX_WORD_BYTES];	    /* accent-folded word */
@@ -343,8 +348,20 @@ lede_status analyzer_new(analyzer **out, const analyzer_settings *s,
 	    !strcmp(lang, "lovins") || !strcmp(lang, "earlyenglish") ||
 	    !strcmp(lang, "none"))
 		a->lang_flags |= LANG_ENGLISH_STOP;
+	if (in_list("english porter lovins earlyenglish french german "
+		    "spanish italian portuguese none",
+		    lang))
+		a->lang_flags |= LANG_STEM_KEEPS_FIRST;
 	*out = a;
 	return LEDE_OK;
+}
+
+int analyzer_only_first(analyzer *a, const unsigned char *first)
+{
+	if (first != NULL && !(a->lang_flags & LANG_STEM_KEEPS_FIRST))
+		return 0;
+	a->first = first;
+	return first != NULL;
 }
 
 void analyzer_free(analyzer *a)
@@ -669,7 +686,8 @@ static void ascii_term(run *r, size_t start, size_t end, size_t n, uint32_t h,
 	analyzer *a = r->a;
 	cached c;
 
-	if (a->stemmer == NULL || (flags & TOKEN_NUMBER)) {
+	if (a->stemmer == NULL || (flags & TOKEN_NUMBER) ||
+	    (a->first && !a->first[(unsigned char)a->term[0]])) {
 		emit(r, a->term, n, NULL, 0, start, end, r->pos, flags);
 		next_pos(r);
 		return;

@@ -126,6 +126,7 @@ typedef struct sctx {
 	unsigned char prefix_len[LEDE_MAX_WORD_BYTES + 1];
 	int have_prefix;
 	/* text side */
+	const unsigned char *first; /* wanted first bytes, or NULL: all */
 	rec *recs;
 	size_t nrecs, caprecs;
 	cover *cov;
@@ -395,8 +396,13 @@ static int on_token(void *ctx, const token *t)
 	int hit = 0;
 	const char *key = t->stem ? t->stem : t->term;
 	size_t klen = t->stem ? t->stem_len : t->term_len;
-	int32_t tid = lookup(c, NS_KEY, key, klen), x;
+	int32_t tid, x;
 
+	/* an ASCII-led word no query key or prefix starts like */
+	if (c->first && (unsigned char)t->term[0] < 0x80 &&
+	    !c->first[(unsigned char)t->term[0]])
+		return 0;
+	tid = lookup(c, NS_KEY, key, klen);
 	if (tid >= 0 && cover_links(c, tid, r, &hit) != 0)
 		goto nomem;
 	for (int k = 0; c->have_prefix && k < 2; k++) {
@@ -558,7 +564,17 @@ static lede_status match(sctx *c, const qnode *q, int title, snippet_idf_fn idf,
 		return LEDE_ERR_NOMEM;
 	if (c->nunits == 0)
 		return LEDE_OK;
+	/* Most words of a body start unlike every query word: those skip
+	 * stemming and the lookups (a fifth of a search's time). */
+	unsigned char first[256] = {0};
+	for (size_t i = 0; i < c->nterms; i++)
+		if (c->terms[i].n > 0)
+			first[(unsigned char)c->terms[i].s[0]] = 1;
+	if (analyzer_only_first(c->a, first))
+		c->first = first;
 	st = analyzer_run(c->a, c->text, c->len, 0, on_token, c, NULL);
+	analyzer_only_first(c->a, NULL);
+	c->first = NULL;
 	if (c->st != LEDE_OK)
 		return c->st;
 	if (st != LEDE_OK && st != LEDE_ERR_INTERRUPTED)

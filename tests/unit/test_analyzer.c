@@ -962,6 +962,31 @@ static void test_interrupt(void **state)
 
 /* ---- stopwords, normalize, cache --------------------------------------- */
 
+/* analyzer_only_first: unwanted ASCII-led words come unstemmed, wanted
+ * ones as always; languages whose stemmers strip prefixes refuse it. */
+static void test_only_first(void **state)
+{
+	unsigned char first[256] = {0};
+	analyzer *id = new_an("indonesian", 1);
+	toks k;
+	(void)state;
+	first['b'] = 1;
+	assert_int_equal(analyzer_only_first(g_en, first), 1);
+	run_str(g_en, &k, "Banks running Zürich banked");
+	assert_int_equal(k.n, 4);
+	assert_string_equal(k.t[0].stem, "bank");
+	assert_false(k.t[1].has_stem); /* running: not wanted */
+	assert_string_equal(k.t[1].term, "running");
+	assert_string_equal(k.t[3].stem, "bank");
+	free(k.t);
+	assert_int_equal(analyzer_only_first(g_en, NULL), 0);
+	run_str(g_en, &k, "running");
+	assert_string_equal(k.t[0].stem, "run");
+	free(k.t);
+	assert_int_equal(analyzer_only_first(id, first), 0);
+	analyzer_free(id);
+}
+
 static void test_stopwords(void **state)
 {
 	size_t n;
@@ -1127,6 +1152,7 @@ int main(void)
 	    cmocka_unit_test(test_positions),
 	    cmocka_unit_test(test_interrupt),
 	    cmocka_unit_test(test_stopwords),
+	    cmocka_unit_test(test_only_first),
 	    cmocka_unit_test(test_normalize),
 	    cmocka_unit_test(test_stem_cache),
 	};
