@@ -4,6 +4,7 @@
 #   make test       install missing packages, build, run every test
 #   make demo       install missing packages, build, index corpus/, search it
 #   make bench      benchmarks against Xapian's tools and SQLite FTS5
+#   make bench-shards  time shards, parallel builds, remote shards measured
 #   make fuzz       libFuzzer targets (clang); FUZZ_SECONDS per target
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make SANITIZE=address,undefined test
@@ -209,6 +210,13 @@ bench: deps
 eval: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh bench/eval.sh $(B)
+
+# Time shards, parallel builds and remote shards, measured in one run
+# (bench/shards.sh, results in bench/results/DATE/shards.md).
+.PHONY: bench-shards
+bench-shards: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh bench/shards.sh $(B)
 
 # ---- fuzzing (clang + libFuzzer) -------------------------------------------
 FUZZ_SECONDS ?= 60
