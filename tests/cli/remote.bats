@@ -21,6 +21,8 @@ setup_file() {
 	for k in 1 2 3; do
 		"$B/lede-index" -i idx$k -q part$k.jsonl
 	done
+	# a time-sharded index, served whole: the server follows its stub
+	"$B/lede-index" -i years -q --shard-by year all.jsonl
 	# ports from the pid, so parallel runs do not collide
 	base=$((20000 + ($$ % 2000) * 3))
 	mkdir R
@@ -34,7 +36,12 @@ setup_file() {
 		echo $! >srv$k.pid
 		echo "remote 127.0.0.1:$port" >>R/XAPIANDB
 	done
-	for k in 1 2 3; do
+	setsid xapian-tcpsrv --port "$((base + 4))" --interface 127.0.0.1 years \
+		>srv4.log 2>&1 3>&- &
+	echo $! >srv4.pid
+	mkdir RY
+	echo "remote 127.0.0.1:$((base + 4))" >RY/XAPIANDB
+	for k in 1 2 3 4; do
 		for t in $(seq 1 50); do
 			grep -q "Listening" srv$k.log 2>/dev/null && break
 			sleep 0.1
@@ -45,7 +52,7 @@ setup_file() {
 
 teardown_file() {
 	[ -n "${RDIR:-}" ] || return 0
-	for k in 1 2 3; do
+	for k in 1 2 3 4; do
 		[ -f "$RDIR/srv$k.pid" ] && kill "$(cat "$RDIR/srv$k.pid")" 2>/dev/null
 	done
 	rm -rf "$RDIR"
@@ -162,6 +169,16 @@ s = json.loads(open(sys.argv[1]).read().splitlines()[-1])
 assert s["suggestion"] == "cranes", s
 assert "only the local databases: 3 remote shards" in s["notice"], s
 PY
+}
+
+@test "a time-sharded index served whole by one xapian-tcpsrv gives one index's results" {
+	for q in 'harbour ferry' '"port fees"' 'harbour date:2022'; do
+		"$B/lede-search" -i all --ids --limit 75 "$q" | sort >local.ids
+		"$B/lede-search" -i RY --ids --limit 75 "$q" | sort >remote.ids
+		[ -s local.ids ]
+		cmp local.ids remote.ids
+		[ "$("$B/lede-search" -i all --count "$q")" = "$("$B/lede-search" -i RY --count "$q")" ]
+	done
 }
 
 @test "a remote shard that is down gives a clear error naming it" {
