@@ -1973,7 +1973,8 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 		}
 		res.rows.push_back(std::move(row));
 	}
-	matching_terms(res, db, q);
+	if (o.matching_terms)
+		matching_terms(res, db, q);
 }
 
 static lede_status check_opts(char *dst, size_t cap, const xc_search_opts &o)

@@ -234,11 +234,15 @@ typedef struct xc_search_opts {
 	                            (s < 32); 0: every slot. Fetching a few
 	                            slots skips reading the document's whole
 	                            value list (a tenth of a search) */
+	int matching_terms;      /* 1: collect each hit's query terms for
+	                            xc_results_matching_terms (walks every
+	                            query term's posting list: costly, and
+	                            very costly over remote shards) */
 } xc_search_opts;
 
 #define XC_SEARCH_OPTS_INIT                                                   \
 	{ 1, 0, 10, 0, XC_SORT_RELEVANCE, XC_NO_SLOT, 0, 0, XC_NO_SLOT, 1, 0,  \
-	  1.2, 0.0, 1.0, 0.75, 0.5, 3, 0 }
+	  1.2, 0.0, 1.0, 0.75, 0.5, 3, 0, 0 }
 
 typedef struct xc_hit {
 	uint32_t docid;
@@ -262,7 +266,8 @@ lede_status xc_results_data(const char **data, size_t *len,
                             const xc_results *m, size_t i);
 lede_status xc_results_value(const char **val, size_t *len,
                              const xc_results *m, size_t i, uint32_t slot);
-/* Query terms matching hit i (needs the termlist); collected at search. */
+/* Query terms matching hit i; collected at search when the options asked
+ * for them (matching_terms), else none are reported. */
 lede_status xc_results_matching_terms(const xc_results *m, size_t i,
                                       xc_term_cb cb, void *ctx);
 /* Term frequency of a query term in this result set (0 if the term is not

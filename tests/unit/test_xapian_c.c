@@ -1195,6 +1195,7 @@ static void test_search_options(void **state)
 
 	/* Everything about a hit is readable after the reader is gone. */
 	o = (xc_search_opts)XC_SEARCH_OPTS_INIT;
+	o.matching_terms = 1;
 	o.k1 = 1.0;
 	o.b = 0.5;
 	o.check_at_least = 100;
