@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -151,6 +152,20 @@ static int setup(void **state)
 		add_bool(d, PFX_HOST, a->host, 0);
 		size_t n = xc_sortable_serialise(v, (double)a->date);
 		xc_doc_set_value(d, SLOT_DATE, v, n);
+		/* and the day, month and year terms, as lib/index.c */
+		{
+			time_t tt = (time_t)a->date;
+			struct tm tm;
+			char t[32];
+			static const char *const fmt[] = {
+			    PFX_DAY "%Y%m%d", PFX_MONTH "%Y%m", PFX_YEAR "%Y"};
+			assert_non_null(gmtime_r(&tt, &tm));
+			for (int k = 0; k < 3; k++) {
+				size_t tl = strftime(t, sizeof t, fmt[k], &tm);
+				assert_int_equal(
+				    xc_doc_add_boolean_term(d, t, tl), LEDE_OK);
+			}
+		}
 		xc_doc_set_data(d, a->id, strlen(a->id));
 		n = (size_t)snprintf(uid, sizeof uid, "Q%s", a->id);
 		if (xc_writer_upsert(&docid, w, uid, n, d) != LEDE_OK)
@@ -289,6 +304,11 @@ static void test_describe(void **state)
 	    "Query((WILDCARD SYNONYM happy OR WILDCARD SYNONYM happi))");
 	expect_xdesc("negotiat*", NULL,
 		     "Query((WILDCARD SYNONYM negotiat OR negoti))");
+	/* dates: whole years, months and days by their terms */
+	expect_xdesc("date:2025-02", NULL, "Query(0 * M202502)");
+	expect_xdesc("date:2024-11..2025-02-02", NULL,
+		     "Query(0 * (M202411 OR M202412 OR M202501 OR D20250201 OR "
+		     "D20250202))");
 	/* Only filters: scaled by 0 once. */
 	expect_xdesc("section:world lang:en", NULL,
 		     "Query(0 * (Kworld AND Len))");
@@ -350,6 +370,10 @@ static void test_search_fields_and_filters(void **state)
 	expect_hits("spending date:2025-01-01..2025-01-31", "d3");
 	expect_hits("spending date:..2024-12", "d2");
 	expect_hits("spending date:30d..", "d1");
+	/* whole periods by their terms, partial days by the value */
+	expect_hits("spending date:2024-05-31..2025-01-05", "d3 d2");
+	expect_hits("spending date:2024..2025-01", "d3 d2");
+	expect_hits("date:1970..2030 otan", "d5 d6");
 	expect_hits("-china", "d1 d2 d4 d5 d6");
 	expect_hits("otan OR section:business", "d5 d6 d2");
 }
