@@ -523,9 +523,10 @@ static int hash_file(uint64_t *out, const char *path)
 
 /* ---- committing -------------------------------------------------------- */
 
-static lede_status commit(update *u)
+/* batch: a periodic commit of the run (see index_commit). */
+static lede_status commit(update *u, int batch)
 {
-	lede_status st = lede_index_commit(u->idx);
+	lede_status st = index_commit(u->idx, batch);
 
 	if (st != LEDE_OK)
 		return st;
@@ -541,7 +542,7 @@ static lede_status maybe_commit(update *u)
 	                                    : UPDATE_COMMIT_EVERY;
 	if (u->since_commit < every)
 		return LEDE_OK;
-	return commit(u);
+	return commit(u, 1);
 }
 
 /* ---- reading one file -------------------------------------------------- */
@@ -932,7 +933,7 @@ static void *worker_main(void *arg)
 	if (st == LEDE_OK && u->stop)
 		st = LEDE_ERR_INTERRUPTED;
 	if (st == LEDE_OK)
-		st = commit(u);
+		st = commit(u, 0);
 	u->stop = 0;
 	emit(u, LEDE_EVENT_PROGRESS, NULL, NULL, LEDE_OK);
 	w->result = st;
@@ -1350,14 +1351,14 @@ out:
 		/* A rebuild switches over only when complete. */
 		lede_status es;
 		if (st == LEDE_OK)
-			st = commit(&u);
+			st = commit(&u, 0);
 		es = index_end_rebuild(idx, st == LEDE_OK);
 		if (st == LEDE_OK)
 			st = es;
 		if (st == LEDE_ERR_INTERRUPTED)
 			index_fail(idx, st, "interrupted; the index is unchanged");
 	} else if (st == LEDE_OK || st == LEDE_ERR_INTERRUPTED) {
-		lede_status cs = commit(&u);
+		lede_status cs = commit(&u, 0);
 		if (cs != LEDE_OK)
 			st = cs;
 		else if (st == LEDE_ERR_INTERRUPTED)

@@ -1558,7 +1558,7 @@ LEDE_API lede_status lede_index_delete(lede_index *idx, const char *id)
 	return LEDE_OK;
 }
 
-LEDE_API lede_status lede_index_commit(lede_index *idx)
+lede_status index_commit(lede_index *idx, int batch)
 {
 	lede_status st = need_writer(idx);
 
@@ -1567,11 +1567,16 @@ LEDE_API lede_status lede_index_commit(lede_index *idx)
 	st = shard_commit(idx);
 	if (st != LEDE_OK)
 		return st;
-	st = xc_writer_commit(idx->w);
+	st = batch ? xc_writer_commit_batch(idx->w) : xc_writer_commit(idx->w);
 	if (st != LEDE_OK)
 		return index_fail(idx, st, "%s: commit failed: %s", idx->path,
 		                  xc_writer_errmsg(idx->w));
 	idx->pending = 0;
 	idx->reader_stale = 1;
 	return LEDE_OK;
+}
+
+LEDE_API lede_status lede_index_commit(lede_index *idx)
+{
+	return index_commit(idx, 0);
 }

@@ -433,6 +433,9 @@ lede_status shard_delete_term(lede_index *idx, const char *term, size_t len);
 lede_status shard_doccount(uint64_t *out, lede_index *idx);
 /* Commits every dirty shard (before the meta database). */
 lede_status shard_commit(lede_index *idx);
+/* lede_index_commit; batch = 1 for the periodic commits of a long run,
+ * which hand the spelling words to Xapian only every few commits. */
+lede_status index_commit(lede_index *idx, int batch);
 /* Closes and frees every shard writer (committing); returns the first
  * failure. */
 lede_status shard_close(lede_index *idx);

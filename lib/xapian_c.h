@@ -110,6 +110,10 @@ lede_status xc_writer_meta_keys(xc_writer *w, const char *prefix, size_t len,
 lede_status xc_writer_add_spelling(xc_writer *w, const char *word, size_t len,
                                    uint32_t inc);
 lede_status xc_writer_commit(xc_writer *w);
+/* A commit of a long run: the same, but the pending spelling words are
+ * handed over only at every XC_SPELL_EVERY_COMMITS-th call (and by any
+ * xc_writer_commit or close). */
+lede_status xc_writer_commit_batch(xc_writer *w);
 lede_status xc_writer_txn_begin(xc_writer *w, int flushed);
 lede_status xc_writer_txn_commit(xc_writer *w);
 lede_status xc_writer_txn_cancel(xc_writer *w);

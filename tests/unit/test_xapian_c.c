@@ -664,6 +664,49 @@ static void test_spelling_once(void **state)
 	xc_reader_free(r);
 }
 
+/* Batch commits hand the spelling words over only every few commits; a
+ * plain commit always does. */
+static void test_spelling_batch(void **state)
+{
+	fixture *f = *state;
+	xc_writer *w = open_writer(f->db);
+	xc_reader *r;
+	char *s = NULL;
+	size_t len = 0;
+	int handed = 0;
+
+	assert_int_equal(xc_writer_add_spelling(w, "parliament", 10, 2),
+			 LEDE_OK);
+	assert_int_equal(xc_writer_commit_batch(w), LEDE_OK);
+	r = open_reader(f->db);
+	assert_int_equal(xc_reader_spelling(&s, &len, r, "parliment", 9, 2),
+			 LEDE_OK);
+	assert_int_equal(len, 0); /* committed articles, words still held */
+	xc_free(s);
+	xc_reader_free(r);
+	for (int i = 0; i < 16 && !handed; i++) {
+		assert_int_equal(xc_writer_commit_batch(w), LEDE_OK);
+		r = open_reader(f->db);
+		assert_int_equal(
+		    xc_reader_spelling(&s, &len, r, "parliment", 9, 2),
+		    LEDE_OK);
+		handed = len > 0;
+		xc_free(s);
+		xc_reader_free(r);
+	}
+	assert_true(handed);
+	assert_int_equal(xc_writer_add_spelling(w, "referendum", 10, 2),
+			 LEDE_OK);
+	assert_int_equal(xc_writer_commit(w), LEDE_OK);
+	r = open_reader(f->db);
+	assert_int_equal(xc_reader_spelling(&s, &len, r, "referendun", 10, 2),
+			 LEDE_OK);
+	assert_string_equal(s, "referendum");
+	xc_free(s);
+	xc_reader_free(r);
+	xc_writer_free(w);
+}
+
 /* ---- fault injection ----------------------------------------------------- */
 
 static void test_fault_injection(void **state)
@@ -1403,6 +1446,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_metadata, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_spelling, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_spelling_once, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_spelling_batch, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_fault_injection, setup,
 					    teardown),
