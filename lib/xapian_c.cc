@@ -27,6 +27,7 @@
 #include <xapian.h>
 
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 
 #include <algorithm>
@@ -438,8 +439,20 @@ struct xc_writer {
 	 * does the same work far cheaper (flush_spelling). */
 	spell_table spell;
 	unsigned spell_commits; /* commits since spell was handed over */
+	std::string path;       /* of the database, for its free space */
+	uint64_t pending_bytes; /* rough size of the writes since commit */
 	char err[LEDE_ERRMSG_MAX];
 };
+
+/* A commit is refused (and the batch discarded, as a failed write would
+ * be) when the database's filesystem has less free space than this plus
+ * XC_COMMIT_SPACE_FACTOR times the batch's estimated size: libxapian 1.4
+ * can abort the process (std::terminate inside WritableDatabase::commit)
+ * when a disk fills during a commit, so lede stops short of it with a
+ * message instead. The estimate is the stored data plus 32 bytes a term. */
+#define XC_COMMIT_MIN_FREE_BYTES (512u * 1024u)
+#define XC_COMMIT_SPACE_FACTOR 2u
+#define XC_TERM_ESTIMATE_BYTES 32u
 
 /* Batch commits (xc_writer_commit_batch) between two hand-overs of the
  * spelling words: every hand-over makes Xapian rewrite the frequency entry
@@ -623,6 +636,7 @@ extern "C" lede_status xc_writer_open(xc_writer **out, const char *path,
 			return err_set(err, LEDE_ERR_INVALID,
 				       "unknown writer open flags 0x%x", flags);
 		w = new xc_writer();
+		w->path = path;
 		try {
 			open_with_lock_wait(w->db, path, xflags, lock_wait_ms);
 		} catch (const Xapian::DatabaseLockError &e) {
@@ -671,6 +685,7 @@ static void inject_write_fault(xc_writer *w)
 
 struct xc_doc {
 	Xapian::Document doc;
+	size_t data_len; /* of the data set, for the writer's estimate */
 	char err[LEDE_ERRMSG_MAX];
 };
 
@@ -705,6 +720,8 @@ extern "C" lede_status xc_writer_upsert(uint32_t *out_docid, xc_writer *w,
 			inject_write_fault(w);
 		did = w->db.replace_document(term, doc->doc);
 		writing = false;
+		w->pending_bytes += doc->data_len + XC_TERM_ESTIMATE_BYTES *
+					(uint64_t)doc->doc.termlist_count();
 		if (added) {
 			added = false;
 			doc->doc.remove_term(term);
@@ -737,6 +754,8 @@ extern "C" lede_status xc_writer_add(uint32_t *out_docid, xc_writer *w,
 			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID,
 				       "", "no document");
 		Xapian::docid did = w->db.add_document(doc->doc);
+		w->pending_bytes += doc->data_len + XC_TERM_ESTIMATE_BYTES *
+					(uint64_t)doc->doc.termlist_count();
 		if (out_docid)
 			*out_docid = did;
 		return LEDE_OK;
@@ -991,6 +1010,53 @@ extern "C" lede_status xc_writer_add_spelling(xc_writer *w, const char *word,
 	}
 }
 
+/* Discards every uncommitted change of w's database. An unflushed
+ * transaction covers the pending changes too, and closing with one open
+ * cancels it; this is the only discard glass offers through the API. */
+static void discard_pending(xc_writer *w)
+{
+	w->spell.clear();
+	try {
+		if (!w->in_txn) {
+			w->db.begin_transaction(false);
+			w->in_txn = 1;
+		}
+	} catch (...) {
+	}
+}
+
+/* LEDE_OK if the filesystem of w's database has room for a commit (see
+ * XC_COMMIT_MIN_FREE_BYTES); else the batch is discarded and
+ * BATCH_LOST returned with a message naming the free space. A failing
+ * statvfs says nothing: the commit goes ahead. */
+static lede_status check_space(xc_writer *w)
+{
+	struct statvfs sv;
+	uint64_t avail, need;
+
+	if (statvfs(w->path.c_str(), &sv) != 0)
+		return LEDE_OK;
+	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+	need = XC_COMMIT_MIN_FREE_BYTES +
+	       XC_COMMIT_SPACE_FACTOR * w->pending_bytes;
+	if (avail >= need)
+		return LEDE_OK;
+	/* an unflushed transaction covers the pending changes: cancelling
+	 * it drops them and leaves the writer usable, as after a failed
+	 * write */
+	w->spell.clear();
+	w->db.begin_transaction(false);
+	w->db.cancel_transaction();
+	w->pending_bytes = 0;
+	std::snprintf(w->err, sizeof w->err,
+		      "only %llu KiB free where the index is, about %llu KiB "
+		      "needed to commit (No space left on device); changes "
+		      "since the last commit were discarded",
+		      (unsigned long long)(avail / 1024),
+		      (unsigned long long)(need / 1024));
+	return LEDE_ERR_BATCH_LOST;
+}
+
 static lede_status commit_writer(xc_writer *w, bool batch)
 {
 	try {
@@ -1002,11 +1068,15 @@ static lede_status commit_writer(xc_writer *w, bool batch)
 				       "",
 				       "commit inside a transaction: use "
 				       "xc_writer_txn_commit");
+		s = check_space(w);
+		if (s != LEDE_OK)
+			return s;
 		if (!batch || ++w->spell_commits >= XC_SPELL_EVERY_COMMITS) {
 			w->spell_commits = 0;
 			flush_spelling(w, false);
 		}
 		w->db.commit();
+		w->pending_bytes = 0;
 		return LEDE_OK;
 	} catch (...) {
 		return fail_write(w);
@@ -1098,20 +1168,6 @@ extern "C" lede_status xc_writer_txn_cancel(xc_writer *w)
 	}
 }
 
-/* Discards every uncommitted change of w's database. An unflushed
- * transaction covers the pending changes too, and closing with one open
- * cancels it; this is the only discard glass offers through the API. */
-static void discard_pending(xc_writer *w)
-{
-	w->spell.clear();
-	try {
-		if (!w->in_txn) {
-			w->db.begin_transaction(false);
-			w->in_txn = 1;
-		}
-	} catch (...) {
-	}
-}
 
 /* Commits explicitly, so a failure is reported (the destructor and close()
  * would commit too, swallowing it), then releases the lock. Closing with a
@@ -1294,6 +1350,7 @@ extern "C" lede_status xc_doc_set_data(xc_doc *d, const void *data, size_t len)
 		if (len > 0)
 			v.assign(static_cast<const char *>(data), len);
 		d->doc.set_data(v);
+		d->data_len = len;
 		return LEDE_OK;
 	} catch (...) {
 		return fail_doc(d);
@@ -1306,6 +1363,7 @@ extern "C" void xc_doc_clear(xc_doc *d)
 		if (!d)
 			return;
 		d->err[0] = '\0';
+		d->data_len = 0;
 		d->doc = Xapian::Document();
 	} catch (...) {
 		/* Allocating a fresh Document failed: empty this one. */
