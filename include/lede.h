@@ -227,8 +227,11 @@ LEDE_API lede_status lede_index_add(lede_index *idx, const lede_article *a);
 LEDE_API lede_status lede_index_delete(lede_index *idx, const char *id);
 
 /* Makes every change since the last commit durable and visible to new
- * searches, atomically. LEDE_OK, LEDE_ERR_READ_ONLY, LEDE_ERR_BATCH_LOST,
- * LEDE_ERR_IO (e.g. disk full; the index keeps its previous commit). */
+ * searches, atomically. LEDE_OK, LEDE_ERR_READ_ONLY, LEDE_ERR_BATCH_LOST
+ * (the changes since the last commit were discarded: a write failed, or
+ * the disk had too little free space to hold the commit, which is checked
+ * first; lede_errmsg says which), LEDE_ERR_IO. The index keeps its
+ * previous commit in every case. */
 LEDE_API lede_status lede_index_commit(lede_index *idx);
 
 /* Compacts the index in place (smaller and faster to search); needs a
