@@ -689,6 +689,13 @@ struct xc_doc {
 	char err[LEDE_ERRMSG_MAX];
 };
 
+/* Adds doc's estimated size to the writes w holds since its commit. */
+static void note_write(xc_writer *w, const xc_doc *doc)
+{
+	w->pending_bytes += doc->data_len + XC_TERM_ESTIMATE_BYTES *
+					       (uint64_t)doc->doc.termlist_count();
+}
+
 /* Replaces the documents holding uid (the lowest docid is kept, others are
  * deleted) or adds doc. Xapian does not add uid itself; without it the next
  * upsert would add a duplicate, so uid is added here for the write and
@@ -720,8 +727,7 @@ extern "C" lede_status xc_writer_upsert(uint32_t *out_docid, xc_writer *w,
 			inject_write_fault(w);
 		did = w->db.replace_document(term, doc->doc);
 		writing = false;
-		w->pending_bytes += doc->data_len + XC_TERM_ESTIMATE_BYTES *
-					(uint64_t)doc->doc.termlist_count();
+		note_write(w, doc);
 		if (added) {
 			added = false;
 			doc->doc.remove_term(term);
@@ -754,8 +760,7 @@ extern "C" lede_status xc_writer_add(uint32_t *out_docid, xc_writer *w,
 			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID,
 				       "", "no document");
 		Xapian::docid did = w->db.add_document(doc->doc);
-		w->pending_bytes += doc->data_len + XC_TERM_ESTIMATE_BYTES *
-					(uint64_t)doc->doc.termlist_count();
+		note_write(w, doc);
 		if (out_docid)
 			*out_docid = did;
 		return LEDE_OK;

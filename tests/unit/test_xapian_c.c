@@ -593,29 +593,50 @@ static void test_metadata(void **state)
 	xc_writer_free(w);
 }
 
+/* The spelling suggestion a fresh reader of db gives for word (at most 2
+ * edits), or NULL when there is none; the caller frees it. */
+static char *suggestion(const char *db, const char *word)
+{
+	xc_reader *r = open_reader(db);
+	char *s = NULL, *out = NULL;
+	size_t len = 0;
+
+	assert_int_equal(
+	    xc_reader_spelling(&s, &len, r, word, strlen(word), 2), LEDE_OK);
+	if (len > 0) {
+		out = strdup(s);
+		assert_non_null(out);
+	}
+	xc_free(s);
+	xc_reader_free(r);
+	return out;
+}
+
+/* suggestion() is want (NULL: no suggestion). */
+static void expect_suggestion(const char *db, const char *word,
+			      const char *want)
+{
+	char *got = suggestion(db, word);
+
+	if (want)
+		assert_string_equal(got ? got : "", want);
+	else
+		assert_null(got);
+	free(got);
+}
+
 static void test_spelling(void **state)
 {
 	fixture *f = *state;
 	xc_writer *w = open_writer(f->db);
-	xc_reader *r;
-	char *s = NULL;
-	size_t len = 0;
 
 	assert_int_equal(xc_writer_add_spelling(w, "parliament", 10, 3),
 			 LEDE_OK);
 	assert_int_equal(xc_writer_add_spelling(w, "", 0, 1), LEDE_ERR_INVALID);
 	assert_int_equal(xc_writer_commit(w), LEDE_OK);
 	xc_writer_free(w);
-	r = open_reader(f->db);
-	assert_int_equal(xc_reader_spelling(&s, &len, r, "parliment", 9, 2),
-			 LEDE_OK);
-	assert_string_equal(s, "parliament");
-	xc_free(s);
-	assert_int_equal(xc_reader_spelling(&s, &len, r, "zzzzzz", 6, 2),
-			 LEDE_OK);
-	assert_int_equal(len, 0);
-	xc_free(s);
-	xc_reader_free(r);
+	expect_suggestion(f->db, "parliment", "parliament");
+	expect_suggestion(f->db, "zzzzzz", NULL);
 }
 
 /* A word new to the table enters it once seen in two documents, even
@@ -625,9 +646,6 @@ static void test_spelling_once(void **state)
 {
 	fixture *f = *state;
 	xc_writer *w = open_writer(f->db);
-	xc_reader *r;
-	char *s = NULL;
-	size_t len = 0;
 
 	assert_int_equal(xc_writer_add_spelling(w, "referendum", 10, 1),
 			 LEDE_OK);
@@ -637,16 +655,8 @@ static void test_spelling_once(void **state)
 			 LEDE_OK);
 	assert_int_equal(xc_writer_close(w), LEDE_OK);
 	xc_writer_free(w);
-	r = open_reader(f->db);
-	assert_int_equal(xc_reader_spelling(&s, &len, r, "referendun", 10, 2),
-			 LEDE_OK);
-	assert_string_equal(s, "referendum");
-	xc_free(s);
-	assert_int_equal(xc_reader_spelling(&s, &len, r, "zanzibat", 8, 2),
-			 LEDE_OK);
-	assert_int_equal(len, 0);
-	xc_free(s);
-	xc_reader_free(r);
+	expect_suggestion(f->db, "referendun", "referendum");
+	expect_suggestion(f->db, "zanzibat", NULL);
 	/* a later run: one more sighting of a known word is kept */
 	w = open_writer(f->db);
 	assert_int_equal(xc_writer_add_spelling(w, "zanzibar", 8, 2), LEDE_OK);
@@ -656,12 +666,7 @@ static void test_spelling_once(void **state)
 	assert_int_equal(xc_writer_add_spelling(w, "zanzibar", 8, 1), LEDE_OK);
 	assert_int_equal(xc_writer_close(w), LEDE_OK);
 	xc_writer_free(w);
-	r = open_reader(f->db);
-	assert_int_equal(xc_reader_spelling(&s, &len, r, "zanzibat", 8, 2),
-			 LEDE_OK);
-	assert_string_equal(s, "zanzibar");
-	xc_free(s);
-	xc_reader_free(r);
+	expect_suggestion(f->db, "zanzibat", "zanzibar");
 }
 
 /* Batch commits hand the spelling words over only every few commits; a
@@ -670,40 +675,23 @@ static void test_spelling_batch(void **state)
 {
 	fixture *f = *state;
 	xc_writer *w = open_writer(f->db);
-	xc_reader *r;
-	char *s = NULL;
-	size_t len = 0;
-	int handed = 0;
+	char *got = NULL;
 
 	assert_int_equal(xc_writer_add_spelling(w, "parliament", 10, 2),
 			 LEDE_OK);
 	assert_int_equal(xc_writer_commit_batch(w), LEDE_OK);
-	r = open_reader(f->db);
-	assert_int_equal(xc_reader_spelling(&s, &len, r, "parliment", 9, 2),
-			 LEDE_OK);
-	assert_int_equal(len, 0); /* committed articles, words still held */
-	xc_free(s);
-	xc_reader_free(r);
-	for (int i = 0; i < 16 && !handed; i++) {
+	/* committed articles, words still held */
+	expect_suggestion(f->db, "parliment", NULL);
+	for (int i = 0; i < 16 && got == NULL; i++) {
 		assert_int_equal(xc_writer_commit_batch(w), LEDE_OK);
-		r = open_reader(f->db);
-		assert_int_equal(
-		    xc_reader_spelling(&s, &len, r, "parliment", 9, 2),
-		    LEDE_OK);
-		handed = len > 0;
-		xc_free(s);
-		xc_reader_free(r);
+		got = suggestion(f->db, "parliment");
 	}
-	assert_true(handed);
+	assert_non_null(got);
+	free(got);
 	assert_int_equal(xc_writer_add_spelling(w, "referendum", 10, 2),
 			 LEDE_OK);
 	assert_int_equal(xc_writer_commit(w), LEDE_OK);
-	r = open_reader(f->db);
-	assert_int_equal(xc_reader_spelling(&s, &len, r, "referendun", 10, 2),
-			 LEDE_OK);
-	assert_string_equal(s, "referendum");
-	xc_free(s);
-	xc_reader_free(r);
+	expect_suggestion(f->db, "referendun", "referendum");
 	xc_writer_free(w);
 }
 
