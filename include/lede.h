@@ -7,7 +7,9 @@
  *
  * Conventions (see the README, "Embedding lede"):
  *  - Every fallible call returns lede_status (LEDE_OK == 0). The detail of the
- *    last failure on a handle is lede_errmsg(handle).
+ *    last failure on a handle is lede_errmsg(handle). A NULL handle or
+ *    out-pointer is refused with LEDE_ERR_INVALID (no message: there is no
+ *    handle to hold one), never a crash.
  *  - Out-parameters come first and are named out.
  *  - Text is UTF-8. Offsets are byte offsets (size_t).
  *  - What a function returns through **out belongs to the caller and is freed
@@ -176,8 +178,8 @@ typedef struct lede_open_opts {
  * lock_wait_ms); LEDE_ERR_SETTINGS (lang/fold_accents differ from the
  * index's); LEDE_ERR_VERSION (index made by an incompatible lede);
  * LEDE_ERR_CORRUPT; LEDE_ERR_INVALID (unknown language: the message lists
- * the available ones; bad opts); LEDE_ERR_IO (permissions, disk);
- * LEDE_ERR_NOMEM.
+ * the available ones; bad opts: an unknown version or flag bits; no path;
+ * out NULL); LEDE_ERR_IO (permissions, disk); LEDE_ERR_NOMEM.
  */
 LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
                                      const lede_open_opts *opts);
@@ -193,7 +195,10 @@ LEDE_API lede_status lede_index_close(lede_index *idx);
  * Moves a reading handle to the index's latest commit. Searches do this by
  * themselves when the index changed under them (LEDE_ERR_STALE is handled
  * inside), so it is only needed to see newer commits.
- * Returns LEDE_OK, LEDE_ERR_CORRUPT, LEDE_ERR_IO, LEDE_ERR_NOMEM.
+ * Returns LEDE_OK; LEDE_ERR_NOT_FOUND (the index was removed);
+ * LEDE_ERR_VERSION and LEDE_ERR_SETTINGS (it was replaced by one made by
+ * an incompatible lede or with other analyzer settings); LEDE_ERR_CORRUPT;
+ * LEDE_ERR_IO; LEDE_ERR_NOMEM; LEDE_ERR_INVALID (idx NULL).
  */
 LEDE_API lede_status lede_index_reopen(lede_index *idx);
 
@@ -201,10 +206,13 @@ LEDE_API lede_status lede_index_reopen(lede_index *idx);
  * valid until the next call on idx. */
 LEDE_API const char *lede_errmsg(const lede_index *idx);
 
-/* Number of articles in the index (last commit seen by this handle). */
+/* Number of articles in the index (last commit seen by this handle).
+ * LEDE_OK, or what lede_index_reopen returns (the handle opens its reader
+ * on first use); LEDE_ERR_INVALID (NULL). *out is 0 on failure. */
 LEDE_API lede_status lede_index_count(uint64_t *out, lede_index *idx);
 
-/* The analyzer language of the index ("english"). Borrowed until close. */
+/* The analyzer language of the index ("english"). Borrowed until close.
+ * NULL when idx is NULL. */
 LEDE_API const char *lede_index_lang(const lede_index *idx);
 
 /* =====================================================================
@@ -223,7 +231,8 @@ LEDE_API const char *lede_index_lang(const lede_index *idx);
 LEDE_API lede_status lede_index_add(lede_index *idx, const lede_article *a);
 
 /* Deletes the article with this id. LEDE_ERR_NOT_FOUND if there is none;
- * also LEDE_ERR_READ_ONLY, LEDE_ERR_BATCH_LOST, LEDE_ERR_IO. */
+ * LEDE_ERR_INVALID (no id); also LEDE_ERR_READ_ONLY, LEDE_ERR_BATCH_LOST,
+ * LEDE_ERR_IO, LEDE_ERR_NOMEM. */
 LEDE_API lede_status lede_index_delete(lede_index *idx, const char *id);
 
 /* Makes every change since the last commit durable and visible to new
@@ -235,7 +244,9 @@ LEDE_API lede_status lede_index_delete(lede_index *idx, const char *id);
 LEDE_API lede_status lede_index_commit(lede_index *idx);
 
 /* Compacts the index in place (smaller and faster to search); needs a
- * writing handle. LEDE_OK, LEDE_ERR_READ_ONLY, LEDE_ERR_IO, LEDE_ERR_NOMEM. */
+ * writing handle. LEDE_OK, LEDE_ERR_READ_ONLY, LEDE_ERR_UNSUPPORTED (a plain
+ * Xapian database opened directly, not a lede index: use xapian-compact),
+ * LEDE_ERR_IO, LEDE_ERR_NOMEM, LEDE_ERR_INVALID (idx NULL). */
 LEDE_API lede_status lede_index_compact(lede_index *idx);
 
 /* Time-sharded index: drops every shard whose period ended before t (Unix
@@ -336,7 +347,8 @@ typedef struct lede_update_opts {
  * Returns LEDE_OK (check stats->skipped / files_failed for problems);
  * LEDE_ERR_READ_ONLY; LEDE_ERR_INTERRUPTED; LEDE_ERR_NOT_FOUND (a path does
  * not exist); LEDE_ERR_IO (disk full: the index keeps its last commit);
- * LEDE_ERR_BATCH_LOST; LEDE_ERR_NOMEM.
+ * LEDE_ERR_BATCH_LOST; LEDE_ERR_NOMEM; LEDE_ERR_INVALID (an unknown opts
+ * version, paths NULL with n > 0, idx NULL).
  */
 LEDE_API lede_status lede_index_update(lede_index *idx,
                                        const char *const *paths, size_t n,

@@ -1275,6 +1275,7 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 	memset(stats, 0, sizeof *stats);
 	if (opts == NULL)
 		opts = &def;
+	API_REFUSE_NULL(idx);
 	if (idx->w == NULL)
 		return index_fail(idx, LEDE_ERR_READ_ONLY,
 		                  "%s: index is open read-only", idx->path);
@@ -1387,7 +1388,7 @@ done:
 
 LEDE_API lede_status lede_format_parse(lede_format *out, const char *name)
 {
-	if (name == NULL)
+	if (name == NULL || out == NULL)
 		return LEDE_ERR_INVALID;
 	return reader_format_parse(out, name);
 }

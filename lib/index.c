@@ -553,6 +553,7 @@ LEDE_API lede_status lede_index_compact(lede_index *idx)
 	lede_err err;
 	lede_status st;
 
+	API_REFUSE_NULL(idx);
 	if (idx->w == NULL)
 		return index_fail(idx, LEDE_ERR_READ_ONLY,
 		                  "%s: index is open read-only", idx->path);
@@ -905,6 +906,7 @@ LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
 	lede_err err;
 	lede_status st;
 
+	API_REFUSE_NULL(out);
 	*out = NULL;
 	if (opts == NULL)
 		opts = &def;
@@ -922,6 +924,11 @@ LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
 		return index_fail(idx, LEDE_ERR_INVALID,
 		                  "lede_open_opts version %u not supported",
 		                  opts->version);
+	if (opts->flags & ~(LEDE_OPEN_WRITE | LEDE_OPEN_CREATE))
+		return index_fail(idx, LEDE_ERR_INVALID,
+		                  "unknown lede_open_opts flags 0x%x",
+		                  opts->flags &
+		                      ~(LEDE_OPEN_WRITE | LEDE_OPEN_CREATE));
 	idx->path = lede_strdup(path);
 	if (idx->path == NULL)
 		return index_fail(idx, LEDE_ERR_NOMEM, "out of memory");
@@ -1027,6 +1034,8 @@ LEDE_API const char *lede_errmsg(const lede_index *idx)
 
 LEDE_API const char *lede_index_lang(const lede_index *idx)
 {
+	if (idx == NULL)
+		return NULL;
 	return idx->settings.lang;
 }
 
@@ -1057,6 +1066,7 @@ lede_status index_reader(lede_index *idx)
 
 LEDE_API lede_status lede_index_reopen(lede_index *idx)
 {
+	API_REFUSE_NULL(idx);
 	if (idx->r == NULL)
 		return index_reader(idx);
 	idx->reader_stale = 1;
@@ -1068,7 +1078,9 @@ LEDE_API lede_status lede_index_count(uint64_t *out, lede_index *idx)
 	uint32_t n = 0;
 	lede_status st;
 
+	API_REFUSE_NULL(out);
 	*out = 0;
+	API_REFUSE_NULL(idx);
 	if (idx->w && idx->nshards) {
 		st = shard_doccount(out, idx);
 		if (st != LEDE_OK)
@@ -1522,8 +1534,10 @@ static lede_status need_writer(lede_index *idx)
 
 LEDE_API lede_status lede_index_add(lede_index *idx, const lede_article *a)
 {
-	lede_status st = need_writer(idx);
+	lede_status st;
 
+	API_REFUSE_NULL(idx);
+	st = need_writer(idx);
 	if (st != LEDE_OK)
 		return st;
 	if (a == NULL)
@@ -1533,9 +1547,11 @@ LEDE_API lede_status lede_index_add(lede_index *idx, const lede_article *a)
 
 LEDE_API lede_status lede_index_delete(lede_index *idx, const char *id)
 {
-	lede_status st = need_writer(idx);
+	lede_status st;
 	int exists = 0;
 
+	API_REFUSE_NULL(idx);
+	st = need_writer(idx);
 	if (st != LEDE_OK)
 		return st;
 	if (id == NULL || *id == '\0')
@@ -1578,5 +1594,6 @@ lede_status index_commit(lede_index *idx, int batch)
 
 LEDE_API lede_status lede_index_commit(lede_index *idx)
 {
+	API_REFUSE_NULL(idx);
 	return index_commit(idx, 0);
 }

@@ -46,6 +46,15 @@
  * position table for pathological articles. */
 #define LEDE_MAX_POSITIONS 2000000u
 
+/* A NULL handle or out-pointer is the caller's mistake: every API entry
+ * point refuses it with LEDE_ERR_INVALID (there is no handle to hold a
+ * message), never a crash. */
+#define API_REFUSE_NULL(p)                                                    \
+	do {                                                                  \
+		if ((p) == NULL)                                              \
+			return LEDE_ERR_INVALID;                              \
+	} while (0)
+
 /* ---------------------------------------------------------------------
  * err: a caller-owned error buffer for functions without a handle.
  * ------------------------------------------------------------------- */

@@ -350,6 +350,7 @@ LEDE_API lede_status lede_index_expire_before(lede_index *idx, int64_t t,
 
 	if (out_dropped)
 		*out_dropped = 0;
+	API_REFUSE_NULL(idx);
 	if (idx->w == NULL)
 		return index_fail(idx, LEDE_ERR_READ_ONLY,
 		                  "%s: index is open read-only", idx->path);

@@ -235,7 +235,7 @@ LEDE_API lede_status lede_parse_date(int64_t *lo, int64_t *hi, const char *s,
 {
 	lede_err err;
 
-	if (s == NULL)
+	if (s == NULL || lo == NULL || hi == NULL)
 		return LEDE_ERR_INVALID;
 	if (now == 0)
 		now = (int64_t)time(NULL);
@@ -545,7 +545,9 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 	buf desc = BUF_INIT;
 	uint32_t lo = 0, est = 0, hi = 0;
 
+	API_REFUSE_NULL(out);
 	*out = NULL;
+	API_REFUSE_NULL(idx);
 	memset(&sc, 0, sizeof sc);
 	sc.idx = idx;
 	err_clear(&err);

@@ -3,7 +3,7 @@
  * line cannot carry it: a 10 MB query, 10,000 terms, 10,000 nested
  * parentheses, a prefix matching every word, queries of invalid UTF-8 and
  * control bytes; articles over the size limit, with invalid UTF-8 or with
- * terminal escapes. Each must give a status and a message (or a bounded
+ * terminal escapes; NULL handles and unknown flags. Each must give a status and a message (or a bounded
  * answer), never a crash, a hang or unbounded memory (the sanitizer run
  * checks the last two kinds of failure as well).
  *
@@ -249,6 +249,60 @@ static void test_hostile_articles(void **state)
 	}
 }
 
+/* Caller mistakes: NULL handles and out-pointers, unknown flags. */
+static void test_null_handles(void **state)
+{
+	lede_open_opts oo = LEDE_OPEN_OPTS_INIT;
+	lede_article a = LEDE_ARTICLE_INIT;
+	lede_results *res = (lede_results *)&res;
+	lede_index *h = NULL;
+	lede_format f;
+	uint64_t n = 7;
+	int64_t lo, hi;
+	char path[96];
+
+	(void)state;
+	assert_int_equal(lede_index_open(NULL, "/tmp/x", NULL),
+			 LEDE_ERR_INVALID);
+	assert_int_equal(lede_search(NULL, idx, "harbour", NULL),
+			 LEDE_ERR_INVALID);
+	assert_int_equal(lede_search(&res, NULL, "harbour", NULL),
+			 LEDE_ERR_INVALID);
+	assert_null(res);
+	assert_int_equal(lede_index_count(&n, NULL), LEDE_ERR_INVALID);
+	assert_int_equal(n, 0);
+	assert_int_equal(lede_index_count(NULL, idx), LEDE_ERR_INVALID);
+	assert_int_equal(lede_index_add(NULL, &a), LEDE_ERR_INVALID);
+	assert_int_equal(lede_index_delete(NULL, "x"), LEDE_ERR_INVALID);
+	assert_int_equal(lede_index_commit(NULL), LEDE_ERR_INVALID);
+	assert_int_equal(lede_index_compact(NULL), LEDE_ERR_INVALID);
+	assert_int_equal(lede_index_reopen(NULL), LEDE_ERR_INVALID);
+	assert_int_equal(lede_index_update(NULL, NULL, 0, NULL, NULL),
+			 LEDE_ERR_INVALID);
+	assert_int_equal(lede_index_expire_before(NULL, 0, NULL),
+			 LEDE_ERR_INVALID);
+	assert_int_equal(lede_index_close(NULL), LEDE_OK);
+	assert_null(lede_index_lang(NULL));
+	assert_non_null(lede_errmsg(NULL));
+	assert_int_equal(lede_format_parse(NULL, "text"), LEDE_ERR_INVALID);
+	assert_int_equal(lede_format_parse(&f, NULL), LEDE_ERR_INVALID);
+	assert_int_equal(lede_parse_date(NULL, &hi, "2025", 0),
+			 LEDE_ERR_INVALID);
+	assert_int_equal(lede_parse_date(&lo, NULL, "2025", 0),
+			 LEDE_ERR_INVALID);
+	lede_results_free(NULL);
+	assert_int_equal(lede_results_count(NULL), 0);
+	assert_null(lede_results_hit(NULL, 0));
+
+	/* flag bits lede does not know are refused, with a message */
+	snprintf(path, sizeof path, "%s/flags", dir);
+	oo.flags = 77;
+	assert_int_equal(lede_index_open(&h, path, &oo), LEDE_ERR_INVALID);
+	assert_non_null(strstr(lede_errmsg(h), "unknown lede_open_opts flags"));
+	lede_index_close(h);
+	assert_int_equal(access(path, F_OK), -1); /* nothing created */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +312,7 @@ int main(void)
 	    cmocka_unit_test(test_broad_prefixes),
 	    cmocka_unit_test(test_bad_bytes_in_queries),
 	    cmocka_unit_test(test_hostile_articles),
+	    cmocka_unit_test(test_null_handles),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
