@@ -246,6 +246,9 @@ install: all
 	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/
 	ln -sf liblede.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf liblede.so.$(VERSION) $(DESTDIR)$(LIBDIR)/liblede.so
+	@# a real install (not staged) refreshes the linker cache, so programs
+	@# linked with -llede find liblede.so.0 in $(LIBDIR)
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null 2>&1; then ldconfig; fi
 	install -m 644 include/lede.h $(DESTDIR)$(INCLUDEDIR)/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \

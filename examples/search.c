@@ -1,9 +1,11 @@
 /*
- * examples/search.c - embed lede: create an index in a temporary
- * directory, add three articles, search, print the hits with highlighted
- * snippets. Build against an installed lede:
+ * examples/search.c - embed lede: create an index (in the directory given,
+ * else in a new temporary one, which it names), add three articles,
+ * search, print the hits with highlighted snippets. Build against an
+ * installed lede:
  *
  *   cc search.c $(pkg-config --cflags --libs liblede) -o search
+ *   ./search /tmp/example-index
  */
 #include <lede.h>
 #include <stdio.h>
@@ -23,20 +25,21 @@ static void print_fragment(const lede_fragment *f)
 	printf("%.*s\n", (int)(f->len - at), f->text + at);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static const char *bodies[] = {
 		"NATO allies agreed to raise defense spending to two percent.",
 		"The central bank left interest rates unchanged on Thursday.",
 		"Troops were deployed after allies debated defense budgets.",
 	};
-	char dir[] = "/tmp/lede-example-XXXXXX";
+	char tmp[] = "/tmp/lede-example-XXXXXX";
+	const char *dir = argc > 1 ? argv[1] : mkdtemp(tmp);
 	lede_open_opts oo = LEDE_OPEN_OPTS_INIT;
 	lede_index *idx = NULL;
 	lede_results *res = NULL;
 	char id[16];
 
-	if (mkdtemp(dir) == NULL)
+	if (dir == NULL)
 		return 1;
 	oo.flags = LEDE_OPEN_CREATE;
 	if (lede_index_open(&idx, dir, &oo) != LEDE_OK) {
@@ -68,5 +71,7 @@ int main(void)
 	}
 	lede_results_free(res);
 	lede_index_close(idx);
+	if (argc < 2)
+		fprintf(stderr, "the index is in %s (remove it with rm -r)\n", dir);
 	return 0;
 }

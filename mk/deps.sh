@@ -13,7 +13,7 @@ want() { # want PKGCONFIG-MODULE-OR-CMD DEBIAN-PACKAGE [cmd]
 	fi
 	need_pkgs="$need_pkgs $2"
 }
-if ! command -v pkg-config >/dev/null 2>&1; then need_pkgs="pkg-config"; fi
+if ! command -v pkg-config >/dev/null 2>&1; then need_pkgs=" pkg-config"; fi
 if ! command -v g++ >/dev/null 2>&1; then need_pkgs="$need_pkgs g++"; fi
 for what in "${@:-build}"; do
 	case "$what" in
@@ -26,7 +26,9 @@ for what in "${@:-build}"; do
 	test)
 		want cmocka libcmocka-dev
 		want bats bats cmd
-		want xapian-check xapian-tools cmd ;;
+		want xapian-check xapian-tools cmd
+		want python3 python3 cmd        # JSON checks in the CLI tests
+		want /usr/bin/time time cmd ;;  # peak-memory checks
 	bench)
 		want sqlite3 sqlite3 cmd
 		want sqlite3 libsqlite3-dev

@@ -43,8 +43,9 @@ teardown() {
 	export PKG_CONFIG_SYSROOT_DIR="$TMP/stage"
 	export PKG_CONFIG_LIBDIR="$TMP/stage/usr/lib/pkgconfig:/usr/lib/x86_64-linux-gnu/pkgconfig:/usr/share/pkgconfig:/usr/lib/pkgconfig"
 	${CC:-cc} "$TOP/examples/search.c" -o "$TMP/search" $(pkg-config --cflags --libs liblede)
-	run env LD_LIBRARY_PATH="$TMP/stage/usr/lib" "$TMP/search"
+	run env LD_LIBRARY_PATH="$TMP/stage/usr/lib" "$TMP/search" "$TMP/example-index"
 	[ "$status" -eq 0 ]
+	[ -d "$TMP/example-index" ]
 	[[ "${lines[0]}" == "1. art-"* ]]
 	[[ "$output" == *"[defense]"* ]]
 	make -C "$TOP" --no-print-directory -s uninstall DESTDIR="$TMP/stage" PREFIX=/usr >/dev/null
