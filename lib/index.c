@@ -122,7 +122,8 @@ static void settings_format(buf *out, const analyzer_settings *s,
                             int shard_by)
 {
 	buf_printf(out, "lede-schema=%d lang=%s fold_accents=%d",
-	           LEDE_SCHEMA_VERSION, s->lang, s->fold_accents);
+	           s->schema ? s->schema : LEDE_SCHEMA_VERSION, s->lang,
+	           s->fold_accents);
 	if (shard_by != SHARD_NONE)
 		buf_printf(out, " shard=%s", shard_mode_name(shard_by));
 }
@@ -144,7 +145,7 @@ static lede_status settings_parse(analyzer_settings *s, int *shard_by,
 	if (sscanf(tmp, "lede-schema=%d lang=%31s fold_accents=%d", &ver, lang,
 	           &fold) != 3)
 		return LEDE_ERR_CORRUPT;
-	if (ver != LEDE_SCHEMA_VERSION)
+	if (ver < LEDE_SCHEMA_OLDEST || ver > LEDE_SCHEMA_VERSION)
 		return LEDE_ERR_VERSION;
 	sp = strstr(tmp, " shard=");
 	if (sp && sscanf(sp, " shard=%15s", shard) != 1)
@@ -154,6 +155,7 @@ static lede_status settings_parse(analyzer_settings *s, int *shard_by,
 	memset(s, 0, sizeof *s);
 	memcpy(s->lang, lang, sizeof s->lang);
 	s->fold_accents = fold;
+	s->schema = ver;
 	return LEDE_OK;
 }
 
@@ -391,6 +393,7 @@ static lede_status settings_check(lede_index *idx, analyzer_settings *want,
 			memcpy(want->lang, DEFAULT_LANG, sizeof DEFAULT_LANG);
 		if (want->fold_accents < 0)
 			want->fold_accents = 1;
+		want->schema = LEDE_SCHEMA_VERSION;
 		buf b = BUF_INIT;
 		idx->shard_by = idx->want_shard < 0 ? SHARD_NONE
 		                                    : idx->want_shard;
@@ -412,9 +415,10 @@ static lede_status settings_check(lede_index *idx, analyzer_settings *want,
 	xc_free(val);
 	if (st == LEDE_ERR_VERSION)
 		return index_fail(idx, st,
-		                  "%s: index format is not version %d; rebuild "
-		                  "it with this lede (lede-index --full)",
-		                  idx->path, LEDE_SCHEMA_VERSION);
+		                  "%s: index format is not one this lede reads "
+		                  "(versions %d to %d); build it afresh in a new "
+		                  "directory", idx->path, LEDE_SCHEMA_OLDEST,
+		                  LEDE_SCHEMA_VERSION);
 	if (st != LEDE_OK)
 		return index_fail(idx, LEDE_ERR_CORRUPT,
 		                  "%s: index is corrupt: bad %s metadata",
@@ -630,6 +634,9 @@ lede_status index_begin_rebuild(lede_index *idx)
 	idx->w = NULL;
 	st = xc_writer_open(&idx->w, dst, XC_OPEN_CREATE, 0, &err);
 	if (st == LEDE_OK) {
+		/* a rebuild re-reads everything: it takes the newest schema */
+		idx->old_schema = idx->settings.schema;
+		idx->settings.schema = LEDE_SCHEMA_VERSION;
 		settings_format(&b, &idx->settings, idx->shard_by);
 		st = b.status;
 		if (st == LEDE_OK)
@@ -641,6 +648,8 @@ lede_status index_begin_rebuild(lede_index *idx)
 		xc_writer_free(idx->w);
 		idx->w = idx->old_w;
 		idx->old_w = NULL;
+		if (idx->old_schema)
+			idx->settings.schema = idx->old_schema;
 		remove_tree(dst);
 		return index_fail(idx, st, "%s: cannot start a rebuild: %s",
 		                  idx->path, err.msg);
@@ -670,6 +679,8 @@ lede_status index_end_rebuild(lede_index *idx, int ok)
 	xc_writer_free(idx->w);
 	idx->w = idx->old_w;
 	idx->old_w = NULL;
+	if (idx->old_schema)
+		idx->settings.schema = idx->old_schema;
 	memcpy(idx->db_name, idx->old_db_name, sizeof idx->db_name);
 	remove_tree(built);
 	return st;
@@ -699,6 +710,7 @@ lede_status index_part_new(lede_index **out, lede_index *parent, int k)
 	p->qterm = (buf)BUF_INIT;
 	p->flags = LEDE_OPEN_WRITE;
 	p->settings = parent->settings;
+	p->settings.schema = LEDE_SCHEMA_VERSION; /* parts are built afresh */
 	p->path = lede_strdup(dir);
 	err_clear(&err);
 	remove_tree(dir);
@@ -888,6 +900,7 @@ lede_status index_switch_to(lede_index *idx, struct xc_writer *w)
 	st = write_stub(idx, next);
 	if (st != LEDE_OK)
 		return st;
+	idx->settings.schema = LEDE_SCHEMA_VERSION; /* parts are built afresh */
 	xc_writer_free(idx->w);
 	idx->w = w;
 	memcpy(idx->db_name, next, strlen(next) + 1);
@@ -1189,7 +1202,8 @@ static int on_token(void *ctx, const token *t)
 	 * news text, and phrases skip them (query_build.c), so their
 	 * positions would only cost time and space. */
 	int with_pos = b->npos < LEDE_MAX_POSITIONS &&
-	               !analyzer_is_stopword(b->idx->an, t->term, t->term_len);
+	               !(SCHEMA_STOPWORDS_POSITIONLESS(b->idx->settings.schema) &&
+	                 analyzer_is_stopword(b->idx->an, t->term, t->term_len));
 
 	const char *key = t->term;
 	size_t klen = t->term_len;

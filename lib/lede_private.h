@@ -196,6 +196,8 @@ typedef struct analyzer analyzer;
 typedef struct analyzer_settings {
 	char lang[32];        /* Snowball language name, or "none" */
 	int fold_accents;     /* 1: cafe == café (default) */
+	int schema;           /* index format (LEDE_SCHEMA_*) of the database
+	                         these settings came from; 0 = the newest */
 } analyzer_settings;
 
 enum {
@@ -339,8 +341,14 @@ struct xc_reader;
 struct xc_doc;
 
 /* Index format version, stored in metadata; bumped when the schema
- * changes incompatibly. */
-#define LEDE_SCHEMA_VERSION 2
+ * changes. 3: English stopwords carry positions (exact phrases: "bank of
+ * england" is not "bank to england"). 2: they had none; such an index is
+ * still read and written as it is (phrases skip its stopwords, keeping
+ * their gap), and a rebuild (--full) makes it version 3. */
+#define LEDE_SCHEMA_VERSION 3
+#define LEDE_SCHEMA_OLDEST 2
+/* 1 if a database of this schema holds no positions for stopwords. */
+#define SCHEMA_STOPWORDS_POSITIONLESS(v) ((v) != 0 && (v) < 3)
 #define META_SCHEMA "lede:schema"
 /* Per source file state: META_FILE_PREFIX + hex(hash(path)). */
 #define META_FILE_PREFIX "lede:file:"
@@ -362,6 +370,7 @@ struct lede_index {
 	char db_name[64];            /* writer: current "db.N", "" = plain */
 	struct xc_writer *old_w;     /* during a --full rebuild: the live db */
 	char old_db_name[64];
+	int old_schema;               /* settings.schema before a rebuild */
 	int shard_by;                /* SHARD_NONE / SHARD_YEAR / SHARD_MONTH */
 	int want_shard;              /* asked for at open, -1 = any */
 	struct time_shard *shards;   /* writer of a sharded index */

@@ -176,6 +176,9 @@ lede_status query_parse_date(int64_t *lo, int64_t *hi, const char *s,
 typedef struct query_build_opts {
 	double title_weight;	       /* <= 0: QUERY_DEFAULT_TITLE_WEIGHT */
 	uint32_t max_prefix_expansion; /* 0: QUERY_MAX_PREFIX_EXPANSION */
+	int stopwords_positionless;    /* the index (schema 2) holds no
+					  positions for stopwords: phrases
+					  skip them, keeping their gap */
 } query_build_opts;
 
 /* Builds the Xapian query for root. *out is the caller's (xc_query_free).

@@ -44,6 +44,7 @@
 typedef struct bctx {
 	double title_weight;
 	uint32_t max_expansion;
+	int stop_positionless; /* query_build_opts.stopwords_positionless */
 	lede_err *err;
 } bctx;
 
@@ -137,19 +138,20 @@ static lede_status build_word(xc_query **out, const qnode *n, const bctx *c)
 	}
 }
 
-/* 1 if w is a stopword of body or title text, which the index holds
- * without positions. */
-static int positionless(const qnode *w)
+/* 1 if w is a stopword of body or title text in an index that holds
+ * stopwords without positions (schema 2; schema 3 has them). */
+static int positionless(const qnode *w, const bctx *c)
 {
-	return (w->flags & QN_F_STOP) &&
+	return c->stop_positionless && (w->flags & QN_F_STOP) &&
 	       (w->field == QF_TEXT || w->field == QF_TITLE);
 }
 
-/* PHRASE or NEAR over the positional terms of the kids. Stopwords have no
- * positions: they are left out and the phrase's window spans their gaps
- * ("bank of england" is bank, then england within 3 positions). When
- * fewer than two words are left, the phrase needs no positions: one word
- * is that word; all stopwords ("to be or not to be") is the AND of them. */
+/* PHRASE or NEAR over the positional terms of the kids: "bank of england"
+ * is exactly those three words in a row. In a schema-2 index stopwords
+ * have no positions: they are left out and the phrase's window spans
+ * their gaps (bank, then england within 3 positions). When fewer than two
+ * words are left, the phrase needs no positions: one word is that word;
+ * all stopwords ("to be or not to be") is the AND of them. */
 static lede_status build_positional(xc_query **out, const qnode *n,
 				    const bctx *c)
 {
@@ -161,12 +163,12 @@ static lede_status build_positional(xc_query **out, const qnode *n,
 	if (v == NULL)
 		return err_set(c->err, LEDE_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < n->nkids; i++)
-		nstop += positionless(n->kids[i]);
+		nstop += positionless(n->kids[i], c);
 	for (size_t i = 0; i < n->nkids && st == LEDE_OK; i++) {
 		const qnode *w = n->kids[i];
 		size_t klen;
 		const char *key = word_key(w, &klen);
-		if (positionless(w) && nstop < n->nkids)
+		if (positionless(w, c) && nstop < n->nkids)
 			continue;
 		if (m == 0)
 			first = w->pos;
@@ -621,6 +623,7 @@ lede_status query_build(xc_query **out, const qnode *root,
 	c.max_expansion = o && o->max_prefix_expansion
 			      ? o->max_prefix_expansion
 			      : QUERY_MAX_PREFIX_EXPANSION;
+	c.stop_positionless = o && o->stopwords_positionless;
 	c.err = err;
 	st = build(&q, root, &c, 0);
 	if (st == LEDE_OK && qnode_is_filter(root)) {

@@ -576,6 +576,8 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 	}
 	memset(&bo, 0, sizeof bo);
 	bo.title_weight = o->title_weight > 0 ? o->title_weight : 0;
+	bo.stopwords_positionless =
+	    SCHEMA_STOPWORDS_POSITIONLESS(idx->settings.schema);
 	st = query_build(&q, root, &bo, &err);
 	if (st != LEDE_OK) {
 		index_fail_err(idx, &err);

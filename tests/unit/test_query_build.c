@@ -82,13 +82,11 @@ static int index_token(void *ctx, const token *t)
 	const char *key = c->use_stem && t->stem ? t->stem : t->term;
 	size_t klen = c->use_stem && t->stem ? t->stem_len : t->term_len;
 
-	/* the layout of lib/index.c: stems with positions (stopwords
-	 * without), S for titles */
-	int pos = !analyzer_is_stopword(an, t->term, t->term_len);
-
-	add_pfx(c->d, c->pfx, key, klen, t->pos, pos);
+	/* the layout of lib/index.c (schema 3): stems with positions,
+	 * stopwords included, S for titles */
+	add_pfx(c->d, c->pfx, key, klen, t->pos, 1);
 	if (c->pfx2)
-		add_pfx(c->d, c->pfx2, key, klen, t->pos, pos);
+		add_pfx(c->d, c->pfx2, key, klen, t->pos, 1);
 	return 0;
 }
 
@@ -219,10 +217,10 @@ static void expect_xdesc(const char *q, const query_build_opts *bo,
 	xc_query_free(x);
 }
 
-/* Runs x and writes the ids of the hits, space-separated, in rank order. */
-static lede_status run_x(buf *out, const xc_query *x)
+/* Runs x on the database at p and writes the ids of the hits,
+ * space-separated, in rank order. */
+static lede_status run_x_at(buf *out, const char *p, const xc_query *x)
 {
-	const char *p = dir;
 	xc_reader *r = NULL;
 	xc_results *m = NULL;
 	xc_search_opts so = XC_SEARCH_OPTS_INIT;
@@ -244,6 +242,11 @@ static lede_status run_x(buf *out, const xc_query *x)
 	return st;
 }
 
+static lede_status run_x(buf *out, const xc_query *x)
+{
+	return run_x_at(out, dir, x);
+}
+
 static void expect_hits(const char *q, const char *want)
 {
 	xc_query *x = build_q(q, NULL);
@@ -261,7 +264,8 @@ static void expect_hits(const char *q, const char *want)
 
 static void test_describe(void **state)
 {
-	query_build_opts bo = {3.5, 0};
+	query_build_opts bo = {3.5, 0, 0};
+	query_build_opts old = {0, 0, 1}; /* a schema-2 index */
 
 	(void)state;
 	expect_xdesc("deployed", NULL, "Query((deploy OR 0.5 * Sdeploy))");
@@ -273,11 +277,18 @@ static void test_describe(void **state)
 		     "Query((defens PHRASE 2 spend))");
 	expect_xdesc("北京大学", NULL,
 		     "Query((北京 PHRASE 3 京大 PHRASE 3 大学))");
-	/* stopwords: left out of phrases with their gap kept */
+	/* stopwords stay in phrases: exactly these words in a row */
 	expect_xdesc("\"spending on defense\"", NULL,
-		     "Query((spend PHRASE 3 defens))");
-	expect_xdesc("\"the summit\"", NULL, "Query(summit)");
+		     "Query((spend PHRASE 3 on PHRASE 3 defens))");
+	expect_xdesc("\"the summit\"", NULL, "Query((the PHRASE 2 summit))");
 	expect_xdesc("\"to be or not\"", NULL,
+		     "Query((to PHRASE 4 be PHRASE 4 or PHRASE 4 not))");
+	/* a schema-2 index has no stopword positions: they are left out of
+	 * phrases with their gap kept */
+	expect_xdesc("\"spending on defense\"", &old,
+		     "Query((spend PHRASE 3 defens))");
+	expect_xdesc("\"the summit\"", &old, "Query(summit)");
+	expect_xdesc("\"to be or not\"", &old,
 		     "Query((to AND be AND or AND not))");
 	expect_xdesc("apple NEAR/5 pie", NULL, "Query((appl NEAR 6 pie))");
 	expect_xdesc("title:deployed", NULL, "Query(Sdeploy)");
@@ -323,8 +334,8 @@ static void test_search_words_and_phrases(void **state)
 	expect_hits("\"deploy\"", "d1"); /* stems-only: no exact forms */
 	expect_hits("\"defense spending\"", "d1");
 	expect_hits("\"spending defense\"", "d3");
-	/* the gap is a window: the adjacent words match too */
-	expect_hits("\"spending on defense\"", "d3 d2");
+	/* stopwords count: "spending defense" (d3) is not this phrase */
+	expect_hits("\"spending on defense\"", "d2");
 	expect_hits("\"is not the phrase\"", "d3");
 	expect_hits("\"the defense budget\"", "d2");
 	expect_hits("spending -china", "d2 d1");
@@ -340,6 +351,68 @@ static void test_search_words_and_phrases(void **state)
 	expect_hits("北京大学", "d4");
 	expect_hits("京新", "");
 	expect_hits("学", "d4");
+}
+
+/* A schema-2 index (stopwords without positions) is still searched right:
+ * its phrases skip stopwords and keep their gap. */
+static void test_schema2_phrases(void **state)
+{
+	static const char *const bodies[] = {"spending on defense rose",
+					     "spending rose on defense"};
+	query_build_opts old = {0, 0, 1};
+	char path[96];
+	xc_writer *w = NULL;
+	xc_doc *d = NULL;
+	lede_err err;
+	buf b = BUF_INIT;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/v2", dir);
+	assert_int_equal(xc_writer_open(&w, path, XC_OPEN_CREATE_OR_OPEN, 0,
+					&err),
+			 LEDE_OK);
+	assert_int_equal(xc_doc_new(&d), LEDE_OK);
+	for (int i = 0; i < 2; i++) {
+		uint32_t pos = 1, docid;
+		char uid[8], id[8];
+		const char *s = bodies[i];
+		xc_doc_clear(d);
+		while (*s) { /* words of ASCII text; "on" without positions */
+			size_t n = strcspn(s, " ");
+			const char *stem = strncmp(s, "spending", n) == 0
+					       ? "spend"
+					   : strncmp(s, "defense", n) == 0
+					       ? "defens"
+					       : NULL;
+			if (n == 2 && strncmp(s, "on", 2) == 0)
+				add_pfx(d, "", s, n, pos, 0);
+			else
+				add_pfx(d, "", stem ? stem : s,
+					stem ? strlen(stem) : n, pos, 1);
+			pos++;
+			s += n + (s[n] == ' ');
+		}
+		snprintf(id, sizeof id, "v%d", i + 1);
+		xc_doc_set_data(d, id, strlen(id));
+		snprintf(uid, sizeof uid, "Q%s", id);
+		assert_int_equal(xc_writer_upsert(&docid, w, uid, strlen(uid), d),
+				 LEDE_OK);
+	}
+	xc_doc_free(d);
+	assert_int_equal(xc_writer_close(w), LEDE_OK);
+	xc_writer_free(w);
+
+	xc_query *x = build_q("\"spending on defense\"", &old);
+	assert_int_equal(run_x_at(&b, path, x), LEDE_OK);
+	assert_string_equal(b.data, "v1");
+	xc_query_free(x);
+	/* the schema-3 query would ask for positions of "on": no hit */
+	buf_reset(&b);
+	x = build_q("\"spending on defense\"", NULL);
+	assert_int_equal(run_x_at(&b, path, x), LEDE_OK);
+	assert_string_equal(b.data, "");
+	xc_query_free(x);
+	buf_free(&b);
 }
 
 static void test_search_title_boost(void **state)
@@ -453,6 +526,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_describe),
 	    cmocka_unit_test(test_search_words_and_phrases),
+	    cmocka_unit_test(test_schema2_phrases),
 	    cmocka_unit_test(test_search_title_boost),
 	    cmocka_unit_test(test_search_fields_and_filters),
 	    cmocka_unit_test(test_date_filter_api),
