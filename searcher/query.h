@@ -228,6 +228,10 @@ lede_status query_words(const qnode *root, query_word_cb cb, void *ctx);
 #define SNIPPET_DEFAULT_CHARS 160
 #define SNIPPET_MIN_CHARS 20
 #define SNIPPET_MAX_CHARS 4096
+/* A fragment is cut inside a word only when the word is longer than this
+ * (a URL, a base64 blob, a hyphenated run): a shorter word at a window's
+ * edge is taken whole, the window growing by at most this much. */
+#define SNIPPET_LONG_WORD_CHARS 40
 
 typedef struct snippet_frag {
 	char *text; /* cleaned UTF-8: no control characters, single spaces,
@@ -237,6 +241,9 @@ typedef struct snippet_frag {
 	size_t nhl;
 	int cut_before; /* 1: the article has text before this fragment */
 	int cut_after;	/* 1: ... after it */
+	size_t src_start, src_end; /* the bytes of the original text it
+				      shows (for tests: cuts are checked
+				      on the original) */
 } snippet_frag;
 
 typedef struct snippet_opts {
@@ -267,5 +274,12 @@ lede_status snippet_highlight_all(snippet_frag *out, analyzer *a,
 				  const char *text, size_t len, const qnode *q);
 /* Frees what *f holds and zeroes it. NULL-safe. */
 void snippet_frag_clear(snippet_frag *f);
+
+/* 1 if a fragment may start or end at byte i of t[0..len) without
+ * splitting a word: the text's edges, next to a space, or between CJK
+ * characters (scripts written without spaces). i must be a character
+ * boundary as decoding from t[0] sees it. The fuzz target and the tests
+ * hold snippet_make to it. */
+int snippet_is_break(const char *t, size_t len, size_t i);
 
 #endif /* LEDE_QUERY_H */
