@@ -65,7 +65,7 @@ static void usage(FILE *f)
 "\n"
 "Options:\n"
 "  -i, --index DIR       index directory (default: $LEDE_INDEX)\n"
-"  -n, --limit N         hits to show (default 10, at most %u)\n"
+"  -n, --limit N         hits to show (default 10, 1 to %u)\n"
 "      --offset N        skip the first N hits\n"
 "      --any             match any word instead of all\n"
 "      --sort ORDER      relevance (default), date (newest first), -date\n"
@@ -194,10 +194,11 @@ static void format_date(char *out, size_t cap, int64_t t, int full)
 static void print_human(const cli *c, const lede_results *r, double secs)
 {
 	size_t n = lede_results_count(r);
+	uint64_t total = lede_results_total(r);
 
 	if (n > 0)
-		printf("About %llu articles (%.3f s)\n\n",
-		       (unsigned long long)lede_results_total(r), secs);
+		printf("About %llu article%s (%.3f s)\n\n",
+		       (unsigned long long)total, total == 1 ? "" : "s", secs);
 	for (size_t i = 0; i < n; i++) {
 		const lede_hit *h = lede_results_hit(r, i);
 		const lede_article *a = &h->article;
@@ -556,7 +557,15 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "i:n:Vh", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i': c.index = optarg; break;
-		case 'n': c.so.limit = parse_uint("--limit", optarg, MAX_LIMIT); break;
+		case 'n':
+			c.so.limit = parse_uint("--limit", optarg, MAX_LIMIT);
+			/* A page of no hits would exit 1 ("no hits") whatever
+			 * matched: say what to use instead. */
+			if (c.so.limit == 0)
+				die("--limit: expected a number from 1 to %u "
+				    "(for the number of matches alone, use "
+				    "--count)", MAX_LIMIT);
+			break;
 		case OPT_OFFSET: c.so.offset = parse_uint("--offset", optarg, INT_MAX); break;
 		case OPT_ANY: c.so.any = 1; break;
 		case OPT_SORT:
@@ -709,7 +718,11 @@ int main(int argc, char **argv)
 			put_str(lede_results_suggestion(res));
 			fputs("\n", stdout);
 		}
-		if (lede_results_count(res) == 0)
+		if (lede_results_count(res) == 0 && lede_results_total(res) > 0)
+			fprintf(stderr, "%s: no articles past --offset %u "
+			        "(about %llu match)\n", prog, c.so.offset,
+			        (unsigned long long)lede_results_total(res));
+		else if (lede_results_count(res) == 0)
 			fprintf(stderr, "%s: no articles match\n", prog);
 		break;
 	case OUT_JSON: print_json(&c, res, secs); break;

@@ -97,13 +97,15 @@ typedef enum qfield {
 } qfield;
 
 enum {
-	QN_F_EXACT = 1u << 0, /* a quoted single word. Kept from stopword
-				 removal; matched by its stem all the same:
-				 the index holds stems only (lib/index.c) */
-	QN_F_STOP = 1u << 1   /* a stopword of the analyzer's language: dropped
-				 from bag-of-words parts; in a PHRASE or NEAR
-				 skipped with its gap kept (the index holds
-				 stopwords without positions) */
+	QN_F_EXACT = 1u << 0,  /* a quoted single word. Kept from stopword
+				  removal; matched by its stem all the same:
+				  the index holds stems only (lib/index.c) */
+	QN_F_STOP = 1u << 1,   /* a stopword of the analyzer's language: dropped
+				  from bag-of-words parts; in a PHRASE or NEAR
+				  skipped with its gap kept (the index holds
+				  stopwords without positions) */
+	QN_F_NOSPELL = 1u << 2 /* a CJK or number token: the spelling table
+				  holds neither, so "did you mean" skips it */
 };
 
 typedef struct qnode {
@@ -116,11 +118,16 @@ typedef struct qnode {
 	char *stem; /* WORD: stem, or NULL (CJK, numbers, lang none);
 		       PREFIX: stem of the prefix when it differs */
 	size_t stem_len;
-	uint32_t pos;	 /* WORD in a PHRASE: position relative to the
-			    first word (gaps are possible in CJK runs) */
-	uint32_t window; /* NEAR: the n of NEAR/n (1..QUERY_MAX_NEAR) */
-	int64_t lo, hi;	 /* DATE: INT64_MIN / INT64_MAX when open */
-	size_t col;	 /* 1-based column (characters) in the query */
+	uint32_t pos;	     /* WORD in a PHRASE: position relative to the
+				first word (gaps are possible in CJK runs) */
+	uint32_t window;     /* NEAR: the n of NEAR/n (1..QUERY_MAX_NEAR) */
+	int64_t lo, hi;	     /* DATE: INT64_MIN / INT64_MAX when open */
+	size_t col;	     /* 1-based column (characters) in the query */
+	size_t src, src_len; /* WORD typed by the user: its bytes in the
+				query string (a split word such as non-NATO
+				gives each token its own range), so "did you
+				mean" can replace just that word; src_len 0
+				for words the parser made up (prefix stems) */
 	struct qnode **kids;
 	size_t nkids;
 } qnode;
@@ -134,13 +141,19 @@ typedef struct query_opts {
  * qnode_free(). a analyzes every word exactly as the indexer did. o may be
  * NULL (AND, now = current time).
  * Errors (message in err, columns 1-based in characters):
- *  LEDE_ERR_QUERY  "empty query"; "query too long ..."; "query has more than
- *                  1000 terms"; "column N: parentheses nested too deeply";
- *                  "column N: bad date 'X' (use YYYY, YYYY-MM, YYYY-MM-DD or
- *                  A..B)"; "column N: prefix 'a*' is too short ..."
+ *  LEDE_ERR_QUERY  "column 1: empty query: ..."; "query too long ...";
+ *                  "query has more than 1000 terms"; "column N:
+ *                  parentheses nested too deeply"; "column N: bad date 'X'
+ *                  (use YYYY, YYYY-MM, YYYY-MM-DD or A..B)"; "column N:
+ *                  prefix 'a*' is too short ..."; "column N: bad NEAR
+ *                  distance 'NEAR/x' ..."; "column N: NEAR joins words and
+ *                  phrases, not ..." (a group, prefix, filter or exclusion
+ *                  beside NEAR); "column N: title: has no value ..." (a
+ *                  field name followed by nothing, a space or ')')
  *  LEDE_ERR_NOMEM  out of memory
  * Bad syntax is otherwise repaired: unbalanced quotes and parentheses are
- * closed, stray operators dropped. */
+ * closed, stray operators (a leading or trailing AND, OR, NOT, NEAR)
+ * dropped. */
 lede_status query_parse(qnode **out, analyzer *a, const char *q, size_t len,
 			const query_opts *o, lede_err *err);
 void qnode_free(qnode *n); /* NULL-safe */
@@ -218,6 +231,10 @@ lede_status query_words(const qnode *root, query_word_cb cb, void *ctx);
 #define SNIPPET_DEFAULT_CHARS 160
 #define SNIPPET_MIN_CHARS 20
 #define SNIPPET_MAX_CHARS 4096
+/* A fragment is cut inside a word only when the word is longer than this
+ * (a URL, a base64 blob, a hyphenated run): a shorter word at a window's
+ * edge is taken whole, the window growing by at most this much. */
+#define SNIPPET_LONG_WORD_CHARS 40
 
 typedef struct snippet_frag {
 	char *text; /* cleaned UTF-8: no control characters, single spaces,
@@ -227,6 +244,9 @@ typedef struct snippet_frag {
 	size_t nhl;
 	int cut_before; /* 1: the article has text before this fragment */
 	int cut_after;	/* 1: ... after it */
+	size_t src_start, src_end; /* the bytes of the original text it
+				      shows (for tests: cuts are checked
+				      on the original) */
 } snippet_frag;
 
 typedef struct snippet_opts {
@@ -257,5 +277,12 @@ lede_status snippet_highlight_all(snippet_frag *out, analyzer *a,
 				  const char *text, size_t len, const qnode *q);
 /* Frees what *f holds and zeroes it. NULL-safe. */
 void snippet_frag_clear(snippet_frag *f);
+
+/* 1 if a fragment may start or end at byte i of t[0..len) without
+ * splitting a word: the text's edges, next to a space, or between CJK
+ * characters (scripts written without spaces). i must be a character
+ * boundary as decoding from t[0] sees it. The fuzz target and the tests
+ * hold snippet_make to it. */
+int snippet_is_break(const char *t, size_t len, size_t i);
 
 #endif /* LEDE_QUERY_H */

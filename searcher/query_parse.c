@@ -25,7 +25,9 @@
  * quote or parenthesis is assumed at the end, a stray ')' or an operator
  * with nothing on one side is dropped. Errors are kept for what cannot be
  * guessed without returning nonsense: a malformed date, a one-letter prefix,
- * and the limits.
+ * a malformed NEAR/n or one beside a group, prefix or filter (which has no
+ * positions to be near to), a field name with no value (`title:` alone),
+ * an empty query, and the limits.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -340,6 +342,7 @@ typedef struct lexer {
 	lexeme *v;
 	size_t n, cap;
 	size_t col_off, col; /* column bookkeeping: col of byte col_off */
+	lede_err *err;	     /* for LEDE_ERR_QUERY from the lexer */
 } lexer;
 
 /* Byte length of a separator at q[i]: ASCII space and control bytes, and
@@ -443,7 +446,14 @@ static int field_lookup(qfield *f, const char *s, size_t n)
 	return 0;
 }
 
-/* Recognizes the uppercase keywords on the word q[s..e). */
+/* Digits a NEAR/n distance may have before it is clamped unread: keeps
+ * read_digits far from overflow (QUERY_MAX_NEAR has 4). */
+#define NEAR_MAX_DIGITS 9
+
+/* Recognizes the uppercase keywords on the word q[s..e). Returns 1 (a
+ * keyword, pushed), 0 (a word), -1 (NOMEM) or -2 (a malformed NEAR/n, an
+ * error set in L->err: read as the words "near x" it would search for
+ * nonsense without a word of warning). */
 static int keyword(lexer *L, size_t s, size_t e)
 {
 	const char *w = L->q + s;
@@ -459,16 +469,28 @@ static int keyword(lexer *L, size_t s, size_t e)
 	if (n >= 4 && memcmp(w, "NEAR", 4) == 0) {
 		int64_t d = QUERY_DEFAULT_NEAR;
 		if (n > 4) {
-			/* NEAR/n: at most 9 digits, so no overflow. */
-			if (w[4] != '/' || n == 5 || n > 14)
-				return 0;
-			d = read_digits(w + 5, n - 5);
-			if (d < 0)
-				return 0;
-			if (d < 1)
-				d = 1;
+			if (w[4] != '/')
+				return 0; /* NEARBY, NEARLY: words */
+			size_t nd = n - 5;
+			int digits = nd > 0;
+			for (size_t i = 5; i < n; i++)
+				digits &= w[i] >= '0' && w[i] <= '9';
+			if (!digits) {
+				char v[MSG_VALUE_BYTES + 16];
+				msg_value(v, sizeof v, w, n);
+				err_set(L->err, LEDE_ERR_QUERY,
+					"column %zu: bad NEAR distance '%s' "
+					"(use NEAR/n, n a number of words "
+					"from 1 to %d)",
+					lex_col(L, s), v, QUERY_MAX_NEAR);
+				return -2;
+			}
+			d = nd > NEAR_MAX_DIGITS ? QUERY_MAX_NEAR
+						 : read_digits(w + 5, nd);
 			if (d > QUERY_MAX_NEAR)
 				d = QUERY_MAX_NEAR;
+			if (d < 1)
+				d = 1;
 		}
 		x = lex_push(L, LX_NEAR, s);
 		if (x == NULL)
@@ -479,7 +501,9 @@ static int keyword(lexer *L, size_t s, size_t e)
 	return 0;
 }
 
-/* Cuts q into lexemes, ending with LX_END. Returns LEDE_OK or NOMEM. */
+/* Cuts q into lexemes, ending with LX_END. Returns LEDE_OK, NOMEM, or
+ * LEDE_ERR_QUERY (message in L->err) for what cannot be read without
+ * guessing: a malformed NEAR/n, a field name with no value. */
 static lede_status lex(lexer *L)
 {
 	const char *q = L->q;
@@ -531,6 +555,20 @@ static lede_status lex(lexer *L)
 		while (c < j && ((q[c] | 0x20) >= 'a' && (q[c] | 0x20) <= 'z'))
 			c++;
 		qfield f;
+		if (c < len && q[c] == ':' && c > i &&
+		    field_lookup(&f, q + i, c - i) &&
+		    (c + 1 == len || space_at(q, len, c + 1) ||
+		     q[c + 1] == ')')) {
+			/* `title:` alone: searching for the word "title"
+			 * instead would be silent nonsense. */
+			err_set(L->err, LEDE_ERR_QUERY,
+				"column %zu: %s: has no value (write it "
+				"without a space: %s:word, %s:\"a phrase\" or "
+				"%s:(a OR b))",
+				lex_col(L, i), field_names[f], field_names[f],
+				field_names[f], field_names[f]);
+			return LEDE_ERR_QUERY;
+		}
 		if (c < len && q[c] == ':' && c > i && c + 1 < len &&
 		    !space_at(q, len, c + 1) && q[c + 1] != ')' &&
 		    field_lookup(&f, q + i, c - i)) {
@@ -556,6 +594,8 @@ static lede_status lex(lexer *L)
 			continue;
 		}
 		int kw = keyword(L, i, j);
+		if (kw == -2)
+			return LEDE_ERR_QUERY;
 		if (kw < 0)
 			return LEDE_ERR_NOMEM;
 		if (kw == 0) {
@@ -576,6 +616,7 @@ static lede_status lex(lexer *L)
 typedef struct atok {
 	char *term, *stem;
 	size_t term_len, stem_len;
+	size_t start, end; /* bytes in the analyzed string */
 	uint32_t pos;
 	unsigned flags;
 } atok;
@@ -695,6 +736,8 @@ static int collect_token(void *ctx, const token *t)
 	}
 	a->pos = t->pos;
 	a->flags = t->flags;
+	a->start = t->start;
+	a->end = t->end;
 	return 0;
 }
 
@@ -749,13 +792,19 @@ static int analyze(parser *p, const char *s, size_t n)
 	return 0;
 }
 
-/* Moves token i of p->toks into a new QN_WORD. */
-static qnode *word_from_tok(parser *p, size_t i, qfield f, size_t col)
+/* Moves token i of p->toks into a new QN_WORD; the analyzed string
+ * started at byte base of the query. */
+static qnode *word_from_tok(parser *p, size_t i, qfield f, size_t col,
+			    size_t base)
 {
 	qnode *w = node_new(p, QN_WORD, f, col);
 
 	if (w == NULL)
 		return NULL;
+	w->src = base + p->toks[i].start;
+	w->src_len = p->toks[i].end - p->toks[i].start;
+	if (p->toks[i].flags & (TOKEN_CJK | TOKEN_NUMBER))
+		w->flags |= QN_F_NOSPELL;
 	w->term = p->toks[i].term;
 	w->term_len = p->toks[i].term_len;
 	w->stem = p->toks[i].stem;
@@ -913,8 +962,9 @@ static qnode *make_text(parser *p, qfield f, const char *s, size_t n,
 		return NULL;
 	if (count_term(p, p->ntoks) != 0)
 		return NULL;
+	size_t base = (size_t)(s - p->q);
 	if (p->ntoks == 1) {
-		x = word_from_tok(p, 0, f, col);
+		x = word_from_tok(p, 0, f, col, base);
 		if (x == NULL)
 			return NULL;
 		if (quoted)
@@ -926,7 +976,7 @@ static qnode *make_text(parser *p, qfield f, const char *s, size_t n,
 	}
 	x = node_new(p, QN_PHRASE, f, col);
 	for (size_t i = 0; x != NULL && i < p->ntoks; i++) {
-		qnode *w = word_from_tok(p, i, f, col);
+		qnode *w = word_from_tok(p, i, f, col, base);
 		if (w == NULL || node_add(p, x, w) != 0) {
 			qnode_free(x);
 			return NULL;
@@ -1132,18 +1182,42 @@ static int nearable(const qnode *n)
 	return n->kind == QN_WORD || n->kind == QN_PHRASE || n->kind == QN_NEAR;
 }
 
+/* What a non-word NEAR operand is, for the error message. */
+static const char *operand_name(const qnode *n)
+{
+	switch (n->kind) {
+	case QN_PREFIX:
+		return "a prefix (word*)";
+	case QN_FILTER:
+	case QN_DATE:
+		return "a filter";
+	default:
+		return "a group in parentheses";
+	}
+}
+
 /* left NEAR/d right: one QN_NEAR over all the words of both sides (a
- * phrase operand gives its words; Xapian's NEAR takes terms only). With a
- * non-word operand ((group), prefix, filter) NEAR has no meaning in
- * Xapian, and the pair falls back to AND. */
-static qnode *combine_near(parser *p, qnode *left, qnode *right, uint32_t d)
+ * phrase operand gives its words; Xapian's NEAR takes terms only). A
+ * non-word operand ((group), prefix, filter) has no positions to be near
+ * to: that is LEDE_ERR_QUERY naming col, the column of the NEAR, rather
+ * than a silent fallback to AND. */
+static qnode *combine_near(parser *p, qnode *left, qnode *right, uint32_t d,
+			   size_t col)
 {
 	qnode *n = NULL, *sides[2] = {left, right};
 
 	if (left == NULL || right == NULL)
 		return left ? left : right;
-	if (!nearable(left) || !nearable(right))
-		return combine2(p, QN_AND, left, right);
+	if (!nearable(left) || !nearable(right)) {
+		const qnode *bad = nearable(left) ? right : left;
+		fail(p, LEDE_ERR_QUERY);
+		err_set(p->err, LEDE_ERR_QUERY,
+			"column %zu: NEAR joins words and phrases, not %s", col,
+			operand_name(bad));
+		qnode_free(left);
+		qnode_free(right);
+		return NULL;
+	}
 	if (left->kind == QN_NEAR) {
 		n = left;
 		sides[0] = NULL;
@@ -1252,12 +1326,21 @@ static qnode *parse_near(parser *p, qfield ctx, unsigned depth)
 
 	while (p->st == LEDE_OK && peek(p) == LX_NEAR) {
 		uint32_t d = p->lx[p->at].near;
+		size_t col = p->lx[p->at].col;
 		p->at++;
 		lxkind k = peek(p);
-		if (!starts_operand(k) || k == LX_NOT)
+		if (k == LX_NOT) {
+			fail(p, LEDE_ERR_QUERY);
+			err_set(p->err, LEDE_ERR_QUERY,
+				"column %zu: NEAR joins words and phrases, not "
+				"an excluded one (write the exclusion apart)",
+				col);
 			break;
+		}
+		if (!starts_operand(k))
+			break; /* a trailing NEAR: dropped like AND, OR */
 		qnode *right = parse_atom(p, ctx, depth);
-		left = combine_near(p, left, right, d);
+		left = combine_near(p, left, right, d, col);
 	}
 	return left;
 }
@@ -1522,6 +1605,7 @@ lede_status query_parse(qnode **out, analyzer *a, const char *q, size_t len,
 	parser p = {0};
 	qnode *root = NULL;
 	lede_status st;
+	int blank;
 
 	*out = NULL;
 	err_clear(err);
@@ -1534,10 +1618,13 @@ lede_status query_parse(qnode **out, analyzer *a, const char *q, size_t len,
 	L.q = q ? q : "";
 	L.len = len;
 	L.col = 1;
+	L.err = err;
 	st = lex(&L);
 	if (st != LEDE_OK) {
 		free(L.v);
-		return err_set(err, st, "out of memory");
+		if (st == LEDE_ERR_NOMEM)
+			err_set(err, st, "out of memory");
+		return st;
 	}
 	p.a = a;
 	p.q = L.q;
@@ -1545,6 +1632,7 @@ lede_status query_parse(qnode **out, analyzer *a, const char *q, size_t len,
 	p.default_or = o ? o->default_or : 0;
 	p.now = o && o->now ? o->now : (int64_t)time(NULL);
 	p.err = err;
+	blank = L.n == 1; /* only LX_END */
 	root = parse_seq(&p, QF_TEXT, 0);
 	toks_clear(&p);
 	free(p.toks);
@@ -1557,8 +1645,15 @@ lede_status query_parse(qnode **out, analyzer *a, const char *q, size_t len,
 			err_set(err, p.st, "%s", lede_status_str(p.st));
 		return p.st;
 	}
+	if (root == NULL && blank)
+		return err_set(err, LEDE_ERR_QUERY,
+			       "column 1: empty query: give at least one word "
+			       "to search for");
 	if (root == NULL)
-		return err_set(err, LEDE_ERR_QUERY, "empty query");
+		return err_set(err, LEDE_ERR_QUERY,
+			       "column 1: empty query: it holds no word to "
+			       "search for (only operators, punctuation or "
+			       "empty quotes)");
 	*out = root;
 	return LEDE_OK;
 }

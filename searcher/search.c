@@ -439,58 +439,101 @@ static lede_status fill_hit(lede_results *res, size_t i, search_ctx *sc,
 
 /* ---- did you mean ------------------------------------------------------ */
 
+/* Most words one suggestion replaces; more unknown words than this in one
+ * query are left as typed (the query is likely not a typo). */
+#define SUGGEST_MAX_FIXES 32
+
+typedef struct fix {
+	size_t start, end; /* bytes of the query replaced */
+	char *with;        /* xc_free */
+	size_t with_len;
+} fix;
+
 typedef struct suggest_ctx {
 	search_ctx *sc;
-	const char *q;
-	buf out;
-	size_t copied;    /* bytes of q already copied to out */
-	int changed;
+	fix fixes[SUGGEST_MAX_FIXES];
+	size_t nfixes;
 	int local;        /* some database has a spelling table */
 	unsigned looked;  /* words not in the index, looked up */
 } suggest_ctx;
 
-static int on_query_token(void *ctx, const token *t)
+/* One word the user typed: if the index lacks it, ask the spelling
+ * table. */
+static void suggest_word(suggest_ctx *c, const qnode *w)
 {
-	suggest_ctx *c = ctx;
 	lede_index *idx = c->sc->idx;
 	uint32_t df = 1;
 	char *sug = NULL;
 	size_t slen = 0;
 
-	if (t->flags & (TOKEN_CJK | TOKEN_NUMBER) || t->term_len < 3)
-		return 0;
-	if (xc_reader_termfreq(&df, idx->r, t->stem ? t->stem : t->term,
-	                       t->stem ? t->stem_len : t->term_len) != LEDE_OK ||
+	if (w->src_len == 0 || (w->flags & QN_F_NOSPELL) || w->term_len < 3 ||
+	    c->nfixes >= SUGGEST_MAX_FIXES)
+		return;
+	if (xc_reader_termfreq(&df, idx->r, w->stem ? w->stem : w->term,
+	                       w->stem ? w->stem_len : w->term_len) != LEDE_OK ||
 	    df > 0)
-		return 0;
+		return;
 	c->looked++;
 	if (!c->local)
-		return 0;
-	if (xc_reader_spelling(&sug, &slen, idx->r, t->term, t->term_len,
+		return;
+	if (xc_reader_spelling(&sug, &slen, idx->r, w->term, w->term_len,
 	                       SUGGEST_MAX_EDITS) == LEDE_OK &&
 	    slen > 0) {
-		buf_append(&c->out, c->q + c->copied, t->start - c->copied);
-		buf_append(&c->out, sug, slen);
-		c->copied = t->end;
-		c->changed = 1;
+		fix *f = &c->fixes[c->nfixes++];
+		f->start = w->src;
+		f->end = w->src + w->src_len;
+		f->with = sug;
+		f->with_len = slen;
+		return;
 	}
 	xc_free(sug);
-	return 0;
+}
+
+/* Walks the tree for the words the spelling table can correct: free text
+ * and title: words, as typed. Never a field name, an operator, a filter
+ * value (section:, lang:, host:, date: are exact codes, not words of the
+ * text) or a by:/source: name (the table holds title and body words);
+ * prefixes are left alone, and the completion stems the parser added
+ * under them were never typed. */
+static void suggest_walk(suggest_ctx *c, const qnode *n, unsigned depth)
+{
+	if (depth > QUERY_MAX_TREE_DEPTH || n->kind == QN_PREFIX)
+		return;
+	if (n->kind == QN_WORD) {
+		if (n->field == QF_TEXT || n->field == QF_TITLE)
+			suggest_word(c, n);
+		return;
+	}
+	for (size_t i = 0; i < n->nkids; i++)
+		suggest_walk(c, n->kids[i], depth + 1);
+}
+
+static int fix_cmp(const void *a, const void *b)
+{
+	const fix *x = a, *y = b;
+	return (x->start > y->start) - (x->start < y->start);
 }
 
 /* A corrected query: the user's text with each unknown word replaced by
- * the spelling table's suggestion, the rest (operators, quotes) kept.
- * NULL when there is none. When some databases are remote and a word had
- * to be looked up, *notice (malloc'd, or left NULL) says that the remote
- * ones could not help. */
-static char *suggest(search_ctx *sc, const char *q, char **notice)
+ * the spelling table's suggestion, everything else (field names, filter
+ * values, operators, quotes, spacing) kept byte for byte. NULL when there
+ * is none. When some databases are remote and a word had to be looked
+ * up, *notice (malloc'd, or left NULL) says that the remote ones could
+ * not help. */
+static char *suggest(search_ctx *sc, const qnode *root, const char *q,
+                     char **notice)
 {
-	suggest_ctx c = { sc, q, BUF_INIT, 0, 0, 1, 0 };
+	suggest_ctx c;
 	unsigned nremote, nlocal;
+	buf out = BUF_INIT;
+	size_t copied = 0;
+	char *res = NULL;
 
+	memset(&c, 0, sizeof c);
+	c.sc = sc;
 	shards_count_remote(&nremote, &nlocal, sc->idx->path);
 	c.local = nlocal > 0;
-	analyzer_run(sc->idx->an, q, strlen(q), 0, on_query_token, &c, NULL);
+	suggest_walk(&c, root, 0);
 	if (nremote > 0 && c.looked > 0) {
 		buf nb = BUF_INIT;
 		if (nlocal == 0)
@@ -506,19 +549,50 @@ static char *suggest(search_ctx *sc, const char *q, char **notice)
 		*notice = nb.status == LEDE_OK ? buf_detach(&nb) : NULL;
 		buf_free(&nb);
 	}
-	if (!c.changed) {
-		buf_free(&c.out);
-		return NULL;
+	/* The walk follows the tree, which puts --any's ORed words before
+	 * the ANDed ones: back to the order of the text. */
+	qsort(c.fixes, c.nfixes, sizeof *c.fixes, fix_cmp);
+	for (size_t i = 0; i < c.nfixes; i++) {
+		const fix *f = &c.fixes[i];
+		if (f->start < copied)
+			continue; /* cannot happen: typed words do not overlap */
+		buf_append(&out, q + copied, f->start - copied);
+		buf_append(&out, f->with, f->with_len);
+		copied = f->end;
 	}
-	buf_append_str(&c.out, q + c.copied);
-	if (c.out.status != LEDE_OK) {
-		buf_free(&c.out);
-		return NULL;
+	if (c.nfixes > 0) {
+		buf_append_str(&out, q + copied);
+		if (out.status == LEDE_OK)
+			res = buf_detach(&out);
 	}
-	return buf_detach(&c.out);
+	buf_free(&out);
+	for (size_t i = 0; i < c.nfixes; i++)
+		xc_free(c.fixes[i].with);
+	return res;
 }
 
 /* ---- the search -------------------------------------------------------- */
+
+/* The number of matches to report, from Xapian's bounds lo <= est <= hi:
+ * exact when they agree (the matcher saw every match), and never fewer
+ * than the hits up to the end of this page (shown). With collapse, the
+ * copies folded among the ncand candidates into nshow groups come off;
+ * when every match was a candidate the count of groups is exact. */
+static uint64_t reported_total(uint32_t lo, uint32_t est, uint32_t hi,
+                               size_t ncand, size_t nshow, int collapse,
+                               uint64_t shown)
+{
+	uint64_t total = lo == hi ? lo : est;
+
+	if (collapse) {
+		uint64_t folded = ncand - nshow;
+		if (lo == hi && ncand >= lo)
+			total = nshow;
+		else
+			total = total > folded ? total - folded : 0;
+	}
+	return total < shown ? shown : total;
+}
 
 LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
                                  const char *query,
@@ -622,7 +696,16 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 		so.max_items = want > RERANK_DEPTH ? (uint32_t)want : RERANK_DEPTH;
 	}
 	(void)xc_reader_doccount(&sc.doccount, idx->r);
-	so.check_at_least = o->exact_count ? sc.doccount : 0;
+	/* One match past the page: the matcher then counts exactly whenever
+	 * the matches end within it (the usual case for a narrow query) and
+	 * knows there are more otherwise; Xapian's estimate alone said
+	 * "about 16" for 10. One document more costs next to nothing. */
+	{
+		uint64_t cal = (uint64_t)so.first + so.max_items + 1;
+		so.check_at_least = o->exact_count ? sc.doccount
+		                    : cal > UINT32_MAX ? UINT32_MAX
+		                                       : (uint32_t)cal;
+	}
 
 	st = xc_search(&m, idx->r, q, &so);
 	if (st == LEDE_ERR_QUERY) {
@@ -693,8 +776,6 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 			cands[k++] = cands[i];
 		}
 		nshow = k;
-		if (est > ncand - k)
-			est -= (uint32_t)(ncand - k);
 	}
 
 	res = calloc(1, sizeof *res);
@@ -702,12 +783,14 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 		st = index_fail(idx, LEDE_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	res->total = est;
 	{
 		size_t first = rerank ? o->offset : 0;
 		size_t n = first < nshow ? nshow - first : 0;
 		if (n > o->limit)
 			n = o->limit;
+		res->total = reported_total(lo, est, hi, ncand, nshow,
+		                            o->collapse,
+		                            (uint64_t)o->offset + n);
 		res->hits = calloc(n ? n : 1, sizeof *res->hits);
 		res->store = calloc(n ? n : 1, sizeof *res->store);
 		if (res->hits == NULL || res->store == NULL) {
@@ -728,7 +811,7 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 		}
 	}
 	if (res->total < SUGGEST_BELOW)
-		res->suggestion = suggest(&sc, query, &res->notice);
+		res->suggestion = suggest(&sc, root, query, &res->notice);
 	query_describe(&desc, root);
 	if (desc.status == LEDE_OK)
 		res->query_desc = buf_detach(&desc);

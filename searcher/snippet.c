@@ -29,15 +29,21 @@
  *    FTS5's snippet(): first the summed IDF weight of the units not yet
  *    shown by an earlier fragment, then the weight of all units, then a
  *    sentence start, then the number of highlights, then text order.
- *    Up to nfrags non-overlapping windows are taken greedily and returned
- *    in TEXT order, which reads naturally when joined with " … ".
+ *    Up to nfrags non-overlapping windows are taken greedily; a window
+ *    that overlaps one already taken is shifted past it (or stopped
+ *    before it) and still competes when it shows a unit not yet shown,
+ *    so a unit just beyond a chosen window is not lost with all the
+ *    windows around it. They are returned in TEXT order, which reads
+ *    naturally when joined with " … ", and windows that touch are
+ *    merged into one (the ellipsis would claim a gap).
  * 5. Each window is cleaned for a terminal: C0/C1 controls, DEL and the
  *    line separators become spaces, bidi controls are dropped (they can
  *    reorder what a terminal shows), whitespace runs collapse to one
  *    space, invalid UTF-8 becomes U+FFFD; highlight ranges are computed on
  *    the cleaned text. Cuts fall on whitespace or between CJK characters,
- *    never inside a UTF-8 sequence; only a single "word" longer than the
- *    window is cut inside.
+ *    never inside a UTF-8 sequence; only a "word" longer than
+ *    SNIPPET_LONG_WORD_CHARS is cut inside (a shorter one at a window's
+ *    edge is taken whole).
  *
  * Field-restricted words: body snippets highlight words of the body query
  * only; title: words highlight in snippet_highlight_all() (meant for the
@@ -692,6 +698,11 @@ static int is_break(const char *t, size_t len, size_t i)
 	return is_space_cp(a) || is_space_cp(b) || is_cjk(a) || is_cjk(b);
 }
 
+int snippet_is_break(const char *t, size_t len, size_t i)
+{
+	return is_break(t, len, i);
+}
+
 /* Byte offset n characters after i (or len). */
 static size_t advance_chars(const char *t, size_t len, size_t i, size_t n)
 {
@@ -786,7 +797,16 @@ static size_t window_end(const char *t, size_t len, size_t s, size_t emax,
 	}
 	while (e > min_e && e > s && !is_break(t, len, e))
 		e = prev_char(t, e);
-	return e > s && e >= min_e && is_break(t, len, e) ? e : emax;
+	if (e > s && e >= min_e && is_break(t, len, e))
+		return e;
+	/* No break in reach: finish the word at emax if it ends soon. */
+	e = emax;
+	for (n = 0; n < SNIPPET_LONG_WORD_CHARS && e < len; n++) {
+		if (is_break(t, len, e))
+			return e;
+		e += char_len(t, len, e);
+	}
+	return is_break(t, len, e) ? e : emax;
 }
 
 /* ---------------------------------------------------------------------
@@ -857,6 +877,15 @@ static cand make_cand(const sctx *c, size_t r, size_t frag_chars)
 		size_t s0 = back_chars(t, rs, frag_chars / 4);
 		while (s0 < rs && !is_break(t, len, s0))
 			s0 += char_len(t, len, s0);
+		/* The anchor is inside a word (NATO of non-NATO) that starts
+		 * before s0: back to that word's start, unless it is long. */
+		for (size_t i = s0, n = 0;
+		     !is_break(t, len, s0) && n <= SNIPPET_LONG_WORD_CHARS;
+		     n++) {
+			i = prev_char(t, i);
+			if (is_break(t, len, i))
+				s0 = i;
+		}
 		x.s = s0;
 	}
 	while (x.s < rs && is_space_byte((unsigned char)t[x.s]))
@@ -1099,6 +1128,66 @@ static int cmp_cand_start(const void *a, const void *b)
 	return (x->s > y->s) - (x->s < y->s);
 }
 
+/* Trailing whitespace off x's end (not before min_e). */
+static void trim_end(const sctx *c, cand *x, size_t min_e)
+{
+	while (x->e > min_e && x->e > x->s &&
+	       is_space_byte((unsigned char)c->text[x->e - 1]))
+		x->e--;
+}
+
+/* x moved off the chosen windows it overlaps, into *out: a window that
+ * starts inside a chosen one restarts right after it (at full length
+ * again), one that runs into a chosen one stops before it. Without this
+ * a passage next to a chosen fragment could never be shown: its windows
+ * all overlap, and the units it alone holds would be lost (a 230-character
+ * sentence with NATO at its start and "defense spending" at its end gave
+ * one fragment). Returns 0, or -1 when no room is left between them. */
+static int shift_clear(const sctx *c, const cand *x, const cand *chosen,
+		       size_t nchosen, size_t frag_chars, cand *out)
+{
+	const char *t = c->text;
+	size_t len = c->len;
+	cand y = *x;
+
+	/* Each start move passes one chosen window for good, and each end
+	 * trim follows a move or the start: 2n + 1 rounds settle it. */
+	for (size_t round = 0; round <= 2 * nchosen; round++) {
+		int moved = 0;
+		for (size_t j = 0; j < nchosen; j++) {
+			const cand *w = &chosen[j];
+			if (!(y.s < w->e && w->s < y.e))
+				continue;
+			moved = 1;
+			if (w->s <= y.s) {
+				y.s = w->e;
+				while (y.s < len &&
+				       is_space_byte((unsigned char)t[y.s]))
+					y.s++;
+				if (y.s >= len)
+					return -1;
+				size_t emax =
+				    advance_chars(t, len, y.s, frag_chars);
+				y.e = window_end(t, len, y.s, emax, y.s,
+						 frag_chars);
+				trim_end(c, &y, y.s);
+				y.sentence = sentence_start_at(t, len, y.s);
+			} else {
+				y.e = w->s;
+				trim_end(c, &y, y.s);
+			}
+			if (y.e <= y.s)
+				return -1;
+		}
+		if (!moved) {
+			y.r0 = first_rec_from(c, y.s);
+			*out = y;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* Chooses the windows (step 4) into chosen[0..*nchosen), text order. */
 static lede_status choose(const sctx *c, unsigned nfrags, size_t frag_chars,
 			  cand *chosen, size_t *nchosen)
@@ -1150,7 +1239,8 @@ static lede_status choose(const sctx *c, unsigned nfrags, size_t frag_chars,
 	}
 	uint32_t id = 0;
 	for (unsigned f = 0; f < nfrags; f++) {
-		size_t best = SIZE_MAX;
+		int have = 0;
+		cand bc = {0, 0, 0, 0}, moved, last = {0, 0, 0, 0};
 		score bs = {0, 0, 0, 0};
 		for (size_t i = 0; i < ncand; i++) {
 			const cand *x = &cands[i];
@@ -1158,22 +1248,35 @@ static lede_status choose(const sctx *c, unsigned nfrags, size_t frag_chars,
 			for (size_t j = 0; j < *nchosen && !overlap; j++)
 				overlap =
 				    x->s < chosen[j].e && chosen[j].s < x->e;
-			if (overlap)
-				continue;
+			if (overlap) {
+				if (shift_clear(c, x, chosen, *nchosen,
+						frag_chars, &moved) != 0)
+					continue;
+				/* neighbours often shift to the same place */
+				if (moved.s == last.s && moved.e == last.e)
+					continue;
+				last = moved;
+				x = &moved;
+			}
 			score sc = score_cand(c, x, shown, stamp, ++id);
 			if (sc.hits == 0)
 				continue;
-			if (best == SIZE_MAX ||
-			    better(&sc, x, &bs, &cands[best])) {
-				best = i;
+			/* a shifted window earns its place only by units not
+			 * shown yet; for more of the same, a passage of its
+			 * own reads better than a continuation */
+			if (x == &moved && sc.fresh == 0)
+				continue;
+			if (!have || better(&sc, x, &bs, &bc)) {
+				have = 1;
+				bc = *x;
 				bs = sc;
 			}
 		}
-		if (best == SIZE_MAX)
+		if (!have)
 			break;
-		chosen[(*nchosen)++] = cands[best];
+		chosen[(*nchosen)++] = bc;
 		/* Mark the units it shows. */
-		const cand *x = &cands[best];
+		const cand *x = &chosen[*nchosen - 1];
 		for (size_t k = first_cov_from(c, x->r0); k < c->ncov; k++) {
 			const rec *r = &c->recs[c->cov[k].rec];
 			if (r->start >= x->e)
@@ -1183,6 +1286,17 @@ static lede_status choose(const sctx *c, unsigned nfrags, size_t frag_chars,
 		}
 	}
 	qsort(chosen, *nchosen, sizeof *chosen, cmp_cand_start);
+	/* Windows that touch (a shifted one starts where the other ends)
+	 * read as one passage: joined with " … " they would claim a gap. */
+	size_t m = 0;
+	for (size_t i = 0; i < *nchosen; i++) {
+		if (m > 0 && !has_text(c->text, chosen[m - 1].e, chosen[i].s)) {
+			chosen[m - 1].e = chosen[i].e;
+			continue;
+		}
+		chosen[m++] = chosen[i];
+	}
+	*nchosen = m;
 	st = LEDE_OK;
 out:
 	free(cands);
@@ -1267,6 +1381,8 @@ lede_status snippet_make(snippet_frag **out, size_t *out_n, analyzer *a,
 		}
 		v[i].cut_before = has_text(text, 0, chosen[i].s);
 		v[i].cut_after = has_text(text, chosen[i].e, len);
+		v[i].src_start = chosen[i].s;
+		v[i].src_end = chosen[i].e;
 	}
 	*out = v;
 	*out_n = nchosen;
@@ -1296,6 +1412,8 @@ lede_status snippet_highlight_all(snippet_frag *out, analyzer *a,
 		st = merge_ranges(&hr, &nhr, &c);
 	if (st == LEDE_OK)
 		st = clean_fragment(out, c.text, len, 0, len, hr, nhr);
+	if (st == LEDE_OK)
+		out->src_end = len;
 	free(hr);
 	sctx_free(&c);
 	return st;

@@ -186,6 +186,103 @@ static void test_bad_query(void **state)
 	lede_index_close(idx);
 }
 
+/* "Did you mean" corrects the words of the text only: never a field name
+ * (lang: must not become long:), never a filter value, and the field
+ * syntax of the query comes back as typed. */
+static void test_suggestion_keeps_fields(void **state)
+{
+	lede_index *idx = create("spellf", NULL);
+	lede_results *res = NULL;
+	static const struct {
+		const char *q, *want; /* want NULL: no suggestion */
+	} t[] = {
+	    {"lang:en spening", "lang:en spending"},
+	    {"title:spening", "title:spending"},
+	    {"title:\"defense spening\"  -lang:de", "title:\"defense spending\"  -lang:de"},
+	    {"section:world", NULL},
+	    {"host:spening.example", NULL},
+	    {"section:spening nato", NULL},
+	    {"lang:fr", NULL},
+	    {"by:raman spening", "by:raman spending"},
+	    {"nato -spening", "nato -spending"},
+	};
+	(void)state;
+
+	fill(idx);
+	/* "long" and "time" in the spelling table: one edit from the field
+	 * names lang: and title: */
+	add(idx, "a4", "A long time", "It took a long time to agree.", 0);
+	add(idx, "a5", "Long talks", "Talks ran a long time again.", 0);
+	assert_int_equal(lede_index_commit(idx), LEDE_OK);
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		assert_int_equal(lede_search(&res, idx, t[i].q, NULL), LEDE_OK);
+		const char *got = lede_results_suggestion(res);
+		if (t[i].want == NULL && got != NULL)
+			fail_msg("[%s]: suggestion [%s], want none", t[i].q,
+			         got);
+		if (t[i].want != NULL &&
+		    (got == NULL || strcmp(got, t[i].want) != 0))
+			fail_msg("[%s]: suggestion [%s], want [%s]", t[i].q,
+			         got ? got : "(none)", t[i].want);
+		lede_results_free(res);
+	}
+	lede_index_close(idx);
+}
+
+/* lede_results_total: exact when every match was seen, never below the
+ * hits up to the end of the page, and an offset past the end still
+ * knows how many matched. */
+static void test_total_is_honest(void **state)
+{
+	lede_index *idx = create("total", NULL);
+	lede_results *res = NULL;
+	lede_search_opts so = LEDE_SEARCH_OPTS_INIT;
+	char id[16], title[64], body[128];
+	(void)state;
+
+	/* 7 matches among 40 articles, the word in title and body, the
+	 * others holding it in the title only or in the body only: Xapian's
+	 * estimate for the title-or-body query alone is off. */
+	for (int i = 0; i < 40; i++) {
+		snprintf(id, sizeof id, "t%d", i);
+		snprintf(title, sizeof title, "%s report %d",
+		         i < 7 ? "Harbour" : "City", i);
+		snprintf(body, sizeof body,
+		         "%s story number %d about the weather and roads.",
+		         i < 7 ? "The harbour" : "A city", i);
+		add(idx, id, title, body, 1700000000 + i);
+	}
+	assert_int_equal(lede_index_commit(idx), LEDE_OK);
+	/* a page exactly as long as the matches, and a longer one */
+	for (unsigned limit = 7; limit <= 8; limit++) {
+		so.limit = limit;
+		assert_int_equal(lede_search(&res, idx, "harbour", &so),
+		                 LEDE_OK);
+		assert_int_equal(lede_results_count(res), 7);
+		assert_int_equal(lede_results_total(res), 7);
+		lede_results_free(res);
+	}
+	so.limit = 3;
+	so.offset = 5;
+	assert_int_equal(lede_search(&res, idx, "harbour OR weather", &so),
+	                 LEDE_OK);
+	assert_int_equal(lede_results_count(res), 3);
+	assert_true(lede_results_total(res) >= 8);
+	lede_results_free(res);
+	so.limit = 10;
+	so.offset = 7;
+	assert_int_equal(lede_search(&res, idx, "harbour", &so), LEDE_OK);
+	assert_int_equal(lede_results_count(res), 0);
+	assert_int_equal(lede_results_total(res), 7);
+	lede_results_free(res);
+	so.offset = 0;
+	so.recency_days = 30;
+	assert_int_equal(lede_search(&res, idx, "harbour", &so), LEDE_OK);
+	assert_int_equal(lede_results_total(res), 7);
+	lede_results_free(res);
+	lede_index_close(idx);
+}
+
 static void test_settings_mismatch(void **state)
 {
 	lede_index *idx = create("fr", "french");
@@ -428,6 +525,8 @@ int main(void)
 		cmocka_unit_test(test_add_search_close_order),
 		cmocka_unit_test(test_sort_and_dates),
 		cmocka_unit_test(test_bad_query),
+		cmocka_unit_test(test_suggestion_keeps_fields),
+		cmocka_unit_test(test_total_is_honest),
 		cmocka_unit_test(test_settings_mismatch),
 		cmocka_unit_test(test_bad_articles),
 		cmocka_unit_test(test_read_only_and_lock),

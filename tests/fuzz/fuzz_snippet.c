@@ -5,7 +5,11 @@
  * fragments are explored too) and snippet_highlight_all, and checks what
  * a terminal relies on: every fragment is valid UTF-8 without control
  * bytes, spaces are single, highlights are ordered byte ranges inside the
- * fragment, at most nfrags fragments come back.
+ * fragment, at most nfrags fragments come back. And no word is cut: each
+ * fragment starts and ends at a word break of the original text (or its
+ * edges), unless the word there is longer than SNIPPET_LONG_WORD_CHARS,
+ * and each highlight starts and ends at a word boundary of the fragment
+ * (no letter, digit or mark of the same word on the other side).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +18,64 @@
 #include "../../searcher/query.h"
 
 static analyzer *an;
+
+/* Characters of the word around byte i of t (a maximal run without a
+ * snippet break), counted as decoding from t[0] sees them. */
+static size_t word_chars_around(const char *t, size_t len, size_t i)
+{
+	size_t at = 0, start_chars = 0, chars = 0, seen_i = 0;
+	int32_t cp;
+
+	while (at < len) {
+		if (snippet_is_break(t, len, at)) {
+			if (seen_i)
+				return chars - start_chars;
+			start_chars = chars;
+		}
+		if (at == i)
+			seen_i = 1;
+		size_t k = utf8_decode(t + at, len - at, &cp);
+		at += k ? k : 1;
+		chars++;
+	}
+	return chars - start_chars;
+}
+
+/* The fragment's cuts on the original text fall at word breaks. */
+static void check_cuts(const snippet_frag *f, const char *t, size_t len)
+{
+	size_t cut[2] = {f->src_start, f->src_end};
+
+	if (f->src_start > f->src_end || f->src_end > len)
+		abort();
+	for (int k = 0; k < 2; k++)
+		if (!snippet_is_break(t, len, cut[k]) &&
+		    word_chars_around(t, len, cut[k]) <=
+			SNIPPET_LONG_WORD_CHARS)
+			abort();
+}
+
+/* 1 if the character of text that ends at byte i (before) or starts at
+ * it (after) is part of a word: a letter, digit or mark, not CJK (whose
+ * words have no spaces). */
+static int wordish_at(const char *s, size_t len, size_t i, int before)
+{
+	int32_t cp;
+	size_t j = i;
+
+	if (before) {
+		if (i == 0)
+			return 0;
+		j = i - 1;
+		while (j > 0 && ((unsigned char)s[j] & 0xc0) == 0x80)
+			j--;
+	} else if (i >= len) {
+		return 0;
+	}
+	utf8_decode(s + j, len - j, &cp);
+	int c = utf8_class(cp);
+	return c == UTF8_LETTER || c == UTF8_DIGIT || c == UTF8_MARK;
+}
 
 static void check(const snippet_frag *f)
 {
@@ -36,6 +98,13 @@ static void check(const snippet_frag *f)
 	for (size_t k = 0; k < f->nhl; k++) {
 		size_t s = f->hl[2 * k], e = f->hl[2 * k + 1];
 		if (s < at || s >= e || e > f->len)
+			abort();
+		/* a highlight never takes half a word: the word goes on
+		 * neither before its start nor after its end */
+		if ((wordish_at(f->text, f->len, s, 1) &&
+		     wordish_at(f->text, f->len, s, 0)) ||
+		    (wordish_at(f->text, f->len, e, 1) &&
+		     wordish_at(f->text, f->len, e, 0)))
 			abort();
 		at = e;
 	}
@@ -71,8 +140,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (nf > SNIPPET_MAX_FRAGS || (nf > 0 && f == NULL))
 		abort();
-	for (size_t i = 0; i < nf; i++)
+	for (size_t i = 0; i < nf; i++) {
 		check(&f[i]);
+		check_cuts(&f[i], text, tlen);
+	}
 	snippet_free(f, nf);
 	if (snippet_highlight_all(&t, an, text, tlen < 4096 ? tlen : 4096, n) !=
 	    LEDE_OK)

@@ -227,9 +227,8 @@ static void test_lenient_syntax(void **state)
 	    {"nato \"summit", "(and nato =summit)"},
 	    {"nato NEAR", "nato"},
 	    {"NEAR nato", "nato"},
-	    {"nato NEAR/x", "(and nato (phrase near x))"},
-	    {"title: nato", "(and title~titl nato)"},
 	    {"unknown:field", "(phrase unknown field)"},
+	    {"nato NEARBY", "(and nato nearby~nearbi)"},
 	};
 	(void)state;
 	run_table(t, sizeof t / sizeof t[0], 0);
@@ -238,6 +237,15 @@ static void test_lenient_syntax(void **state)
 	expect_err("", 0, "empty query");
 	expect_err("\"", 1, "empty query");
 	expect_err("- -- +", 6, "empty query");
+	/* Empty says so, at column 1, and says what to do when blank. */
+	expect_err("", 0, "column 1: empty query: give at least one word");
+	expect_err("   ", 3, "column 1: empty query: give at least one word");
+	expect_err("( )", 3, "column 1: empty query: it holds no word");
+	/* A field name with nothing after it is not the word "title". */
+	expect_err("title: nato", 11, "column 1: title: has no value");
+	expect_err("nato title:", 11, "column 6: title: has no value");
+	expect_err("(nato date:)", 12, "column 7: date: has no value");
+	expect_err("nato LANG:", 10, "column 6: lang: has no value");
 }
 
 static void test_near(void **state)
@@ -250,10 +258,65 @@ static void test_near(void **state)
 	    {"the NEAR/2 end", "(near/2 the end)"},
 	    {"apple NEAR/0 pie", "(near/1 apple pie)"},
 	    {"apple NEAR/999999 pie", "(near/1000 apple pie)"},
-	    {"(apple pie) NEAR/3 cream", "(and apple~appl pie cream)"},
+	    {"(apple) NEAR/3 pie", "(near/3 apple pie)"},
+	    {"apple NEAR/0012 pie", "(near/12 apple pie)"},
+	    {"apple NEAR/12345678901234567890 pie", "(near/1000 apple pie)"},
+	    {"title:apple NEAR/2 pie", "(near/2 title:apple pie)"},
+	    {"apple NEAR", "apple~appl"},
 	};
 	(void)state;
 	run_table(t, sizeof t / sizeof t[0], 0);
+	/* Malformed NEAR: an error naming the column, never the words
+	 * "near x" or a silent AND. */
+	expect_err("nato NEAR/x spending", 20,
+		   "column 6: bad NEAR distance 'NEAR/x'");
+	expect_err("nato NEAR/ spending", 19, "column 6: bad NEAR distance");
+	expect_err("nato NEAR/3x spending", 21, "column 6: bad NEAR distance");
+	expect_err("nato NEAR/-3 spending", 21, "column 6: bad NEAR distance");
+	expect_err("(a b) NEAR/3 c", 14,
+		   "column 7: NEAR joins words and phrases, not a group");
+	expect_err("(apple pie) NEAR/3 cream", 24,
+		   "column 13: NEAR joins words and phrases, not a group");
+	expect_err("cream NEAR (apple pie)", 22,
+		   "column 7: NEAR joins words and phrases, not a group");
+	expect_err("deplo* NEAR/3 troops", 20, "not a prefix");
+	expect_err("troops NEAR/3 date:2025", 23, "not a filter");
+	expect_err("troops NEAR/3 section:world", 27, "not a filter");
+	expect_err("troops NEAR/3 -china", 20,
+		   "column 8: NEAR joins words and phrases, not an excluded");
+}
+
+/* Each typed word carries its bytes in the query, for "did you mean";
+ * field names, operators and filter values are not words at all. */
+static void test_word_spans(void **state)
+{
+	const char *q = "lang:fr title:Ministers NEAR/3 \"non-NATO budgets\" "
+			"-host:x.example 2025 deplo*";
+	query_opts o = {0, NOW};
+	qnode *n = NULL;
+	lede_err err;
+	buf b = BUF_INIT;
+	const qnode *stack[64];
+	size_t sp = 0;
+
+	(void)state;
+	assert_int_equal(query_parse(&n, an, q, strlen(q), &o, &err), LEDE_OK);
+	/* depth first, in query order: "word|" per word with a span, "#"
+	 * when the spelling table cannot help */
+	stack[sp++] = n;
+	while (sp > 0) {
+		const qnode *x = stack[--sp];
+		if (x->kind == QN_WORD && x->src_len > 0)
+			buf_printf(&b, "%.*s%s|", (int)x->src_len, q + x->src,
+				   (x->flags & QN_F_NOSPELL) ? "#" : "");
+		if (x->kind == QN_PREFIX)
+			continue;
+		for (size_t i = x->nkids; i > 0 && sp < 64; i--)
+			stack[sp++] = x->kids[i - 1];
+	}
+	assert_string_equal(b.data, "Ministers|non|NATO|budgets|2025#|");
+	buf_free(&b);
+	qnode_free(n);
 }
 
 static void test_fields(void **state)
@@ -568,6 +631,7 @@ int main(void)
 	    cmocka_unit_test(test_binary_input),
 	    cmocka_unit_test(test_wildcard_message),
 	    cmocka_unit_test(test_query_words),
+	    cmocka_unit_test(test_word_spans),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
