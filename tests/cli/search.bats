@@ -228,3 +228,24 @@ for h in hits:
 '
 	done
 }
+
+@test "phrases with stopwords are exact: \"bank of england\" is not \"bank to england\"" {
+	d=$BATS_TEST_TMPDIR/sw
+	mkdir -p "$d/a"
+	printf 'One\n\nThe bank to england deal.\n' >"$d/a/a.txt"
+	printf 'Two\n\nThe bank of england said.\n' >"$d/a/b.txt"
+	printf 'Three\n\nThe bank england x.\n' >"$d/a/c.txt"
+	printf 'Four\n\nTo be or not to be, said the bank.\n' >"$d/a/d.txt"
+	"$B/lede-index" -q -i "$d/idx" "$d/a"
+	run "$B/lede-search" -i "$d/idx" --ids '"bank of england"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "a/b.txt" ]
+	run "$B/lede-search" -i "$d/idx" --ids '"to be or not to be"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "a/d.txt" ]
+	run "$B/lede-search" -i "$d/idx" --ids '"be to"'
+	[ "$status" -eq 1 ]
+	# bag of words: stopwords dropped, all three bank+england articles
+	run "$B/lede-search" -i "$d/idx" --ids --count bank of england
+	[ "$output" = "3" ]
+}
