@@ -204,6 +204,16 @@ awk -F'\t' 'NR > 1 { k = $1 SUBSEP $2; if (!(k in n)) keys[++nk] = k
 		printf "| %s | x%s | %d | %.2f | %.2f | %.2f | %.2f | %.2f |\n", name, kk[2], m,
 			sm[k] / m, v[int((m + 1) / 2)], mx[k], su[k] / m, ss[k] / m } }' "$RAW/cold.tsv"
 echo
+if [ -s "$RAW/analyzer.tsv" ] && [ "$(wc -l < "$RAW/analyzer.tsv")" -gt 1 ]; then
+	echo "## Analyzer throughput"
+	echo
+	echo "\`build/bench_analyzer\`: lib/analyzer.c alone (tokenizing, normalizing, case and accent folding, stemming through its cache), one thread, thread CPU time; the texts in memory; best of 8 rounds, and the first round with a cold stem cache. Targets (issue 3): 100 MB/s on English, 20 MB/s on Chinese or Russian."
+	echo
+	echo "| corpus | stemmer | MB | first round MB/s | best MB/s | M tokens/s |"
+	echo "|---|---|---:|---:|---:|---:|"
+	awk -F'\t' 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }' "$RAW/analyzer.tsv"
+	echo
+fi
 if [ -f "$OUT/profile-index.txt" ]; then
 	echo "## Profile of lede-index"
 	echo

@@ -356,6 +356,36 @@ if [ "$PROFILE" = 1 ]; then
 	rm -rf "$W/prof.idx"
 fi
 
+# ---- analyzer throughput ---------------------------------------------------------
+# lib/analyzer.c alone, one thread, thread CPU time, best of 8 rounds (the
+# first round, with a cold stem cache, is reported too): English Reuters
+# (SGML tags stripped), and where ../shared/data has them, German news
+# (10kGNAD) and Chinese (SIGHAN 2005 msr + pku test sets, no stemmer).
+ATSV=$RAW/analyzer.tsv
+printf 'corpus\tlang\tmb\tfirst_mb_s\tbest_mb_s\tmtokens_s\n' > "$ATSV"
+if make --no-print-directory -s B="$B" "$B/bench_analyzer" >/dev/null; then
+	analyze() { # analyze NAME LANG ARGS...: a row in analyzer.tsv
+		name=$1 lang=$2; shift 2
+		"$B/bench_analyzer" -n 8 -l "$lang" "$@" > "$W/analyzer.out" 2>&1 || {
+			say "bench_analyzer failed on $name: $(cat "$W/analyzer.out")"; return; }
+		awk -v n="$name" -v l="$lang" '
+			/ MB, lang / { for (i = 1; i <= NF; i++) if ($i == "MB,") mb = $(i - 1) }
+			/^first round/ { f = $3; b = $8; t = $10 }
+			END { printf "%s\t%s\t%s\t%s\t%s\t%s\n", n, l, mb, f, b, t }' \
+			"$W/analyzer.out" >> "$ATSV"
+		say "  analyzer $name: $(tail -1 "$W/analyzer.out")"
+	}
+	say "analyzer throughput (one thread)"
+	analyze "Reuters-21578 (English)" english -t "$SGM"/reut2-*.sgm
+	G=$DATA/10kGNAD/test.csv
+	[ -f "$G" ] && analyze "10kGNAD (German)" german "$G"
+	Z=$DATA/icwb2-sighan2005/testing
+	[ -f "$Z/msr_test.utf8" ] && [ -f "$Z/pku_test.utf8" ] &&
+		analyze "SIGHAN 2005 msr+pku (Chinese)" none "$Z/msr_test.utf8" "$Z/pku_test.utf8"
+else
+	say "could not build $B/bench_analyzer: no analyzer figures"
+fi
+
 # ---- report ---------------------------------------------------------------------
 sh bench/report.sh "$OUT" || exit 2
 if [ -z "${BENCH_OUT:-}" ]; then
