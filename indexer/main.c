@@ -475,7 +475,7 @@ int main(int argc, char **argv)
 		        elapsed(&c));
 		if (stats.duplicates)
 			fprintf(stderr, "%s: %llu duplicate article ids (the "
-			        "later copy won)\n", prog,
+			        "copy latest in path order is kept)\n", prog,
 			        (unsigned long long)stats.duplicates);
 	} else if (code == EXIT_SKIPPED) {
 		say("%llu records or files skipped",

@@ -1443,9 +1443,38 @@ static uint64_t get_u64(const char *p)
 	return v;
 }
 
+/* 1 if the document holding qterm in w is art apart from its path: the
+ * same file content under another name (a renamed file). Any failure
+ * answers 0 (counted as changed, which is only a count). */
+static int same_but_path(lede_index *idx, struct xc_writer *w,
+                         const lede_article *a)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int found = 0, same = 0;
+	record rec;
+	lede_err err;
+	buf b = BUF_INIT;
+
+	memset(&rec, 0, sizeof rec);
+	err_clear(&err);
+	if (xc_writer_get_data(&data, &len, &found, w, idx->qterm.data,
+	                       idx->qterm.len) == LEDE_OK &&
+	    found && record_decode(&rec, data, len, &err) == LEDE_OK) {
+		rec.art.path = a->path;
+		same = record_encode(&b, &rec.art) == LEDE_OK &&
+		       b.len == idx->rec.len &&
+		       memcmp(b.data, idx->rec.data, b.len) == 0;
+	}
+	record_free(&rec);
+	buf_free(&b);
+	xc_free(data);
+	return same;
+}
+
 lede_status index_put(lede_index *idx, const lede_article *a,
-                      uint64_t file_hash, int *out_existed, int *out_same,
-                      uint64_t *out_old_file)
+                      uint64_t file_hash, put_arbiter arb, void *arb_ctx,
+                      put_result *out)
 {
 	lede_status st;
 	uint64_t h;
@@ -1454,13 +1483,11 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 	int found = 0;
 	char v8[8];
 	xc_writer *w = NULL;
+	put_result local;
 
-	if (out_existed)
-		*out_existed = 0;
-	if (out_same)
-		*out_same = 0;
-	if (out_old_file)
-		*out_old_file = 0;
+	if (out == NULL)
+		out = &local;
+	memset(out, 0, sizeof *out);
 	st = check_article(idx, a);
 	if (st != LEDE_OK)
 		return st;
@@ -1478,25 +1505,35 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 	if (st != LEDE_OK)
 		return index_fail(idx, st, "%s", xc_writer_errmsg(w));
 	put_u64(v8, h);
-	if (found && out_existed)
-		*out_existed = 1;
-	if (found && out_old_file) {
+	out->existed = found;
+	if (found) {
 		char *of = NULL;
 		size_t ol = 0;
 		int f2 = 0;
 		if (xc_writer_get_value(&of, &ol, &f2, w, idx->qterm.data,
 		                        idx->qterm.len, SLOT_FILE) == LEDE_OK &&
 		    ol == 8)
-			*out_old_file = get_u64(of);
+			out->old_file = get_u64(of);
 		xc_free(of);
 	}
 	if (found && old_len == 8 && memcmp(old, v8, 8) == 0) {
 		xc_free(old);
-		if (out_same)
-			*out_same = 1;
+		out->same = 1;
 		return LEDE_OK;
 	}
 	xc_free(old);
+	if (found && arb && file_hash && out->old_file &&
+	    out->old_file != file_hash) {
+		int d = arb(arb_ctx, out->old_file);
+		if (d == PUT_KEEP_OLD) {
+			out->kept_old = 1;
+			return LEDE_OK;
+		}
+		if (d == PUT_MOVE) {
+			out->moved = 1;
+			out->moved_same = same_but_path(idx, w, a);
+		}
+	}
 	st = xc_writer_upsert(NULL, w, idx->qterm.data, idx->qterm.len,
 	                      idx->doc);
 	if (st != LEDE_OK)
