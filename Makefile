@@ -159,7 +159,12 @@ $(B)/tests/replay_main.o: tests/fuzz/replay_main.c $(SANSTAMP)
 $(B)/tests/replay_%: $(B)/tests/replay_%.o $(B)/tests/replay_main.o $(STATIC)
 	$(Q)$(CXX) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
-TEST_BINS := $(UNIT_BIN) $(API_BIN) $(FUZZ_REPLAY)
+# Test-only LD_PRELOAD hook that slows Xapian commits (crash tests).
+$(B)/tests/slow_commit.so: tests/hooks/slow_commit.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -shared -fPIC -O2 -Wall -Wextra -o $@ $< -ldl
+
+TEST_BINS := $(UNIT_BIN) $(API_BIN) $(FUZZ_REPLAY) $(B)/tests/slow_commit.so
 
 # Analyzer throughput (internal API): make build/bench_analyzer
 $(B)/bench_analyzer: $(B)/bench/bench_analyzer.o $(STATIC)
