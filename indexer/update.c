@@ -1321,6 +1321,7 @@ typedef struct worker {
 	size_t lo, hi;            /* files [lo, hi) */
 	lede_status result;
 	int started;
+	int resumed;              /* the part of an interrupted build */
 } worker;
 
 static int worker_event(void *ctx, const lede_event *ev)
@@ -1368,7 +1369,15 @@ static void *worker_main(void *arg)
 	lede_status st = LEDE_OK;
 
 	for (size_t i = w->lo; i < w->hi && !u->stop; i++) {
-		st = read_file(u, &u->files[i], 0);
+		file_entry *f = &u->files[i];
+
+		if (w->resumed && file_unchanged(u, f)) {
+			/* done before the interruption */
+			u->st->files_unchanged++;
+			u->st->unchanged += f->old_nart;
+		} else {
+			st = read_file(u, f, 0);
+		}
 		u->files_done++;
 		u->bytes_done += u->files[i].size;
 		progress(u);
@@ -1377,8 +1386,12 @@ static void *worker_main(void *arg)
 	}
 	if (st == LEDE_OK && u->stop)
 		st = LEDE_ERR_INTERRUPTED;
-	if (st == LEDE_OK)
-		st = commit(u, 0);
+	if (st == LEDE_OK || st == LEDE_ERR_INTERRUPTED) {
+		/* interrupted too: the part keeps its work for a rerun */
+		lede_status cs = commit(u, 0);
+		if (cs != LEDE_OK)
+			st = cs;
+	}
 	u->stop = 0;
 	emit(u, LEDE_EVENT_PROGRESS, NULL, NULL, LEDE_OK);
 	w->result = st;
@@ -1574,41 +1587,197 @@ static lede_status resolve_duplicates(update *u, xc_writer *w)
 	return LEDE_OK;
 }
 
-static lede_status update_parallel(update *u, unsigned jobs)
+/* The plan of a parallel build, stored in each part's metadata: the job
+ * count and the first file of each range but the first, NUL-separated
+ * ("" for an empty last range). A rerun that finds the parts of an
+ * interrupted first build maps the plan onto its own walk, so each part
+ * continues its own range and docids still follow the file order. */
+#define META_PART_PLAN "lede:part-plan"
+
+static lede_status plan_format(buf *out, const update *u, const worker *ws,
+                               unsigned jobs)
 {
-	pool p;
-	worker *ws;
-	lede_index *parts[UPDATE_MAX_JOBS];
-	lede_status st = LEDE_OK;
-	xc_writer *merged = NULL;
+	buf_reset(out);
+	buf_printf(out, "v1 %u", jobs);
+	for (unsigned k = 1; k < jobs; k++) {
+		buf_append_byte(out, 0);
+		if (ws[k].lo < u->nfiles)
+			buf_append_str(out, u->files[ws[k].lo].abs);
+	}
+	return out->status;
+}
+
+/* Maps a stored plan onto this run's files: *jobs and ws[k].lo/hi. 0 if
+ * it does not fit (a range's first file is gone): then the build starts
+ * afresh. */
+static int plan_map(update *u, const char *plan, size_t len, worker *ws,
+                    unsigned *jobs)
+{
+	unsigned n = 0;
+	const char *p = plan, *end = plan + len;
+	size_t prev = 0;
+	int nomem = 0;
+
+	if (len < 4 || memcmp(plan, "v1 ", 3) != 0 ||
+	    sscanf(plan + 3, "%u", &n) != 1 || n < 1 || n > UPDATE_MAX_JOBS)
+		return 0;
+	ws[0].lo = 0;
+	for (unsigned k = 1; k < n; k++) {
+		const file_entry *f;
+		p = memchr(p, '\0', (size_t)(end - p));
+		if (p == NULL)
+			return 0;
+		p++;
+		if (p >= end || *p == '\0') {
+			ws[k].lo = u->nfiles;
+		} else {
+			f = walked_file(u, hash64(p, strnlen(p, (size_t)(end - p)), 0),
+			                &nomem);
+			if (f == NULL || strcmp(f->abs, p) != 0)
+				return 0;
+			ws[k].lo = (size_t)(f - u->files);
+		}
+		if (ws[k].lo < prev)
+			return 0;
+		prev = ws[k].lo;
+		ws[k - 1].hi = ws[k].lo;
+	}
+	ws[n - 1].hi = u->nfiles;
+	*jobs = n;
+	return 1;
+}
+
+/* Opens the parts an interrupted first build left (old[k], NULL where
+ * none or unusable, reported) and reads the plan from the first that
+ * opens. Returns 1 with *plan set if there is one. */
+static int plan_find(update *u, lede_index **old, buf *plan)
+{
+	int found = 0;
+
+	for (int k = 0; k < UPDATE_MAX_JOBS; k++) {
+		char *v = NULL;
+		size_t vl = 0;
+		lede_status st = index_part_resume(&old[k], u->idx, k);
+
+		if (st == LEDE_ERR_NOT_FOUND)
+			continue;
+		if (st != LEDE_OK) {
+			/* e.g. torn by a power loss: its range is redone */
+			problem(u, NULL, st, "%s; its files are read again",
+			        lede_errmsg(u->idx));
+			old[k] = NULL;
+			u->idx->errmsg[0] = '\0';
+			continue;
+		}
+		if (found)
+			continue;
+		if (xc_writer_get_meta(&v, &vl, old[k]->w, META_PART_PLAN,
+		                       strlen(META_PART_PLAN)) == LEDE_OK &&
+		    vl > 0) {
+			buf_reset(plan);
+			buf_append(plan, v, vl);
+			found = plan->status == LEDE_OK;
+		}
+		xc_free(v);
+	}
+	return found;
+}
+
+/* Whether part p carries exactly this plan. */
+static int plan_same(lede_index *p, const buf *plan)
+{
+	char *v = NULL;
+	size_t vl = 0;
+	int same = 0;
+
+	if (xc_writer_get_meta(&v, &vl, p->w, META_PART_PLAN,
+	                       strlen(META_PART_PLAN)) == LEDE_OK)
+		same = vl == plan->len && memcmp(v, plan->data, vl) == 0;
+	xc_free(v);
+	return same;
+}
+
+/* Contiguous ranges of about total/jobs bytes each. */
+static void plan_split(const update *u, worker *ws, unsigned jobs)
+{
 	uint64_t total = 0, acc = 0;
 	size_t at = 0;
 
-	ws = calloc(jobs, sizeof *ws);
-	if (ws == NULL)
-		return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
-	memset(&p, 0, sizeof p);
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv_main, NULL);
-	pthread_cond_init(&p.cv_room, NULL);
 	for (size_t i = 0; i < u->nfiles; i++)
 		total += u->files[i].size + 1;
-	/* contiguous ranges of about total/jobs bytes each */
 	for (unsigned k = 0; k < jobs; k++) {
-		worker *w = &ws[k];
 		uint64_t goal = total * (k + 1) / jobs;
-		w->lo = at;
+		ws[k].lo = at;
 		while (at < u->nfiles && (acc < goal || k + 1 == jobs)) {
 			acc += u->files[at].size + 1;
 			at++;
 		}
-		w->hi = at;
-		w->k = (int)k;
-		w->p = &p;
+		ws[k].hi = at;
 	}
+}
+
+/* Articles the parts hold (what an interrupted build keeps). */
+static uint64_t parts_count(worker *ws, unsigned jobs)
+{
+	uint64_t n = 0;
+	for (unsigned k = 0; k < jobs; k++) {
+		uint32_t c = 0;
+		if (ws[k].part && xc_writer_doccount(&c, ws[k].part->w) == LEDE_OK)
+			n += c;
+	}
+	return n;
+}
+
+/* A parallel build. A first build (not --full) resumes the parts an
+ * interrupted one left; its parts are committed every commit_every
+ * articles and on interruption, and kept when the build does not end, so
+ * a rerun continues it; they are removed once merged. */
+static lede_status update_parallel(update *u, unsigned jobs)
+{
+	pool p;
+	worker *ws;
+	lede_index *parts[UPDATE_MAX_JOBS], *old[UPDATE_MAX_JOBS];
+	lede_status st = LEDE_OK;
+	xc_writer *merged = NULL;
+	buf plan = BUF_INIT;
+	int have_plan = 0, resumed = 0;
+
+	ws = calloc(UPDATE_MAX_JOBS, sizeof *ws);
+	if (ws == NULL)
+		return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
+	memset(&p, 0, sizeof p);
+	memset(old, 0, sizeof old);
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv_main, NULL);
+	pthread_cond_init(&p.cv_room, NULL);
+	if (!u->o->full && plan_find(u, old, &plan))
+		have_plan = plan_map(u, plan.data, plan.len, ws, &jobs);
+	if (!have_plan)
+		plan_split(u, ws, jobs);
+	st = plan_format(&plan, u, ws, jobs);
 	for (unsigned k = 0; k < jobs && st == LEDE_OK; k++) {
 		worker *w = &ws[k];
-		st = index_part_new(&w->part, u->idx, (int)k);
+		w->k = (int)k;
+		w->p = &p;
+		if (have_plan && old[k] && plan_same(old[k], &plan)) {
+			w->part = old[k];
+			old[k] = NULL;
+			w->resumed = 1;
+			resumed = 1;
+		} else {
+			st = index_part_new(&w->part, u->idx, (int)k);
+			/* the plan is committed first: a part found later
+			 * without it is discarded */
+			if (st == LEDE_OK)
+				st = xc_writer_set_meta(w->part->w, META_PART_PLAN,
+				                        strlen(META_PART_PLAN),
+				                        plan.data, plan.len);
+			if (st == LEDE_OK)
+				st = xc_writer_commit(w->part->w);
+			if (st != LEDE_OK && w->part)
+				index_fail(u->idx, st, "%s",
+				           xc_writer_errmsg(w->part->w));
+		}
 		if (st != LEDE_OK)
 			break;
 		parts[k] = w->part;
@@ -1630,6 +1799,9 @@ static lede_status update_parallel(update *u, unsigned jobs)
 		for (size_t i = w->lo; i < w->hi; i++)
 			w->u.bytes_total += u->files[i].size;
 	}
+	/* parts of an older plan, or beyond this one's count */
+	for (int k = 0; k < UPDATE_MAX_JOBS; k++)
+		index_part_free(old[k], 1);
 	if (st == LEDE_OK) {
 		reader_prepare_threads();
 		for (unsigned k = 0; k < jobs; k++) {
@@ -1661,11 +1833,22 @@ static lede_status update_parallel(update *u, unsigned jobs)
 				           lede_errmsg(ws[k].part));
 		}
 	}
+	if (st == LEDE_ERR_INTERRUPTED && u->o->full)
+		index_fail(u->idx, st, "interrupted; the index is unchanged");
+	else if (st == LEDE_ERR_INTERRUPTED)
+		index_fail(u->idx, st,
+		           "interrupted; %llu articles of this first build are "
+		           "kept (searches see them once it ends): a rerun "
+		           "finishes it",
+		           (unsigned long long)parts_count(ws, jobs));
 	if (st == LEDE_OK)
 		st = index_merge_parts(u->idx, parts, jobs, &merged);
 	if (st == LEDE_OK)
 		st = resolve_duplicates(u, merged);
-	if (st == LEDE_OK && xc_writer_commit(merged) != LEDE_OK)
+	if (st == LEDE_OK &&
+	    (xc_writer_set_meta(merged, META_PART_PLAN, strlen(META_PART_PLAN),
+	                        NULL, 0) != LEDE_OK ||
+	     xc_writer_commit(merged) != LEDE_OK))
 		st = index_fail(u->idx, LEDE_ERR_IO, "%s",
 		                xc_writer_errmsg(merged));
 	if (st == LEDE_OK) {
@@ -1689,15 +1872,27 @@ static lede_status update_parallel(update *u, unsigned jobs)
 		free(ws[k].u.refs);
 		buf_free(&ws[k].u.other);
 		buf_free(&ws[k].u.scratch);
-		index_part_free(ws[k].part, 1);
+		/* kept for a rerun to resume, unless merged, damaged, or
+		 * resumed already and failing again (a part that opens but
+		 * reads as damaged is not resumed forever: the next run
+		 * starts afresh) */
+		index_part_free(ws[k].part,
+		                st == LEDE_OK || st == LEDE_ERR_CORRUPT ||
+		                    (resumed && st != LEDE_ERR_INTERRUPTED));
 	}
 	free(p.q);
 	free(ws);
+	buf_free(&plan);
 	pthread_mutex_destroy(&p.mu);
 	pthread_cond_destroy(&p.cv_main);
 	pthread_cond_destroy(&p.cv_room);
 	if (st == LEDE_OK)
 		u->st->commits++;
+	/* files the interrupted build read that are gone now */
+	if (st == LEDE_OK && resumed && u->o->prune)
+		st = prune(u);
+	if (st == LEDE_OK && resumed)
+		st = commit(u, 0);
 	return st;
 }
 
@@ -1706,19 +1901,22 @@ static lede_status update_parallel(update *u, unsigned jobs)
 /* A parallel build needs: jobs > 1, a build from scratch (--full, or an
  * empty index), the stub layout (to build beside the live database), no
  * stdin, and enough files to share out. */
+/* The parts of an interrupted first build are resumed whatever the job
+ * count asked for now (their plan has its own). */
 static int parallel_ok(const update *u, const lede_update_opts *o)
 {
 	uint32_t n = 1;
 
-	if (o->jobs <= 1 || u->idx->db_name[0] == '\0' ||
-	    u->idx->shard_by != SHARD_NONE || u->nfiles < 2 * o->jobs)
+	if (u->idx->db_name[0] == '\0' || u->idx->shard_by != SHARD_NONE)
 		return 0;
 	for (size_t i = 0; i < u->nfiles; i++)
 		if (u->files[i].is_stdin || !u->files[i].todo)
 			return 0;
 	if (!o->full && (xc_writer_doccount(&n, u->idx->w) != LEDE_OK || n > 0))
 		return 0;
-	return 1;
+	if (!o->full && index_parts_left(u->idx, UPDATE_MAX_JOBS))
+		return 1;
+	return o->jobs > 1 && u->nfiles >= 2 * o->jobs;
 }
 
 LEDE_API lede_status lede_index_update(lede_index *idx,
@@ -1784,14 +1982,14 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 	if (parallel_ok(&u, opts)) {
 		unsigned jobs = opts->jobs > UPDATE_MAX_JOBS ? UPDATE_MAX_JOBS
 		                                             : opts->jobs;
+		if (jobs < 1)
+			jobs = 1;
 		if (rebuilding) {
 			/* the parallel path builds beside the live db itself */
 			index_end_rebuild(idx, 0);
 			rebuilding = 0;
 		}
 		st = update_parallel(&u, jobs);
-		if (st == LEDE_ERR_INTERRUPTED)
-			index_fail(idx, st, "interrupted; the index is unchanged");
 		goto done;
 	}
 	for (size_t i = 0; i < u.nfiles && !u.stop; i++) {

@@ -308,14 +308,22 @@ static void remove_tree(const char *dir)
 
 /* Removes database directories the stub no longer names (left by an
  * earlier compaction, or by one that was killed). Called with the writer
- * lock held, when readers of the old database have had time to go. */
+ * lock held, when readers of the old database have had time to go. The
+ * parts of an interrupted first build (db.N+1.partK beside an empty
+ * db.N) stay: the next update resumes them (indexer/update.c). */
 static void remove_old_dbs(lede_index *idx, const char *current)
 {
 	DIR *d = opendir(idx->path);
 	struct dirent *e;
+	char parts[64];
+	uint32_t ndocs = 1;
+	unsigned long n = strtoul(current + strlen(DB_DIR_PREFIX), NULL, 10);
 
 	if (d == NULL)
 		return;
+	snprintf(parts, sizeof parts, DB_DIR_PREFIX "%lu.part", n + 1);
+	if (xc_writer_doccount(&ndocs, idx->w) != LEDE_OK)
+		ndocs = 1;
 	while ((e = readdir(d)) != NULL) {
 		char sub[PATH_MAX];
 		int is_shard = strncmp(e->d_name, SHARD_DIR_PREFIX,
@@ -324,6 +332,9 @@ static void remove_old_dbs(lede_index *idx, const char *current)
 		             : (strncmp(e->d_name, DB_DIR_PREFIX,
 		                        strlen(DB_DIR_PREFIX)) ||
 		                strcmp(e->d_name, current) == 0))
+			continue;
+		if (ndocs == 0 && idx->shard_by == SHARD_NONE &&
+		    strncmp(e->d_name, parts, strlen(parts)) == 0)
 			continue;
 		if (snprintf(sub, sizeof sub, "%s/%s", idx->path, e->d_name) <
 		    (int)sizeof sub)
@@ -676,13 +687,20 @@ lede_status index_end_rebuild(lede_index *idx, int ok)
 
 /* ---- parallel builds (indexer/update.c) --------------------------------- */
 
-lede_status index_part_new(lede_index **out, lede_index *parent, int k)
+/* Opens part k of a parallel build: a fresh one (resume 0: whatever is
+ * there is removed first), or the one an interrupted build left (resume
+ * 1: NOT_FOUND if there is none; an error if it does not open or holds
+ * other settings, and then the caller starts it afresh). */
+static lede_status part_open(lede_index **out, lede_index *parent, int k,
+                             int resume)
 {
 	lede_index *p;
 	lede_err err;
 	lede_status st;
 	char dir[PATH_MAX];
 	buf b = BUF_INIT;
+	char *have = NULL;
+	size_t hlen = 0;
 	unsigned long n = strtoul(parent->db_name + strlen(DB_DIR_PREFIX),
 	                          NULL, 10);
 
@@ -690,6 +708,8 @@ lede_status index_part_new(lede_index **out, lede_index *parent, int k)
 	if (snprintf(dir, sizeof dir, "%s/" DB_DIR_PREFIX "%lu.part%d",
 	             parent->path, n + 1, k) >= (int)sizeof dir)
 		return index_fail(parent, LEDE_ERR_INVALID, "path too long");
+	if (resume && !dir_exists(dir))
+		return LEDE_ERR_NOT_FOUND;
 	p = calloc(1, sizeof *p);
 	if (p == NULL)
 		return index_fail(parent, LEDE_ERR_NOMEM, "out of memory");
@@ -700,13 +720,16 @@ lede_status index_part_new(lede_index **out, lede_index *parent, int k)
 	p->settings = parent->settings;
 	p->path = lede_strdup(dir);
 	err_clear(&err);
-	remove_tree(dir);
+	if (!resume)
+		remove_tree(dir);
 	/* A scratch database: no fsync (it ends in a synced compaction and
 	 * is rebuilt from the source files if the machine dies). */
 	st = p->path ? LEDE_OK : LEDE_ERR_NOMEM;
 	if (st == LEDE_OK)
 		st = xc_writer_open(&p->w, dir,
-		                    XC_OPEN_CREATE | XC_OPEN_NO_SYNC, 0, &err);
+		                    (resume ? XC_OPEN_EXISTING : XC_OPEN_CREATE) |
+		                        XC_OPEN_NO_SYNC,
+		                    0, &err);
 	if (st == LEDE_OK)
 		st = analyzer_new(&p->an, &p->settings, &err);
 	if (st == LEDE_OK)
@@ -714,19 +737,52 @@ lede_status index_part_new(lede_index **out, lede_index *parent, int k)
 	if (st == LEDE_OK) {
 		settings_format(&b, &p->settings, SHARD_NONE);
 		st = b.status;
-		if (st == LEDE_OK)
-			st = xc_writer_set_meta(p->w, META_SCHEMA,
-			                        strlen(META_SCHEMA), b.data, b.len);
-		buf_free(&b);
 	}
+	if (st == LEDE_OK && resume) {
+		st = xc_writer_get_meta(&have, &hlen, p->w, META_SCHEMA,
+		                        strlen(META_SCHEMA));
+		if (st == LEDE_OK &&
+		    (hlen != b.len || memcmp(have, b.data, hlen) != 0))
+			st = LEDE_ERR_VERSION;
+		xc_free(have);
+	} else if (st == LEDE_OK) {
+		st = xc_writer_set_meta(p->w, META_SCHEMA, strlen(META_SCHEMA),
+		                        b.data, b.len);
+	}
+	buf_free(&b);
 	if (st != LEDE_OK) {
 		index_fail(parent, st, "%s: %s", dir,
 		           err.msg[0] ? err.msg : lede_status_str(st));
-		index_part_free(p, 1);
+		index_part_free(p, !resume);
 		return st;
 	}
 	*out = p;
 	return LEDE_OK;
+}
+
+int index_parts_left(const lede_index *idx, int max)
+{
+	unsigned long n = strtoul(idx->db_name + strlen(DB_DIR_PREFIX), NULL,
+	                          10);
+
+	for (int k = 0; k < max; k++) {
+		char dir[PATH_MAX];
+		if (snprintf(dir, sizeof dir, "%s/" DB_DIR_PREFIX "%lu.part%d",
+		             idx->path, n + 1, k) < (int)sizeof dir &&
+		    dir_exists(dir))
+			return 1;
+	}
+	return 0;
+}
+
+lede_status index_part_new(lede_index **out, lede_index *parent, int k)
+{
+	return part_open(out, parent, k, 0);
+}
+
+lede_status index_part_resume(lede_index **out, lede_index *parent, int k)
+{
+	return part_open(out, parent, k, 1);
 }
 
 void index_part_free(lede_index *p, int remove)

@@ -405,6 +405,11 @@ lede_status index_end_rebuild(lede_index *idx, int ok);
  * analyzer settings; the parts are then compacted in order into db.N+1
  * (*out_w opened on it) and index_switch_to() makes it live. */
 lede_status index_part_new(lede_index **out, lede_index *parent, int k);
+/* Reopens part k left by an interrupted build: NOT_FOUND if there is
+ * none; another error (message on parent) if it is unusable. */
+lede_status index_part_resume(lede_index **out, lede_index *parent, int k);
+/* 1 if any of parts 0..max-1 of the next database is on disk. */
+int index_parts_left(const lede_index *idx, int max);
 void index_part_free(lede_index *p, int remove);
 lede_status index_merge_parts(lede_index *idx, lede_index *const *parts,
                               size_t n, struct xc_writer **out_w);
