@@ -834,35 +834,41 @@ static lede_status release_losers(update *u, const char *qterm, size_t qlen,
 		                         on_key, &c);
 	if (st == LEDE_OK)
 		st = c.keys.status;
+	if (st != LEDE_OK) {
+		buf_free(&c.keys);
+		buf_free(&prefix);
+		return index_fail(u->idx, st, "%s", xc_writer_errmsg(u->idx->w));
+	}
 	for (size_t p = 0; st == LEDE_OK && p < c.keys.len;) {
 		const char *key = c.keys.data + p;
 		size_t kl = strlen(key);
 		char *path = NULL;
 		size_t plen = 0;
+		int keep;
 
 		p += kl + 1;
+		buf_reset(&u->other);
 		st = xc_writer_get_meta(&path, &plen, u->idx->w, key, kl);
-		if (st == LEDE_OK && path && plen) {
-			buf_reset(&u->other);
-			buf_append(&u->other, path, plen);
-			st = u->other.status;
-		}
-		if (st == LEDE_OK && than && path && plen &&
-		    path_cmp(u->other.data, than) < 0) {
-			xc_free(path);
-			continue;
-		}
-		if (st == LEDE_OK)
-			st = xc_writer_set_meta(u->idx->w, key, kl, NULL, 0);
 		if (st == LEDE_OK && path && plen)
-			st = mark_stale(u, u->other.data);
+			buf_append(&u->other, path, plen);
 		xc_free(path);
+		keep = than && u->other.len && path_cmp(u->other.data, than) < 0;
+		if (st == LEDE_OK && !keep)
+			st = xc_writer_set_meta(u->idx->w, key, kl, NULL, 0);
+		if (st != LEDE_OK) {
+			index_fail(u->idx, st, "%s", xc_writer_errmsg(u->idx->w));
+			break;
+		}
+		if (keep)
+			continue;
+		if (u->other.status != LEDE_OK)
+			st = index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
+		else if (u->other.len)
+			st = mark_stale(u, u->other.data); /* reports itself */
 		(*out)++;
 	}
 	buf_free(&c.keys);
 	buf_free(&prefix);
-	if (st != LEDE_OK && u->idx->errmsg[0] == '\0')
-		return index_fail(u->idx, st, "%s", xc_writer_errmsg(u->idx->w));
 	return st;
 }
 
@@ -1193,20 +1199,6 @@ static lede_status reread_losers(update *u)
 
 /* ---- pruning ----------------------------------------------------------- */
 
-typedef struct prune_ctx {
-	update *u;
-	buf keys;  /* NUL-separated metadata keys */
-} prune_ctx;
-
-static int on_meta_key(void *ctx, const char *k, size_t len, uint32_t freq)
-{
-	prune_ctx *c = ctx;
-	(void)freq;
-	buf_append(&c->keys, k, len);
-	buf_append_byte(&c->keys, 0);
-	return 0;
-}
-
 static int under_root(const update *u, const char *path)
 {
 	for (size_t i = 0; i < u->nroots; i++) {
@@ -1224,11 +1216,11 @@ static int under_root(const update *u, const char *path)
 
 static lede_status prune(update *u)
 {
-	prune_ctx c = { u, BUF_INIT };
+	keys_ctx c = { BUF_INIT };
 	lede_status st;
 
 	st = xc_writer_meta_keys(u->idx->w, META_FILE_PREFIX,
-	                         strlen(META_FILE_PREFIX), on_meta_key, &c);
+	                         strlen(META_FILE_PREFIX), on_key, &c);
 	if (st == LEDE_OK)
 		st = c.keys.status;
 	for (size_t p = 0; st == LEDE_OK && p < c.keys.len && !u->stop;) {
