@@ -159,7 +159,12 @@ $(B)/tests/replay_main.o: tests/fuzz/replay_main.c $(SANSTAMP)
 $(B)/tests/replay_%: $(B)/tests/replay_%.o $(B)/tests/replay_main.o $(STATIC)
 	$(Q)$(CXX) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
-TEST_BINS := $(UNIT_BIN) $(API_BIN) $(FUZZ_REPLAY)
+# Test-only LD_PRELOAD hook that slows Xapian commits (crash tests).
+$(B)/tests/slow_commit.so: tests/hooks/slow_commit.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -shared -fPIC -O2 -Wall -Wextra -o $@ $< -ldl
+
+TEST_BINS := $(UNIT_BIN) $(API_BIN) $(FUZZ_REPLAY) $(B)/tests/slow_commit.so
 
 # Analyzer throughput (internal API): make build/bench_analyzer
 $(B)/bench_analyzer: $(B)/bench/bench_analyzer.o $(STATIC)
@@ -253,7 +258,7 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 		liblede.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/liblede.pc
-	for m in docs/*.1; do [ -f "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/ || true; done
+	install -m 644 docs/lede-index.1 docs/lede-search.1 $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/lede-index $(DESTDIR)$(BINDIR)/lede-search

@@ -273,7 +273,8 @@ typedef struct lede_update_stats {
 	uint64_t unchanged;       /* articles re-read but identical */
 	uint64_t removed;         /* articles deleted */
 	uint64_t skipped;         /* malformed records skipped (reported) */
-	uint64_t duplicates;      /* ids seen in two files: the later won */
+	uint64_t duplicates;      /* ids in two files: the copy latest in
+	                             path order is kept */
 	uint64_t bad_utf8;        /* articles with invalid UTF-8 replaced */
 	uint64_t no_date;         /* articles without a date */
 	uint64_t bad_date;        /* unparseable dates (left empty) */

@@ -11,8 +11,9 @@
  *   2   error (bad option, unreadable path, disk full, corrupt index...)
  *   75  the index is locked by another indexer (EX_TEMPFAIL: retry later)
  *
- * SIGINT/SIGTERM stop the run cleanly: work so far is committed; a second
- * one kills it at once.
+ * SIGINT/SIGTERM stop the run cleanly: work so far is committed (into the
+ * index, or into the parts of a parallel first build, which the next run
+ * resumes); a second one kills it at once.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -104,8 +105,16 @@ static void usage(FILE *f)
 "  -V, --version         print the version\n"
 "  -h, --help            this help\n"
 "\n"
-"Exit status: 0 done; 1 done, some records or files skipped; 2 error;\n"
-"75 index locked by another indexer (cron: retry later).\n",
+"Interrupting: SIGINT or SIGTERM commits the work done and exits 2; a\n"
+"second signal kills at once. kill -9 loses at most what followed the\n"
+"last commit (every --commit-every articles). A parallel build from\n"
+"scratch writes its parts beside the index and merges them at the end: a\n"
+"first build interrupted before then keeps its parts and the next run\n"
+"finishes it; an interrupted --full leaves the index as it was. A rerun\n"
+"always completes the job, with no duplicates and nothing missing.\n"
+"\n"
+"Exit status: 0 done; 1 done, some records or files skipped; 2 error or\n"
+"interrupted; 75 index locked by another indexer (cron: retry later).\n",
 	        prog);
 }
 
@@ -475,7 +484,7 @@ int main(int argc, char **argv)
 		        elapsed(&c));
 		if (stats.duplicates)
 			fprintf(stderr, "%s: %llu duplicate article ids (the "
-			        "later copy won)\n", prog,
+			        "copy latest in path order is kept)\n", prog,
 			        (unsigned long long)stats.duplicates);
 	} else if (code == EXIT_SKIPPED) {
 		say("%llu records or files skipped",

@@ -23,6 +23,9 @@
  * where the content hashes make the re-read cheap and exact (no duplicates,
  * since every write is an upsert by id).
  *
+ * The same id in several files: the copy from the file latest in path
+ * order is kept, however the files were read (see "duplicate ids").
+ *
  * Article ids that a format does not provide are derived from the file's
  * path relative to the directory argument, prefixed by that directory's
  * name ("corpus/text/a.txt"), so they do not change with the working
@@ -49,6 +52,9 @@
  * memory lowest in the measurements (xapian.md 7.3), and bound what a kill
  * loses. */
 #define UPDATE_COMMIT_EVERY 2000
+/* Passes over the files flagged for a re-read: one suffices unless a
+ * re-read file itself changed meanwhile; a bound, not a tuning knob. */
+#define UPDATE_MAX_REREAD_PASSES 8
 /* Directory depth limit for the walk: deeper is a symlink trap or a bug. */
 #define UPDATE_MAX_DEPTH 64
 /* At most this many files in one update (memory for the file list). */
@@ -78,7 +84,17 @@ typedef struct file_entry {
 	uint64_t old_hash;  /* content hash in the record */
 	uint64_t old_nart;  /* articles the record says the file had */
 	uint64_t fhash;     /* hash of abs: the XF term and SLOT_FILE */
+	uint64_t credited;  /* articles counted unchanged without a read */
+	int was_credited;   /* counted as an unchanged file without a read */
+	int was_read;       /* read in this run */
+	int reread;         /* to read (again): it holds a losing copy of an
+	                       id whose winning copy vanished */
 } file_entry;
+
+typedef struct file_ref {    /* file hash -> index in files, sorted */
+	uint64_t fhash;
+	size_t i;
+} file_ref;
 
 typedef struct id_set {      /* open-addressing set of 64-bit id hashes */
 	uint64_t *slot;
@@ -95,7 +111,15 @@ typedef struct update {
 	size_t nroots;
 	id_set seen;          /* ids delivered by the current file */
 	id_set walked;        /* hashes of walked absolute paths (prune) */
+	id_set restoring;     /* ids whose winning copy vanished, losers due */
+	id_set restored;      /* ... and that came back from a loser */
+	file_ref *refs;       /* built at the first duplicate */
+	size_t nrefs;
+	int have_dups;        /* duplicate records may exist: -1 unknown */
+	size_t nreread;       /* files flagged reread */
+	buf other;            /* path of the other copy's file (messages) */
 	uint64_t cur_file;    /* hash of the file being read */
+	const char *cur_abs;  /* its absolute path */
 	const char *cur_path; /* its path for lede_article.path */
 	uint64_t since_commit;
 	uint64_t files_done, files_total, bytes_done, bytes_total;
@@ -521,6 +545,333 @@ static int hash_file(uint64_t *out, const char *path)
 	return 1;
 }
 
+/* ---- duplicate ids ------------------------------------------------------
+ *
+ * When several files carry the same article id, the index keeps the copy
+ * from the file latest in path order: absolute paths compared directory
+ * by directory, the order in which a directory walk reads them. The order
+ * depends on the paths alone, never on which file happened to be read
+ * last, so an incremental run keeps the copy that a rebuild (one thread
+ * or several) keeps: overlapping daily dumps (2025-01-01.jsonl,
+ * 2025-01-02.jsonl) give the later dump's correction.
+ *
+ * Losing copies are not in the index, so each is remembered in a metadata
+ * record META_DUP_PREFIX "<id hash>:<file hash>" -> the loser's path,
+ * committed with the batch like the file records. When the winning copy
+ * vanishes (its file deleted, or the article removed from it) or moves
+ * (its file renamed: a rename is not a duplicate), the id's records are
+ * dropped and the losers' file records marked stale; walked losers are
+ * read again in the same run, so the next copy in path order comes back.
+ * A kill before that re-read leaves the marks committed: the next run
+ * reads them. Only duplicates and deletions pay for this: a build of
+ * distinct ids never looks at these records.
+ */
+#define META_DUP_PREFIX "lede:dup:"
+
+static int under_root(const update *u, const char *path);
+
+/* Path order: byte order, except that '/' sorts before every other byte,
+ * which orders a directory's files as the walk reads them ("a/z" before
+ * "a.b", since the walk reads the directory "a" before the file "a.b"). */
+static int path_cmp(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		unsigned ca = (unsigned char)*a, cb = (unsigned char)*b;
+
+		if (ca == cb) {
+			if (ca == 0)
+				return 0;
+			continue;
+		}
+		if (ca == 0 || (ca == '/' && cb != 0))
+			return -1;
+		if (cb == 0 || cb == '/')
+			return 1;
+		return ca < cb ? -1 : 1;
+	}
+}
+
+static int ref_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const file_ref *)a)->fhash;
+	uint64_t y = ((const file_ref *)b)->fhash;
+	return x < y ? -1 : x > y;
+}
+
+/* The walked file with hash fh, or NULL. The lookup table is built at the
+ * first call (the first duplicate), not for builds without any. *nomem
+ * is set when it cannot be built. */
+static file_entry *walked_file(update *u, uint64_t fh, int *nomem)
+{
+	file_ref key, *r;
+
+	if (fh == 0)
+		return NULL;
+	if (u->refs == NULL && u->nfiles) {
+		u->refs = malloc(u->nfiles * sizeof *u->refs);
+		if (u->refs == NULL) {
+			*nomem = 1;
+			return NULL;
+		}
+		for (size_t i = 0; i < u->nfiles; i++) {
+			u->refs[i].fhash = u->files[i].fhash;
+			u->refs[i].i = i;
+		}
+		u->nrefs = u->nfiles;
+		qsort(u->refs, u->nrefs, sizeof *u->refs, ref_cmp);
+	}
+	key.fhash = fh;
+	r = bsearch(&key, u->refs, u->nrefs, sizeof *u->refs, ref_cmp);
+	return r ? &u->files[r->i] : NULL;
+}
+
+/* The path in the record of file hash fh, into out; 0 if there is none. */
+static int recorded_path(update *u, uint64_t fh, buf *out)
+{
+	char key[64], *val = NULL;
+	size_t vlen = 0;
+	const char *nl;
+	int ok = 0;
+
+	snprintf(key, sizeof key, META_FILE_PREFIX "%016llx",
+	         (unsigned long long)fh);
+	if (xc_writer_get_meta(&val, &vlen, u->idx->w, key, strlen(key)) ==
+	        LEDE_OK &&
+	    val && (nl = memchr(val, '\n', vlen)) != NULL && nl + 1 < val + vlen) {
+		buf_reset(out);
+		buf_append(out, nl + 1, (size_t)(val + vlen - (nl + 1)));
+		ok = out->status == LEDE_OK;
+	}
+	xc_free(val);
+	return ok;
+}
+
+/* The arbiter of index_put: the copy of the file being read replaces the
+ * indexed one when its file comes later in path order, or when the
+ * indexed copy's file is gone (a rename: PUT_MOVE). The other file's path
+ * is left in u->other for the messages. */
+static int arbitrate(void *ctx, uint64_t old_file)
+{
+	update *u = ctx;
+	int nomem = 0;
+	const file_entry *f = walked_file(u, old_file, &nomem);
+	struct stat sb;
+
+	buf_reset(&u->other);
+	if (f) {
+		buf_append_str(&u->other, f->abs);
+	} else if (nomem) {
+		return PUT_REPLACE; /* the copy read last wins, as of old */
+	} else if (!recorded_path(u, old_file, &u->other) ||
+	           under_root(u, u->other.data) ||
+	           stat(u->other.data, &sb) != 0) {
+		/* not on disk any more (or about to be pruned) */
+		return PUT_MOVE;
+	}
+	if (u->other.status != LEDE_OK)
+		return PUT_REPLACE;
+	return path_cmp(u->cur_abs, u->other.data) > 0 ? PUT_REPLACE
+	                                               : PUT_KEEP_OLD;
+}
+
+static void dup_key(buf *out, uint64_t id_hash, uint64_t file_hash)
+{
+	buf_reset(out);
+	buf_printf(out, META_DUP_PREFIX "%016llx:%016llx",
+	           (unsigned long long)id_hash, (unsigned long long)file_hash);
+}
+
+/* Records that the file at path (hash fh) holds a losing copy of the id
+ * with Q-term hash qh, in writer w. */
+static lede_status dup_note(update *u, xc_writer *w, uint64_t qh,
+                            uint64_t fh, const char *path)
+{
+	buf key = BUF_INIT;
+	lede_status st;
+
+	dup_key(&key, qh, fh);
+	st = key.status;
+	if (st == LEDE_OK)
+		st = xc_writer_set_meta(w, key.data, key.len, path,
+		                        strlen(path));
+	buf_free(&key);
+	if (st != LEDE_OK)
+		return index_fail(u->idx, st, "%s", xc_writer_errmsg(w));
+	u->have_dups = 1;
+	return LEDE_OK;
+}
+
+static int on_any_key(void *ctx, const char *k, size_t len, uint32_t freq)
+{
+	(void)k;
+	(void)len;
+	(void)freq;
+	*(int *)ctx = 1;
+	return 1;
+}
+
+/* Marks the record of the file at path stale (its mtime and hash can
+ * match nothing), so that the file is read again, by this run when it was
+ * walked (flagged reread) and by the next run that walks it otherwise. */
+static lede_status mark_stale(update *u, const char *path)
+{
+	buf key = BUF_INIT, val = BUF_INIT;
+	char *old = NULL;
+	size_t olen = 0;
+	unsigned long long size = 0, hash = 0, nart = 0;
+	long long mt = 0;
+	int nomem = 0;
+	lede_status st;
+	file_entry *f;
+
+	file_key(&key, path);
+	st = key.status;
+	if (st == LEDE_OK)
+		st = xc_writer_get_meta(&old, &olen, u->idx->w, key.data,
+		                        key.len);
+	if (st == LEDE_OK && old &&
+	    sscanf(old, "v1 %llu %lld %llx %llu", &size, &mt, &hash, &nart) ==
+	        4) {
+		buf_printf(&val, "v1 %llu -1 0 %llu\n%s", size, nart, path);
+		st = val.status;
+		if (st == LEDE_OK)
+			st = xc_writer_set_meta(u->idx->w, key.data, key.len,
+			                        val.data, val.len);
+	}
+	xc_free(old);
+	buf_free(&key);
+	buf_free(&val);
+	if (st != LEDE_OK)
+		return index_fail(u->idx, st, "%s", xc_writer_errmsg(u->idx->w));
+	f = walked_file(u, hash64(path, strlen(path), 0), &nomem);
+	if (nomem)
+		return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
+	if (f && !f->is_stdin && !f->reread) {
+		f->reread = 1;
+		u->nreread++;
+	}
+	return LEDE_OK;
+}
+
+/* A copy from the file at path, counted in its record, was just replaced
+ * by a copy from a file later in path order: the record's article count
+ * (what a rerun reports as unchanged) drops by one. */
+static lede_status uncount(update *u, xc_writer *w, const char *path)
+{
+	buf key = BUF_INIT, val = BUF_INIT;
+	char *old = NULL;
+	size_t olen = 0;
+	unsigned long long size = 0, hash = 0, nart = 0;
+	long long mt = 0;
+	lede_status st;
+
+	file_key(&key, path);
+	st = key.status;
+	if (st == LEDE_OK)
+		st = xc_writer_get_meta(&old, &olen, w, key.data, key.len);
+	if (st == LEDE_OK && old &&
+	    sscanf(old, "v1 %llu %lld %llx %llu", &size, &mt, &hash, &nart) ==
+	        4 &&
+	    nart > 0) {
+		buf_printf(&val, "v1 %llu %lld %016llx %llu\n%s", size, mt, hash,
+		           nart - 1, path);
+		st = val.status;
+		if (st == LEDE_OK)
+			st = xc_writer_set_meta(w, key.data, key.len, val.data,
+			                        val.len);
+	}
+	xc_free(old);
+	buf_free(&key);
+	buf_free(&val);
+	if (st != LEDE_OK)
+		return index_fail(u->idx, st, "%s", xc_writer_errmsg(w));
+	return LEDE_OK;
+}
+
+typedef struct keys_ctx {
+	buf keys;  /* NUL-separated metadata keys */
+} keys_ctx;
+
+static int on_key(void *ctx, const char *k, size_t len, uint32_t freq)
+{
+	keys_ctx *c = ctx;
+	(void)freq;
+	buf_append(&c->keys, k, len);
+	buf_append_byte(&c->keys, 0);
+	return 0;
+}
+
+/* The winning copy of the id with Q term (qterm, qlen) vanished (than
+ * NULL) or moved to the file at path than: drops the id's loser records,
+ * all of them or those of files later than the new path, and marks their
+ * files stale (losers earlier than the new path still lose). *out: how
+ * many were released. */
+static lede_status release_losers(update *u, const char *qterm, size_t qlen,
+                                  const char *than, uint64_t *out)
+{
+	keys_ctx c = { BUF_INIT };
+	buf prefix = BUF_INIT;
+	lede_status st = LEDE_OK;
+
+	*out = 0;
+	if (u->have_dups < 0) {
+		int any = 0;
+		st = xc_writer_meta_keys(u->idx->w, META_DUP_PREFIX,
+		                         strlen(META_DUP_PREFIX), on_any_key,
+		                         &any);
+		if (st != LEDE_OK)
+			return index_fail(u->idx, st, "%s",
+			                  xc_writer_errmsg(u->idx->w));
+		u->have_dups = any;
+	}
+	if (!u->have_dups)
+		return LEDE_OK;
+	buf_printf(&prefix, META_DUP_PREFIX "%016llx:",
+	           (unsigned long long)hash64(qterm, qlen, 0));
+	st = prefix.status;
+	if (st == LEDE_OK)
+		st = xc_writer_meta_keys(u->idx->w, prefix.data, prefix.len,
+		                         on_key, &c);
+	if (st == LEDE_OK)
+		st = c.keys.status;
+	if (st != LEDE_OK) {
+		buf_free(&c.keys);
+		buf_free(&prefix);
+		return index_fail(u->idx, st, "%s", xc_writer_errmsg(u->idx->w));
+	}
+	for (size_t p = 0; st == LEDE_OK && p < c.keys.len;) {
+		const char *key = c.keys.data + p;
+		size_t kl = strlen(key);
+		char *path = NULL;
+		size_t plen = 0;
+		int keep;
+
+		p += kl + 1;
+		buf_reset(&u->other);
+		st = xc_writer_get_meta(&path, &plen, u->idx->w, key, kl);
+		if (st == LEDE_OK && path && plen)
+			buf_append(&u->other, path, plen);
+		xc_free(path);
+		keep = than && u->other.len && path_cmp(u->other.data, than) < 0;
+		if (st == LEDE_OK && !keep)
+			st = xc_writer_set_meta(u->idx->w, key, kl, NULL, 0);
+		if (st != LEDE_OK) {
+			index_fail(u->idx, st, "%s", xc_writer_errmsg(u->idx->w));
+			break;
+		}
+		if (keep)
+			continue;
+		if (u->other.status != LEDE_OK)
+			st = index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
+		else if (u->other.len)
+			st = mark_stale(u, u->other.data); /* reports itself */
+		(*out)++;
+	}
+	buf_free(&c.keys);
+	buf_free(&prefix);
+	return st;
+}
+
 /* ---- committing -------------------------------------------------------- */
 
 /* batch: a periodic commit of the run (see index_commit). */
@@ -551,8 +902,9 @@ static lede_status on_article(void *ctx, const lede_article *a,
                               const char *where)
 {
 	update *u = ctx;
-	int existed = 0, same = 0, fresh;
-	uint64_t old_file = 0;
+	put_result r;
+	uint64_t qh, released = 0;
+	int fresh;
 	lede_status st;
 
 	if (u->stop)
@@ -560,11 +912,9 @@ static lede_status on_article(void *ctx, const lede_article *a,
 	if (a->path == NULL && u->cur_path) {
 		lede_article copy = *a;
 		copy.path = u->cur_path;
-		st = index_put(u->idx, &copy, u->cur_file, &existed, &same,
-		               &old_file);
+		st = index_put(u->idx, &copy, u->cur_file, arbitrate, u, &r);
 	} else {
-		st = index_put(u->idx, a, u->cur_file, &existed, &same,
-		               &old_file);
+		st = index_put(u->idx, a, u->cur_file, arbitrate, u, &r);
 	}
 	if (st == LEDE_ERR_INVALID || st == LEDE_ERR_TOO_BIG) {
 		/* A bad article is skipped; the run goes on. */
@@ -575,23 +925,60 @@ static lede_status on_article(void *ctx, const lede_article *a,
 	if (st != LEDE_OK)
 		return st;
 	/* index_put left the article's Q term in idx->qterm. */
-	fresh = set_add(&u->seen, hash64(u->idx->qterm.data,
-	                                 u->idx->qterm.len, 0));
+	qh = hash64(u->idx->qterm.data, u->idx->qterm.len, 0);
+	fresh = set_add(&u->seen, qh);
 	if (fresh < 0)
 		return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
-	if (!fresh || (existed && old_file && old_file != u->cur_file)) {
+	if (r.kept_old) {
+		/* a file later in path order holds the indexed copy */
 		u->st->duplicates++;
 		problem(u, where, LEDE_OK,
-		        "article id '%s' seen before%s; this copy wins", a->id,
-		        fresh ? " in another file" : " in this file");
+		        "article id '%s' is also in %s, later in path order: "
+		        "that copy is kept", a->id, u->other.data);
+		st = dup_note(u, u->idx->w, qh, u->cur_file, u->cur_abs);
+		u->since_commit++;
+		return st != LEDE_OK ? st : maybe_commit(u);
 	}
-	if (same)
+	if (r.moved) {
+		/* its file is gone (renamed): not a duplicate; losers, if
+		 * any, are read again to compare with the new path */
+		st = release_losers(u, u->idx->qterm.data, u->idx->qterm.len,
+		                    u->cur_abs, &released);
+		if (st != LEDE_OK)
+			return st;
+	} else if (!fresh) {
+		u->st->duplicates++;
+		problem(u, where, LEDE_OK,
+		        "article id '%s' seen before in this file; this copy "
+		        "wins", a->id);
+	} else if (r.existed && !r.same && r.old_file &&
+	           r.old_file != u->cur_file) {
+		/* this copy's file is later in path order */
+		u->st->duplicates++;
+		problem(u, where, LEDE_OK,
+		        "article id '%s' is also in %s, earlier in path order: "
+		        "this copy wins", a->id, u->other.data);
+		st = dup_note(u, u->idx->w, qh, r.old_file, u->other.data);
+		if (st == LEDE_OK)
+			st = uncount(u, u->idx->w, u->other.data);
+		if (st != LEDE_OK)
+			return st;
+	}
+	if (u->restoring.n && set_has(&u->restoring, qh)) {
+		/* a losing copy back in place of a vanished winner: one
+		 * update, whichever losers pass before the best one */
+		fresh = set_add(&u->restored, qh);
+		if (fresh < 0)
+			return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
+		u->st->updated += (uint64_t)fresh;
+	} else if (r.same || (r.moved && r.moved_same)) {
 		u->st->unchanged++;
-	else if (existed)
+	} else if (r.existed) {
 		u->st->updated++;
-	else
+	} else {
 		u->st->added++;
-	if (!same)
+	}
+	if (!r.same)
 		u->since_commit++;
 	return maybe_commit(u);
 }
@@ -654,19 +1041,36 @@ static lede_status delete_vanished(update *u, uint64_t fh, uint64_t *out)
 		                  u->idx->path);
 	}
 	for (size_t p = 0; st == LEDE_OK && p < c.qterms.len;) {
-		size_t l = strlen(c.qterms.data + p);
-		st = shard_delete_term(u->idx, c.qterms.data + p, l);
+		const char *q = c.qterms.data + p;
+		size_t l = strlen(q);
+		uint64_t losers = 0;
+
+		st = shard_delete_term(u->idx, q, l);
+		if (st != LEDE_OK)
+			break;
+		u->since_commit++;
+		/* a losing copy elsewhere comes back: not counted as removed
+		 * unless none does (see the end of the update) */
+		st = release_losers(u, q, l, NULL, &losers);
+		if (st != LEDE_OK) {
+			buf_free(&c.qterms);
+			return st;
+		}
+		if (losers == 0)
+			(*out)++;
+		else if (set_add(&u->restoring, hash64(q, l, 0)) < 0)
+			st = LEDE_ERR_NOMEM;
 		p += l + 1;
 	}
 	buf_free(&c.qterms);
 	if (st != LEDE_OK)
 		return index_fail(u->idx, st, "%s", xc_writer_errmsg(u->idx->w));
-	*out = c.n;
-	u->since_commit += c.n;
 	return LEDE_OK;
 }
 
-static lede_status read_file(update *u, file_entry *f)
+/* Reads file f and indexes its articles. force: read it even when only
+ * touched (a loser's re-read). */
+static lede_status read_file(update *u, file_entry *f, int force)
 {
 	reader_opts ro;
 	reader_sink sink = { on_article, on_problem, u };
@@ -692,15 +1096,24 @@ static lede_status read_file(update *u, file_entry *f)
 			u->st->files_failed++;
 			return LEDE_OK;
 		}
-		if (f->has_state && hash == f->old_hash && !u->o->full) {
+		if (f->has_state && hash == f->old_hash && !u->o->full &&
+		    !force) {
 			/* touched, not changed */
 			u->st->files_unchanged++;
 			u->st->unchanged += f->old_nart;
+			f->credited = f->old_nart;
+			f->was_credited = 1;
 			return file_record(u, f, hash, f->old_nart);
 		}
 	}
 	emit(u, LEDE_EVENT_FILE, f->abs, NULL, LEDE_OK);
+	f->was_read = 1;
+	if (f->reread) {
+		f->reread = 0;
+		u->nreread--;
+	}
 	u->cur_file = f->fhash;
+	u->cur_abs = f->abs;
 	u->cur_path = f->is_stdin ? NULL : f->id_base;
 	set_clear(&u->seen);
 	before = u->st->added + u->st->updated + u->st->unchanged;
@@ -746,21 +1159,45 @@ file_failed:
 	return LEDE_OK;
 }
 
-/* ---- pruning ----------------------------------------------------------- */
-
-typedef struct prune_ctx {
-	update *u;
-	buf keys;  /* NUL-separated metadata keys */
-} prune_ctx;
-
-static int on_meta_key(void *ctx, const char *k, size_t len, uint32_t freq)
+/* Reads again, in path order, the walked files flagged reread: they hold
+ * losing copies of ids whose winning copy vanished in this run. Their
+ * other articles were counted once already (unchanged or read), so only
+ * what changes is counted: the ids that come back, as updated. */
+static lede_status reread_losers(update *u)
 {
-	prune_ctx *c = ctx;
-	(void)freq;
-	buf_append(&c->keys, k, len);
-	buf_append_byte(&c->keys, 0);
-	return 0;
+	lede_status st = LEDE_OK;
+
+	for (unsigned pass = 0; st == LEDE_OK && u->nreread > 0 && !u->stop &&
+	                        pass < UPDATE_MAX_REREAD_PASSES;
+	     pass++) {
+		for (size_t i = 0; st == LEDE_OK && i < u->nfiles && !u->stop;
+		     i++) {
+			file_entry *f = &u->files[i];
+			uint64_t unchanged;
+			int counted = f->was_read;
+
+			if (!f->reread)
+				continue;
+			if (f->was_credited) {
+				u->st->unchanged -= f->credited;
+				u->st->files_unchanged--;
+				f->was_credited = 0;
+				f->credited = 0;
+			}
+			if (counted)
+				u->st->files_read--;
+			unchanged = u->st->unchanged;
+			st = read_file(u, f, 1);
+			if (counted)
+				u->st->unchanged = unchanged;
+			if (st == LEDE_OK)
+				st = maybe_commit(u);
+		}
+	}
+	return st;
 }
+
+/* ---- pruning ----------------------------------------------------------- */
 
 static int under_root(const update *u, const char *path)
 {
@@ -779,11 +1216,11 @@ static int under_root(const update *u, const char *path)
 
 static lede_status prune(update *u)
 {
-	prune_ctx c = { u, BUF_INIT };
+	keys_ctx c = { BUF_INIT };
 	lede_status st;
 
 	st = xc_writer_meta_keys(u->idx->w, META_FILE_PREFIX,
-	                         strlen(META_FILE_PREFIX), on_meta_key, &c);
+	                         strlen(META_FILE_PREFIX), on_key, &c);
 	if (st == LEDE_OK)
 		st = c.keys.status;
 	for (size_t p = 0; st == LEDE_OK && p < c.keys.len && !u->stop;) {
@@ -876,6 +1313,7 @@ typedef struct worker {
 	size_t lo, hi;            /* files [lo, hi) */
 	lede_status result;
 	int started;
+	int resumed;              /* the part of an interrupted build */
 } worker;
 
 static int worker_event(void *ctx, const lede_event *ev)
@@ -923,7 +1361,15 @@ static void *worker_main(void *arg)
 	lede_status st = LEDE_OK;
 
 	for (size_t i = w->lo; i < w->hi && !u->stop; i++) {
-		st = read_file(u, &u->files[i]);
+		file_entry *f = &u->files[i];
+
+		if (w->resumed && file_unchanged(u, f)) {
+			/* done before the interruption */
+			u->st->files_unchanged++;
+			u->st->unchanged += f->old_nart;
+		} else {
+			st = read_file(u, f, 0);
+		}
 		u->files_done++;
 		u->bytes_done += u->files[i].size;
 		progress(u);
@@ -932,8 +1378,12 @@ static void *worker_main(void *arg)
 	}
 	if (st == LEDE_OK && u->stop)
 		st = LEDE_ERR_INTERRUPTED;
-	if (st == LEDE_OK)
-		st = commit(u, 0);
+	if (st == LEDE_OK || st == LEDE_ERR_INTERRUPTED) {
+		/* interrupted too: the part keeps its work for a rerun */
+		lede_status cs = commit(u, 0);
+		if (cs != LEDE_OK)
+			st = cs;
+	}
 	u->stop = 0;
 	emit(u, LEDE_EVENT_PROGRESS, NULL, NULL, LEDE_OK);
 	w->result = st;
@@ -1070,11 +1520,13 @@ static int on_copy(void *ctx, const char *v, size_t len, uint32_t docid)
 }
 
 /* After a merge: each id held by several documents (one per worker that
- * saw it) keeps the copy from the latest file in path order. */
+ * saw it) keeps the copy from the file latest in path order, as the
+ * one-thread path does; the others are recorded as losing copies. */
 static lede_status resolve_duplicates(update *u, xc_writer *w)
 {
 	dup_ctx d = { BUF_INIT, 0 };
 	lede_status st;
+	int nomem = 0;
 
 	st = xc_writer_allterms(w, PFX_ID, strlen(PFX_ID), on_q_term, &d);
 	if (st == LEDE_OK)
@@ -1082,79 +1534,242 @@ static lede_status resolve_duplicates(update *u, xc_writer *w)
 	for (size_t p = 0; st == LEDE_OK && p < d.terms.len;) {
 		const char *t = d.terms.data + p;
 		size_t tl = strlen(t);
+		uint64_t qh = hash64(t, tl, 0);
 		copy_list c;
-		size_t best = 0;
-		long best_rank = -1;
+		const file_entry *best = NULL, *f[UPDATE_MAX_JOBS];
+		size_t besti = 0;
 
 		p += tl + 1;
 		c.n = 0;
 		st = xc_writer_term_docs(w, t, tl, SLOT_FILE, on_copy, &c);
 		for (size_t i = 0; st == LEDE_OK && i < c.n; i++) {
-			long rank = -1;
-			for (size_t f = 0; f < u->nfiles; f++)
-				if (u->files[f].fhash == c.file[i])
-					rank = (long)f;
-			if (rank > best_rank) {
-				best_rank = rank;
-				best = i;
+			f[i] = walked_file(u, c.file[i], &nomem);
+			if (nomem)
+				st = LEDE_ERR_NOMEM;
+			else if (f[i] && (best == NULL ||
+			                  path_cmp(f[i]->abs, best->abs) > 0)) {
+				best = f[i];
+				besti = i;
 			}
 		}
 		for (size_t i = 0; st == LEDE_OK && i < c.n; i++) {
-			if (i == best)
+			if (i == besti)
 				continue;
 			st = xc_writer_delete_docid(w, c.docid[i]);
+			if (st == LEDE_OK && f[i])
+				st = dup_note(u, w, qh, f[i]->fhash, f[i]->abs);
+			if (st == LEDE_OK && f[i])
+				st = uncount(u, w, f[i]->abs);
 			u->st->duplicates++;
 			if (u->st->added)
 				u->st->added--;
 			u->st->updated++;
-			problem(u, best_rank >= 0 ? u->files[best_rank].abs : NULL,
-			        LEDE_OK,
-			        "article id '%.*s' seen before in another file; "
-			        "this copy wins", (int)(tl - strlen(PFX_ID)),
-			        t + strlen(PFX_ID));
+			problem(u, best ? best->abs : NULL, LEDE_OK,
+			        "article id '%.*s' is also in %s, earlier in "
+			        "path order: this copy wins",
+			        (int)(tl - strlen(PFX_ID)), t + strlen(PFX_ID),
+			        f[i] ? f[i]->abs : "another file");
 		}
 	}
 	buf_free(&d.terms);
+	if (st == LEDE_ERR_NOMEM)
+		return index_fail(u->idx, st, "out of memory");
 	if (st != LEDE_OK)
 		return index_fail(u->idx, st, "%s", xc_writer_errmsg(w));
 	return LEDE_OK;
 }
 
-static lede_status update_parallel(update *u, unsigned jobs)
+/* The plan of a parallel build, stored in each part's metadata: the job
+ * count and the first file of each range but the first, NUL-separated
+ * ("" for an empty last range). A rerun that finds the parts of an
+ * interrupted first build maps the plan onto its own walk, so each part
+ * continues its own range and docids still follow the file order. */
+#define META_PART_PLAN "lede:part-plan"
+
+static lede_status plan_format(buf *out, const update *u, const worker *ws,
+                               unsigned jobs)
 {
-	pool p;
-	worker *ws;
-	lede_index *parts[UPDATE_MAX_JOBS];
-	lede_status st = LEDE_OK;
-	xc_writer *merged = NULL;
+	buf_reset(out);
+	buf_printf(out, "v1 %u", jobs);
+	for (unsigned k = 1; k < jobs; k++) {
+		buf_append_byte(out, 0);
+		if (ws[k].lo < u->nfiles)
+			buf_append_str(out, u->files[ws[k].lo].abs);
+	}
+	return out->status;
+}
+
+/* Maps a stored plan onto this run's files: *jobs and ws[k].lo/hi. 0 if
+ * it does not fit (a range's first file is gone): then the build starts
+ * afresh. */
+static int plan_map(update *u, const char *plan, size_t len, worker *ws,
+                    unsigned *jobs)
+{
+	unsigned n = 0;
+	const char *p = plan, *end = plan + len;
+	size_t prev = 0;
+	int nomem = 0;
+
+	if (len < 4 || memcmp(plan, "v1 ", 3) != 0 ||
+	    sscanf(plan + 3, "%u", &n) != 1 || n < 1 || n > UPDATE_MAX_JOBS)
+		return 0;
+	ws[0].lo = 0;
+	for (unsigned k = 1; k < n; k++) {
+		const file_entry *f;
+		p = memchr(p, '\0', (size_t)(end - p));
+		if (p == NULL)
+			return 0;
+		p++;
+		if (p >= end || *p == '\0') {
+			ws[k].lo = u->nfiles;
+		} else {
+			f = walked_file(u, hash64(p, strnlen(p, (size_t)(end - p)), 0),
+			                &nomem);
+			if (f == NULL || strcmp(f->abs, p) != 0)
+				return 0;
+			ws[k].lo = (size_t)(f - u->files);
+		}
+		if (ws[k].lo < prev)
+			return 0;
+		prev = ws[k].lo;
+		ws[k - 1].hi = ws[k].lo;
+	}
+	ws[n - 1].hi = u->nfiles;
+	*jobs = n;
+	return 1;
+}
+
+/* Opens the parts an interrupted first build left (old[k], NULL where
+ * none or unusable, reported) and reads the plan from the first that
+ * opens. Returns 1 with *plan set if there is one. */
+static int plan_find(update *u, lede_index **old, buf *plan)
+{
+	int found = 0;
+
+	for (int k = 0; k < UPDATE_MAX_JOBS; k++) {
+		char *v = NULL;
+		size_t vl = 0;
+		lede_status st = index_part_resume(&old[k], u->idx, k);
+
+		if (st == LEDE_ERR_NOT_FOUND)
+			continue;
+		if (st != LEDE_OK) {
+			/* e.g. torn by a power loss: its range is redone */
+			problem(u, NULL, st, "%s; its files are read again",
+			        lede_errmsg(u->idx));
+			old[k] = NULL;
+			u->idx->errmsg[0] = '\0';
+			continue;
+		}
+		if (found)
+			continue;
+		if (xc_writer_get_meta(&v, &vl, old[k]->w, META_PART_PLAN,
+		                       strlen(META_PART_PLAN)) == LEDE_OK &&
+		    vl > 0) {
+			buf_reset(plan);
+			buf_append(plan, v, vl);
+			found = plan->status == LEDE_OK;
+		}
+		xc_free(v);
+	}
+	return found;
+}
+
+/* Whether part p carries exactly this plan. */
+static int plan_same(lede_index *p, const buf *plan)
+{
+	char *v = NULL;
+	size_t vl = 0;
+	int same = 0;
+
+	if (xc_writer_get_meta(&v, &vl, p->w, META_PART_PLAN,
+	                       strlen(META_PART_PLAN)) == LEDE_OK)
+		same = vl == plan->len && memcmp(v, plan->data, vl) == 0;
+	xc_free(v);
+	return same;
+}
+
+/* Contiguous ranges of about total/jobs bytes each. */
+static void plan_split(const update *u, worker *ws, unsigned jobs)
+{
 	uint64_t total = 0, acc = 0;
 	size_t at = 0;
 
-	ws = calloc(jobs, sizeof *ws);
-	if (ws == NULL)
-		return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
-	memset(&p, 0, sizeof p);
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv_main, NULL);
-	pthread_cond_init(&p.cv_room, NULL);
 	for (size_t i = 0; i < u->nfiles; i++)
 		total += u->files[i].size + 1;
-	/* contiguous ranges of about total/jobs bytes each */
 	for (unsigned k = 0; k < jobs; k++) {
-		worker *w = &ws[k];
 		uint64_t goal = total * (k + 1) / jobs;
-		w->lo = at;
+		ws[k].lo = at;
 		while (at < u->nfiles && (acc < goal || k + 1 == jobs)) {
 			acc += u->files[at].size + 1;
 			at++;
 		}
-		w->hi = at;
-		w->k = (int)k;
-		w->p = &p;
+		ws[k].hi = at;
 	}
+}
+
+/* Articles the parts hold (what an interrupted build keeps). */
+static uint64_t parts_count(worker *ws, unsigned jobs)
+{
+	uint64_t n = 0;
+	for (unsigned k = 0; k < jobs; k++) {
+		uint32_t c = 0;
+		if (ws[k].part && xc_writer_doccount(&c, ws[k].part->w) == LEDE_OK)
+			n += c;
+	}
+	return n;
+}
+
+/* A parallel build. A first build (not --full) resumes the parts an
+ * interrupted one left; its parts are committed every commit_every
+ * articles and on interruption, and kept when the build does not end, so
+ * a rerun continues it; they are removed once merged. */
+static lede_status update_parallel(update *u, unsigned jobs)
+{
+	pool p;
+	worker *ws;
+	lede_index *parts[UPDATE_MAX_JOBS], *old[UPDATE_MAX_JOBS];
+	lede_status st = LEDE_OK;
+	xc_writer *merged = NULL;
+	buf plan = BUF_INIT;
+	int have_plan = 0, resumed = 0;
+
+	ws = calloc(UPDATE_MAX_JOBS, sizeof *ws);
+	if (ws == NULL)
+		return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
+	memset(&p, 0, sizeof p);
+	memset(old, 0, sizeof old);
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv_main, NULL);
+	pthread_cond_init(&p.cv_room, NULL);
+	if (!u->o->full && plan_find(u, old, &plan))
+		have_plan = plan_map(u, plan.data, plan.len, ws, &jobs);
+	if (!have_plan)
+		plan_split(u, ws, jobs);
+	st = plan_format(&plan, u, ws, jobs);
 	for (unsigned k = 0; k < jobs && st == LEDE_OK; k++) {
 		worker *w = &ws[k];
-		st = index_part_new(&w->part, u->idx, (int)k);
+		w->k = (int)k;
+		w->p = &p;
+		if (have_plan && old[k] && plan_same(old[k], &plan)) {
+			w->part = old[k];
+			old[k] = NULL;
+			w->resumed = 1;
+			resumed = 1;
+		} else {
+			st = index_part_new(&w->part, u->idx, (int)k);
+			/* the plan is committed first: a part found later
+			 * without it is discarded */
+			if (st == LEDE_OK)
+				st = xc_writer_set_meta(w->part->w, META_PART_PLAN,
+				                        strlen(META_PART_PLAN),
+				                        plan.data, plan.len);
+			if (st == LEDE_OK)
+				st = xc_writer_commit(w->part->w);
+			if (st != LEDE_OK && w->part)
+				index_fail(u->idx, st, "%s",
+				           xc_writer_errmsg(w->part->w));
+		}
 		if (st != LEDE_OK)
 			break;
 		parts[k] = w->part;
@@ -1168,10 +1783,17 @@ static lede_status update_parallel(update *u, unsigned jobs)
 		w->u.files = u->files;
 		w->u.nfiles = u->nfiles;
 		w->u.scratch = (buf)BUF_INIT;
+		w->u.other = (buf)BUF_INIT;
+		w->u.have_dups = -1;
+		w->u.roots_abs = u->roots_abs;
+		w->u.nroots = u->nroots;
 		w->u.files_total = w->hi - w->lo;
 		for (size_t i = w->lo; i < w->hi; i++)
 			w->u.bytes_total += u->files[i].size;
 	}
+	/* parts of an older plan, or beyond this one's count */
+	for (int k = 0; k < UPDATE_MAX_JOBS; k++)
+		index_part_free(old[k], 1);
 	if (st == LEDE_OK) {
 		reader_prepare_threads();
 		for (unsigned k = 0; k < jobs; k++) {
@@ -1203,11 +1825,22 @@ static lede_status update_parallel(update *u, unsigned jobs)
 				           lede_errmsg(ws[k].part));
 		}
 	}
+	if (st == LEDE_ERR_INTERRUPTED && u->o->full)
+		index_fail(u->idx, st, "interrupted; the index is unchanged");
+	else if (st == LEDE_ERR_INTERRUPTED)
+		index_fail(u->idx, st,
+		           "interrupted; %llu articles of this first build are "
+		           "kept (searches see them once it ends): a rerun "
+		           "finishes it",
+		           (unsigned long long)parts_count(ws, jobs));
 	if (st == LEDE_OK)
 		st = index_merge_parts(u->idx, parts, jobs, &merged);
 	if (st == LEDE_OK)
 		st = resolve_duplicates(u, merged);
-	if (st == LEDE_OK && xc_writer_commit(merged) != LEDE_OK)
+	if (st == LEDE_OK &&
+	    (xc_writer_set_meta(merged, META_PART_PLAN, strlen(META_PART_PLAN),
+	                        NULL, 0) != LEDE_OK ||
+	     xc_writer_commit(merged) != LEDE_OK))
 		st = index_fail(u->idx, LEDE_ERR_IO, "%s",
 		                xc_writer_errmsg(merged));
 	if (st == LEDE_OK) {
@@ -1226,16 +1859,32 @@ static lede_status update_parallel(update *u, unsigned jobs)
 		}
 		p.nq = 0;
 		free(ws[k].u.seen.slot);
+		free(ws[k].u.restoring.slot);
+		free(ws[k].u.restored.slot);
+		free(ws[k].u.refs);
+		buf_free(&ws[k].u.other);
 		buf_free(&ws[k].u.scratch);
-		index_part_free(ws[k].part, 1);
+		/* kept for a rerun to resume, unless merged, damaged, or
+		 * resumed already and failing again (a part that opens but
+		 * reads as damaged is not resumed forever: the next run
+		 * starts afresh) */
+		index_part_free(ws[k].part,
+		                st == LEDE_OK || st == LEDE_ERR_CORRUPT ||
+		                    (resumed && st != LEDE_ERR_INTERRUPTED));
 	}
 	free(p.q);
 	free(ws);
+	buf_free(&plan);
 	pthread_mutex_destroy(&p.mu);
 	pthread_cond_destroy(&p.cv_main);
 	pthread_cond_destroy(&p.cv_room);
 	if (st == LEDE_OK)
 		u->st->commits++;
+	/* files the interrupted build read that are gone now */
+	if (st == LEDE_OK && resumed && u->o->prune)
+		st = prune(u);
+	if (st == LEDE_OK && resumed)
+		st = commit(u, 0);
 	return st;
 }
 
@@ -1244,19 +1893,22 @@ static lede_status update_parallel(update *u, unsigned jobs)
 /* A parallel build needs: jobs > 1, a build from scratch (--full, or an
  * empty index), the stub layout (to build beside the live database), no
  * stdin, and enough files to share out. */
+/* The parts of an interrupted first build are resumed whatever the job
+ * count asked for now (their plan has its own). */
 static int parallel_ok(const update *u, const lede_update_opts *o)
 {
 	uint32_t n = 1;
 
-	if (o->jobs <= 1 || u->idx->db_name[0] == '\0' ||
-	    u->idx->shard_by != SHARD_NONE || u->nfiles < 2 * o->jobs)
+	if (u->idx->db_name[0] == '\0' || u->idx->shard_by != SHARD_NONE)
 		return 0;
 	for (size_t i = 0; i < u->nfiles; i++)
 		if (u->files[i].is_stdin || !u->files[i].todo)
 			return 0;
 	if (!o->full && (xc_writer_doccount(&n, u->idx->w) != LEDE_OK || n > 0))
 		return 0;
-	return 1;
+	if (!o->full && index_parts_left(u->idx, UPDATE_MAX_JOBS))
+		return 1;
+	return o->jobs > 1 && u->nfiles >= 2 * o->jobs;
 }
 
 LEDE_API lede_status lede_index_update(lede_index *idx,
@@ -1290,6 +1942,8 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 	u.o = opts;
 	u.st = stats;
 	u.scratch = (buf)BUF_INIT;
+	u.other = (buf)BUF_INIT;
+	u.have_dups = -1;
 	idx->errmsg[0] = '\0';
 
 	st = collect(&u, paths, n);
@@ -1309,6 +1963,8 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 		if (!f->is_stdin && !opts->full && file_unchanged(&u, f)) {
 			stats->files_unchanged++;
 			stats->unchanged += f->old_nart;
+			f->credited = f->old_nart;
+			f->was_credited = 1;
 			continue;
 		}
 		f->todo = 1;
@@ -1319,21 +1975,21 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 	if (parallel_ok(&u, opts)) {
 		unsigned jobs = opts->jobs > UPDATE_MAX_JOBS ? UPDATE_MAX_JOBS
 		                                             : opts->jobs;
+		if (jobs < 1)
+			jobs = 1;
 		if (rebuilding) {
 			/* the parallel path builds beside the live db itself */
 			index_end_rebuild(idx, 0);
 			rebuilding = 0;
 		}
 		st = update_parallel(&u, jobs);
-		if (st == LEDE_ERR_INTERRUPTED)
-			index_fail(idx, st, "interrupted; the index is unchanged");
 		goto done;
 	}
 	for (size_t i = 0; i < u.nfiles && !u.stop; i++) {
 		file_entry *f = &u.files[i];
 		if (!f->todo)
 			continue;
-		st = read_file(&u, f);
+		st = read_file(&u, f, 0);
 		u.files_done++;
 		u.bytes_done += f->size;
 		progress(&u);
@@ -1345,6 +2001,11 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 		if (st != LEDE_OK)
 			goto out;
 	}
+	st = reread_losers(&u);
+	if (st != LEDE_OK)
+		goto out;
+	/* winners that vanished with no losing copy left to come back */
+	stats->removed += u.restoring.n - u.restored.n;
 	if (u.stop)
 		st = LEDE_ERR_INTERRUPTED;
 out:
@@ -1382,6 +2043,10 @@ done:
 	free(u.roots_abs);
 	free(u.seen.slot);
 	free(u.walked.slot);
+	free(u.restoring.slot);
+	free(u.restored.slot);
+	free(u.refs);
+	buf_free(&u.other);
 	buf_free(&u.scratch);
 	return st;
 }

@@ -310,14 +310,22 @@ static void remove_tree(const char *dir)
 
 /* Removes database directories the stub no longer names (left by an
  * earlier compaction, or by one that was killed). Called with the writer
- * lock held, when readers of the old database have had time to go. */
+ * lock held, when readers of the old database have had time to go. The
+ * parts of an interrupted first build (db.N+1.partK beside an empty
+ * db.N) stay: the next update resumes them (indexer/update.c). */
 static void remove_old_dbs(lede_index *idx, const char *current)
 {
 	DIR *d = opendir(idx->path);
 	struct dirent *e;
+	char parts[64];
+	uint32_t ndocs = 1;
+	unsigned long n = strtoul(current + strlen(DB_DIR_PREFIX), NULL, 10);
 
 	if (d == NULL)
 		return;
+	snprintf(parts, sizeof parts, DB_DIR_PREFIX "%lu.part", n + 1);
+	if (xc_writer_doccount(&ndocs, idx->w) != LEDE_OK)
+		ndocs = 1;
 	while ((e = readdir(d)) != NULL) {
 		char sub[PATH_MAX];
 		int is_shard = strncmp(e->d_name, SHARD_DIR_PREFIX,
@@ -326,6 +334,9 @@ static void remove_old_dbs(lede_index *idx, const char *current)
 		             : (strncmp(e->d_name, DB_DIR_PREFIX,
 		                        strlen(DB_DIR_PREFIX)) ||
 		                strcmp(e->d_name, current) == 0))
+			continue;
+		if (ndocs == 0 && idx->shard_by == SHARD_NONE &&
+		    strncmp(e->d_name, parts, strlen(parts)) == 0)
 			continue;
 		if (snprintf(sub, sizeof sub, "%s/%s", idx->path, e->d_name) <
 		    (int)sizeof sub)
@@ -688,13 +699,20 @@ lede_status index_end_rebuild(lede_index *idx, int ok)
 
 /* ---- parallel builds (indexer/update.c) --------------------------------- */
 
-lede_status index_part_new(lede_index **out, lede_index *parent, int k)
+/* Opens part k of a parallel build: a fresh one (resume 0: whatever is
+ * there is removed first), or the one an interrupted build left (resume
+ * 1: NOT_FOUND if there is none; an error if it does not open or holds
+ * other settings, and then the caller starts it afresh). */
+static lede_status part_open(lede_index **out, lede_index *parent, int k,
+                             int resume)
 {
 	lede_index *p;
 	lede_err err;
 	lede_status st;
 	char dir[PATH_MAX];
 	buf b = BUF_INIT;
+	char *have = NULL;
+	size_t hlen = 0;
 	unsigned long n = strtoul(parent->db_name + strlen(DB_DIR_PREFIX),
 	                          NULL, 10);
 
@@ -702,6 +720,8 @@ lede_status index_part_new(lede_index **out, lede_index *parent, int k)
 	if (snprintf(dir, sizeof dir, "%s/" DB_DIR_PREFIX "%lu.part%d",
 	             parent->path, n + 1, k) >= (int)sizeof dir)
 		return index_fail(parent, LEDE_ERR_INVALID, "path too long");
+	if (resume && !dir_exists(dir))
+		return LEDE_ERR_NOT_FOUND;
 	p = calloc(1, sizeof *p);
 	if (p == NULL)
 		return index_fail(parent, LEDE_ERR_NOMEM, "out of memory");
@@ -713,13 +733,16 @@ lede_status index_part_new(lede_index **out, lede_index *parent, int k)
 	p->settings.schema = LEDE_SCHEMA_VERSION; /* parts are built afresh */
 	p->path = lede_strdup(dir);
 	err_clear(&err);
-	remove_tree(dir);
+	if (!resume)
+		remove_tree(dir);
 	/* A scratch database: no fsync (it ends in a synced compaction and
 	 * is rebuilt from the source files if the machine dies). */
 	st = p->path ? LEDE_OK : LEDE_ERR_NOMEM;
 	if (st == LEDE_OK)
 		st = xc_writer_open(&p->w, dir,
-		                    XC_OPEN_CREATE | XC_OPEN_NO_SYNC, 0, &err);
+		                    (resume ? XC_OPEN_EXISTING : XC_OPEN_CREATE) |
+		                        XC_OPEN_NO_SYNC,
+		                    0, &err);
 	if (st == LEDE_OK)
 		st = analyzer_new(&p->an, &p->settings, &err);
 	if (st == LEDE_OK)
@@ -727,19 +750,52 @@ lede_status index_part_new(lede_index **out, lede_index *parent, int k)
 	if (st == LEDE_OK) {
 		settings_format(&b, &p->settings, SHARD_NONE);
 		st = b.status;
-		if (st == LEDE_OK)
-			st = xc_writer_set_meta(p->w, META_SCHEMA,
-			                        strlen(META_SCHEMA), b.data, b.len);
-		buf_free(&b);
 	}
+	if (st == LEDE_OK && resume) {
+		st = xc_writer_get_meta(&have, &hlen, p->w, META_SCHEMA,
+		                        strlen(META_SCHEMA));
+		if (st == LEDE_OK &&
+		    (hlen != b.len || memcmp(have, b.data, hlen) != 0))
+			st = LEDE_ERR_VERSION;
+		xc_free(have);
+	} else if (st == LEDE_OK) {
+		st = xc_writer_set_meta(p->w, META_SCHEMA, strlen(META_SCHEMA),
+		                        b.data, b.len);
+	}
+	buf_free(&b);
 	if (st != LEDE_OK) {
 		index_fail(parent, st, "%s: %s", dir,
 		           err.msg[0] ? err.msg : lede_status_str(st));
-		index_part_free(p, 1);
+		index_part_free(p, !resume);
 		return st;
 	}
 	*out = p;
 	return LEDE_OK;
+}
+
+int index_parts_left(const lede_index *idx, int max)
+{
+	unsigned long n = strtoul(idx->db_name + strlen(DB_DIR_PREFIX), NULL,
+	                          10);
+
+	for (int k = 0; k < max; k++) {
+		char dir[PATH_MAX];
+		if (snprintf(dir, sizeof dir, "%s/" DB_DIR_PREFIX "%lu.part%d",
+		             idx->path, n + 1, k) < (int)sizeof dir &&
+		    dir_exists(dir))
+			return 1;
+	}
+	return 0;
+}
+
+lede_status index_part_new(lede_index **out, lede_index *parent, int k)
+{
+	return part_open(out, parent, k, 0);
+}
+
+lede_status index_part_resume(lede_index **out, lede_index *parent, int k)
+{
+	return part_open(out, parent, k, 1);
 }
 
 void index_part_free(lede_index *p, int remove)
@@ -1469,9 +1525,38 @@ static uint64_t get_u64(const char *p)
 	return v;
 }
 
+/* 1 if the document holding qterm in w is art apart from its path: the
+ * same file content under another name (a renamed file). Any failure
+ * answers 0 (counted as changed, which is only a count). */
+static int same_but_path(lede_index *idx, struct xc_writer *w,
+                         const lede_article *a)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int found = 0, same = 0;
+	record rec;
+	lede_err err;
+	buf b = BUF_INIT;
+
+	memset(&rec, 0, sizeof rec);
+	err_clear(&err);
+	if (xc_writer_get_data(&data, &len, &found, w, idx->qterm.data,
+	                       idx->qterm.len) == LEDE_OK &&
+	    found && record_decode(&rec, data, len, &err) == LEDE_OK) {
+		rec.art.path = a->path;
+		same = record_encode(&b, &rec.art) == LEDE_OK &&
+		       b.len == idx->rec.len &&
+		       memcmp(b.data, idx->rec.data, b.len) == 0;
+	}
+	record_free(&rec);
+	buf_free(&b);
+	xc_free(data);
+	return same;
+}
+
 lede_status index_put(lede_index *idx, const lede_article *a,
-                      uint64_t file_hash, int *out_existed, int *out_same,
-                      uint64_t *out_old_file)
+                      uint64_t file_hash, put_arbiter arb, void *arb_ctx,
+                      put_result *out)
 {
 	lede_status st;
 	uint64_t h;
@@ -1480,13 +1565,11 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 	int found = 0;
 	char v8[8];
 	xc_writer *w = NULL;
+	put_result local;
 
-	if (out_existed)
-		*out_existed = 0;
-	if (out_same)
-		*out_same = 0;
-	if (out_old_file)
-		*out_old_file = 0;
+	if (out == NULL)
+		out = &local;
+	memset(out, 0, sizeof *out);
 	st = check_article(idx, a);
 	if (st != LEDE_OK)
 		return st;
@@ -1504,25 +1587,35 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 	if (st != LEDE_OK)
 		return index_fail(idx, st, "%s", xc_writer_errmsg(w));
 	put_u64(v8, h);
-	if (found && out_existed)
-		*out_existed = 1;
-	if (found && out_old_file) {
+	out->existed = found;
+	if (found) {
 		char *of = NULL;
 		size_t ol = 0;
 		int f2 = 0;
 		if (xc_writer_get_value(&of, &ol, &f2, w, idx->qterm.data,
 		                        idx->qterm.len, SLOT_FILE) == LEDE_OK &&
 		    ol == 8)
-			*out_old_file = get_u64(of);
+			out->old_file = get_u64(of);
 		xc_free(of);
 	}
 	if (found && old_len == 8 && memcmp(old, v8, 8) == 0) {
 		xc_free(old);
-		if (out_same)
-			*out_same = 1;
+		out->same = 1;
 		return LEDE_OK;
 	}
 	xc_free(old);
+	if (found && arb && file_hash && out->old_file &&
+	    out->old_file != file_hash) {
+		int d = arb(arb_ctx, out->old_file);
+		if (d == PUT_KEEP_OLD) {
+			out->kept_old = 1;
+			return LEDE_OK;
+		}
+		if (d == PUT_MOVE) {
+			out->moved = 1;
+			out->moved_same = same_but_path(idx, w, a);
+		}
+	}
 	st = xc_writer_upsert(NULL, w, idx->qterm.data, idx->qterm.len,
 	                      idx->doc);
 	if (st != LEDE_OK)

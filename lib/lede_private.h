@@ -388,15 +388,31 @@ lede_status index_reader(lede_index *idx);
 /* Builds the Q term of an article id into out ("Q" + id, or a hash of it
  * when long). */
 lede_status index_id_term(buf *out, const char *id);
+/* What index_put found and did. */
+typedef struct put_result {
+	int existed;        /* a document had the id: it was replaced, unless
+	                       same or kept_old */
+	int same;           /* identical content: nothing written */
+	int kept_old;       /* the arbiter kept that document: nothing written */
+	int moved;          /* the arbiter said its file is gone: replaced */
+	int moved_same;     /* moved, and the same article but for its path */
+	uint64_t old_file;  /* the file hash that document had (0 = none) */
+} put_result;
+
+/* An arbiter decides, when the id of the article being put is held by a
+ * document from another source file (old_file, both nonzero), what
+ * happens to that document. It runs only then: never on a new id. */
+enum { PUT_REPLACE = 0, PUT_KEEP_OLD = 1, PUT_MOVE = 2 };
+typedef int (*put_arbiter)(void *ctx, uint64_t old_file);
+
 /* Upserts a (what lede_index_add does, without the read-only check).
  * file_hash (0 = none) tags the document with its source file (XF term and
- * SLOT_FILE). *out_existed: 1 if it replaced a document; *out_same: 1 if
- * that document had identical content (then nothing was written);
- * *out_old_file: the file hash the replaced document had (0 if none).
- * Each out pointer may be NULL. */
+ * SLOT_FILE). arb (may be NULL: always replace) settles a copy of the id
+ * from another file. *out (may be NULL) says what was found and done.
+ * Leaves the Q term in idx->qterm and the encoded record in idx->rec. */
 lede_status index_put(lede_index *idx, const lede_article *a,
-                      uint64_t file_hash, int *out_existed, int *out_same,
-                      uint64_t *out_old_file);
+                      uint64_t file_hash, put_arbiter arb, void *arb_ctx,
+                      put_result *out);
 /* --full rebuilds into a fresh database and switches to it (compacted)
  * only when index_end_rebuild(idx, 1) succeeds. UNSUPPORTED for a plain
  * Xapian directory (then the caller rebuilds in place). */
@@ -407,6 +423,11 @@ lede_status index_end_rebuild(lede_index *idx, int ok);
  * analyzer settings; the parts are then compacted in order into db.N+1
  * (*out_w opened on it) and index_switch_to() makes it live. */
 lede_status index_part_new(lede_index **out, lede_index *parent, int k);
+/* Reopens part k left by an interrupted build: NOT_FOUND if there is
+ * none; another error (message on parent) if it is unusable. */
+lede_status index_part_resume(lede_index **out, lede_index *parent, int k);
+/* 1 if any of parts 0..max-1 of the next database is on disk. */
+int index_parts_left(const lede_index *idx, int max);
 void index_part_free(lede_index *p, int remove);
 lede_status index_merge_parts(lede_index *idx, lede_index *const *parts,
                               size_t n, struct xc_writer **out_w);

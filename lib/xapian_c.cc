@@ -840,6 +840,32 @@ extern "C" lede_status xc_writer_get_value(char **out, size_t *out_len,
 	}
 }
 
+extern "C" lede_status xc_writer_get_data(char **out, size_t *out_len,
+					  int *out_found, xc_writer *w,
+					  const char *uid, size_t uid_len)
+{
+	try {
+		clear_string_out(out, out_len);
+		*out_found = 0;
+		lede_status s = writer_term_ok(w, "unique term", uid, uid_len);
+		if (s != LEDE_OK)
+			return s;
+		std::string term(uid, uid_len), val;
+		Xapian::PostingIterator p = w->db.postlist_begin(term);
+		int found = 0;
+
+		if (p != w->db.postlist_end(term)) {
+			val = w->db.get_document(*p).get_data();
+			found = 1;
+		}
+		give_string(out, out_len, val);
+		*out_found = found;
+		return LEDE_OK;
+	} catch (...) {
+		return fail_writer(w);
+	}
+}
+
 /* Values are collected first (one pass over the posting list), then cb
  * runs, so it may delete the very documents it is shown. */
 extern "C" lede_status xc_writer_term_docs(xc_writer *w, const char *term,

@@ -86,6 +86,10 @@ lede_status xc_writer_term_exists(int *out, xc_writer *w, const char *term,
 lede_status xc_writer_get_value(char **out, size_t *out_len, int *out_found,
                                 xc_writer *w, const char *uid, size_t uid_len,
                                 uint32_t slot);
+/* Data (the stored record) of the document carrying unique term uid, as
+ * xc_writer_get_value. */
+lede_status xc_writer_get_data(char **out, size_t *out_len, int *out_found,
+                               xc_writer *w, const char *uid, size_t uid_len);
 /* Calls cb for each term starting with prefix in the writer's view. */
 lede_status xc_writer_allterms(xc_writer *w, const char *prefix, size_t len,
                                xc_term_cb cb, void *ctx);

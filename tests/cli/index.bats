@@ -83,10 +83,168 @@ count() { "$B/lede-search" -i "$IDX" --count "$@"; }
 	printf '%s\n' '{"id":"dup","body":"from the first file"}' >"$A/a.jsonl"
 	printf '%s\n' '{"id":"dup","body":"from the second file"}' >"$A/b.jsonl"
 	index "$A"
-	[[ "$output" == *"dup"* ]]
+	[[ "$output" == *"b.jsonl:1: article id 'dup' is also in $A/a.jsonl, earlier in path order: this copy wins"* ]]
 	[[ "$output" == *"1 duplicate article ids"* ]]
 	[ "$(count second)" = 1 ]
 	[ "$(count first)" = 0 ]
+	# a rerun counts the one article once
+	index "$A"
+	[[ "$output" == *"added 0, updated 0, removed 0, unchanged 4,"* ]]
+}
+
+# Overlapping daily dumps: the later dump holds the corrected copy.
+dumps() {
+	mkdir -p "$A/d"
+	printf '%s\n' '{"id":"x","body":"draft version"}' '{"id":"k1","body":"keep one"}' >"$A/d/2025-01-01.jsonl"
+	printf '%s\n' '{"id":"x","body":"corrected version"}' '{"id":"k2","body":"keep two"}' >"$A/d/2025-01-02.jsonl"
+}
+
+# The articles of the index as a sorted "id words" list (to compare runs).
+snapshot() {
+	"$B/lede-search" -i "$1" --json --limit 100 keep OR version OR late OR early |
+		sed -n 's/.*"id":"\([^"]*\)".*"snippet":"\([^"]*\)".*/\1 \2/p' | sort
+}
+
+@test "duplicates: the copy latest in path order wins, whatever the read order" {
+	dumps
+	# the files named in reverse order are read in reverse order
+	index "$A/d/2025-01-02.jsonl" "$A/d/2025-01-01.jsonl"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"2025-01-01.jsonl:1: article id 'x' is also in $A/d/2025-01-02.jsonl, later in path order: that copy is kept"* ]]
+	[ "$(count corrected)" = 1 ]
+	[ "$(count draft)" = 0 ]
+}
+
+@test "duplicates: editing the losing file does not make its copy win; incremental equals --full and --jobs 2" {
+	dumps
+	index "$A/d"
+	[ "$(count corrected)" = 1 ]
+	printf '%s\n' '{"id":"x","body":"draft version"}' '{"id":"k1","body":"keep one edited"}' >"$A/d/2025-01-01.jsonl"
+	index "$A/d"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"that copy is kept"* ]]
+	[[ "$output" == *"added 0, updated 1, removed 0, unchanged 2,"* ]]
+	[ "$(count corrected)" = 1 ]
+	[ "$(count draft)" = 0 ]
+	snapshot "$IDX" >"$TMP/incr"
+	run "$B/lede-index" -i "$TMP/full" --no-progress --jobs 1 "$A/d"
+	snapshot "$TMP/full" >"$TMP/full.txt"
+	diff "$TMP/incr" "$TMP/full.txt"
+	cp -r "$A/d" "$A/d2"
+	for i in 3 4 5; do echo "{\"id\":\"e$i\",\"body\":\"early $i\"}" >"$A/d/2025-01-0$i.jsonl"; done
+	run "$B/lede-index" -i "$TMP/par" --no-progress --jobs 2 "$A/d"
+	[ "$status" -eq 0 ]
+	[ "$("$B/lede-search" -i "$TMP/par" --count corrected)" = 1 ]
+	[ "$("$B/lede-search" -i "$TMP/par" --count draft)" = 0 ]
+}
+
+@test "duplicates: when the winning file is deleted, the next copy comes back in the same run" {
+	mkdir -p "$A/du"
+	echo '{"id":"x","body":"fromfilea"}' >"$A/du/a.jsonl"
+	echo '{"id":"x","body":"fromfileb"}' >"$A/du/b.jsonl"
+	echo '{"id":"x","body":"fromfilec"}' >"$A/du/c.jsonl"
+	index "$A/du"
+	[ "$(count fromfilec)" = 1 ]
+	rm "$A/du/c.jsonl"
+	index "$A/du"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"added 0, updated 1, removed 0, unchanged 0,"* ]]
+	[ "$(count fromfileb)" = 1 ]
+	[ "$(count fromfilec)" = 0 ]
+	[ "$(count fromfilea)" = 0 ]
+	rm "$A/du/b.jsonl"
+	index "$A/du"
+	[ "$(count fromfilea)" = 1 ]
+	index "$A/du"
+	[[ "$output" == *"added 0, updated 0, removed 0, unchanged 1,"* ]]
+	rm "$A/du/a.jsonl"
+	index "$A/du"
+	[[ "$output" == *"removed 1,"* ]]
+	[ "$(count fromfilea)" = 0 ]
+}
+
+@test "duplicates: a winner from a parallel build, deleted, gives way to the next copy" {
+	dumps
+	for i in 3 4 5 6; do echo "{\"id\":\"e$i\",\"body\":\"early $i\"}" >"$A/d/2025-01-0$i.jsonl"; done
+	index --jobs 2 "$A/d"
+	[ "$status" -eq 0 ]
+	[ "$(count corrected)" = 1 ]
+	rm "$A/d/2025-01-02.jsonl"
+	index "$A/d"
+	[ "$status" -eq 0 ]
+	[ "$(count draft)" = 1 ]
+	[ "$(count corrected)" = 0 ]
+}
+
+@test "duplicates: an article removed from the winning file brings the next copy back" {
+	dumps
+	index "$A/d"
+	printf '%s\n' '{"id":"k2","body":"keep two"}' >"$A/d/2025-01-02.jsonl"
+	index "$A/d"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"added 0, updated 1, removed 0, unchanged 2,"* ]]
+	[ "$(count draft)" = 1 ]
+	[ "$(count corrected)" = 0 ]
+	# and the later copy, back in the later file, wins again
+	dumps
+	index "$A/d"
+	[ "$(count corrected)" = 1 ]
+	[ "$(count draft)" = 0 ]
+}
+
+@test "duplicates: a losing copy outside this run's paths comes back when its file is next indexed" {
+	mkdir -p "$A/d1" "$A/d2"
+	echo '{"id":"x","body":"draft version"}' >"$A/d1/a.jsonl"
+	echo '{"id":"x","body":"corrected version"}' >"$A/d2/a.jsonl"
+	index "$A/d1" "$A/d2"
+	[ "$(count corrected)" = 1 ]
+	rm "$A/d2/a.jsonl"
+	# the winner is pruned; the loser's file record is marked stale in
+	# the same commit, so the run that next walks d1 reads it again
+	index "$A/d2"
+	[ "$(count corrected)" = 0 ]
+	index "$A/d1"
+	[ "$status" -eq 0 ]
+	[ "$(count draft)" = 1 ]
+	index "$A/d1"
+	[[ "$output" == *"added 0, updated 0, removed 0, unchanged 1,"* ]]
+}
+
+@test "duplicates: renaming a file of ids is not a duplicate" {
+	printf '%s\n' '{"id":"r1","body":"renamed one"}' '{"id":"r2","body":"renamed two"}' >"$A/r.jsonl"
+	index "$A"
+	mv "$A/r.jsonl" "$A/s.jsonl"
+	index "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"seen before"* ]]
+	[[ "$output" != *"is also in"* ]]
+	[[ "$output" != *"duplicate"* ]]
+	[[ "$output" == *"added 0, updated 0, removed 0, unchanged 5,"* ]]
+	[ "$(count renamed)" = 2 ]
+	run "$B/lede-search" -i "$IDX" --json renamed
+	[[ "$output" == *'s.jsonl"'* ]]
+	[[ "$output" != *'/r.jsonl"'* ]]
+	# renamed and edited: one update
+	mv "$A/s.jsonl" "$A/t.jsonl"
+	printf '%s\n' '{"id":"r1","body":"renamed one"}' '{"id":"r2","body":"renamed two again"}' >"$A/t.jsonl"
+	index "$A"
+	[[ "$output" == *"added 0, updated 1, removed 0, unchanged 4,"* ]]
+}
+
+@test "duplicates: a renamed winner is compared again by its new path" {
+	dumps
+	index "$A/d"
+	# the corrected dump renamed before the draft: the draft now wins,
+	# as a rebuild would decide
+	mv "$A/d/2025-01-02.jsonl" "$A/d/2024-12-31.jsonl"
+	index "$A/d"
+	[ "$status" -eq 0 ]
+	[ "$(count draft)" = 1 ]
+	[ "$(count corrected)" = 0 ]
+	snapshot "$IDX" >"$TMP/incr"
+	run "$B/lede-index" -i "$TMP/full" --no-progress "$A/d"
+	snapshot "$TMP/full" >"$TMP/full.txt"
+	diff "$TMP/incr" "$TMP/full.txt"
 }
 
 @test "errors: no index, missing path, bad option exit 2" {
@@ -166,6 +324,9 @@ count() { "$B/lede-search" -i "$IDX" --count "$@"; }
 		[[ "$output" == *"$o"* ]]
 	done
 	[[ "$output" == *"75"* ]]
+	# what an interrupt does, exactly
+	[[ "$output" == *"SIGINT or SIGTERM commits the work done and exits 2"* ]]
+	[[ "$output" == *"first build interrupted before then keeps its parts and the next run"* ]]
 }
 
 @test "--compact keeps every article and searches still work" {
@@ -225,10 +386,12 @@ count() { "$B/lede-search" -i "$IDX" --count "$@"; }
 	"$B/lede-index" -i "$IDX" --quiet --full --commit-every 50 "$A" 3>&- &
 	pid=$!
 	errors=0
+	# --full builds beside the live index: every search, before, during
+	# and after the switch, sees all 600 articles (exit 1, no hits, or
+	# any other count is a failure too)
 	for i in $(seq 1 40); do
-		"$B/lede-search" -i "$IDX" --count harbour >/dev/null 2>"$TMP/err" || {
-			[ $? -eq 1 ] || errors=$((errors + 1))
-		}
+		n=$("$B/lede-search" -i "$IDX" --count harbour 2>"$TMP/err") &&
+			[ "$n" = 600 ] || { errors=$((errors + 1)); cat "$TMP/err"; echo "search $i: '$n'"; }
 	done
 	wait "$pid"
 	[ "$errors" -eq 0 ]

@@ -40,6 +40,10 @@ teardown() {
 	make -C "$TOP" --no-print-directory -s install DESTDIR="$TMP/stage" PREFIX=/usr >/dev/null
 	[ -f "$TMP/stage/usr/include/lede.h" ]
 	[ -x "$TMP/stage/usr/bin/lede-search" ]
+	for m in lede-index lede-search; do
+		[ -s "$TMP/stage/usr/share/man/man1/$m.1" ]
+		! command -v man >/dev/null || man -l "$TMP/stage/usr/share/man/man1/$m.1" 2>/dev/null | grep -q "EXIT STATUS"
+	done
 	export PKG_CONFIG_SYSROOT_DIR="$TMP/stage"
 	export PKG_CONFIG_LIBDIR="$TMP/stage/usr/lib/pkgconfig:/usr/lib/x86_64-linux-gnu/pkgconfig:/usr/share/pkgconfig:/usr/lib/pkgconfig"
 	${CC:-cc} "$TOP/examples/search.c" -o "$TMP/search" $(pkg-config --cflags --libs liblede)
@@ -50,4 +54,5 @@ teardown() {
 	[[ "$output" == *"[defense]"* ]]
 	make -C "$TOP" --no-print-directory -s uninstall DESTDIR="$TMP/stage" PREFIX=/usr >/dev/null
 	[ ! -f "$TMP/stage/usr/include/lede.h" ]
+	[ ! -f "$TMP/stage/usr/share/man/man1/lede-index.1" ]
 }
