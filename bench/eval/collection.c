@@ -27,6 +27,11 @@
 /* Years a .B line may name (the collections span 1958-1980). */
 #define COLL_MIN_YEAR 1800
 #define COLL_MAX_YEAR 2099
+/* Largest |grade| in TREC qrels: real ones are 0..4 (and -1); a bigger
+ * number is a misread column, not a judgment. */
+#define COLL_MAX_GRADE 1000
+/* Room for one composed error message. */
+#define COLL_MAX_MSG 512
 
 /* A growable NUL-terminated string; a failed append sets oom and turns
  * later appends into no-ops (a sticky status). */
@@ -586,6 +591,7 @@ int coll_read_qrels(te_qrels *q, FILE *f, coll_format fmt, char *err,
 {
 	char line[COLL_MAX_LINE];
 	size_t lineno = 0;
+	te_status st;
 
 	while (fgets(line, sizeof line, f) != NULL) {
 		char *fld[4];
@@ -632,16 +638,20 @@ int coll_read_qrels(te_qrels *q, FILE *f, coll_format fmt, char *err,
 			grade = code >= 1 && code <= 4;
 			break;
 		default:
-			/* QID ITER DOCID GRADE: binary, as trec_eval's
-			 * relevance level 1. */
+			/* QID ITER DOCID GRADE. TREC qrels keep their grades
+			 * (relevant from 1, gain = grade, as trec_eval's
+			 * ndcg_cut; 0 and -1 judged not relevant); Medline's
+			 * are all 1 anyway. */
 			if (nf != 4)
 				goto bad;
 			code = strtol(fld[3], &end, 10);
 			if (end == fld[3] || (*end != '\0' && *end != '.'))
 				goto bad;
+			if (code > COLL_MAX_GRADE || code < -COLL_MAX_GRADE)
+				goto bad;
 			qid = fld[0];
 			docid = fld[2];
-			grade = code > 0;
+			grade = fmt == COLL_TREC ? (int)code : code > 0;
 			break;
 		}
 		/* Dropping leading zeros moves only the start: the ids stay
@@ -652,13 +662,27 @@ int coll_read_qrels(te_qrels *q, FILE *f, coll_format fmt, char *err,
 			qid = strip_zeros(qid, &qn);
 			docid = strip_zeros(docid, &dn);
 		}
-		if (te_qrels_add(q, qid, docid, grade) != TE_OK) {
+		if (te_qrels_add(q, qid, docid, grade, lineno) != TE_OK) {
 			set_err(err, errlen, "out of memory", lineno);
 			return -1;
 		}
 	}
-	if (te_qrels_finish(q) != TE_OK) {
-		set_err(err, errlen, "out of memory", 0);
+	st = te_qrels_finish(q);
+	if (st == TE_ERR_DUP_JUDGMENT) {
+		const char *dq, *dd;
+		size_t first, second;
+		char msg[COLL_MAX_MSG];
+
+		(void)te_qrels_dup(q, &dq, &dd, &first, &second);
+		snprintf(msg, sizeof msg,
+		         "query %s, document %s judged twice (first at line "
+		         "%zu); trec_eval stops on this too",
+		         dq, dd, first);
+		set_err(err, errlen, msg, second);
+		return -1;
+	}
+	if (st != TE_OK) {
+		set_err(err, errlen, te_status_str(st), 0);
 		return -1;
 	}
 	return 0;

@@ -6,7 +6,7 @@
  *             [--k1 LIST] [--b LIST] [--title-weight LIST] [--any|--all]
  *             [--stoplist FILE] [--label NAME] [--run-out FILE]
  *             [--json|--tsv] [--per-query]
- *   lede-eval score --qrels REL [--format F] --run RUN [--label NAME]
+ *   lede-eval score --qrels REL [--format F] --run RUN [-c] [--label NAME]
  *             [--json|--tsv] [--per-query]
  *   lede-eval export --format F --topics QRY --qrels REL DOCS OUTDIR
  *
@@ -70,7 +70,7 @@ static void usage(FILE *f)
 "Usage:\n"
 "  %s build-index --format F [--lang L] DOCS INDEX\n"
 "  %s run -i INDEX --format F --topics QRY --qrels REL [options]\n"
-"  %s score --qrels REL [--format F] --run RUN [--label NAME] [output]\n"
+"  %s score --qrels REL [--format F] --run RUN [-c] [--label NAME] [output]\n"
 "  %s export --format F --topics QRY --qrels REL DOCS OUTDIR\n"
 "\n"
 "Formats: cacm, cisi, cran, med (classic .I/.T/.W files and their qrels),\n"
@@ -90,8 +90,12 @@ static void usage(FILE *f)
 "output: --json (one object per configuration), --tsv (one line per\n"
 "configuration), --per-query; default a table.\n"
 "\n"
-"Measures (trec_eval): MAP, P@10, nDCG@10, recall@1000 over the queries\n"
-"with at least one relevant document; %u documents retrieved per query.\n",
+"score -c: average over every query of the qrels (trec_eval -c), a query\n"
+"the run lacks scoring 0; without it, over the queries in both (trec_eval).\n"
+"\n"
+"Measures (trec_eval 9): MAP, P@10, nDCG@10 (gain = grade), recall@1000;\n"
+"relevant = grade >= 1; a query judged all non-relevant scores 0. run\n"
+"averages over every judged query (trec_eval -c); %u documents per query.\n",
 	        prog, prog, prog, prog, EVAL_DEPTH, EVAL_DEPTH);
 }
 
@@ -278,7 +282,7 @@ static void table_row(FILE *f, const char *name, const config *c,
 
 /* Prints one configuration's results in the chosen mode. */
 static void report(FILE *f, out_mode mode, int per_query, const char *label,
-                   const config *c, const te_qrels *q,
+                   const config *c, const char *const *qids,
                    const te_measures *per, size_t nq)
 {
 	te_measures all;
@@ -301,7 +305,7 @@ static void report(FILE *f, out_mode mode, int per_query, const char *label,
 		if (per_query)
 			for (size_t i = 0; i < nq; i++)
 				fprintf(f, "#\t%s\t%s\t%.4f\t%.4f\t%.4f\t%.4f\n",
-				        label, te_qrels_query(q, i), per[i].ap,
+				        label, qids[i], per[i].ap,
 				        per[i].p10, per[i].ndcg10,
 				        per[i].recall1000);
 		return;
@@ -324,7 +328,7 @@ static void report(FILE *f, out_mode mode, int per_query, const char *label,
 			fputs(",\"per_query\":[", f);
 			for (size_t i = 0; i < nq; i++) {
 				fputs(i ? ",{\"qid\":" : "{\"qid\":", f);
-				put_json_str(f, te_qrels_query(q, i));
+				put_json_str(f, qids[i]);
 				fputc(',', f);
 				put_measures_json(f, &per[i]);
 				fputc('}', f);
@@ -336,7 +340,7 @@ static void report(FILE *f, out_mode mode, int per_query, const char *label,
 	}
 	if (per_query) {
 		for (size_t i = 0; i < nq; i++)
-			table_row(f, te_qrels_query(q, i), c, &per[i], 1);
+			table_row(f, qids[i], c, &per[i], 1);
 	}
 	table_row(f, label, c, &all, nq);
 }
@@ -417,6 +421,7 @@ static int cmd_run(int argc, char **argv)
 	lede_open_opts oo = LEDE_OPEN_OPTS_INIT;
 	char err[ERR_LEN] = "";
 	char **queries, **ids;
+	const char **qids;
 	te_doc *docs;
 	te_measures *per;
 	FILE *f, *runf = NULL;
@@ -501,15 +506,18 @@ static int cmd_run(int argc, char **argv)
 	/* The bag-of-words text of every judged query, once. */
 	nq = te_qrels_nqueries(q);
 	queries = calloc(nq ? nq : 1, sizeof *queries);
+	qids = calloc(nq ? nq : 1, sizeof *qids);
 	per = calloc(nq ? nq : 1, sizeof *per);
 	docs = calloc(EVAL_DEPTH, sizeof *docs);
 	ids = calloc(EVAL_DEPTH, sizeof *ids);
-	if (queries == NULL || per == NULL || docs == NULL || ids == NULL)
+	if (queries == NULL || qids == NULL || per == NULL || docs == NULL ||
+	    ids == NULL)
 		die("out of memory");
 	for (size_t i = 0; i < nq; i++) {
 		const char *qid = te_qrels_query(q, i);
 		const char *text = topic_text(&topics, qid);
 
+		qids[i] = qid;
 		if (text == NULL)
 			fprintf(stderr, "%s: judged query %s is not in %s; "
 			        "it scores 0\n", prog, qid, topics_path);
@@ -539,7 +547,7 @@ static int cmd_run(int argc, char **argv)
 			for (size_t k = 0; k < n; k++)
 				free(ids[k]);
 		}
-		report(stdout, mode, per_query, label, &c, q, per, nq);
+		report(stdout, mode, per_query, label, &c, qids, per, nq);
 		fflush(stdout);
 	}
 
@@ -548,6 +556,7 @@ static int cmd_run(int argc, char **argv)
 	for (size_t i = 0; i < nq; i++)
 		free(queries[i]);
 	free(queries);
+	free(qids);
 	free(per);
 	free(docs);
 	free(ids);
@@ -564,13 +573,14 @@ static int cmd_score(int argc, char **argv)
 {
 	const char *qrels_path = NULL, *run_path = NULL, *label = NULL;
 	const char *format = "trec";
-	int per_query = 0;
+	int per_query = 0, complete = 0;
 	out_mode mode = OUT_TABLE;
 	te_qrels *q = NULL;
 	te_run *run = NULL;
 	te_measures *per;
+	const char **qids;
 	char err[ERR_LEN] = "";
-	size_t nq, bad = 0;
+	size_t nq = 0, njudged, bad = 0;
 	te_status ts;
 	FILE *f;
 
@@ -592,6 +602,8 @@ static int cmd_score(int argc, char **argv)
 			mode = OUT_TSV;
 		else if (!strcmp(a, "--per-query"))
 			per_query = 1;
+		else if (!strcmp(a, "-c") || !strcmp(a, "--complete"))
+			complete = 1;
 		else
 			die("score: unknown option or missing value: '%s'", a);
 	}
@@ -611,23 +623,33 @@ static int cmd_score(int argc, char **argv)
 		die("%s: line %zu: %s", run_path, bad, te_status_str(ts));
 	fclose(f);
 
-	nq = te_qrels_nqueries(q);
-	per = calloc(nq ? nq : 1, sizeof *per);
-	if (per == NULL)
+	/* trec_eval's choice of queries: those in both the qrels and the
+	 * run; with -c every query of the qrels, missing ones scoring 0. */
+	njudged = te_qrels_nqueries(q);
+	per = calloc(njudged ? njudged : 1, sizeof *per);
+	qids = calloc(njudged ? njudged : 1, sizeof *qids);
+	if (per == NULL || qids == NULL)
 		die("out of memory");
-	for (size_t i = 0; i < nq; i++) {
+	for (size_t i = 0; i < njudged; i++) {
 		const char *qid = te_qrels_query(q, i);
 		size_t n;
 		te_doc *d = te_run_docs(run, qid, &n);
 
-		ts = te_eval_query(&per[i], q, qid, d, n);
+		if (n == 0 && !complete)
+			continue;
+		ts = te_eval_query(&per[nq], q, qid, d, n);
 		if (ts != TE_OK)
 			die("query %s: %s", qid, te_status_str(ts));
+		qids[nq++] = qid;
 	}
+	if (nq == 0)
+		die("%s: no query is in both %s and the run (trec_eval stops "
+		    "here too)", run_path, qrels_path);
 	if (mode == OUT_TABLE)
 		table_header(stdout);
-	report(stdout, mode, per_query, label, NULL, q, per, nq);
+	report(stdout, mode, per_query, label, NULL, qids, per, nq);
 	free(per);
+	free(qids);
 	te_run_free(run);
 	te_qrels_free(q);
 	return EXIT_OK;
