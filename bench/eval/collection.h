@@ -75,6 +75,19 @@ int coll_read_classic(FILE *f, coll_record_fn fn, void *ctx, char *err,
 lede_status coll_index_classic(lede_index *idx, FILE *f, uint64_t *count,
                                char *err, size_t errlen);
 
+/*
+ * Reads a file of TREC SGML documents (<DOC> <DOCNO> ... </DOC>, gzipped or
+ * not), calling fn per document with id = DOCNO, title = the first of
+ * HEADLINE, HL, HEAD, TITLE, TI, H3 (lede's TREC reader's order), text =
+ * <LP> and every <TEXT>, markup removed, entities decoded, white space
+ * collapsed; authors and biblio "". Documents without DOCNO are skipped.
+ * This is what `lede-eval export` gives the baselines; lede itself indexes
+ * the files with its own TREC reader. Returns 0; -1 with err (unreadable
+ * file, over 512 MiB, out of memory); fn's nonzero value.
+ */
+int coll_read_trec_docs(const char *path, coll_record_fn fn, void *ctx,
+                        char *err, size_t errlen);
+
 /* The date a .B line names: "CACM December, 1958" -> 1958-12-01,
  * "j. ae. scs. 25, 1958, 324." -> 1958-01-01, as Unix seconds UTC;
  * LEDE_NO_DATE when it names no year from 1800 to 2099. */
