@@ -377,13 +377,25 @@ typedef struct lede_search_opts {
 	int64_t now;              /* "now" for relative dates; 0 = the clock */
 	int exact_count;          /* 1: count every match (slower) */
 	int explain;              /* 1: per hit, each query term's weight */
+	/* Version 2. */
+	int keep_stopwords;       /* 1: stopwords of bag-of-words queries are
+	                             searched too (default: dropped unless the
+	                             query is all stopwords). Meant for ranked
+	                             OR queries, where they add matches; with
+	                             AND they only remove them */
+	unsigned expand;          /* > 0: pseudo-relevance feedback: the best
+	                             terms of the top `expand` hits are added
+	                             to the query (ORed, weighted down) and it
+	                             is run again. 0: off (default) */
+	unsigned expand_terms;    /* terms added by expand (0: default 20) */
 } lede_search_opts;
 
-#define LEDE_SEARCH_OPTS_VERSION 1
+/* Version 1 callers (without the fields after explain) keep working. */
+#define LEDE_SEARCH_OPTS_VERSION 2
 #define LEDE_SEARCH_OPTS_INIT                                                 \
 	{ LEDE_SEARCH_OPTS_VERSION, 10, 0, LEDE_SORT_RELEVANCE, 0,             \
 	  LEDE_NO_DATE, LEDE_NO_DATE, NULL, NULL, NULL, 0, 0.0, 2, 160,        \
-	  -1.0, -1.0, -1.0, 0, 0, 0 }
+	  -1.0, -1.0, -1.0, 0, 0, 0, 0, 0, 0 }
 
 /* A snippet fragment: plain text (control characters removed) with the
  * byte ranges of the highlighted words. */

@@ -127,6 +127,7 @@ typedef struct qnode {
 
 typedef struct query_opts {
 	int default_or; /* 1: words are ORed (--any) */
+	int keep_stopwords; /* 1: stopwords stay in bag-of-words parts */
 	int64_t now;	/* Unix seconds for relative dates; 0 = time(NULL) */
 } query_opts;
 

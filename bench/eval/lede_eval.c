@@ -55,6 +55,9 @@
 #define EVAL_DEPTH 1000
 /* Most values in one grid list (--k1 0.6,0.9,...). */
 #define MAX_GRID_VALUES 32
+/* Largest --expand value (documents or terms): feedback beyond this is
+ * no longer "pseudo-relevant". */
+#define EVAL_MAX_EXPAND 100
 /* Room for an error message from the readers. */
 #define ERR_LEN 512
 /* Longest path built from OUTDIR. */
@@ -104,6 +107,9 @@ static void usage(FILE *f)
 "  --title-weight LIST   title match weight (default: the library's)\n"
 "  --any | --all         OR the query words (default) or AND them\n"
 "  --stoplist FILE       drop these words from the queries too\n"
+"  --keep-stopwords      search stopwords too (lede drops them by default)\n"
+"  --expand D[,T]        pseudo-relevance feedback: T terms (default 20)\n"
+"                        from the top D hits added, the query run again\n"
 "  --label NAME          name of the run in the output (default: format)\n"
 "  --run-out FILE        write the TREC run (single configuration only)\n"
 "  --depth N             retrieve N documents per query (default %u):\n"
@@ -303,6 +309,8 @@ typedef enum { OUT_TABLE, OUT_JSON, OUT_TSV } out_mode;
 typedef struct config {
 	double k1, b, tw;  /* < 0: the library's default */
 	int any;
+	int keep_stopwords;
+	unsigned expand, expand_terms; /* pseudo-relevance feedback */
 } config;
 
 static void put_param(FILE *f, double v, int json)
@@ -460,6 +468,9 @@ static size_t search_one(lede_index *idx, const char *query,
 	so.k1 = c->k1;
 	so.b = c->b;
 	so.title_weight = c->tw;
+	so.keep_stopwords = c->keep_stopwords;
+	so.expand = c->expand;
+	so.expand_terms = c->expand_terms;
 	if (query[0] == '\0')
 		return 0;
 	if (lede_search(&res, idx, query, &so) != LEDE_OK) {
@@ -499,8 +510,8 @@ static int cmd_run(int argc, char **argv)
 	double k1[MAX_GRID_VALUES] = { -1 }, b[MAX_GRID_VALUES] = { -1 };
 	double tw[MAX_GRID_VALUES] = { -1 };
 	size_t nk1 = 1, nb = 1, ntw = 1;
-	int any = 1, per_query = 0;
-	unsigned depth = EVAL_DEPTH;
+	int any = 1, per_query = 0, keep_stopwords = 0;
+	unsigned depth = EVAL_DEPTH, expand = 0, expand_terms = 0;
 	out_mode mode = OUT_TABLE;
 	coll_spec spec;
 	coll_topics topics = { 0 };
@@ -552,6 +563,19 @@ static int cmd_run(int argc, char **argv)
 			any = 1;
 		else if (!strcmp(a, "--all"))
 			any = 0;
+		else if (!strcmp(a, "--keep-stopwords"))
+			keep_stopwords = 1;
+		else if (!strcmp(a, "--expand") && v) {
+			double d[2];
+			size_t nd = parse_list(a, argv[++i], d);
+
+			if (nd > 2 || d[0] < 1 || d[0] > EVAL_MAX_EXPAND ||
+			    (nd == 2 && (d[1] < 1 || d[1] > EVAL_MAX_EXPAND)))
+				die("--expand: DOCS[,TERMS], each 1 to %d",
+				    EVAL_MAX_EXPAND);
+			expand = (unsigned)d[0];
+			expand_terms = nd == 2 ? (unsigned)d[1] : 0;
+		}
 		else if (!strcmp(a, "--json"))
 			mode = OUT_JSON;
 		else if (!strcmp(a, "--tsv"))
@@ -618,7 +642,8 @@ static int cmd_run(int argc, char **argv)
 	for (size_t ik = 0; ik < nk1; ik++)
 	for (size_t ib = 0; ib < nb; ib++)
 	for (size_t it = 0; it < ntw; it++) {
-		config c = { k1[ik], b[ib], tw[it], any };
+		config c = { k1[ik], b[ib], tw[it], any, keep_stopwords,
+		             expand, expand_terms };
 
 		for (size_t i = 0; i < nq; i++) {
 			const char *qid = te_qrels_query(q, i);
