@@ -109,11 +109,18 @@ for c in $COLLS; do
 	$run -i "$OUT/$c.english" --run-out "$OUT/$c.lede.run" | row lede-default english
 	$run -i "$OUT/$c.english" --all | row lede-default-and english
 	$run -i "$OUT/$c.none" | row lede-default-nostem none
+	# lede-eval's default adds pseudo-relevance feedback (--expand 10,20,
+	# chosen by cross-validation); without it, and with stopwords kept.
+	$run -i "$OUT/$c.english" --expand 0 | row lede-noexpand english
+	$run -i "$OUT/$c.english" --expand 0 --keep-stopwords | row lede-noexpand-keepstop english
+	for e in 5,10 5,20 10,10; do
+		$run -i "$OUT/$c.english" --expand $e | row lede-expand-$e english
+	done
 	# The defaults lede shipped with before this evaluation.
-	$run -i "$OUT/$c.english" --k1 1.2 --b 0.75 --title-weight 2 | row lede-0.1-default english
+	$run -i "$OUT/$c.english" --k1 1.2 --b 0.75 --title-weight 2 --expand 0 | row lede-0.1-default english
 	# The grid.
 	for lang in $LANGS; do
-		$run -i "$OUT/$c.$lang" --depth "$GRID_DEPTH" --k1 "$K1S" \
+		$run -i "$OUT/$c.$lang" --expand 0 --depth "$GRID_DEPTH" --k1 "$K1S" \
 			--b "$BS" --title-weight "$TWS" |
 			awk -v l=$lang 'BEGIN{FS=OFS="\t"} {$1=$1 OFS l; print}' >>"$GRID"
 	done
