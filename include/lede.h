@@ -434,7 +434,9 @@ typedef struct lede_results lede_results;
  * opts NULL = LEDE_SEARCH_OPTS_INIT. *out (NULL on failure) is the
  * caller's, freed with lede_results_free; it does not depend on idx staying
  * open. A reader overtaken by a writer is reopened and the search retried
- * inside.
+ * inside. opts->version 1 (callers built before keep_stopwords and expand)
+ * and 2 are accepted; any other is LEDE_ERR_INVALID. With opts->expand the
+ * query runs twice (feedback, then the expanded query).
  * Returns LEDE_OK (also when nothing matched); LEDE_ERR_QUERY (bad query:
  * lede_errmsg says what and at which column); LEDE_ERR_INVALID;
  * LEDE_ERR_CORRUPT; LEDE_ERR_IO; LEDE_ERR_NETWORK (remote shard down);
