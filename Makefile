@@ -172,7 +172,8 @@ $(B)/bench_analyzer: $(B)/bench/bench_analyzer.o $(STATIC)
 
 # Relevance evaluation (bench/eval, `make eval`): lede-eval is a client of
 # lede.h plus the metric code, which test_trec_eval links directly.
-EVAL_OBJ := $(B)/bench/eval/trec_eval.o $(B)/bench/eval/collection.o
+EVAL_OBJ := $(B)/bench/eval/trec_eval.o $(B)/bench/eval/collection.o \
+	$(B)/bench/eval/discover.o
 $(B)/lede-eval: $(B)/bench/eval/lede_eval.o $(EVAL_OBJ) $(STATIC)
 	@[ "$(V)" = 1 ] || echo "  LINK    $@"
 	$(Q)$(CXX) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)

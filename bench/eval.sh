@@ -1,9 +1,10 @@
 #!/bin/sh
-# bench/eval.sh - `make eval`: relevance of lede on the judged classic
-# collections (CACM, CISI, Cranfield, Medline), against Xapian's stock
-# pipeline and SQLite FTS5, with a BM25/title-weight grid and
-# leave-one-collection-out selection of defaults. docs/RELEVANCE.md
-# explains the method and holds the figures this prints.
+# bench/eval.sh - `make eval`: relevance of lede on every judged collection
+# found in the data folder (the classic CACM, CISI, Cranfield, Medline, and
+# any TREC collection: `lede-eval discover`, rules in bench/eval/discover.h),
+# against Xapian's stock pipeline and SQLite FTS5, with a BM25/title-weight
+# grid and leave-one-collection-out selection of defaults.
+# docs/RELEVANCE.md explains the method and holds the figures this prints.
 #
 # Usage: sh bench/eval.sh [BUILD_DIR]
 #   LEDE_EVAL_DATA   where the collections are (default ../shared/data);
@@ -12,6 +13,8 @@
 #   EVAL_GRID_DEPTH  documents per query in the grid (default 100; the
 #                    reported rows always use 1000)
 #   EVAL_K1 EVAL_B EVAL_TW  the grid (comma lists)
+#   EVAL_COLLS       only these collections (names as discover prints them)
+#   EVAL_LANGS       analyzers of the grid (default "english none")
 set -eu
 B=${1:-build}
 DATA=${LEDE_EVAL_DATA:-../shared/data}
@@ -35,29 +38,23 @@ if [ ! -d "$DATA" ]; then
 	exit 0
 fi
 
-# name docs topics qrels, relative to $DATA/name
-coll_files() {
-	case $1 in
-	cacm) echo "cacm.all query.text qrels.text" ;;
-	cisi) echo "CISI.ALL CISI.QRY CISI.REL" ;;
-	cran) echo "cran.all.1400 cran.qry cranqrel" ;;
-	med) echo "MED.ALL MED.QRY MED.REL" ;;
-	esac
-}
+LANGS=${EVAL_LANGS:-english none}
 
+make --no-print-directory "$B/lede-eval" "$B/eval-xapian" >/dev/null
+# Every subdirectory of $DATA that is a judged collection, whatever its
+# name: the classic four by their files, a TREC collection by its content.
 COLLS=""
-for c in cacm cisi cran med; do
-	set -- $(coll_files $c)
-	if [ -f "$DATA/$c/$1" ] && [ -f "$DATA/$c/$2" ] && [ -f "$DATA/$c/$3" ]; then
-		COLLS="$COLLS $c"
+for c in $("$B/lede-eval" discover "$DATA" | cut -f1); do
+	if [ -n "${EVAL_COLLS:-}" ]; then
+		case " $EVAL_COLLS " in *" $c "*) ;; *) continue ;; esac
 	fi
+	COLLS="$COLLS $c"
 done
 if [ -z "$COLLS" ]; then
 	echo "eval: skipped: no judged collection under $DATA"
 	exit 0
 fi
 
-make --no-print-directory "$B/lede-eval" "$B/eval-xapian" >/dev/null
 FTS5=1
 if ! pkg-config --exists sqlite3 2>/dev/null; then
 	sh mk/deps.sh bench >/dev/null 2>&1 || true
@@ -88,35 +85,42 @@ row() {
 }
 
 for c in $COLLS; do
-	set -- $(coll_files $c)
-	docs=$DATA/$c/$1 topics=$DATA/$c/$2 qrels=$DATA/$c/$3
-	echo "eval: $c: indexing (english, none), baselines, grid" >&2
+	C=$DATA/$c
+	echo "eval: $c: indexing ($LANGS), baselines, grid" >&2
 	for lang in english none; do
 		rm -rf "$OUT/$c.$lang"
-		$EVAL build-index --format $c --lang $lang "$docs" \
+		$EVAL build-index --collection "$C" --lang $lang \
 			"$OUT/$c.$lang" 2>/dev/null
 	done
-	$EVAL export --format $c --topics "$topics" --qrels "$qrels" \
-		"$docs" "$OUT/$c.export"
+	$EVAL export --collection "$C" "$OUT/$c.export"
 	X=$OUT/$c.export
+	# -c: every judged query counts, also one a baseline finds nothing
+	# for (lede-eval run does the same for lede).
 	"$B/eval-xapian" "$X/docs.tsv" "$X/topics.tsv" xapian >"$OUT/$c.xapian.run"
-	$EVAL score --qrels "$X/qrels.txt" --run "$OUT/$c.xapian.run" \
+	$EVAL score -c --qrels "$X/qrels.txt" --run "$OUT/$c.xapian.run" \
 		--label $c --tsv | row xapian english
 	if [ $FTS5 = 1 ]; then
 		"$B/eval-fts5" "$X/docs.tsv" "$X/topics.tsv" fts5 >"$OUT/$c.fts5.run"
-		$EVAL score --qrels "$X/qrels.txt" --run "$OUT/$c.fts5.run" \
+		$EVAL score -c --qrels "$X/qrels.txt" --run "$OUT/$c.fts5.run" \
 			--label $c --tsv | row fts5 english
 	fi
-	run="$EVAL run --format $c --topics $topics --qrels $qrels --label $c --tsv"
+	run="$EVAL run --collection $C --label $c --tsv"
 	# lede as shipped (library defaults), OR and AND.
 	$run -i "$OUT/$c.english" --run-out "$OUT/$c.lede.run" | row lede-default english
 	$run -i "$OUT/$c.english" --all | row lede-default-and english
 	$run -i "$OUT/$c.none" | row lede-default-nostem none
+	# lede-eval's default adds pseudo-relevance feedback (--expand 10,20,
+	# chosen by cross-validation); without it, and with stopwords kept.
+	$run -i "$OUT/$c.english" --expand 0 | row lede-noexpand english
+	$run -i "$OUT/$c.english" --expand 0 --keep-stopwords | row lede-noexpand-keepstop english
+	for e in 5,10 5,20 10,10; do
+		$run -i "$OUT/$c.english" --expand $e | row lede-expand-$e english
+	done
 	# The defaults lede shipped with before this evaluation.
-	$run -i "$OUT/$c.english" --k1 1.2 --b 0.75 --title-weight 2 | row lede-0.1-default english
-	# The grid, both analyzers.
-	for lang in english none; do
-		$run -i "$OUT/$c.$lang" --depth "$GRID_DEPTH" --k1 "$K1S" \
+	$run -i "$OUT/$c.english" --k1 1.2 --b 0.75 --title-weight 2 --expand 0 | row lede-0.1-default english
+	# The grid.
+	for lang in $LANGS; do
+		$run -i "$OUT/$c.$lang" --expand 0 --depth "$GRID_DEPTH" --k1 "$K1S" \
 			--b "$BS" --title-weight "$TWS" |
 			awk -v l=$lang 'BEGIN{FS=OFS="\t"} {$1=$1 OFS l; print}' >>"$GRID"
 	done
@@ -146,12 +150,14 @@ function best(h,    k, c, s, n, bk, bs) {
 }' "$GRID" | sort >"$CV"
 
 for c in $COLLS; do
-	set -- $(coll_files $c)
-	docs=$DATA/$c/$1 topics=$DATA/$c/$2 qrels=$DATA/$c/$3
-	run="$EVAL run --format $c --topics $topics --qrels $qrels --label $c --tsv"
-	# The leave-one-out choice for this collection (tuned on the others).
-	set -- $(awk -v c=$c '$1 == c { print $2, $3, $4, $5 }' "$CV")
-	$run -i "$OUT/$c.$1" --k1 $2 --b $3 --title-weight $4 | row lede-loco "$1"
+	C=$DATA/$c
+	run="$EVAL run --collection $C --label $c --tsv"
+	# The leave-one-out choice for this collection (tuned on the others;
+	# none when it is the only collection).
+	set -- $(awk -v c=$c '$1 == c && NF >= 5 { print $2, $3, $4, $5 }' "$CV")
+	if [ $# -eq 4 ]; then
+		$run -i "$OUT/$c.$1" --k1 $2 --b $3 --title-weight $4 | row lede-loco "$1"
+	fi
 	# The recommended default (all four collections).
 	set -- $(awk '$1 == "ALL" { print $2, $3, $4, $5 }' "$CV")
 	$run -i "$OUT/$c.$1" --k1 $2 --b $3 --title-weight $4 \

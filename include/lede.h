@@ -390,13 +390,25 @@ typedef struct lede_search_opts {
 	int64_t now;              /* "now" for relative dates; 0 = the clock */
 	int exact_count;          /* 1: count every match (slower) */
 	int explain;              /* 1: per hit, each query term's weight */
+	/* Version 2. */
+	int keep_stopwords;       /* 1: stopwords of bag-of-words queries are
+	                             searched too (default: dropped unless the
+	                             query is all stopwords). Meant for ranked
+	                             OR queries, where they add matches; with
+	                             AND they only remove them */
+	unsigned expand;          /* > 0: pseudo-relevance feedback: the best
+	                             terms of the top `expand` hits are added
+	                             to the query (ORed, weighted down) and it
+	                             is run again. 0: off (default) */
+	unsigned expand_terms;    /* terms added by expand (0: default 20) */
 } lede_search_opts;
 
-#define LEDE_SEARCH_OPTS_VERSION 1
+/* Version 1 callers (without the fields after explain) keep working. */
+#define LEDE_SEARCH_OPTS_VERSION 2
 #define LEDE_SEARCH_OPTS_INIT                                                 \
 	{ LEDE_SEARCH_OPTS_VERSION, 10, 0, LEDE_SORT_RELEVANCE, 0,             \
 	  LEDE_NO_DATE, LEDE_NO_DATE, NULL, NULL, NULL, 0, 0.0, 2, 160,        \
-	  -1.0, -1.0, -1.0, 0, 0, 0 }
+	  -1.0, -1.0, -1.0, 0, 0, 0, 0, 0, 0 }
 
 /* A snippet fragment: plain text (control characters removed) with the
  * byte ranges of the highlighted words. */
@@ -435,7 +447,9 @@ typedef struct lede_results lede_results;
  * opts NULL = LEDE_SEARCH_OPTS_INIT. *out (NULL on failure) is the
  * caller's, freed with lede_results_free; it does not depend on idx staying
  * open. A reader overtaken by a writer is reopened and the search retried
- * inside.
+ * inside. opts->version 1 (callers built before keep_stopwords and expand)
+ * and 2 are accepted; any other is LEDE_ERR_INVALID. With opts->expand the
+ * query runs twice (feedback, then the expanded query).
  * Returns LEDE_OK (also when nothing matched); LEDE_ERR_QUERY (bad query:
  * lede_errmsg says what and at which column); LEDE_ERR_INVALID;
  * LEDE_ERR_CORRUPT; LEDE_ERR_IO; LEDE_ERR_NETWORK (remote shard down);

@@ -1493,6 +1493,43 @@ extern "C" lede_status xc_reader_doccount(uint32_t *out, xc_reader *r)
 	}
 }
 
+namespace {
+/* Only unprefixed terms: lede's prefixes are ASCII capitals (lede_private.h
+ * PFX_*), word stems never start with one (the analyzer lowercases). */
+struct unprefixed_decider : public Xapian::ExpandDecider {
+	bool operator()(const std::string &t) const override
+	{
+		return !t.empty() && !(t[0] >= 'A' && t[0] <= 'Z');
+	}
+};
+} // namespace
+
+extern "C" lede_status xc_reader_expand(xc_reader *r, const uint32_t *docids,
+					size_t n, unsigned nterms,
+					xc_expand_cb cb, void *ctx)
+{
+	try {
+		if (!r || !cb || (n > 0 && !docids))
+			return LEDE_ERR_INVALID;
+		if (n == 0 || nterms == 0)
+			return LEDE_OK;
+		Xapian::Enquire enq(r->db);
+		Xapian::RSet rs;
+		unprefixed_decider dec;
+		for (size_t i = 0; i < n; i++)
+			rs.add_document(docids[i]);
+		Xapian::ESet es = enq.get_eset(nterms, rs, &dec);
+		for (Xapian::ESetIterator i = es.begin(); i != es.end(); ++i) {
+			const std::string &t = *i;
+			if (cb(ctx, t.data(), t.size(), i.get_weight()))
+				break;
+		}
+		return LEDE_OK;
+	} catch (...) {
+		return fail_reader(r);
+	}
+}
+
 extern "C" lede_status xc_reader_termfreq(uint32_t *out, xc_reader *r,
 					  const char *term, size_t len)
 {

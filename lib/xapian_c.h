@@ -168,6 +168,15 @@ lede_status xc_reader_allterms(xc_reader *r, const char *prefix, size_t len,
 lede_status xc_reader_get_data_by_term(char **out, size_t *out_len,
                                        xc_reader *r, const char *uid,
                                        size_t uid_len);
+/* Pseudo-relevance feedback: Xapian's expand set (Enquire::get_eset, its
+ * default TradWeight-style expansion weights) over documents docids[0..n),
+ * restricted to unprefixed terms (the body's word stems: prefixed terms
+ * start with an ASCII capital). cb gets up to nterms terms, best first,
+ * with their expansion weights; its nonzero return stops the walk. */
+typedef int (*xc_expand_cb)(void *ctx, const char *term, size_t len,
+                            double weight);
+lede_status xc_reader_expand(xc_reader *r, const uint32_t *docids, size_t n,
+                             unsigned nterms, xc_expand_cb cb, void *ctx);
 void xc_reader_free(xc_reader *r);
 const char *xc_reader_errmsg(const xc_reader *r);
 void xc_free(void *p);

@@ -32,6 +32,9 @@
 #define MAX_QUERY_BYTES (1u << 20)
 /* Largest --limit: a bigger page is an export; use --offset to page. */
 #define MAX_LIMIT 10000
+/* --expand: feedback documents beyond this are not "the top" any more
+ * (the library caps them at the same value). */
+#define MAX_EXPAND 100
 
 static const char *prog = "lede-search";
 
@@ -85,6 +88,9 @@ static void usage(FILE *f)
 "      --count           print only the number of matching articles\n"
 "      --ids             print only article ids, one per line\n"
 "      --exact-count     count every match (slower on big indexes)\n"
+"      --expand N        pseudo-relevance feedback: add the best words of\n"
+"                        the top N hits to the query and search again\n"
+"                        (best with --any; off by default)\n"
 "      --explain         show the parsed query and each term's weight\n"
 "      --color WHEN      highlight with colour: auto (default), always, never\n"
 "      --mark OPEN,CLOSE highlight with these strings, e.g. '<b>,</b>'\n"
@@ -431,7 +437,7 @@ enum {
 	OPT_OFFSET = 256, OPT_ANY, OPT_SORT, OPT_SINCE, OPT_UNTIL, OPT_SOURCE,
 	OPT_SECTION, OPT_LANG, OPT_COLLAPSE, OPT_RECENCY, OPT_SNIPPETS,
 	OPT_SNIPLEN, OPT_JSON, OPT_TREC, OPT_RUNTAG, OPT_COUNT, OPT_IDS,
-	OPT_EXPLAIN, OPT_COLOR, OPT_MARK, OPT_EXACT, OPT_K1, OPT_B
+	OPT_EXPLAIN, OPT_COLOR, OPT_MARK, OPT_EXACT, OPT_K1, OPT_B, OPT_EXPAND
 };
 
 static const struct option long_opts[] = {
@@ -455,6 +461,7 @@ static const struct option long_opts[] = {
 	{ "count", no_argument, NULL, OPT_COUNT },
 	{ "ids", no_argument, NULL, OPT_IDS },
 	{ "exact-count", no_argument, NULL, OPT_EXACT },
+	{ "expand", required_argument, NULL, OPT_EXPAND },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "colour", required_argument, NULL, OPT_COLOR },
@@ -600,6 +607,7 @@ int main(int argc, char **argv)
 		case OPT_COUNT: c.mode = OUT_COUNT; break;
 		case OPT_IDS: c.mode = OUT_IDS; break;
 		case OPT_EXACT: c.so.exact_count = 1; break;
+		case OPT_EXPAND: c.so.expand = parse_uint("--expand", optarg, MAX_EXPAND); break;
 		case OPT_EXPLAIN: c.explain = 1; c.so.explain = 1; break;
 		case OPT_COLOR: color = optarg; break;
 		case OPT_MARK: {

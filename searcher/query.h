@@ -135,6 +135,8 @@ typedef struct qnode {
 typedef struct query_opts {
 	int default_or; /* 1: words are ORed (--any) */
 	int64_t now;	/* Unix seconds for relative dates; 0 = time(NULL) */
+	int keep_stopwords; /* 1: stopwords stay in bag-of-words parts (last:
+			       positional initializers name the two above) */
 } query_opts;
 
 /* Parses q[0..len) into a tree. *out is the caller's, freed with

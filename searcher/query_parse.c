@@ -627,6 +627,7 @@ typedef struct parser {
 	lexeme *lx;
 	size_t at;
 	int default_or;
+	int keep_stopwords; /* query_opts.keep_stopwords */
 	int64_t now;
 	size_t nterms;
 	lede_err *err;
@@ -1630,6 +1631,7 @@ lede_status query_parse(qnode **out, analyzer *a, const char *q, size_t len,
 	p.q = L.q;
 	p.lx = L.v;
 	p.default_or = o ? o->default_or : 0;
+	p.keep_stopwords = o ? o->keep_stopwords : 0;
 	p.now = o && o->now ? o->now : (int64_t)time(NULL);
 	p.err = err;
 	blank = L.n == 1; /* only LX_END */
@@ -1638,7 +1640,9 @@ lede_status query_parse(qnode **out, analyzer *a, const char *q, size_t len,
 	free(p.toks);
 	free(L.v);
 	if (p.st == LEDE_OK && root != NULL)
-		root = prune(&p, root, count_content(root, 0, 0) > 0, 0);
+		root = prune(&p, root,
+			     !p.keep_stopwords && count_content(root, 0, 0) > 0,
+			     0);
 	if (p.st != LEDE_OK) {
 		qnode_free(root);
 		if (err != NULL && err->status == LEDE_OK)

@@ -23,6 +23,7 @@
  * results live on after the index handle changes or closes.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -38,6 +39,14 @@
 /* Candidates re-ranked for recency and collapse: enough for several
  * pages, small enough to fetch and decode in a millisecond or two. */
 #define RERANK_DEPTH 200
+/* Pseudo-relevance feedback (lede_search_opts.expand): terms added when
+ * expand_terms is 0, the most feedback documents and terms accepted (more
+ * is no longer "the top of the ranking"), and the weight of the added
+ * terms against the query's own (RM3's interpolation; the best added term
+ * weighs this much, the others in proportion to their expansion weight). */
+#define SEARCH_EXPAND_TERMS 20
+#define SEARCH_EXPAND_MAX 100
+#define SEARCH_EXPAND_WEIGHT 0.5
 /* Simhash distance (bits of 64) under which two articles are copies of one
  * story: small edits, another outlet's byline and headline move a few
  * bits; different stories on the same topic differ in 20 or more. */
@@ -594,6 +603,170 @@ static uint64_t reported_total(uint32_t lo, uint32_t est, uint32_t hi,
 	return total < shown ? shown : total;
 }
 
+/* Adds the caller's filters (dates, source, section, language) to *q.
+ * Returns LEDE_OK or the failure, with the message on idx. */
+static lede_status add_filters(lede_index *idx, xc_query **q,
+                               const lede_search_opts *o)
+{
+	lede_status st;
+	lede_err err;
+
+	if (o->since != LEDE_NO_DATE || o->until != LEDE_NO_DATE) {
+		st = query_add_date_filter(q,
+		                           o->since == LEDE_NO_DATE ? INT64_MIN
+		                                                    : o->since,
+		                           o->until == LEDE_NO_DATE ? INT64_MAX
+		                                                    : o->until,
+		                           &err);
+		if (st != LEDE_OK)
+			return index_fail_err(idx, &err);
+	}
+	if (o->source &&
+	    (st = add_filter(idx, q, PFX_SOURCE_EXACT, o->source, 1)) != LEDE_OK)
+		return st;
+	if (o->section &&
+	    (st = add_filter(idx, q, PFX_SECTION, o->section, 1)) != LEDE_OK)
+		return st;
+	if (o->lang && (st = add_filter(idx, q, PFX_LANG, o->lang, 1)) != LEDE_OK)
+		return st;
+	return LEDE_OK;
+}
+
+/* The terms pseudo-relevance feedback adds, best first. */
+typedef struct expansion {
+	lede_index *idx;
+	xc_query **terms;
+	double *w;
+	size_t n, max;
+	lede_status st;
+	lede_err err;
+} expansion;
+
+static int expansion_term(void *ctx, const char *term, size_t len,
+                          double weight)
+{
+	expansion *e = ctx;
+
+	/* Stopwords are indexed too; they are never worth adding. */
+	if (analyzer_is_stopword(e->idx->an, term, len) || weight <= 0)
+		return 0;
+	e->st = xc_query_term(&e->terms[e->n], term, len, 1, 0, &e->err);
+	if (e->st != LEDE_OK)
+		return 1;
+	e->w[e->n++] = weight;
+	return e->n == e->max;
+}
+
+/*
+ * Pseudo-relevance feedback (Rocchio/RM3 style, with Xapian's expansion
+ * weights): runs *q for its top o->expand hits, takes the best terms of
+ * those documents (xc_reader_expand), and replaces *q with base OR the
+ * added terms, each scaled by SEARCH_EXPAND_WEIGHT times its weight
+ * relative to the best one, the caller's filters applied again. base is
+ * *q before its filters. Nothing found: *q is left as it was.
+ */
+static lede_status expand_query(lede_index *idx, xc_query **q,
+                                const xc_query *base,
+                                const lede_search_opts *o,
+                                const xc_search_opts *so0)
+{
+	xc_search_opts so = *so0;
+	xc_results *m = NULL;
+	uint32_t docids[SEARCH_EXPAND_MAX];
+	unsigned want = o->expand_terms ? o->expand_terms : SEARCH_EXPAND_TERMS;
+	expansion e;
+	xc_query *added = NULL, *or2 = NULL, *nq = NULL;
+	const xc_query *pair[2];
+	size_t nd;
+	lede_status st;
+
+	memset(&e, 0, sizeof e);
+	e.idx = idx;
+	if (want > SEARCH_EXPAND_MAX)
+		want = SEARCH_EXPAND_MAX;
+	so.first = 0;
+	so.max_items = o->expand > SEARCH_EXPAND_MAX ? SEARCH_EXPAND_MAX
+	                                             : o->expand;
+	so.check_at_least = 0;
+	so.values_mask = 1u << SLOT_DATE;
+	st = xc_search(&m, idx->r, *q, &so);
+	if (st != LEDE_OK)
+		return index_fail(idx, st, "%s: %s", idx->path,
+		                  xc_reader_errmsg(idx->r));
+	nd = xc_results_count(m);
+	for (size_t i = 0; i < nd; i++) {
+		xc_hit h;
+
+		xc_results_hit(&h, m, i);
+		docids[i] = h.docid;
+	}
+	xc_results_free(m);
+	if (nd == 0)
+		return LEDE_OK;
+
+	/* Twice the terms asked for: stopwords are dropped afterwards. */
+	e.max = want;
+	e.terms = calloc(want, sizeof *e.terms);
+	e.w = calloc(want, sizeof *e.w);
+	if (e.terms == NULL || e.w == NULL) {
+		st = index_fail(idx, LEDE_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	st = xc_reader_expand(idx->r, docids, nd, 2 * want, expansion_term,
+	                      &e);
+	if (st != LEDE_OK) {
+		st = index_fail(idx, st, "%s: %s", idx->path,
+		                xc_reader_errmsg(idx->r));
+		goto out;
+	}
+	if (e.st != LEDE_OK) {
+		st = index_fail_err(idx, &e.err);
+		goto out;
+	}
+	if (e.n == 0)
+		goto out;
+	for (size_t i = 0; i < e.n; i++) {
+		xc_query *s = NULL;
+
+		st = xc_query_scale(&s, SEARCH_EXPAND_WEIGHT * e.w[i] / e.w[0],
+		                    e.terms[i], &e.err);
+		if (st != LEDE_OK) {
+			st = index_fail_err(idx, &e.err);
+			goto out;
+		}
+		xc_query_free(e.terms[i]);
+		e.terms[i] = s;
+	}
+	st = xc_query_combine(&added, XC_Q_OR, (const xc_query *const *)e.terms,
+	                      e.n, 0, &e.err);
+	if (st == LEDE_OK) {
+		pair[0] = base;
+		pair[1] = added;
+		st = xc_query_combine(&or2, XC_Q_OR, pair, 2, 0, &e.err);
+	}
+	if (st != LEDE_OK) {
+		st = index_fail_err(idx, &e.err);
+		goto out;
+	}
+	nq = or2;
+	or2 = NULL;
+	st = add_filters(idx, &nq, o);
+	if (st != LEDE_OK)
+		goto out;
+	xc_query_free(*q);
+	*q = nq;
+	nq = NULL;
+out:
+	for (size_t i = 0; e.terms && i < e.n; i++)
+		xc_query_free(e.terms[i]);
+	free(e.terms);
+	free(e.w);
+	xc_query_free(added);
+	xc_query_free(or2);
+	xc_query_free(nq);
+	return st;
+}
+
 LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
                                  const char *query,
                                  const lede_search_opts *opts)
@@ -607,7 +780,7 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 	qnode *root = NULL;
 	/* the values a hit's display, collapsing and paging read */
 	so.values_mask = 1u << SLOT_DATE | 1u << SLOT_SIMHASH | 1u << SLOT_QTERM;
-	xc_query *q = NULL;
+	xc_query *q = NULL, *base = NULL;
 	xc_results *m = NULL;
 	lede_results *res = NULL;
 	cand *cands = NULL;
@@ -627,6 +800,15 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 	err_clear(&err);
 	if (query == NULL)
 		return index_fail(idx, LEDE_ERR_INVALID, "NULL query");
+	if (o->version == 1) {
+		/* A version 1 struct ends before keep_stopwords: copy what it
+		 * has, the rest keeps its defaults. */
+		lede_search_opts v2 = LEDE_SEARCH_OPTS_INIT;
+
+		memcpy(&v2, o, offsetof(lede_search_opts, keep_stopwords));
+		v2.version = LEDE_SEARCH_OPTS_VERSION;
+		return lede_search(out, idx, query, &v2);
+	}
 	if (o->version != LEDE_SEARCH_OPTS_VERSION)
 		return index_fail(idx, LEDE_ERR_INVALID,
 		                  "lede_search_opts version %u not supported",
@@ -642,6 +824,7 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 
 	memset(&qo, 0, sizeof qo);
 	qo.default_or = o->any;
+	qo.keep_stopwords = o->keep_stopwords;
 	qo.now = now;
 	st = query_parse(&root, idx->an, query, strlen(query), &qo, &err);
 	if (st != LEDE_OK) {
@@ -657,26 +840,18 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 		index_fail_err(idx, &err);
 		goto out;
 	}
-	if (o->since != LEDE_NO_DATE || o->until != LEDE_NO_DATE) {
-		st = query_add_date_filter(&q,
-		                           o->since == LEDE_NO_DATE ? INT64_MIN
-		                                                    : o->since,
-		                           o->until == LEDE_NO_DATE ? INT64_MAX
-		                                                    : o->until,
-		                           &err);
+	if (o->expand > 0) {
+		/* The query before its filters, to expand later. */
+		const xc_query *one[1] = { q };
+
+		st = xc_query_combine(&base, XC_Q_OR, one, 1, 0, &err);
 		if (st != LEDE_OK) {
 			index_fail_err(idx, &err);
 			goto out;
 		}
 	}
-	if (o->source && (st = add_filter(idx, &q, PFX_SOURCE_EXACT, o->source,
-	                                  1)) != LEDE_OK)
-		goto out;
-	if (o->section && (st = add_filter(idx, &q, PFX_SECTION, o->section,
-	                                   1)) != LEDE_OK)
-		goto out;
-	if (o->lang && (st = add_filter(idx, &q, PFX_LANG, o->lang, 1)) !=
-	                   LEDE_OK)
+	st = add_filters(idx, &q, o);
+	if (st != LEDE_OK)
 		goto out;
 
 	so.stale_retries = SEARCH_STALE_RETRIES;
@@ -705,6 +880,11 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 		so.check_at_least = o->exact_count ? sc.doccount
 		                    : cal > UINT32_MAX ? UINT32_MAX
 		                                       : (uint32_t)cal;
+	}
+	if (base != NULL && o->sort == LEDE_SORT_RELEVANCE) {
+		st = expand_query(idx, &q, base, o, &so);
+		if (st != LEDE_OK)
+			goto out;
 	}
 
 	st = xc_search(&m, idx->r, q, &so);
@@ -825,6 +1005,7 @@ out:
 	free(cands);
 	xc_results_free(m);
 	xc_query_free(q);
+	xc_query_free(base);
 	qnode_free(root);
 	return st;
 }

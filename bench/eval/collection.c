@@ -13,9 +13,12 @@
  * the qrels columns and the Cranfield query numbering.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <zlib.h>
 
 #include "collection.h"
 
@@ -27,6 +30,14 @@
 /* Years a .B line may name (the collections span 1958-1980). */
 #define COLL_MIN_YEAR 1800
 #define COLL_MAX_YEAR 2099
+/* Largest |grade| in TREC qrels: real ones are 0..4 (and -1); a bigger
+ * number is a misread column, not a judgment. */
+#define COLL_MAX_GRADE 1000
+/* Largest TREC document file read (decompressed): TREC files hold a few
+ * MB each; this is far above and still fits in memory. */
+#define COLL_MAX_DOC_FILE (512 << 20)
+/* Room for one composed error message. */
+#define COLL_MAX_MSG 512
 
 /* A growable NUL-terminated string; a failed append sets oom and turns
  * later appends into no-ops (a sticky status). */
@@ -586,6 +597,7 @@ int coll_read_qrels(te_qrels *q, FILE *f, coll_format fmt, char *err,
 {
 	char line[COLL_MAX_LINE];
 	size_t lineno = 0;
+	te_status st;
 
 	while (fgets(line, sizeof line, f) != NULL) {
 		char *fld[4];
@@ -632,16 +644,20 @@ int coll_read_qrels(te_qrels *q, FILE *f, coll_format fmt, char *err,
 			grade = code >= 1 && code <= 4;
 			break;
 		default:
-			/* QID ITER DOCID GRADE: binary, as trec_eval's
-			 * relevance level 1. */
+			/* QID ITER DOCID GRADE. TREC qrels keep their grades
+			 * (relevant from 1, gain = grade, as trec_eval's
+			 * ndcg_cut; 0 and -1 judged not relevant); Medline's
+			 * are all 1 anyway. */
 			if (nf != 4)
 				goto bad;
 			code = strtol(fld[3], &end, 10);
 			if (end == fld[3] || (*end != '\0' && *end != '.'))
 				goto bad;
+			if (code > COLL_MAX_GRADE || code < -COLL_MAX_GRADE)
+				goto bad;
 			qid = fld[0];
 			docid = fld[2];
-			grade = code > 0;
+			grade = fmt == COLL_TREC ? (int)code : code > 0;
 			break;
 		}
 		/* Dropping leading zeros moves only the start: the ids stay
@@ -652,13 +668,27 @@ int coll_read_qrels(te_qrels *q, FILE *f, coll_format fmt, char *err,
 			qid = strip_zeros(qid, &qn);
 			docid = strip_zeros(docid, &dn);
 		}
-		if (te_qrels_add(q, qid, docid, grade) != TE_OK) {
+		if (te_qrels_add(q, qid, docid, grade, lineno) != TE_OK) {
 			set_err(err, errlen, "out of memory", lineno);
 			return -1;
 		}
 	}
-	if (te_qrels_finish(q) != TE_OK) {
-		set_err(err, errlen, "out of memory", 0);
+	st = te_qrels_finish(q);
+	if (st == TE_ERR_DUP_JUDGMENT) {
+		const char *dq, *dd;
+		size_t first, second;
+		char msg[COLL_MAX_MSG];
+
+		(void)te_qrels_dup(q, &dq, &dd, &first, &second);
+		snprintf(msg, sizeof msg,
+		         "query %s, document %s judged twice (first at line "
+		         "%zu); trec_eval stops on this too",
+		         dq, dd, first);
+		set_err(err, errlen, msg, second);
+		return -1;
+	}
+	if (st != TE_OK) {
+		set_err(err, errlen, te_status_str(st), 0);
 		return -1;
 	}
 	return 0;
@@ -800,4 +830,205 @@ char *coll_bag_of_words(const char *text, const coll_stoplist *stop)
 		return NULL;
 	}
 	return out.p;
+}
+
+/* ---- TREC documents -------------------------------------------------------- */
+
+/* Title elements, in lede's TREC reader's order of preference
+ * (indexer/reader_trec.c), so the baselines see the title lede indexes. */
+static const char *const trec_title_names[] = {
+	"HEADLINE", "HL", "HEAD", "TITLE", "TI", "H3", NULL
+};
+
+/* Finds <name ...> (case-insensitive, whole name) at or after *pos in
+ * s[0..len) and its matching </name>. Sets *cs and *cl to the content and
+ * *pos after the end tag. Returns 1 if found. */
+static int trec_element_at(const char *s, size_t len, size_t *pos,
+                           const char *name, const char **cs, size_t *cl)
+{
+	size_t nl = strlen(name);
+
+	for (size_t i = *pos; i + nl + 2 <= len; i++) {
+		size_t j, k;
+
+		if (s[i] != '<' || strncasecmp(s + i + 1, name, nl) != 0)
+			continue;
+		j = i + 1 + nl;
+		if (s[j] != '>' && !isspace((unsigned char)s[j]))
+			continue;
+		while (j < len && s[j] != '>')
+			j++;
+		if (j == len)
+			return 0;
+		j++;
+		for (k = j; k + nl + 3 <= len; k++) {
+			if (s[k] == '<' && s[k + 1] == '/' &&
+			    strncasecmp(s + k + 2, name, nl) == 0 &&
+			    s[k + 2 + nl] == '>') {
+				*cs = s + j;
+				*cl = k - j;
+				*pos = k + nl + 3;
+				return 1;
+			}
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* Appends s[0..len) to b as text: tags become spaces, the five XML
+ * entities and numeric references below 128 are decoded, runs of white
+ * space collapse to one space. */
+static void trec_text(sbuf *b, const char *s, size_t len)
+{
+	static const struct { const char *e; char c; } ents[] = {
+		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
+		{ "&quot;", '"' }, { "&apos;", '\'' }
+	};
+	int space = b->len > 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == '<') {
+			while (i < len && s[i] != '>')
+				i++;
+			space = 1;
+			continue;
+		}
+		if (c == '&') {
+			size_t k;
+
+			for (k = 0; k < sizeof ents / sizeof ents[0]; k++) {
+				size_t el = strlen(ents[k].e);
+
+				if (i + el <= len &&
+				    !strncmp(s + i, ents[k].e, el)) {
+					c = ents[k].c;
+					i += el - 1;
+					break;
+				}
+			}
+			if (k == sizeof ents / sizeof ents[0] &&
+			    i + 3 < len && s[i + 1] == '#') {
+				char *end;
+				long v = strtol(s + i + 2, &end, 10);
+
+				if (end < s + len && *end == ';' && v > 0 &&
+				    v < 128) {
+					c = (char)v;
+					i = (size_t)(end - s);
+				}
+			}
+		}
+		if (isspace((unsigned char)c) || (unsigned char)c < 0x20) {
+			space = 1;
+			continue;
+		}
+		if (space && b->len)
+			sb_puts(b, " ");
+		space = 0;
+		sb_append(b, &c, 1);
+	}
+}
+
+/* Reads the whole of path (gunzipped when compressed; plain files read
+ * through gzread too) into a malloc'd NUL-terminated buffer. */
+static char *slurp(const char *path, size_t *out_len, char *err,
+                   size_t errlen)
+{
+	gzFile g = gzopen(path, "rb");
+	sbuf b = { 0 };
+	char chunk[65536];
+	int n;
+
+	if (g == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	while ((n = gzread(g, chunk, sizeof chunk)) > 0) {
+		if (b.len + (size_t)n > COLL_MAX_DOC_FILE) {
+			snprintf(err, errlen, "%s: over %d MiB", path,
+			         COLL_MAX_DOC_FILE >> 20);
+			gzclose(g);
+			free(b.p);
+			return NULL;
+		}
+		sb_append(&b, chunk, (size_t)n);
+	}
+	if (n < 0 || b.oom) {
+		snprintf(err, errlen, "%s: %s", path,
+		         b.oom ? "out of memory" : "read error");
+		gzclose(g);
+		free(b.p);
+		return NULL;
+	}
+	gzclose(g);
+	sb_append(&b, "", 0);
+	*out_len = b.len;
+	return b.p;
+}
+
+int coll_read_trec_docs(const char *path, coll_record_fn fn, void *ctx,
+                        char *err, size_t errlen)
+{
+	size_t len = 0, pos = 0, line = 1, counted = 0;
+	char *s = slurp(path, &len, err, errlen);
+	sbuf id = { 0 }, title = { 0 }, text = { 0 };
+	const char *cs, *ts;
+	size_t cl, tl;
+	int rc = 0;
+
+	if (s == NULL)
+		return -1;
+	while (rc == 0 && trec_element_at(s, len, &pos, "DOC", &cs, &cl)) {
+		size_t p = 0;
+		coll_record r;
+
+		/* The line of this <DOC>, for messages. */
+		for (; counted < (size_t)(cs - s); counted++)
+			if (s[counted] == '\n')
+				line++;
+		sb_reset(&id);
+		sb_reset(&title);
+		sb_reset(&text);
+		/* No DOCNO: lede names such a record path#N, which no qrels
+		 * can judge; leave it out. */
+		if (!trec_element_at(cs, cl, &p, "DOCNO", &ts, &tl))
+			continue;
+		trec_text(&id, ts, tl);
+		for (size_t k = 0; trec_title_names[k]; k++) {
+			p = 0;
+			if (trec_element_at(cs, cl, &p, trec_title_names[k],
+			                    &ts, &tl)) {
+				trec_text(&title, ts, tl);
+				break;
+			}
+		}
+		/* Body as lede's reader makes it: lead paragraph, then every
+		 * TEXT element. */
+		p = 0;
+		if (trec_element_at(cs, cl, &p, "LP", &ts, &tl))
+			trec_text(&text, ts, tl);
+		p = 0;
+		while (trec_element_at(cs, cl, &p, "TEXT", &ts, &tl))
+			trec_text(&text, ts, tl);
+		if (id.oom || title.oom || text.oom) {
+			set_err(err, errlen, "out of memory", line);
+			rc = -1;
+			break;
+		}
+		r.id = sb_str(&id);
+		r.title = sb_str(&title);
+		r.text = sb_str(&text);
+		r.authors = "";
+		r.biblio = "";
+		r.line = line;
+		rc = fn(ctx, &r);
+	}
+	free(s);
+	free(id.p);
+	free(title.p);
+	free(text.p);
+	return rc;
 }

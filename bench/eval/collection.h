@@ -11,13 +11,16 @@
  *   cisi   "QID DOCID 0 0.000000"    every line relevant
  *   cran   "QID DOCID CODE"          CODE 1..4 relevant, -1 judged not
  *   med    "QID 0 DOCID 1"           TREC layout
- *   trec   "QID ITER DOCID GRADE"    TREC layout, with TREC <top> topics
+ *   trec   "QID ITER DOCID GRADE"    TREC layout, with TREC <top> topics;
+ *                                    grades kept (gain = grade)
  *
  * Numeric ids of the classic formats lose leading zeros ("01" = "1") so
  * queries, qrels and documents agree. Cranfield's query file numbers its
  * queries 001, 002, 004, 008, ... while its qrels number them 1..225 in
  * file order: cran queries take their ordinal position as id.
- * Relevance is binary: every relevant judgment has grade 1.
+ * Relevance of the classic collections is binary: every relevant judgment
+ * has grade 1 (Cranfield's codes rank 1 best, so they are not gains). TREC
+ * qrels keep their grades: relevant from grade 1, nDCG gain = grade.
  */
 #ifndef LEDE_EVAL_COLLECTION_H
 #define LEDE_EVAL_COLLECTION_H
@@ -72,6 +75,19 @@ int coll_read_classic(FILE *f, coll_record_fn fn, void *ctx, char *err,
 lede_status coll_index_classic(lede_index *idx, FILE *f, uint64_t *count,
                                char *err, size_t errlen);
 
+/*
+ * Reads a file of TREC SGML documents (<DOC> <DOCNO> ... </DOC>, gzipped or
+ * not), calling fn per document with id = DOCNO, title = the first of
+ * HEADLINE, HL, HEAD, TITLE, TI, H3 (lede's TREC reader's order), text =
+ * <LP> and every <TEXT>, markup removed, entities decoded, white space
+ * collapsed; authors and biblio "". Documents without DOCNO are skipped.
+ * This is what `lede-eval export` gives the baselines; lede itself indexes
+ * the files with its own TREC reader. Returns 0; -1 with err (unreadable
+ * file, over 512 MiB, out of memory); fn's nonzero value.
+ */
+int coll_read_trec_docs(const char *path, coll_record_fn fn, void *ctx,
+                        char *err, size_t errlen);
+
 /* The date a .B line names: "CACM December, 1958" -> 1958-12-01,
  * "j. ae. scs. 25, 1958, 324." -> 1958-01-01, as Unix seconds UTC;
  * LEDE_NO_DATE when it names no year from 1800 to 2099. */
@@ -99,7 +115,9 @@ int coll_read_topics(coll_topics *out, FILE *f, coll_format fmt, char *err,
 void coll_topics_free(coll_topics *t);
 
 /* Reads the qrels of format fmt into q and finishes it (te_qrels_finish).
- * Returns 0 or -1 with err naming the line. */
+ * Returns 0 or -1 with err naming the line: a malformed line, or a
+ * (query, document) judged twice ("line N: query Q, document D judged
+ * twice (first at line M)"). */
 int coll_read_qrels(te_qrels *q, FILE *f, coll_format fmt, char *err,
                     size_t errlen);
 

@@ -5,7 +5,7 @@
  *
  * Judgments live in one array sorted by (qid, docid), so a grade is a
  * binary search and a query's judgments are a contiguous range; a second,
- * smaller table lists the queries with relevant documents. Run files are
+ * smaller table lists the judged queries in the order they are reported. Run files are
  * read whole and grouped by query the same way. Collections here are small
  * (thousands of judgments, a thousand documents per query): clarity over
  * hashing.
@@ -33,7 +33,8 @@ typedef struct judgment {
 	char *qid;
 	char *docid;
 	int grade;
-	size_t seq;  /* insertion order: the last of duplicates wins */
+	size_t seq;  /* insertion order: orders the two lines of a duplicate */
+	size_t line; /* where it was read, 0 when from no file */
 } judgment;
 
 typedef struct query_range {
@@ -47,8 +48,9 @@ struct te_qrels {
 	size_t n, cap;
 	query_range *qr;  /* every judged query, by strcmp(qid) */
 	size_t nqr;
-	const char **relq;/* queries with relevant documents, numeric order */
-	size_t nrelq;
+	const char **judged;/* every judged query, numeric order */
+	size_t njudged;
+	const judgment *dup[2]; /* first and second judgment of a duplicate */
 	int finished;
 };
 
@@ -78,8 +80,9 @@ const char *te_status_str(te_status s)
 	case TE_ERR_NOMEM: return "out of memory";
 	case TE_ERR_FORMAT: return "malformed line";
 	case TE_ERR_DUP: return "document retrieved twice for one query";
-	case TE_ERR_NO_REL: return "query has no relevant document";
+	case TE_ERR_NOT_JUDGED: return "query has no judgment in the qrels";
 	case TE_ERR_STATE: return "qrels not finished";
+	case TE_ERR_DUP_JUDGMENT: return "document judged twice for one query";
 	}
 	return "unknown status";
 }
@@ -141,12 +144,12 @@ void te_qrels_free(te_qrels *q)
 	}
 	free(q->j);
 	free(q->qr);
-	free(q->relq);
+	free(q->judged);
 	free(q);
 }
 
 te_status te_qrels_add(te_qrels *q, const char *qid, const char *docid,
-                       int grade)
+                       int grade, size_t line)
 {
 	judgment *j;
 
@@ -169,6 +172,7 @@ te_status te_qrels_add(te_qrels *q, const char *qid, const char *docid,
 	}
 	j->grade = grade;
 	j->seq = q->n;
+	j->line = line;
 	q->n++;
 	q->finished = 0;
 	return TE_OK;
@@ -186,7 +190,7 @@ static int cmp_judgment(const void *pa, const void *pb)
 	return c;
 }
 
-static int cmp_relq(const void *pa, const void *pb)
+static int cmp_judged(const void *pa, const void *pb)
 {
 	return cmp_qid_natural(*(const char *const *)pa,
 	                       *(const char *const *)pb);
@@ -194,28 +198,28 @@ static int cmp_relq(const void *pa, const void *pb)
 
 te_status te_qrels_finish(te_qrels *q)
 {
-	size_t w = 0;
-
+	q->finished = 0;
+	q->dup[0] = q->dup[1] = NULL;
 	qsort(q->j, q->n, sizeof *q->j, cmp_judgment);
-	/* Keep the last of each (qid, docid): it sorts last within its run. */
-	for (size_t i = 0; i < q->n; i++) {
-		if (i + 1 < q->n && !strcmp(q->j[i].qid, q->j[i + 1].qid) &&
-		    !strcmp(q->j[i].docid, q->j[i + 1].docid)) {
-			free(q->j[i].qid);
-			free(q->j[i].docid);
-			continue;
+	/* trec_eval refuses a (qid, docid) judged twice ("duplicate docs"):
+	 * which grade was meant is unknowable. Equal pairs sort together, in
+	 * the order they were added. */
+	for (size_t i = 1; i < q->n; i++) {
+		if (!strcmp(q->j[i - 1].qid, q->j[i].qid) &&
+		    !strcmp(q->j[i - 1].docid, q->j[i].docid)) {
+			q->dup[0] = &q->j[i - 1];
+			q->dup[1] = &q->j[i];
+			return TE_ERR_DUP_JUDGMENT;
 		}
-		q->j[w++] = q->j[i];
 	}
-	q->n = w;
 
 	free(q->qr);
-	free(q->relq);
+	free(q->judged);
 	q->qr = calloc(q->n ? q->n : 1, sizeof *q->qr);
-	q->relq = calloc(q->n ? q->n : 1, sizeof *q->relq);
-	if (q->qr == NULL || q->relq == NULL)
+	q->judged = calloc(q->n ? q->n : 1, sizeof *q->judged);
+	if (q->qr == NULL || q->judged == NULL)
 		return TE_ERR_NOMEM;
-	q->nqr = q->nrelq = 0;
+	q->nqr = q->njudged = 0;
 	for (size_t i = 0; i < q->n; i++) {
 		query_range *r;
 
@@ -228,15 +232,26 @@ te_status te_qrels_finish(te_qrels *q)
 		}
 		r = &q->qr[q->nqr - 1];
 		r->n++;
-		if (q->j[i].grade > 0)
+		if (q->j[i].grade >= TE_RELEVANT_GRADE)
 			r->nrel++;
 	}
 	for (size_t i = 0; i < q->nqr; i++)
-		if (q->qr[i].nrel > 0)
-			q->relq[q->nrelq++] = q->qr[i].qid;
-	qsort(q->relq, q->nrelq, sizeof *q->relq, cmp_relq);
+		q->judged[q->njudged++] = q->qr[i].qid;
+	qsort(q->judged, q->njudged, sizeof *q->judged, cmp_judged);
 	q->finished = 1;
 	return TE_OK;
+}
+
+int te_qrels_dup(const te_qrels *q, const char **qid, const char **docid,
+                 size_t *first_line, size_t *second_line)
+{
+	if (q->dup[0] == NULL)
+		return -1;
+	*qid = q->dup[0]->qid;
+	*docid = q->dup[0]->docid;
+	*first_line = q->dup[0]->line;
+	*second_line = q->dup[1]->line;
+	return 0;
 }
 
 /* Splits line into at most max whitespace-separated fields, in place.
@@ -298,13 +313,13 @@ te_status te_qrels_read(te_qrels *q, FILE *f, size_t *bad_line)
 {
 	char line[TE_MAX_LINE];
 	size_t lineno = 0;
+	te_status st;
 	int r;
 
 	while ((r = read_line(f, line, sizeof line)) != 0) {
 		char *fld[TE_QRELS_FIELDS];
 		size_t nf;
 		int grade;
-		te_status st;
 
 		lineno++;
 		if (r < 0)
@@ -314,11 +329,14 @@ te_status te_qrels_read(te_qrels *q, FILE *f, size_t *bad_line)
 			continue;
 		if (nf != TE_QRELS_FIELDS || parse_int(fld[3], &grade) != 0)
 			goto bad;
-		st = te_qrels_add(q, fld[0], fld[2], grade);
+		st = te_qrels_add(q, fld[0], fld[2], grade, lineno);
 		if (st != TE_OK)
 			return st;
 	}
-	return te_qrels_finish(q);
+	st = te_qrels_finish(q);
+	if (st == TE_ERR_DUP_JUDGMENT && bad_line)
+		*bad_line = q->dup[1]->line;
+	return st;
 bad:
 	if (bad_line)
 		*bad_line = lineno;
@@ -334,12 +352,12 @@ void te_qrels_write(const te_qrels *q, FILE *f)
 
 size_t te_qrels_nqueries(const te_qrels *q)
 {
-	return q->finished ? q->nrelq : 0;
+	return q->finished ? q->njudged : 0;
 }
 
 const char *te_qrels_query(const te_qrels *q, size_t i)
 {
-	return q->finished && i < q->nrelq ? q->relq[i] : NULL;
+	return q->finished && i < q->njudged ? q->judged[i] : NULL;
 }
 
 static const query_range *find_query(const te_qrels *q, const char *qid)
@@ -426,7 +444,7 @@ static te_status ideal_dcg(double *out, const te_qrels *q,
 	if (g == NULL)
 		return TE_ERR_NOMEM;
 	for (size_t i = r->first; i < r->first + r->n; i++)
-		if (q->j[i].grade > 0)
+		if (q->j[i].grade >= TE_RELEVANT_GRADE)
 			g[n++] = q->j[i].grade;
 	qsort(g, n, sizeof *g, cmp_grade_desc);
 	*out = 0;
@@ -449,8 +467,8 @@ te_status te_eval_query(te_measures *out, const te_qrels *q, const char *qid,
 	if (!q->finished)
 		return TE_ERR_STATE;
 	r = find_query(q, qid);
-	if (r == NULL || r->nrel == 0)
-		return TE_ERR_NO_REL;
+	if (r == NULL)
+		return TE_ERR_NOT_JUDGED;
 
 	/* trec_eval refuses a run with a document twice for one query. */
 	if (n > 1) {
@@ -475,7 +493,7 @@ te_status te_eval_query(te_measures *out, const te_qrels *q, const char *qid,
 		size_t rank = i + 1;
 		int g = te_qrels_grade(q, qid, run[i].docid);
 
-		if (g <= 0)
+		if (g < TE_RELEVANT_GRADE)
 			continue;
 		relret++;
 		sum_prec += (double)relret / (double)rank;
@@ -493,6 +511,9 @@ te_status te_eval_query(te_measures *out, const te_qrels *q, const char *qid,
 	out->nrel = r->nrel;
 	out->nret = n;
 	out->nrelret = relret;
+	/* Nothing relevant: every measure stays 0, as in trec_eval. */
+	if (r->nrel == 0)
+		return TE_OK;
 	out->ap = sum_prec / (double)r->nrel;
 	out->p10 = (double)rel_p / TE_P_CUT;
 	out->ndcg10 = idcg > 0 ? dcg / idcg : 0;

@@ -146,6 +146,56 @@ static void test_add_search_close_order(void **state)
 	lede_results_free(NULL);
 }
 
+/* Options of version 2: stopwords kept in a ranked query, pseudo-relevance
+ * feedback; and a version 1 struct still accepted. */
+static void test_keep_stopwords_expand(void **state)
+{
+	lede_index *idx = create("prf", NULL);
+	lede_results *res = NULL;
+	lede_search_opts so = LEDE_SEARCH_OPTS_INIT;
+	(void)state;
+
+	fill(idx);
+	so.any = 1;
+	/* "and" is a stopword: dropped, only "bank" is searched (a2) */
+	assert_int_equal(lede_search(&res, idx, "and bank", &so), LEDE_OK);
+	assert_int_equal(lede_results_count(res), 1);
+	lede_results_free(res);
+	/* kept: a3 ("schools and defense") matches too, after a2 */
+	so.keep_stopwords = 1;
+	assert_int_equal(lede_search(&res, idx, "and bank", &so), LEDE_OK);
+	assert_int_equal(lede_results_count(res), 2);
+	assert_string_equal(lede_results_hit(res, 0)->article.id, "a2");
+	lede_results_free(res);
+	so.keep_stopwords = 0;
+	/* "troops" is only in a1; feedback from a1 adds its terms
+	 * (defense, spending ...), which a3 shares */
+	assert_int_equal(lede_search(&res, idx, "troops", &so), LEDE_OK);
+	assert_int_equal(lede_results_count(res), 1);
+	lede_results_free(res);
+	so.expand = 1;
+	so.expand_terms = 10;
+	assert_int_equal(lede_search(&res, idx, "troops", &so), LEDE_OK);
+	assert_true(lede_results_count(res) >= 2);
+	assert_string_equal(lede_results_hit(res, 0)->article.id, "a1");
+	lede_results_free(res);
+	/* expansion keeps the filters: a1 is from 2025, a3 from 2020 */
+	so.since = 1700000000;
+	assert_int_equal(lede_search(&res, idx, "troops", &so), LEDE_OK);
+	assert_int_equal(lede_results_count(res), 1);
+	lede_results_free(res);
+	/* a version 1 caller: the new fields are not read */
+	so = (lede_search_opts)LEDE_SEARCH_OPTS_INIT;
+	so.version = 1;
+	so.any = 1;
+	assert_int_equal(lede_search(&res, idx, "and bank", &so), LEDE_OK);
+	assert_int_equal(lede_results_count(res), 1);
+	lede_results_free(res);
+	so.version = 3;
+	assert_int_equal(lede_search(&res, idx, "bank", &so), LEDE_ERR_INVALID);
+	lede_index_close(idx);
+}
+
 static void test_sort_and_dates(void **state)
 {
 	lede_index *idx = create("dates", NULL);
@@ -524,6 +574,7 @@ int main(void)
 		cmocka_unit_test(test_open_missing),
 		cmocka_unit_test(test_add_search_close_order),
 		cmocka_unit_test(test_sort_and_dates),
+		cmocka_unit_test(test_keep_stopwords_expand),
 		cmocka_unit_test(test_bad_query),
 		cmocka_unit_test(test_suggestion_keeps_fields),
 		cmocka_unit_test(test_total_is_honest),

@@ -433,6 +433,25 @@ static void test_stopwords(void **state)
 	run_table(t, sizeof t / sizeof t[0], 0);
 }
 
+/* query_opts.keep_stopwords (lede_search_opts.keep_stopwords): the
+ * stopwords of bag-of-words parts stay, ORed like the other words. */
+static void test_keep_stopwords(void **state)
+{
+	query_opts o = {1, NOW, 1};
+	qnode *n = NULL;
+	lede_err err;
+	buf b = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(query_parse(&n, an, "the nato summit", 15, &o, &err),
+			 LEDE_OK);
+	assert_int_equal(query_describe(&b, n), LEDE_OK);
+	assert_string_equal(b.data, "(or the nato summit)");
+	buf_free(&b);
+	qnode_free(n);
+	expect_desc("the nato summit", 1, "(or nato summit)");
+}
+
 static void test_parse_date_api(void **state)
 {
 	int64_t lo, hi;
@@ -626,6 +645,7 @@ int main(void)
 	    cmocka_unit_test(test_dates),
 	    cmocka_unit_test(test_date_errors),
 	    cmocka_unit_test(test_stopwords),
+	    cmocka_unit_test(test_keep_stopwords),
 	    cmocka_unit_test(test_parse_date_api),
 	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_binary_input),

@@ -136,18 +136,68 @@ static void test_zeros(void **state)
 	te_qrels_free(q);
 }
 
-/* A query whose judgments are all "not relevant" is left out. */
+/* A query whose judgments are all "not relevant" (0, or -1: in the pool,
+ * unjudged) is a judged query: trec_eval 9 evaluates it (when the run has
+ * it, or always with -c) and it scores 0, pulling the mean down. A query
+ * the qrels never mention is not judged. */
 static void test_no_relevant(void **state)
 {
-	te_qrels *q = qrels_of("q1 0 a 1\nq2 0 b 0\n");
-	te_doc run[] = { { "b", 1 } };
-	te_measures m;
+	te_qrels *q = qrels_of("q1 0 a 1\nq2 0 b 0\nq2 0 c -1\n");
+	te_doc r1[] = { { "a", 1 } };
+	te_doc r2[] = { { "b", 2 }, { "c", 1 } };
+	te_measures per[2], all;
 
 	(void)state;
-	assert_int_equal(te_eval_query(&m, q, "q2", run, 1), TE_ERR_NO_REL);
-	assert_int_equal(te_eval_query(&m, q, "q3", run, 1), TE_ERR_NO_REL);
-	assert_int_equal(te_qrels_nqueries(q), 1);
+	assert_int_equal(te_qrels_nqueries(q), 2);
 	assert_string_equal(te_qrels_query(q, 0), "q1");
+	assert_string_equal(te_qrels_query(q, 1), "q2");
+	assert_int_equal(te_qrels_nrel(q, "q2"), 0);
+	assert_int_equal(te_eval_query(&per[0], q, "q1", r1, 1), TE_OK);
+	assert_int_equal(te_eval_query(&per[1], q, "q2", r2, 2), TE_OK);
+	assert_float_equal(per[1].ap, 0, EPS);
+	assert_float_equal(per[1].p10, 0, EPS);
+	assert_float_equal(per[1].ndcg10, 0, EPS);
+	assert_float_equal(per[1].recall1000, 0, EPS);
+	assert_int_equal(per[1].nret, 2);
+	/* MAP over both: (1 + 0) / 2, as trec_eval prints it */
+	te_mean(&all, per, 2);
+	assert_float_equal(all.ap, 0.5, EPS);
+	assert_int_equal(te_eval_query(&all, q, "q3", r1, 1),
+	                 TE_ERR_NOT_JUDGED);
+	te_qrels_free(q);
+}
+
+/* trec_eval stops on a (query, document) judged twice ("duplicate docs"):
+ * so do we, naming both lines, instead of silently keeping one grade. */
+static void test_duplicate_judgment(void **state)
+{
+	static const char text[] = "q 0 a 1\nq 0 b 0\n\nq 0 a 0\n";
+	te_qrels *q = NULL;
+	const char *qid, *docid;
+	size_t bad = 0, first = 0, second = 0;
+	char err[256] = "";
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	(void)state;
+	assert_int_equal(te_qrels_new(&q), TE_OK);
+	assert_int_equal(te_qrels_read(q, f, &bad), TE_ERR_DUP_JUDGMENT);
+	fclose(f);
+	assert_int_equal(bad, 4);
+	assert_int_equal(te_qrels_dup(q, &qid, &docid, &first, &second), 0);
+	assert_string_equal(qid, "q");
+	assert_string_equal(docid, "a");
+	assert_int_equal(first, 1);
+	assert_int_equal(second, 4);
+	te_qrels_free(q);
+
+	/* The collection reader (lede-eval run / score) says where. */
+	f = fmemopen((void *)text, strlen(text), "r");
+	assert_int_equal(te_qrels_new(&q), TE_OK);
+	assert_int_equal(coll_read_qrels(q, f, COLL_TREC, err, sizeof err), -1);
+	fclose(f);
+	assert_non_null(strstr(err, "line 4:"));
+	assert_non_null(strstr(err, "document a judged twice"));
+	assert_non_null(strstr(err, "first at line 1"));
 	te_qrels_free(q);
 }
 
@@ -208,10 +258,10 @@ static void test_duplicate_doc(void **state)
 }
 
 /* Mean over queries: two queries, AP 1 and 0.5. Numeric ids sort as
- * numbers; a repeated judgment keeps its last grade. */
+ * numbers. */
 static void test_mean_and_order(void **state)
 {
-	te_qrels *q = qrels_of("10 0 x 1\n9 0 y 0\n9 0 y 1\n");
+	te_qrels *q = qrels_of("10 0 x 1\n9 0 w 0\n9 0 y 1\n");
 	te_doc r9[] = { { "y", 1 } };
 	te_doc r10[] = { { "z", 2 }, { "x", 1 } };
 	te_measures per[2], all;
@@ -385,6 +435,50 @@ static void test_qrels_layouts(void **state)
 	q = classic_qrels("1 0 13 1\n", COLL_MED);
 	assert_int_equal(te_qrels_grade(q, "1", "13"), 1);
 	te_qrels_free(q);
+	/* TREC: grades are kept (2 is not 1), ids as written, -1 not
+	 * relevant. */
+	q = classic_qrels("301 0 FT-01 2\n301 0 FT-02 1\n301 0 FT-03 0\n"
+	                  "301 0 FT-04 -1\n302 0 007 1\n", COLL_TREC);
+	assert_int_equal(te_qrels_grade(q, "301", "FT-01"), 2);
+	assert_int_equal(te_qrels_grade(q, "301", "FT-02"), 1);
+	assert_int_equal(te_qrels_grade(q, "301", "FT-04"), -1);
+	assert_int_equal(te_qrels_nrel(q, "301"), 2);
+	assert_int_equal(te_qrels_grade(q, "302", "007"), 1);
+	te_qrels_free(q);
+}
+
+/* The audit's reproducer: graded TREC qrels read by the collection reader
+ * (what `lede-eval score` and `run --format trec` use) and a run file.
+ * Run order b (grade 1), a (grade 2), c (grade 0):
+ * DCG = 1/log2(2) + 2/log2(3) = 2.2619; ideal a, b:
+ * IDCG = 2/log2(2) + 1/log2(3) = 2.6309; nDCG@10 = 0.8597, as
+ * trec_eval -m ndcg_cut.10 prints it. Read as binary it would be 1. */
+static void test_graded_trec_qrels(void **state)
+{
+	static const char run_text[] = "1 Q0 b 1 3 t\n1 Q0 a 2 2 t\n"
+	                               "1 Q0 c 3 1 t\n";
+	te_qrels *q = classic_qrels("1 0 a 2\n1 0 b 1\n1 0 c 0\n", COLL_TREC);
+	te_run *r = NULL;
+	te_doc *d;
+	te_measures m;
+	size_t n = 0, bad = 0;
+	FILE *f = fmemopen((void *)run_text, strlen(run_text), "r");
+
+	(void)state;
+	assert_int_equal(te_run_read(&r, f, &bad), TE_OK);
+	fclose(f);
+	d = te_run_docs(r, "1", &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(te_eval_query(&m, q, "1", d, n), TE_OK);
+	assert_float_equal(m.ndcg10,
+	                   (1.0 + 2.0 / log2(3.0)) / (2.0 + 1.0 / log2(3.0)),
+	                   EPS);
+	assert_float_equal(m.ndcg10, 0.8597, EPS);
+	/* AP is binary: relevant at ranks 1 and 2: (1/1 + 2/2) / 2 = 1 */
+	assert_float_equal(m.ap, 1.0, EPS);
+	assert_int_equal(m.nrel, 2);
+	te_run_free(r);
+	te_qrels_free(q);
 }
 
 static void test_topics(void **state)
@@ -474,6 +568,8 @@ int main(void)
 		cmocka_unit_test(test_cutoffs),
 		cmocka_unit_test(test_p10_short_run),
 		cmocka_unit_test(test_duplicate_doc),
+		cmocka_unit_test(test_duplicate_judgment),
+		cmocka_unit_test(test_graded_trec_qrels),
 		cmocka_unit_test(test_mean_and_order),
 		cmocka_unit_test(test_read_errors),
 		cmocka_unit_test(test_run_file),
