@@ -283,12 +283,21 @@ void sgml_text(buf *out, const char *s, size_t len, int strip_tags);
 /* Parses a byline (with or without its leading "By"): appends the names,
  * "; "-separated and in title case when written in capitals, to names,
  * and an outlet named after a comma, "|", " - " or in parentheses to
- * source. Job titles ("Staff Writer", "Correspondent") are dropped. Input
+ * source. A byline that names only an outlet ("By the Associated Press",
+ * "By Associated Press": all words outlet words) sets source alone. Job titles ("Staff Writer", "Correspondent") are dropped. Input
  * must be valid UTF-8. Returns 1 if at least one name was found. */
 int byline_parse(const char *s, size_t len, buf *names, buf *source);
 
 /* 1 if line (valid UTF-8) starts with "By " (any case) followed by a
- * capitalised word: a byline line. */
+ * capitalised name of two or more words, or by "the" and an outlet ("By
+ * the Associated Press"): a byline line. */
 int byline_is_line(const char *s, size_t len);
+
+/* The line right under a byline line: 1 if it belongs to the byline, an
+ * outlet ("Agency News", "The Daily Planet": a few capitalised words, one
+ * of them a word outlets use, or any such words when alone, i.e. followed
+ * by a blank line) appended to source when source is empty, or a job
+ * title ("Staff Writer", not stored). 0: it is not part of the byline. */
+int byline_outlet_line(const char *s, size_t len, int alone, buf *source);
 
 #endif /* LEDE_READER_H */

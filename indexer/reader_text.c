@@ -8,6 +8,7 @@
  *     # The title                          lang section tags id)
  *     ![](https://img.example/1.jpg)       image lines: dropped
  *     By JANE DOE and JOHN ROE, Agency     byline line -> byline, source
+ *     Agency News                          outlet under it -> source
  *     FEBRUARY 13, 2025 – Stating that...  dateline -> date
  *     WASHINGTON (Reuters) - The ...       dateline -> source (and date)
  *     ...paragraphs...
@@ -19,7 +20,8 @@
  * The title, in order: a "title:" header; a Markdown heading ("# Title",
  * or a line underlined with === or ---); a short first line (at most
  * TEXT_TITLE_MAX_CHARS characters, no final period) followed by a blank
- * line, which is then not part of the body. Without a title line, the
+ * line, or directly by a byline or a date line, which is then not part
+ * of the body. Without a title line, the
  * title is derived from the body's first line: that line when it is short
  * with no final period, else its first sentence (after the dateline), cut
  * at a word boundary to TEXT_DERIVED_TITLE_CHARS characters with "…".
@@ -468,6 +470,26 @@ static size_t skip_blank_lines(const text_ctx *c, size_t i)
 	return i;
 }
 
+static int date_line(reader_article *a, const char *s, size_t len, int apply);
+
+static int line_blank(const text_ctx *c, size_t i)
+{
+	return blank_line(c->s + c->head[i].start, c->head[i].len);
+}
+
+/* What may follow a title line: a blank line and more text, or directly a
+ * byline ("Headline\nBY JANE DOE\n\n...") or a line holding only a
+ * date. */
+static int title_followed(text_ctx *c, size_t i)
+{
+	const char *l = c->s + c->head[i].start;
+	size_t ll = c->head[i].len;
+
+	if (blank_line(l, ll))
+		return skip_blank_lines(c, i) < c->nhead;
+	return byline_is_line(l, ll) || date_line(c->a, l, ll, 0);
+}
+
 /* Records the URL of an image line (the first one) and returns 1. */
 static int take_image(text_ctx *c, const char *s, size_t len)
 {
@@ -751,10 +773,7 @@ static lede_status parse(text_ctx *c)
 			i += 2;
 			titled = 1;
 		} else if (short_line(l, ll) && !byline_is_line(l, ll) &&
-			   i + 1 < c->nhead &&
-			   blank_line(c->s + c->head[i + 1].start,
-				      c->head[i + 1].len) &&
-			   skip_blank_lines(c, i + 1) < c->nhead &&
+			   i + 1 < c->nhead && title_followed(c, i + 1) &&
 			   dateline(a, l, ll, 0) == 0 &&
 			   !date_line(a, l, ll, 0)) {
 			set_title(a, l, ll);
@@ -776,6 +795,18 @@ static lede_status parse(text_ctx *c)
 			buf_reset(&a->byline);
 			byline_parse(l, ll, &a->byline, &a->source);
 			i++;
+			/* "By Jane Doe" over "Agency News": the outlet. */
+			if (i < c->nhead && !line_blank(c, i) &&
+			    !date_line(a, c->s + c->head[i].start,
+				       c->head[i].len, 0) &&
+			    dateline(a, c->s + c->head[i].start,
+				     c->head[i].len, 0) == 0 &&
+			    byline_outlet_line(c->s + c->head[i].start,
+					       c->head[i].len,
+					       i + 1 >= c->nhead ||
+						   line_blank(c, i + 1),
+					       &a->source))
+				i++;
 		} else if (date_line(a, l, ll, 1)) {
 			i++;
 		} else {

@@ -624,6 +624,10 @@ static void test_byline_parse(void **state)
 	    {"By ИВАН ПЕТРОВ", "Иван Петров", ""},
 	    {"By MARY-ANN O'BRIEN & LI WEI", "Mary-Ann O'Brien; Li Wei", ""},
 	    {"Von Eva Berger", "Eva Berger", ""},
+	    /* Only an outlet: a source, no person. */
+	    {"By the Associated Press", "", "Associated Press"},
+	    {"By Associated Press", "", "Associated Press"},
+	    {"By Jane Post", "Jane Post", ""},
 	};
 
 	(void)state;
@@ -648,6 +652,75 @@ static void test_byline_parse(void **state)
 	    byline_is_line("By the end of the year, prices rose.", 36));
 	assert_false(byline_is_line("By Monday, officials had left.", 30));
 	assert_false(byline_is_line("Bylines matter", 14));
+	assert_true(byline_is_line("By the Associated Press", 23));
+	assert_true(byline_is_line("By the Guardian", 15));
+	assert_false(byline_is_line("By the time we left, it rained.", 31));
+}
+
+/* Byline blocks under a title: byline directly under the title line, an
+ * outlet-only byline, the outlet alone on the line under the byline. */
+static void test_text_byline_forms(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *title, *byline, *source, *body;
+		int y, mo, d; /* 0: no date (the mtime, 1000) */
+	} cases[] = {
+	    {"Headline here\nBY JANE DOE\n\n13 February 2025 – Body text.\n",
+	     "Headline here", "Jane Doe", NULL,
+	     "13 February 2025 – Body text.", 2025, 2, 13},
+	    {"Headline here\nBy Jane Doe, Agency News\n\nBody text.\n",
+	     "Headline here", "Jane Doe", "Agency News", "Body text.", 0, 0,
+	     0},
+	    {"Headline here\nFebruary 13, 2025\n\nBody text.\n",
+	     "Headline here", NULL, NULL, "Body text.", 2025, 2, 13},
+	    {"Headline here\n\nBy the Associated Press\n\nBody text.\n",
+	     "Headline here", NULL, "Associated Press", "Body text.", 0, 0, 0},
+	    {"Headline here\nBy the Associated Press\n\nBody text.\n",
+	     "Headline here", NULL, "Associated Press", "Body text.", 0, 0, 0},
+	    {"Headline here\n\nBy Jane Doe\nAgency News\n\nBody text.\n",
+	     "Headline here", "Jane Doe", "Agency News", "Body text.", 0, 0,
+	     0},
+	    {"Headline here\n\nBy Jane Doe\nThe Daily Planet\n"
+	     "Feb. 13, 2025\n\nBody text.\n",
+	     "Headline here", "Jane Doe", "The Daily Planet", "Body text.",
+	     2025, 2, 13},
+	    /* Alone (a blank line after it): any capitalised name. */
+	    {"Headline here\n\nBy Jane Doe\nLe Monde\n\nBody text.\n",
+	     "Headline here", "Jane Doe", "Le Monde", "Body text.", 0, 0, 0},
+	    /* A job title is part of the byline, not a source. */
+	    {"Headline here\nBy Jane Doe\nStaff Writer\n\nBody text.\n",
+	     "Headline here", "Jane Doe", NULL, "Body text.", 0, 0, 0},
+	    /* The story's first line under a byline stays body. */
+	    {"Headline here\n\nBy Jane Doe\nThe council met on Monday and "
+	     "voted.\n",
+	     "Headline here", "Jane Doe", NULL,
+	     "The council met on Monday and voted.", 0, 0, 0},
+	    {"Headline here\n\nBy Jane Doe\nWASHINGTON (Reuters) - Body.\n",
+	     "Headline here", "Jane Doe", "Reuters",
+	     "WASHINGTON (Reuters) - Body.", 0, 0, 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		got *g = got_new();
+
+		assert_int_equal(
+		    reader_read_mem(cases[i].text, strlen(cases[i].text),
+				    "t.txt", "t.txt", 1000, NULL, sink_of(g),
+				    &g->st, &g->err),
+		    LEDE_OK);
+		assert_int_equal(g->n, 1);
+		assert_str(g->a[0].title, cases[i].title);
+		assert_str(g->a[0].byline, cases[i].byline);
+		assert_str(g->a[0].source, cases[i].source);
+		assert_str(g->a[0].body, cases[i].body);
+		assert_int_equal(g->a[0].date,
+				 cases[i].y ? utc(cases[i].y, cases[i].mo,
+						  cases[i].d, 0, 0, 0)
+					    : 1000);
+		got_free(g);
+	}
 }
 
 /* ---- JSON Lines -------------------------------------------------------------
@@ -1322,6 +1395,7 @@ int main(void)
 	    cmocka_unit_test(test_text_frontmatter),
 	    cmocka_unit_test(test_text_datelines),
 	    cmocka_unit_test(test_byline_parse),
+	    cmocka_unit_test(test_text_byline_forms),
 	    cmocka_unit_test(test_jsonl_fields),
 	    cmocka_unit_test(test_jsonl_epochs_and_map),
 	    cmocka_unit_test(test_jsonl_long_line),
