@@ -340,9 +340,11 @@ int main(int argc, char **argv)
 			break;
 		}
 		case OPT_MAP:
-			if (uo.nmap >= MAX_PATTERNS || !strchr(optarg, '='))
-				die(EXIT_ERROR, "--map: expected FIELD=NAME, got "
-				    "'%s'", optarg);
+			if (uo.nmap >= MAX_PATTERNS ||
+			    lede_map_check(optarg) != LEDE_OK)
+				die(EXIT_ERROR, "--map: expected FIELD=NAME with "
+				    "NAME one of " LEDE_MAP_NAMES ", got '%s'",
+				    optarg);
 			maps[uo.nmap++] = optarg;
 			break;
 		case OPT_INCLUDE:

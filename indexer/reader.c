@@ -1012,32 +1012,47 @@ lede_status reader_emit(reader_run *r, reader_article *a, const char *where,
 
 /* ---- entry points -------------------------------------------------------- */
 
+const char *reader_map_target(const char *name)
+{
+	static const struct {
+		const char *name, *field;
+	} targets[] = {
+	    {"id", "id"},	    {"title", "title"},
+	    {"body", "body"},	    {"date", "date"},
+	    {"byline", "byline"},   {"author", "byline"},
+	    {"source", "source"},   {"url", "url"},
+	    {"lang", "lang"},	    {"section", "section"},
+	    {"tags", "tags"},
+	};
+
+	if (name == NULL)
+		return NULL;
+	for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++)
+		if (strcmp(name, targets[t].name) == 0)
+			return targets[t].field;
+	return NULL;
+}
+
+int reader_map_ok(const char *entry)
+{
+	const char *eq = entry ? strchr(entry, '=') : NULL;
+
+	return eq != NULL && eq > entry && reader_map_target(eq + 1) != NULL;
+}
+
 /* Checks the JSONL field mapping: each entry "srcfield=name" with a known
  * name. */
 static lede_status check_map(const reader_opts *o, const char *name,
 			     lede_err *err)
 {
-	static const char *const targets[] = {
-	    "id",     "title", "body", "date",	  "byline",
-	    "source", "url",   "lang", "section", "tags"};
-
 	for (size_t k = 0; k < o->nmap; k++) {
 		const char *m = o->map ? o->map[k] : NULL;
-		const char *eq = m ? strchr(m, '=') : NULL;
-		int ok = 0;
 
-		if (eq != NULL && eq > m)
-			for (size_t t = 0;
-			     t < sizeof targets / sizeof targets[0]; t++)
-				if (strcmp(eq + 1, targets[t]) == 0)
-					ok = 1;
-		if (!ok)
-			return err_set(
-			    err, LEDE_ERR_INVALID,
-			    "%s: bad field mapping \"%s\": want SRCFIELD=NAME, "
-			    "NAME one of id title body date byline source url "
-			    "lang section tags",
-			    name, m ? m : "(null)");
+		if (!reader_map_ok(m))
+			return err_set(err, LEDE_ERR_INVALID,
+				       "%s: bad field mapping \"%s\": want "
+				       "SRCFIELD=NAME, NAME one of " LEDE_MAP_NAMES,
+				       name, m ? m : "(null)");
 	}
 	return LEDE_OK;
 }

@@ -29,7 +29,7 @@ typedef struct reader_opts {
 	lede_format format;
 	/* JSONL field mapping, nmap entries "srcfield=name"; srcfield may be
 	 * a dotted path ("meta.headline"); name is one of id title body date
-	 * byline source url lang section tags. */
+	 * byline source url lang section tags, or author for byline. */
 	const char *const *map;
 	size_t nmap;
 	/* Input declared Latin-1 (in practice Windows-1252): convert. */
@@ -67,6 +67,14 @@ typedef struct reader_sink {
 			const char *msg);
 	void *ctx;
 } reader_sink;
+
+/* The article field a JSONL mapping "SRCFIELD=NAME" targets: the canonical
+ * name of NAME ("author" -> "byline"), static; NULL when NAME is unknown. */
+const char *reader_map_target(const char *name);
+
+/* 1 if entry is a valid mapping "SRCFIELD=NAME" (SRCFIELD not empty, NAME
+ * known to reader_map_target), else 0. */
+int reader_map_ok(const char *entry);
 
 /* Reads one file (or "-" for stdin: JSONL or TREC, sniffed). id_base is the
  * path used for fallback ids (path, or path#N for the Nth record of a

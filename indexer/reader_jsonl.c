@@ -270,9 +270,11 @@ static void pick_fields(const reader_opts *o, json_t *obj,
 	}
 	for (size_t k = 0; k < o->nmap; k++) {
 		const char *m = o->map[k], *eq = strchr(m, '=');
+		const char *field = reader_map_target(eq + 1);
 
 		for (int t = 0; t < T_COUNT; t++) {
-			if (strcmp(eq + 1, target_names[t]) != 0 ||
+			if (field == NULL ||
+			    strcmp(field, target_names[t]) != 0 ||
 			    pick[t] != NULL)
 				continue;
 			v = lookup_path(obj, m, (size_t)(eq - m));

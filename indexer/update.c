@@ -1285,6 +1285,15 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 		                  opts->version);
 	if (paths == NULL && n)
 		return index_fail(idx, LEDE_ERR_INVALID, "NULL paths");
+	/* A bad mapping is the caller's mistake, not a file's: refuse the
+	 * run rather than skip every file. */
+	for (size_t k = 0; k < opts->nmap; k++)
+		if (opts->map == NULL || !reader_map_ok(opts->map[k]))
+			return index_fail(
+			    idx, LEDE_ERR_INVALID,
+			    "bad field mapping \"%s\": want SRCFIELD=NAME, "
+			    "NAME one of " LEDE_MAP_NAMES,
+			    opts->map && opts->map[k] ? opts->map[k] : "(null)");
 	memset(&u, 0, sizeof u);
 	u.idx = idx;
 	u.o = opts;
@@ -1384,6 +1393,11 @@ done:
 	free(u.walked.slot);
 	buf_free(&u.scratch);
 	return st;
+}
+
+LEDE_API lede_status lede_map_check(const char *entry)
+{
+	return reader_map_ok(entry) ? LEDE_OK : LEDE_ERR_INVALID;
 }
 
 LEDE_API lede_status lede_format_parse(lede_format *out, const char *name)

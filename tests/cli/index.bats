@@ -266,3 +266,18 @@ count() { "$B/lede-search" -i "$IDX" --count "$@"; }
 	index --jobs 2 "$A"
 	[[ "$output" == *"added 0, updated 0, removed 0"* ]]
 }
+
+@test "--map: an unknown NAME is refused at once (exit 2, names listed); author is byline" {
+	printf '{"headline":"Ferry plan","writer":"Jane Doe","text":"The defense of the harbor."}\n' >"$A/feed.jsonl"
+	index --map writer=auhtor "$A"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--map"*"auhtor"* ]]
+	[[ "$output" == *"byline (or author)"* ]]
+	[[ "$output" != *"added"* ]]
+	[ ! -e "$IDX" ]
+	index --map writer=author "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"added 4,"* ]]
+	run "$B/lede-search" -i "$IDX" --json harbor
+	[[ "$output" == *'"byline":"Jane Doe"'* ]]
+}
