@@ -9,8 +9,11 @@
  * member as gzip(1) does. Nothing is ever slurped whole except by the
  * one-article formats, up to LEDE_MAX_ARTICLE_BYTES: a 4 GB JSONL.gz is
  * read with one line in memory. The decompressed total is capped
- * (LEDE_MAX_GUNZIP_BYTES) so a gzip bomb ends in an error naming the file,
- * after the articles before it were delivered.
+ * (LEDE_MAX_GUNZIP_BYTES), and so is its ratio to the compressed bytes read
+ * (LEDE_MAX_GUNZIP_RATIO, past LEDE_GUNZIP_RATIO_FLOOR), so a gzip bomb
+ * ends quickly in an error naming the file, after the articles before it
+ * were delivered. Each refill polls the caller's stop callback, so a long
+ * file that yields nothing can still be interrupted.
  *
  * The cleaning (reader_emit): whatever the format, the indexer gets valid
  * UTF-8 (bad bytes become U+FFFD, counted), no control characters except
@@ -61,6 +64,8 @@ struct reader_stream {
 	z_stream z;
 	uint64_t out_total; /* decompressed bytes produced */
 	uint64_t out_cap;   /* LEDE_MAX_GUNZIP_BYTES or the caller's */
+	uint64_t in_total;  /* compressed bytes handed to inflate */
+	const reader_sink *sink; /* for sink->stop */
 	char *out;	    /* decoded bytes; out[pos..len) unread */
 	size_t out_pos, out_len, out_size;
 	int eof;	    /* all bytes produced */
@@ -97,6 +102,7 @@ static lede_status raw_more(reader_stream *in, const unsigned char **p,
 		*p = in->mem + in->mem_pos;
 		*n = left;
 		in->mem_pos += left;
+		in->in_total += left;
 		if (in->mem_pos == in->mem_len)
 			in->raw_eof = 1;
 		if (left == 0)
@@ -119,6 +125,7 @@ static lede_status raw_more(reader_stream *in, const unsigned char **p,
 		in->raw_eof = 1;
 	*p = in->raw;
 	*n = (size_t)got;
+	in->in_total += (uint64_t)got;
 	return LEDE_OK;
 }
 
@@ -242,6 +249,18 @@ static lede_status fill_gz(reader_stream *in)
 				 (unsigned long long)in->out_cap);
 			return stream_fail(in, LEDE_ERR_TOO_BIG, msg);
 		}
+		if (in->out_total > LEDE_GUNZIP_RATIO_FLOOR &&
+		    in->out_total / LEDE_MAX_GUNZIP_RATIO > in->in_total) {
+			char msg[200];
+
+			snprintf(msg, sizeof msg,
+				 "decompressed data over %u times its "
+				 "compressed size after %llu MiB (a gzip "
+				 "bomb?); rest of the file ignored",
+				 (unsigned)LEDE_MAX_GUNZIP_RATIO,
+				 (unsigned long long)(in->out_total >> 20));
+			return stream_fail(in, LEDE_ERR_TOO_BIG, msg);
+		}
 		if (got == 0 && in->gz_end)
 			in->eof = 1;
 	}
@@ -256,6 +275,10 @@ static lede_status stream_fill(reader_stream *in)
 		return in->status;
 	if (in->eof)
 		return LEDE_OK;
+	if (in->sink != NULL && in->sink->stop != NULL &&
+	    in->sink->stop(in->sink->ctx))
+		return stream_fail(in, LEDE_ERR_INTERRUPTED,
+				   "reading stopped by the caller");
 	if (in->out_pos > 0) {
 		memmove(in->out, in->out + in->out_pos,
 			in->out_len - in->out_pos);
@@ -345,6 +368,23 @@ lede_status reader_stream_line(reader_stream *in, buf *line, size_t max,
 	}
 }
 
+lede_status reader_stream_skip_empty(reader_stream *in, uint64_t *lines)
+{
+	for (;;) {
+		const char *p = in->out + in->out_pos;
+		const char *e = in->out + in->out_len;
+
+		while (p < e && *p == '\n')
+			p++;
+		*lines += (uint64_t)(p - (in->out + in->out_pos));
+		in->out_pos = (size_t)(p - in->out);
+		if (p < e || in->eof)
+			return in->status;
+		if (stream_fill(in) != LEDE_OK)
+			return in->status;
+	}
+}
+
 lede_status reader_stream_slurp(reader_stream *in, buf *out, size_t max,
 				int *too_big)
 {
@@ -380,11 +420,13 @@ static void stream_close(reader_stream *in)
  * when the first bytes are the gzip magic. */
 static lede_status stream_open(reader_stream *in, const char *name, int fd,
 			       int own_fd, const char *mem, size_t mem_len,
-			       uint64_t cap, lede_err *err)
+			       uint64_t cap, const reader_sink *sink,
+			       lede_err *err)
 {
 	memset(in, 0, sizeof *in);
 	in->name = name;
 	in->err = err;
+	in->sink = sink;
 	in->fd = fd;
 	in->own_fd = own_fd;
 	in->mem = (const unsigned char *)mem;
@@ -656,8 +698,18 @@ void reader_warn(reader_run *r, const char *where, const char *fmt, ...)
 
 const char *reader_where_line(reader_run *r, uint64_t line)
 {
+	char digits[24];
+	size_t n = sizeof digits;
+
+	/* By hand, not printf: callers are many (a record's every problem). */
+	do {
+		digits[--n] = (char)('0' + line % 10);
+		line /= 10;
+	} while (line > 0 && n > 0);
 	buf_reset(&r->where);
-	buf_printf(&r->where, "%s:%llu", r->name, (unsigned long long)line);
+	buf_append_str(&r->where, r->name);
+	buf_append_byte(&r->where, ':');
+	buf_append(&r->where, digits + n, sizeof digits - n);
 	return r->where.status == LEDE_OK ? r->where.data : r->name;
 }
 
@@ -1130,7 +1182,7 @@ static lede_status run(const char *name, int fd, int own_fd, const char *data,
 		return s;
 	}
 	s = stream_open(&in, name, fd, own_fd, data, len,
-			r.opts->max_gunzip_bytes, err);
+			r.opts->max_gunzip_bytes, sink, err);
 	if (s == LEDE_OK)
 		s = run_stream(&r);
 	/* A stream failure the format reader passed on has its message in

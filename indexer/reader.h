@@ -66,6 +66,12 @@ typedef struct reader_sink {
 	void (*problem)(void *ctx, const char *where, lede_status s,
 			const char *msg);
 	void *ctx;
+	/* Polled as the input is read (once per chunk of at most
+	 * READER_STOP_POLL_BYTES, whether or not it yields articles); nonzero
+	 * stops the read with LEDE_ERR_INTERRUPTED. May be NULL. A file of
+	 * blank lines or skipped records can run long without calling
+	 * article: this is how a SIGTERM still stops it at once. */
+	int (*stop)(void *ctx);
 } reader_sink;
 
 /* The article field a JSONL mapping "SRCFIELD=NAME" targets: the canonical
@@ -83,8 +89,9 @@ int reader_map_ok(const char *entry);
  * records were skipped (counted in st, which is added to, not reset); an
  * error status only when the file as a whole cannot be read (err says why,
  * naming the file): NOT_FOUND, IO, INVALID (a directory, a bad map entry),
- * FORMAT (corrupt or truncated gzip), TOO_BIG (gzip over the cap), NOMEM,
- * or whatever sink->article returned to stop. Articles delivered before an
+ * FORMAT (corrupt or truncated gzip), TOO_BIG (gzip over the size or
+ * ratio cap), NOMEM, INTERRUPTED (sink->stop said so), or whatever
+ * sink->article returned to stop. Articles delivered before an
  * error stay delivered. */
 lede_status reader_read_path(const char *path, const char *id_base,
 			     int64_t mtime, const reader_opts *o,
@@ -147,6 +154,8 @@ int64_t date_days_from_civil(int64_t y, unsigned m, unsigned d);
  * Between the readers (indexer/reader*.c only).
  * ------------------------------------------------------------------- */
 
+/* Input read between two polls of sink->stop: the stream's chunk. */
+#define READER_STOP_POLL_BYTES (64u * 1024)
 /* Bytes of the input head used for sniffing and the binary-file check. */
 #define READER_HEAD_BYTES 1024
 /* At most this many tags per article: Reuters has at most a dozen; more is
@@ -168,7 +177,7 @@ typedef struct reader_run {
 	reader_stats *st;
 	lede_err *err;
 	reader_stream *in;
-	buf where;	/* scratch for "file:line" */
+	buf where;	/* scratch for "file:line", built only when used */
 	buf scratch;	/* scratch for field cleaning */
 	buf clean[9];	/* cleaned fields of the article being emitted */
 	buf clean_tags; /* cleaned tags, NUL-separated */
@@ -214,7 +223,9 @@ void reader_skip(reader_run *r, const char *where, lede_status s,
 void reader_warn(reader_run *r, const char *where, const char *fmt, ...)
     LEDE_PRINTF(3, 4);
 
-/* "name:line" in r->where; returns r->where.data. */
+/* "name:line" in r->where; returns r->where.data. Costs a copy of the
+ * name: build it only to report a problem or deliver an article, never
+ * per input line (a file of 50 million blank lines). */
 const char *reader_where_line(reader_run *r, uint64_t line);
 
 /* Decodes raw input to UTF-8 into out (appending): Latin-1 conversion when
@@ -234,6 +245,11 @@ lede_status reader_stream_chunk(reader_stream *in, const char **p, size_t *n);
  * Returns LEDE_OK or the stream error. */
 lede_status reader_stream_line(reader_stream *in, buf *line, size_t max,
 			       int *too_long, int *eof);
+
+/* Consumes the empty lines ("\n" alone) at the read position and adds
+ * their number to *lines: a tight loop over the buffer, for files padded
+ * with millions of them. Returns LEDE_OK or the stream error. */
+lede_status reader_stream_skip_empty(reader_stream *in, uint64_t *lines);
 
 /* Reads everything left, up to max bytes, into out. *too_big is set (and
  * the rest drained) when the input is longer. */

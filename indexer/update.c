@@ -603,6 +603,19 @@ static void on_problem(void *ctx, const char *where, lede_status s,
 	emit(u, LEDE_EVENT_PROBLEM, where, msg, s);
 }
 
+/* Polled by the reader as it reads: a file that yields no article (blank
+ * lines, skipped records) still gives the caller's callback a PROGRESS
+ * event every UPDATE_PROGRESS_NS, and with it the chance to stop the run
+ * (SIGTERM in lede-index). In a worker, progress() queues the event and
+ * learns the pool's stop flag. */
+static int on_poll(void *ctx)
+{
+	update *u = ctx;
+
+	progress(u);
+	return u->stop;
+}
+
 typedef struct vanish_ctx {
 	update *u;
 	buf qterms;        /* Q terms to delete, NUL-separated */
@@ -669,7 +682,7 @@ static lede_status delete_vanished(update *u, uint64_t fh, uint64_t *out)
 static lede_status read_file(update *u, file_entry *f)
 {
 	reader_opts ro;
-	reader_sink sink = { on_article, on_problem, u };
+	reader_sink sink = { on_article, on_problem, u, on_poll };
 	reader_stats rs;
 	lede_err err;
 	lede_status st;

@@ -1214,6 +1214,102 @@ static void test_gzip_bomb(void **state)
 	got_free(g);
 }
 
+/* A .gz of newlines expands 1000x: stopped by the ratio cap soon after
+ * LEDE_GUNZIP_RATIO_FLOOR, long before the 4 GiB size cap. */
+static void test_gzip_ratio(void **state)
+{
+	size_t n = (size_t)LEDE_GUNZIP_RATIO_FLOOR + (8u << 20), gl;
+	char *data = malloc(n);
+	unsigned char *gz;
+	got *g = got_new();
+
+	(void)state;
+	assert_non_null(data);
+	memset(data, '\n', n);
+	memcpy(data, "{\"body\":\"first\"}", 16);
+	gz = gzip_mem(data, n, &gl);
+	free(data);
+	assert_true(gl * LEDE_MAX_GUNZIP_RATIO < n);
+	assert_int_equal(read_mem(g, (const char *)gz, gl, "nl.jsonl.gz", NULL),
+			 LEDE_ERR_TOO_BIG);
+	assert_non_null(strstr(g->err.msg, "nl.jsonl.gz"));
+	assert_non_null(strstr(g->err.msg, "times its compressed size"));
+	assert_int_equal(g->st.articles, 1);
+	free(gz);
+	got_free(g);
+}
+
+/* Blank lines are skipped in bulk and still counted: the next record's
+ * line number is right. */
+static void test_jsonl_blank_lines(void **state)
+{
+	static const char text[] = "\n\n{\"body\":\"a\"}\n\n\n\r\n  \n"
+				   "{\"body\":\"b\"}\n\n{bad\n\n";
+	got *g = got_new();
+
+	(void)state;
+	assert_int_equal(read_mem(g, text, sizeof text - 1, "b.jsonl", NULL),
+			 LEDE_OK);
+	assert_int_equal(g->n, 2);
+	assert_string_equal(g->a[0].where, "b.jsonl:3");
+	assert_string_equal(g->a[1].where, "b.jsonl:8");
+	assert_true(has_problem(g, "b.jsonl:10", "malformed JSON"));
+	assert_int_equal(g->st.skipped, 1);
+	got_free(g);
+}
+
+/* sink->stop is polled while a file yields nothing: a run of blank lines
+ * is interrupted, not read to its end. */
+typedef struct stopper {
+	unsigned polls, stop_at;
+} stopper;
+
+static int stop_after(void *ctx)
+{
+	stopper *s = ctx;
+
+	return ++s->polls >= s->stop_at;
+}
+
+static lede_status count_article(void *ctx, const lede_article *a,
+				 const char *where)
+{
+	(void)ctx;
+	(void)a;
+	(void)where;
+	return LEDE_OK;
+}
+
+static void test_stop_poll(void **state)
+{
+	size_t n = 8u << 20;
+	char *data = malloc(n);
+	stopper sp = {0, 3};
+	reader_sink sink = {count_article, NULL, &sp, stop_after};
+	reader_stats st;
+	lede_err err;
+	lede_format fmts[] = {LEDE_FORMAT_JSONL, LEDE_FORMAT_TREC,
+			      LEDE_FORMAT_TEXT};
+
+	(void)state;
+	assert_non_null(data);
+	memset(data, '\n', n);
+	for (size_t k = 0; k < sizeof fmts / sizeof fmts[0]; k++) {
+		reader_opts o = {fmts[k], NULL, 0, 0, 0};
+
+		memset(&st, 0, sizeof st);
+		err_clear(&err);
+		sp.polls = 0;
+		assert_int_equal(reader_read_mem(data, n, "nl", "nl",
+						 LEDE_NO_DATE, &o, &sink, &st,
+						 &err),
+				 LEDE_ERR_INTERRUPTED);
+		assert_int_equal(sp.polls, 3);
+		assert_non_null(strstr(err.msg, "stopped"));
+	}
+	free(data);
+}
+
 /* ---- files, stdin, stopping
  * ----------------------------------------------------- */
 
@@ -1411,6 +1507,9 @@ int main(void)
 	    cmocka_unit_test(test_gzip),
 	    cmocka_unit_test(test_gzip_truncated_and_corrupt),
 	    cmocka_unit_test(test_gzip_bomb),
+	    cmocka_unit_test(test_gzip_ratio),
+	    cmocka_unit_test(test_jsonl_blank_lines),
+	    cmocka_unit_test(test_stop_poll),
 	    cmocka_unit_test(test_paths),
 	    cmocka_unit_test(test_sink_stops),
 	    cmocka_unit_test(test_forced_formats_on_garbage),
