@@ -314,3 +314,17 @@ count() { "$B/lede-search" -i "$IDX" --count "$@"; }
 	wait "$pid" || true
 	grep -q interrupted "$TMP/err"
 }
+
+@test "bad dates, invalid UTF-8 and missing dates are counted on one extra line" {
+	index "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"could not be read"* && "$output" != *"no date"* ]]
+	printf '{"title":"a","body":"Harbor one.","date":"13 Smarch 2025"}\n{"title":"b","body":"Harbor \377 two."}\n{"title":"c","body":"Harbor three.","date":"2025-02-13"}\n' >"$A/feed.jsonl"
+	index "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"lede-index: added 3, updated 0, removed 0, unchanged 3, skipped 0 ("*" s)"* ]]
+	[[ "$output" == *"lede-index: 1 date could not be read (kept undated), 1 article had invalid UTF-8 (replaced), 1 article had no date"* ]]
+	index --quiet --full "$A"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
