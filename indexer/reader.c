@@ -62,11 +62,11 @@ struct reader_stream {
 	int gz_end;	    /* last gzip member finished */
 	int z_ready;	    /* inflateInit2 done */
 	z_stream z;
-	uint64_t out_total; /* decompressed bytes produced */
-	uint64_t out_cap;   /* LEDE_MAX_GUNZIP_BYTES or the caller's */
-	uint64_t in_total;  /* compressed bytes handed to inflate */
+	uint64_t out_total;	 /* decompressed bytes produced */
+	uint64_t out_cap;	 /* LEDE_MAX_GUNZIP_BYTES or the caller's */
+	uint64_t in_total;	 /* compressed bytes handed to inflate */
 	const reader_sink *sink; /* for sink->stop */
-	char *out;	    /* decoded bytes; out[pos..len) unread */
+	char *out;		 /* decoded bytes; out[pos..len) unread */
 	size_t out_pos, out_len, out_size;
 	int eof;	    /* all bytes produced */
 	lede_status status; /* sticky: first failure */
@@ -614,9 +614,9 @@ void reader_article_init(reader_article *a)
 
 void reader_article_reset(reader_article *a)
 {
-	buf *bs[] = {&a->id,   &a->title,    &a->byline,  &a->source,
-		     &a->url,  &a->lang,     &a->section, &a->body,
-		     &a->tags, &a->date_text};
+	buf *bs[] = {&a->id,   &a->title,     &a->byline,   &a->source,
+		     &a->url,  &a->lang,      &a->section,  &a->body,
+		     &a->tags, &a->date_text, &a->date_zone};
 
 	for (size_t k = 0; k < sizeof bs / sizeof bs[0]; k++)
 		buf_reset(bs[k]);
@@ -626,9 +626,9 @@ void reader_article_reset(reader_article *a)
 
 void reader_article_free(reader_article *a)
 {
-	buf *bs[] = {&a->id,   &a->title,    &a->byline,  &a->source,
-		     &a->url,  &a->lang,     &a->section, &a->body,
-		     &a->tags, &a->date_text};
+	buf *bs[] = {&a->id,   &a->title,     &a->byline,   &a->source,
+		     &a->url,  &a->lang,      &a->section,  &a->body,
+		     &a->tags, &a->date_text, &a->date_zone};
 
 	for (size_t k = 0; k < sizeof bs / sizeof bs[0]; k++)
 		buf_free(bs[k]);
@@ -640,8 +640,16 @@ void reader_article_add_tag(reader_article *a, const char *s, size_t len)
 	buf_append_byte(&a->tags, 0);
 }
 
+void reader_article_zone(reader_article *a, const date_note *note)
+{
+	buf_reset(&a->date_zone);
+	if (note->zone[0] != '\0')
+		buf_append_str(&a->date_zone, note->zone);
+}
+
 int reader_article_date(reader_article *a, const char *s, size_t len)
 {
+	date_note note;
 	int64_t t;
 	size_t i = 0;
 
@@ -650,9 +658,10 @@ int reader_article_date(reader_article *a, const char *s, size_t len)
 		i++;
 	if (i == len)
 		return 0;
-	if (date_scan(&t, s + i, len - i) > 0) {
+	if (date_scan_note(&t, s + i, len - i, &note) > 0) {
 		a->date = t;
 		buf_reset(&a->date_text);
+		reader_article_zone(a, &note);
 		return 1;
 	}
 	if (a->date == LEDE_NO_DATE) {
@@ -1044,6 +1053,14 @@ lede_status reader_emit(reader_run *r, reader_article *a, const char *where,
 				v.date = r->mtime;
 		}
 	}
+	if (v.date != LEDE_NO_DATE && a->date_zone.len > 0) {
+		b = sanitized(r, a->date_zone.data, a->date_zone.len, &nbad);
+		clean_short(&r->clean[F_TMP], b->data, b->len, 80);
+		reader_warn(r, where,
+			    "unknown time zone \"%s\": date kept, time of day "
+			    "dropped",
+			    r->clean[F_TMP].data ? r->clean[F_TMP].data : "");
+	}
 	if (nbad > 0) {
 		r->st->bad_utf8++;
 		reader_warn(r, where,
@@ -1069,12 +1086,10 @@ const char *reader_map_target(const char *name)
 	static const struct {
 		const char *name, *field;
 	} targets[] = {
-	    {"id", "id"},	    {"title", "title"},
-	    {"body", "body"},	    {"date", "date"},
-	    {"byline", "byline"},   {"author", "byline"},
-	    {"source", "source"},   {"url", "url"},
-	    {"lang", "lang"},	    {"section", "section"},
-	    {"tags", "tags"},
+	    {"id", "id"},	    {"title", "title"},	  {"body", "body"},
+	    {"date", "date"},	    {"byline", "byline"}, {"author", "byline"},
+	    {"source", "source"},   {"url", "url"},	  {"lang", "lang"},
+	    {"section", "section"}, {"tags", "tags"},
 	};
 
 	if (name == NULL)
@@ -1101,10 +1116,11 @@ static lede_status check_map(const reader_opts *o, const char *name,
 		const char *m = o->map ? o->map[k] : NULL;
 
 		if (!reader_map_ok(m))
-			return err_set(err, LEDE_ERR_INVALID,
-				       "%s: bad field mapping \"%s\": want "
-				       "SRCFIELD=NAME, NAME one of " LEDE_MAP_NAMES,
-				       name, m ? m : "(null)");
+			return err_set(
+			    err, LEDE_ERR_INVALID,
+			    "%s: bad field mapping \"%s\": want "
+			    "SRCFIELD=NAME, NAME one of " LEDE_MAP_NAMES,
+			    name, m ? m : "(null)");
 	}
 	return LEDE_OK;
 }

@@ -144,8 +144,29 @@ int date_parse(int64_t *out, const char *s, size_t len);
 /* Like date_parse but reads one date at the START of s and ignores what
  * follows (datelines: "FEBRUARY 13, 2025 - Stating that..."). Returns the
  * bytes consumed (0: no date there). A malformed time after a good date
- * ("31-MAR-1987 605:12") is left unconsumed and the date counts alone. */
+ * ("31-MAR-1987 605:12") is left unconsumed and the date counts alone.
+ * Zones: numeric offsets, unambiguous names (UTC GMT CET EST PDT JST ...),
+ * and the US generic ET CT MT PT by the US daylight-saving rule of the
+ * date; after an unresolvable zone ("IST", "Europe/Paris") the date is
+ * kept and the time of day dropped (see date_scan_note). */
 size_t date_scan(int64_t *out, const char *s, size_t len);
+
+/* Longest zone name date_note keeps ("America/Argentina/Buenos_Aires" is
+ * 30): longer is not a zone. */
+#define DATE_NOTE_ZONE_MAX 40
+
+/* What a scan saw besides the date: zone is the name of a time zone that
+ * followed the time and could not be resolved ("IST", "Europe/Paris"),
+ * "" if none. When set, the date was kept at midnight UTC of its day and
+ * the time of day dropped. */
+typedef struct date_note {
+	char zone[DATE_NOTE_ZONE_MAX + 1];
+} date_note;
+
+/* date_scan and date_parse reporting an unresolved zone in *note (may be
+ * NULL; cleared first). */
+size_t date_scan_note(int64_t *out, const char *s, size_t len, date_note *note);
+int date_parse_note(int64_t *out, const char *s, size_t len, date_note *note);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (no range check). */
 int64_t date_days_from_civil(int64_t y, unsigned m, unsigned d);
@@ -192,12 +213,17 @@ typedef struct reader_article {
 	int64_t date;  /* LEDE_NO_DATE when none */
 	buf date_text; /* a date that was present but did not parse
 			  (warned about and counted in bad_date) */
+	buf date_zone; /* the unresolved zone of the date kept (its time
+			  of day dropped; warned about) */
 	size_t nbad;   /* invalid UTF-8 sequences already replaced */
 } reader_article;
 
 void reader_article_init(reader_article *a);
 void reader_article_reset(reader_article *a); /* empty again, keeps memory */
 void reader_article_free(reader_article *a);
+/* Records the unresolved zone of the date just set (or none): reader_emit
+ * warns about it. */
+void reader_article_zone(reader_article *a, const date_note *note);
 /* Appends one tag (raw bytes; cleaned by reader_emit). */
 void reader_article_add_tag(reader_article *a, const char *s, size_t len);
 /* Sets a->date from a date field s[0..len) (date_scan: trailing text
@@ -308,8 +334,9 @@ void sgml_text(buf *out, const char *s, size_t len, int strip_tags);
  * "; "-separated and in title case when written in capitals, to names,
  * and an outlet named after a comma, "|", " - " or in parentheses to
  * source. A byline that names only an outlet ("By the Associated Press",
- * "By Associated Press": all words outlet words) sets source alone. Job titles ("Staff Writer", "Correspondent") are dropped. Input
- * must be valid UTF-8. Returns 1 if at least one name was found. */
+ * "By Associated Press": all words outlet words) sets source alone. Job titles
+ * ("Staff Writer", "Correspondent") are dropped. Input must be valid UTF-8.
+ * Returns 1 if at least one name was found. */
 int byline_parse(const char *s, size_t len, buf *names, buf *source);
 
 /* 1 if line (valid UTF-8) starts with "By " (any case) followed by a

@@ -264,8 +264,8 @@ static void strip_by(const char **s, size_t *len)
 /* Words that may stand lowercase inside an outlet name ("Bank of
  * England Times", "Corriere della Sera"). */
 static const char *const outlet_connectors[] = {
-    "of", "the", "and", "de", "la", "le", "du", "des", "della", "der", "die",
-    "das", "für", "el", "al", "y", "et", "und", "&"};
+    "of",  "the", "and", "de", "la", "le", "du", "des", "della", "der",
+    "die", "das", "für", "el", "al", "y",  "et", "und", "&"};
 
 static int in_list(const char *s, size_t len, const char *const *words,
 		   size_t nwords)

@@ -132,10 +132,11 @@ static int image_line(const char *s, size_t len, const char **url, size_t *ul)
 }
 
 /* A date found in the text replaces an unparseable header date. */
-static void set_date(reader_article *a, int64_t t)
+static void set_date(reader_article *a, int64_t t, const date_note *note)
 {
 	a->date = t;
 	buf_reset(&a->date_text);
+	reader_article_zone(a, note);
 }
 
 /* Dash separators of datelines: "-", "--", "–", "—". Returns the length
@@ -182,11 +183,12 @@ static int upper_start(const char *s, size_t len)
 static size_t dateline(reader_article *a, const char *s, size_t len, int apply)
 {
 	int64_t t;
+	date_note note;
 	size_t i, n, place_words = 0, agency_at = 0, agency_len = 0;
 	int have_date = 0, in_word = 0, lower = 0;
 
 	/* "FEBRUARY 13, 2025 – ...", "2025-02-13: ..." */
-	n = date_scan(&t, s, len);
+	n = date_scan_note(&t, s, len, &note);
 	if (n > 0) {
 		i = skip_spaces(s, len, n);
 		if (i < len && s[i] == '(') {
@@ -202,7 +204,7 @@ static size_t dateline(reader_article *a, const char *s, size_t len, int apply)
 		}
 		if (i == len || dash_at(s + i, len - i) || s[i] == ':') {
 			if (apply && a->date == LEDE_NO_DATE)
-				set_date(a, t);
+				set_date(a, t, &note);
 			if (apply && agency_len > 0 && a->source.len == 0)
 				buf_append(&a->source, s + agency_at,
 					   agency_len);
@@ -240,7 +242,7 @@ static size_t dateline(reader_article *a, const char *s, size_t len, int apply)
 	if (s[i] == ',') {
 		size_t j = skip_spaces(s, len, i + 1);
 
-		n = date_scan(&t, s + j, len - j);
+		n = date_scan_note(&t, s + j, len - j, &note);
 		if (n > 0) {
 			have_date = 1;
 			i = j + n;
@@ -274,7 +276,7 @@ static size_t dateline(reader_article *a, const char *s, size_t len, int apply)
 	if (!have_date && agency_len == 0 && lower)
 		return 0;
 	if (apply && have_date && a->date == LEDE_NO_DATE)
-		set_date(a, t);
+		set_date(a, t, &note);
 	if (apply && agency_len > 0 && a->source.len == 0)
 		buf_append(&a->source, s + agency_at, agency_len);
 	return skip_spaces(s, len, i + n);
@@ -561,6 +563,7 @@ static int date_line(reader_article *a, const char *s, size_t len, int apply)
 	static const char *const prefixes[] = {"published", "updated", "posted",
 					       "date",	    "le ",     "am "};
 	int64_t t;
+	date_note note;
 
 	trim(&s, &len);
 	for (size_t k = 0; k < sizeof prefixes / sizeof prefixes[0]; k++) {
@@ -577,10 +580,10 @@ static int date_line(reader_article *a, const char *s, size_t len, int apply)
 			break;
 		}
 	}
-	if (len == 0 || !date_parse(&t, s, len))
+	if (len == 0 || !date_parse_note(&t, s, len, &note))
 		return 0;
 	if (apply && a->date == LEDE_NO_DATE)
-		set_date(a, t);
+		set_date(a, t, &note);
 	return 1;
 }
 
@@ -799,13 +802,12 @@ static lede_status parse(text_ctx *c)
 			if (i < c->nhead && !line_blank(c, i) &&
 			    !date_line(a, c->s + c->head[i].start,
 				       c->head[i].len, 0) &&
-			    dateline(a, c->s + c->head[i].start,
-				     c->head[i].len, 0) == 0 &&
-			    byline_outlet_line(c->s + c->head[i].start,
-					       c->head[i].len,
-					       i + 1 >= c->nhead ||
-						   line_blank(c, i + 1),
-					       &a->source))
+			    dateline(a, c->s + c->head[i].start, c->head[i].len,
+				     0) == 0 &&
+			    byline_outlet_line(
+				c->s + c->head[i].start, c->head[i].len,
+				i + 1 >= c->nhead || line_blank(c, i + 1),
+				&a->source))
 				i++;
 		} else if (date_line(a, l, ll, 1)) {
 			i++;

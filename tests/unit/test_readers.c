@@ -385,6 +385,90 @@ static void test_date_scan(void **state)
 	assert_int_equal(date_scan(&(int64_t){0}, NULL, 0), 0);
 }
 
+/* Zones: US generic names by the daylight-saving rule of the date; an
+ * unresolvable zone keeps the date, drops the time and is reported. */
+static void test_date_zones(void **state)
+{
+	static const struct {
+		const char *s;
+		int y, mo, d, h, mi;
+		const char *unknown; /* the zone note, "" for none */
+	} cases[] = {
+	    /* February: standard time, ET = UTC-5 */
+	    {"February 13, 2025 3:04 PM ET", 2025, 2, 13, 20, 4, ""},
+	    /* July: daylight time, ET = UTC-4, PT = UTC-7 */
+	    {"July 4, 2025 10:00 ET", 2025, 7, 4, 14, 0, ""},
+	    {"July 4, 2025 10:00 PT", 2025, 7, 4, 17, 0, ""},
+	    {"2025-01-10 08:00 CT", 2025, 1, 10, 14, 0, ""},
+	    {"2025-06-10 08:00 MT", 2025, 6, 10, 14, 0, ""},
+	    /* 2025: DST from Sunday March 9 02:00 to Sunday November 2 02:00 */
+	    {"March 9, 2025 1:30 AM ET", 2025, 3, 9, 6, 30, ""},
+	    {"March 9, 2025 3:30 AM ET", 2025, 3, 9, 7, 30, ""},
+	    {"March 8, 2025 11:00 PM ET", 2025, 3, 9, 4, 0, ""},
+	    {"November 2, 2025 1:30 AM ET", 2025, 11, 2, 5, 30, ""},
+	    {"November 2, 2025 2:30 AM ET", 2025, 11, 2, 7, 30, ""},
+	    /* 2006 (old rule): DST April 2 to October 29 */
+	    {"March 20, 2006 12:00 ET", 2006, 3, 20, 17, 0, ""},
+	    {"April 3, 2006 12:00 ET", 2006, 4, 3, 16, 0, ""},
+	    {"October 30, 2006 12:00 ET", 2006, 10, 30, 17, 0, ""},
+	    /* unambiguous names still win */
+	    {"July 4, 2025 10:00 EST", 2025, 7, 4, 15, 0, ""},
+	    /* unresolvable: date kept, time dropped */
+	    {"February 13, 2025 3:04 PM IST", 2025, 2, 13, 0, 0, "IST"},
+	    {"2025-02-13 10:00 XYZ", 2025, 2, 13, 0, 0, "XYZ"},
+	    {"2025-02-13 10:00 Europe/Paris", 2025, 2, 13, 0, 0,
+	     "Europe/Paris"},
+	    {"13 Feb 2025 23:30 America/New_York", 2025, 2, 13, 0, 0,
+	     "America/New_York"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		date_note note;
+		int64_t t = 42;
+		int64_t want = utc(cases[i].y, cases[i].mo, cases[i].d,
+				   cases[i].h, cases[i].mi, 0);
+
+		if (!date_parse_note(&t, cases[i].s, strlen(cases[i].s), &note))
+			fail_msg("date_parse_note(\"%s\") failed", cases[i].s);
+		if (t != want)
+			fail_msg("date_parse(\"%s\") = %lld, want %lld",
+				 cases[i].s, (long long)t, (long long)want);
+		assert_string_equal(note.zone, cases[i].unknown);
+		assert_int_equal(date_parse(&t, cases[i].s, strlen(cases[i].s)),
+				 1);
+	}
+	/* An unknown zone in a JSONL date: kept, warned with file:line. */
+	{
+		static const char text[] =
+		    "{\"body\":\"x\",\"date\":\"February 13, 2025 3:04 PM "
+		    "IST\"}\n";
+		got *g = got_new();
+
+		assert_int_equal(
+		    read_mem(g, text, sizeof text - 1, "z.jsonl", NULL),
+		    LEDE_OK);
+		assert_int_equal(g->n, 1);
+		assert_int_equal(g->a[0].date, utc(2025, 2, 13, 0, 0, 0));
+		assert_true(
+		    has_problem(g, "z.jsonl:1", "unknown time zone \"IST\""));
+		assert_int_equal(g->st.bad_date, 0);
+		got_free(g);
+	}
+	/* And in a text dateline. */
+	{
+		static const char text[] =
+		    "Title\n\nFebruary 13, 2025 10:00 Europe/Paris\n\nBody.\n";
+		got *g = got_new();
+
+		assert_int_equal(
+		    read_mem(g, text, sizeof text - 1, "z.txt", NULL), LEDE_OK);
+		assert_int_equal(g->a[0].date, utc(2025, 2, 13, 0, 0, 0));
+		assert_true(has_problem(g, "z.txt", "Europe/Paris"));
+		got_free(g);
+	}
+}
+
 /* ---- formats
  * ------------------------------------------------------------------ */
 
@@ -667,11 +751,10 @@ static void test_text_byline_forms(void **state)
 		int y, mo, d; /* 0: no date (the mtime, 1000) */
 	} cases[] = {
 	    {"Headline here\nBY JANE DOE\n\n13 February 2025 – Body text.\n",
-	     "Headline here", "Jane Doe", NULL,
-	     "13 February 2025 – Body text.", 2025, 2, 13},
+	     "Headline here", "Jane Doe", NULL, "13 February 2025 – Body text.",
+	     2025, 2, 13},
 	    {"Headline here\nBy Jane Doe, Agency News\n\nBody text.\n",
-	     "Headline here", "Jane Doe", "Agency News", "Body text.", 0, 0,
-	     0},
+	     "Headline here", "Jane Doe", "Agency News", "Body text.", 0, 0, 0},
 	    {"Headline here\nFebruary 13, 2025\n\nBody text.\n",
 	     "Headline here", NULL, NULL, "Body text.", 2025, 2, 13},
 	    {"Headline here\n\nBy the Associated Press\n\nBody text.\n",
@@ -679,8 +762,7 @@ static void test_text_byline_forms(void **state)
 	    {"Headline here\nBy the Associated Press\n\nBody text.\n",
 	     "Headline here", NULL, "Associated Press", "Body text.", 0, 0, 0},
 	    {"Headline here\n\nBy Jane Doe\nAgency News\n\nBody text.\n",
-	     "Headline here", "Jane Doe", "Agency News", "Body text.", 0, 0,
-	     0},
+	     "Headline here", "Jane Doe", "Agency News", "Body text.", 0, 0, 0},
 	    {"Headline here\n\nBy Jane Doe\nThe Daily Planet\n"
 	     "Feb. 13, 2025\n\nBody text.\n",
 	     "Headline here", "Jane Doe", "The Daily Planet", "Body text.",
@@ -705,11 +787,11 @@ static void test_text_byline_forms(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		got *g = got_new();
 
-		assert_int_equal(
-		    reader_read_mem(cases[i].text, strlen(cases[i].text),
-				    "t.txt", "t.txt", 1000, NULL, sink_of(g),
-				    &g->st, &g->err),
-		    LEDE_OK);
+		assert_int_equal(reader_read_mem(cases[i].text,
+						 strlen(cases[i].text), "t.txt",
+						 "t.txt", 1000, NULL,
+						 sink_of(g), &g->st, &g->err),
+				 LEDE_OK);
 		assert_int_equal(g->n, 1);
 		assert_str(g->a[0].title, cases[i].title);
 		assert_str(g->a[0].byline, cases[i].byline);
@@ -1483,6 +1565,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_date_table),
 	    cmocka_unit_test(test_date_scan),
+	    cmocka_unit_test(test_date_zones),
 	    cmocka_unit_test(test_format_names),
 	    cmocka_unit_test(test_sniff),
 	    cmocka_unit_test(test_text_wire),
