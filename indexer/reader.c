@@ -3,6 +3,11 @@
  * memory buffer as one stream of bytes (gunzipped on the fly), deciding its
  * format, and turning a raw article into a clean lede_article view.
  *
+ * The format: by extension (looking through ".gz"), except that markup no
+ * plain-text article starts with ("<!DOCTYPE html", "<html", "<REUTERS",
+ * "<DOC>") overrides a .txt or .md name; without a known extension, by
+ * content (sniff_content).
+ *
  * The stream: a file is read in STREAM_CHUNK pieces, and when it starts
  * with the gzip magic (1f 8b) the pieces go through zlib's inflate with
  * windowBits 15+32 (gzip or zlib header, auto-detected), member after
@@ -550,6 +555,53 @@ static const char *find_ci(const char *s, size_t len, const char *needle)
 	return NULL;
 }
 
+/* Markup at the very start (after a BOM and blanks) that no plain-text
+ * article begins with: it overrides a .txt or .md name, since archives
+ * are full of web pages and SGML saved as ".txt". Returns the format, or
+ * AUTO when there is none. */
+static lede_format markup_start(const char *s, size_t len)
+{
+	static const struct {
+		const char *open; /* lowercase */
+		lede_format f;
+	} marks[] = {
+	    {"<!doctype html", LEDE_FORMAT_HTML},
+	    {"<html>", LEDE_FORMAT_HTML},
+	    {"<html ", LEDE_FORMAT_HTML},
+	    {"<!doctype lewis", LEDE_FORMAT_REUTERS},
+	    {"<reuters ", LEDE_FORMAT_REUTERS},
+	    {"<reuters>", LEDE_FORMAT_REUTERS},
+	    {"<doc>", LEDE_FORMAT_TREC},
+	};
+	size_t i = 0;
+
+	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len &&
+	       (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+		i++;
+	for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+		size_t n = strlen(marks[k].open);
+
+		if (len - i >= n && strncasecmp(s + i, marks[k].open, n) == 0)
+			return marks[k].f;
+	}
+	return LEDE_FORMAT_AUTO;
+}
+
+/* The format a name says, corrected by markup at the start of the content
+ * (a .txt that is a web page). */
+static lede_format sniff_name_and_start(const char *name, const char *head,
+					size_t n)
+{
+	lede_format f = sniff_name(name), m;
+
+	if (f != LEDE_FORMAT_TEXT)
+		return f;
+	m = markup_start(head, n);
+	return m != LEDE_FORMAT_AUTO ? m : f;
+}
+
 /* Content sniffing over decoded bytes. */
 static lede_format sniff_content(const char *s, size_t len)
 {
@@ -582,14 +634,17 @@ lede_format reader_sniff(const char *name, const char *data, size_t len)
 	z_stream z;
 	size_t n;
 
-	if (f != LEDE_FORMAT_AUTO)
+	if (f != LEDE_FORMAT_AUTO && f != LEDE_FORMAT_TEXT)
 		return f;
 	if (data == NULL)
 		return LEDE_FORMAT_TEXT;
 	if (len < 2 || (unsigned char)data[0] != 0x1f ||
-	    (unsigned char)data[1] != 0x8b)
-		return sniff_content(
-		    data, len < READER_HEAD_BYTES ? len : READER_HEAD_BYTES);
+	    (unsigned char)data[1] != 0x8b) {
+		n = len < READER_HEAD_BYTES ? len : READER_HEAD_BYTES;
+		return f == LEDE_FORMAT_TEXT
+			   ? sniff_name_and_start(name, data, n)
+			   : sniff_content(data, n);
+	}
 	/* Gzip data: inflate just the head. */
 	memset(&z, 0, sizeof z);
 	if (inflateInit2(&z, 15 + 32) != Z_OK)
@@ -601,7 +656,9 @@ lede_format reader_sniff(const char *name, const char *data, size_t len)
 	(void)inflate(&z, Z_NO_FLUSH);
 	n = sizeof head - z.avail_out;
 	inflateEnd(&z);
-	return sniff_content((const char *)head, n);
+	return f == LEDE_FORMAT_TEXT
+		   ? sniff_name_and_start(name, (const char *)head, n)
+		   : sniff_content((const char *)head, n);
 }
 
 /* ---- the article under construction ------------------------------------ */
@@ -1150,7 +1207,7 @@ static lede_status run_stream(reader_run *r)
 	}
 	f = r->opts->format;
 	if (f == LEDE_FORMAT_AUTO)
-		f = sniff_name(r->name);
+		f = sniff_name_and_start(r->name, head, n);
 	if (f == LEDE_FORMAT_AUTO)
 		f = sniff_content(head, n);
 	switch (f) {

@@ -112,7 +112,9 @@ lede_status reader_read_mem(const char *data, size_t len, const char *name,
 void reader_prepare_threads(void);
 
 /* The format of a file: by name (extension, looking through ".gz"), then by
- * the content head data[0..len) (which may be gzip data). Never AUTO. */
+ * the content head data[0..len) (which may be gzip data); a .txt or .md
+ * whose content starts with unmistakable markup ("<!DOCTYPE html",
+ * "<html", "<REUTERS", "<DOC>") is that markup's format. Never AUTO. */
 lede_format reader_sniff(const char *name, const char *data, size_t len);
 
 /* "text", "jsonl", "trec", "reuters", "html" ("auto" for AUTO). Static. */

@@ -523,6 +523,36 @@ static void test_sniff(void **state)
 	assert_int_equal(reader_sniff("story", "Hello world", 11),
 			 LEDE_FORMAT_TEXT);
 	assert_int_equal(reader_sniff(NULL, NULL, 0), LEDE_FORMAT_TEXT);
+	/* Markup at the start overrides .txt/.md; later markup does not. */
+	assert_int_equal(reader_sniff("p.txt", "\n<!DOCTYPE html>\n<html>", 23),
+			 LEDE_FORMAT_HTML);
+	assert_int_equal(reader_sniff("p.md", "<HTML lang=\"en\">", 16),
+			 LEDE_FORMAT_HTML);
+	assert_int_equal(reader_sniff("r.txt", "<REUTERS NEWID=\"1\">", 19),
+			 LEDE_FORMAT_REUTERS);
+	assert_int_equal(reader_sniff("t.txt", "<DOC>\n<DOCNO>", 13),
+			 LEDE_FORMAT_TREC);
+	assert_int_equal(reader_sniff("s.txt", "Use <html> tags", 15),
+			 LEDE_FORMAT_TEXT);
+	assert_int_equal(reader_sniff("s.txt", "<htmlish", 8),
+			 LEDE_FORMAT_TEXT);
+	assert_int_equal(reader_sniff("j.jsonl", "<html>", 6),
+			 LEDE_FORMAT_JSONL);
+	{
+		static const char page[] =
+		    "<!DOCTYPE html>\n<html><head><title>Saved page "
+		    "title</title></head><body><article><p>The saved page "
+		    "body.</p></article></body></html>\n";
+		got *g = got_new();
+
+		assert_int_equal(
+		    read_mem(g, page, sizeof page - 1, "saved.txt", NULL),
+		    LEDE_OK);
+		assert_int_equal(g->n, 1);
+		assert_str(g->a[0].title, "Saved page title");
+		assert_str(g->a[0].body, "The saved page body.");
+		got_free(g);
+	}
 	gz = gzip_mem(jl, strlen(jl), &gl);
 	assert_int_equal(reader_sniff("data.gz", (const char *)gz, gl),
 			 LEDE_FORMAT_JSONL);
