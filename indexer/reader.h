@@ -284,6 +284,13 @@ lede_status reader_stream_skip_empty(reader_stream *in, uint64_t *lines);
 lede_status reader_stream_slurp(reader_stream *in, buf *out, size_t max,
 				int *too_big);
 
+/* Derives a title for an article that has none from its body text
+ * s[0..len) (valid UTF-8), by the text reader's rule: the first line when
+ * short (at most 120 characters, no final period), else its first
+ * sentence after any dateline, cut at a word to 100 characters with "…".
+ * Nothing when a->title is set. Defined in reader_text.c. */
+void reader_derive_title(reader_article *a, const char *s, size_t len);
+
 /* One run function per format (reader_<format>.c). Each returns LEDE_OK
  * when the file was read to its end (records may have been skipped), else
  * the stopping status. */

@@ -13,7 +13,9 @@
  * in seconds, or milliseconds when over 1e11 (year 5138 in seconds).
  *
  * id: the id/guid key, else url, else path#N with N the line number, so
- * ids stay stable when lines are appended to the file.
+ * ids stay stable when lines are appended to the file. No title key: the
+ * title is derived from the body as the text reader does
+ * (reader_derive_title).
  *
  * One line at a time (LEDE_MAX_LINE_BYTES at most) is in memory, whatever
  * the file size; a longer line is skipped without being stored whole.
@@ -420,6 +422,8 @@ static lede_status jsonl_line(reader_run *r, jsonl_ctx *c, uint64_t lineno)
 		}
 	}
 	json_decref(obj);
+	if (a->title.len == 0 && a->body.len > 0)
+		reader_derive_title(a, a->body.data, a->body.len);
 	if (a->id.len == 0 && a->url.len > 0)
 		buf_append(&a->id, a->url.data, a->url.len);
 

@@ -25,6 +25,8 @@
  * title is derived from the body's first line: that line when it is short
  * with no final period, else its first sentence (after the dateline), cut
  * at a word boundary to TEXT_DERIVED_TITLE_CHARS characters with "…".
+ * JSONL and TREC records without a title get one by the same rule
+ * (reader_derive_title).
  *
  * Date: a header, a line holding only a date, or a dateline at the start
  * of the first paragraph ("FEBRUARY 13, 2025 –", "ZÜRICH, 13 February 2025
@@ -655,6 +657,21 @@ static void derive_title(reader_article *a, const char *s, size_t len)
 	buf_append(&a->title, s, cut);
 	if (cut < end)
 		buf_append_str(&a->title, "\xe2\x80\xa6");
+}
+
+void reader_derive_title(reader_article *a, const char *s, size_t len)
+{
+	const char *nl;
+	size_t ll, dl;
+
+	if (a->title.len > 0)
+		return;
+	while (len > 0 && is_space(*s))
+		s++, len--;
+	nl = memchr(s, '\n', len);
+	ll = nl != NULL ? (size_t)(nl - s) : len;
+	dl = dateline(a, s, ll, 0);
+	derive_title(a, s + dl, ll - dl);
 }
 
 /* Appends a body line with Markdown reduced to its text: heading marks

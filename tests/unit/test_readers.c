@@ -892,6 +892,32 @@ static void test_jsonl_fields(void **state)
 	got_free(g);
 }
 
+/* Records without a title get the text reader's derived title. */
+static void test_jsonl_derived_title(void **state)
+{
+	static const char text[] =
+	    "{\"body\":\"WASHINGTON (Reuters) - The Fed held rates on "
+	    "Wednesday. Markets rose.\"}\n"
+	    "{\"text\":\"Short lead line\\nThe rest of the story.\"}\n"
+	    "{\"title\":\"Given\",\"body\":\"Body text here.\"}\n"
+	    "{\"body\":\"The regional parliament in the northern province "
+	    "approved on Wednesday a budget that raises spending on schools, "
+	    "hospitals and rural roads.\"}\n";
+	got *g = got_new();
+
+	(void)state;
+	assert_int_equal(read_mem(g, text, sizeof text - 1, "d.jsonl", NULL),
+			 LEDE_OK);
+	assert_int_equal(g->n, 4);
+	assert_str(g->a[0].title, "The Fed held rates on Wednesday.");
+	assert_str(g->a[1].title, "Short lead line");
+	assert_str(g->a[2].title, "Given");
+	assert_str(g->a[3].title,
+		   "The regional parliament in the northern province approved "
+		   "on Wednesday a budget that raises spending…");
+	got_free(g);
+}
+
 static void test_jsonl_epochs_and_map(void **state)
 {
 	got *g = got_new();
@@ -985,7 +1011,8 @@ static void test_trec(void **state)
 	/* T-4 has no text: skipped; T-5 is on one line. */
 	assert_true(has_problem(g, "small.trec:22", "no body"));
 	assert_str(g->a[2].id, "T-5");
-	assert_null(g->a[2].title);
+	/* No title element: derived from the body (its first sentence). */
+	assert_str(g->a[2].title, "One line doc.");
 	assert_str(g->a[2].body, "One line doc.");
 	assert_int_equal(g->a[2].date, LEDE_NO_DATE);
 	assert_int_equal(g->st.skipped, 2);
@@ -1607,6 +1634,7 @@ int main(void)
 	    cmocka_unit_test(test_text_byline_forms),
 	    cmocka_unit_test(test_jsonl_fields),
 	    cmocka_unit_test(test_jsonl_epochs_and_map),
+	    cmocka_unit_test(test_jsonl_derived_title),
 	    cmocka_unit_test(test_jsonl_long_line),
 	    cmocka_unit_test(test_trec),
 	    cmocka_unit_test(test_trec_unterminated_at_end),
