@@ -717,9 +717,11 @@ static lede_status read_file(update *u, file_entry *f)
 	u->cur_path = f->is_stdin ? NULL : f->id_base;
 	set_clear(&u->seen);
 	before = u->st->added + u->st->updated + u->st->unchanged;
+	/* stdin has no mtime: no date of last resort (not 1970). */
 	st = reader_read_path(f->is_stdin ? "-" : f->abs, f->id_base,
-	                      (int64_t)(f->mtime_ns / 1000000000LL), &ro, &sink,
-	                      &rs, &err);
+	                      f->is_stdin ? LEDE_NO_DATE
+	                                  : (int64_t)(f->mtime_ns / 1000000000LL),
+	                      &ro, &sink, &rs, &err);
 	u->st->skipped += rs.skipped;
 	u->st->bad_utf8 += rs.bad_utf8;
 	u->st->no_date += rs.no_date;

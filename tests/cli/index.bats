@@ -328,3 +328,11 @@ count() { "$B/lede-search" -i "$IDX" --count "$@"; }
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 }
+
+@test "stdin: a text article piped in has no file date (not 1970)" {
+	run sh -c "printf 'Piped title\n\nThe defense of piped text.\n' | '$B/lede-index' -i '$IDX' --no-progress -"
+	[ "$status" -eq 0 ]
+	run "$B/lede-search" -i "$IDX" --json piped
+	[[ "$output" == *'"title":"Piped title"'* ]]
+	[[ "$output" == *'"date":null'* ]]
+}
