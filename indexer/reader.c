@@ -71,6 +71,7 @@ struct reader_stream {
 	uint64_t out_cap;	 /* LEDE_MAX_GUNZIP_BYTES or the caller's */
 	uint64_t in_total;	 /* compressed bytes handed to inflate */
 	const reader_sink *sink; /* for sink->stop */
+	uint64_t ratio_floor;	 /* LEDE_GUNZIP_RATIO_FLOOR or the caller's */
 	char *out;		 /* decoded bytes; out[pos..len) unread */
 	size_t out_pos, out_len, out_size;
 	int eof;	    /* all bytes produced */
@@ -254,7 +255,7 @@ static lede_status fill_gz(reader_stream *in)
 				 (unsigned long long)in->out_cap);
 			return stream_fail(in, LEDE_ERR_TOO_BIG, msg);
 		}
-		if (in->out_total > LEDE_GUNZIP_RATIO_FLOOR &&
+		if (in->out_total > in->ratio_floor &&
 		    in->out_total / LEDE_MAX_GUNZIP_RATIO > in->in_total) {
 			char msg[200];
 
@@ -425,8 +426,8 @@ static void stream_close(reader_stream *in)
  * when the first bytes are the gzip magic. */
 static lede_status stream_open(reader_stream *in, const char *name, int fd,
 			       int own_fd, const char *mem, size_t mem_len,
-			       uint64_t cap, const reader_sink *sink,
-			       lede_err *err)
+			       uint64_t cap, uint64_t ratio_floor,
+			       const reader_sink *sink, lede_err *err)
 {
 	memset(in, 0, sizeof *in);
 	in->name = name;
@@ -437,6 +438,7 @@ static lede_status stream_open(reader_stream *in, const char *name, int fd,
 	in->mem = (const unsigned char *)mem;
 	in->mem_len = mem_len;
 	in->out_cap = cap ? cap : LEDE_MAX_GUNZIP_BYTES;
+	in->ratio_floor = ratio_floor ? ratio_floor : LEDE_GUNZIP_RATIO_FLOOR;
 	in->out_size = 2 * STREAM_CHUNK;
 	in->out = malloc(in->out_size);
 	if (fd >= 0)
@@ -1232,7 +1234,8 @@ static lede_status run(const char *name, int fd, int own_fd, const char *data,
 		       const reader_opts *o, const reader_sink *sink,
 		       reader_stats *st, lede_err *err)
 {
-	static const reader_opts defaults = {LEDE_FORMAT_AUTO, NULL, 0, 0, 0};
+	static const reader_opts defaults = {
+	    LEDE_FORMAT_AUTO, NULL, 0, 0, 0, 0};
 	reader_stats dummy;
 	reader_stream in;
 	reader_run r;
@@ -1255,7 +1258,8 @@ static lede_status run(const char *name, int fd, int own_fd, const char *data,
 		return s;
 	}
 	s = stream_open(&in, name, fd, own_fd, data, len,
-			r.opts->max_gunzip_bytes, sink, err);
+			r.opts->max_gunzip_bytes, r.opts->gunzip_ratio_floor,
+			sink, err);
 	if (s == LEDE_OK)
 		s = run_stream(&r);
 	/* A stream failure the format reader passed on has its message in

@@ -37,6 +37,9 @@ typedef struct reader_opts {
 	/* Decompressed cap per .gz input; 0 means LEDE_MAX_GUNZIP_BYTES
 	 * (tests and fuzzers lower it). */
 	uint64_t max_gunzip_bytes;
+	/* Decompressed bytes before LEDE_MAX_GUNZIP_RATIO applies; 0 means
+	 * LEDE_GUNZIP_RATIO_FLOOR (tests lower it). */
+	uint64_t gunzip_ratio_floor;
 } reader_opts;
 
 typedef struct reader_stats {
