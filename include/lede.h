@@ -349,7 +349,8 @@ typedef struct lede_update_opts {
  * LEDE_ERR_READ_ONLY; LEDE_ERR_INTERRUPTED; LEDE_ERR_NOT_FOUND (a path does
  * not exist); LEDE_ERR_IO (disk full: the index keeps its last commit);
  * LEDE_ERR_BATCH_LOST; LEDE_ERR_NOMEM; LEDE_ERR_INVALID (an unknown opts
- * version, paths NULL with n > 0, idx NULL).
+ * version, paths NULL with n > 0, idx NULL, a map entry lede_map_check
+ * refuses: nothing is read).
  */
 LEDE_API lede_status lede_index_update(lede_index *idx,
                                        const char *const *paths, size_t n,
@@ -359,6 +360,17 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 /* Parses a format name ("text", "jsonl", "trec", "reuters", "html",
  * "auto"). LEDE_ERR_INVALID when unknown. */
 LEDE_API lede_status lede_format_parse(lede_format *out, const char *name);
+
+/* The article field names a JSONL mapping may target (for messages). */
+#define LEDE_MAP_NAMES                                                        \
+	"id title body date byline (or author) source url lang section tags"
+
+/* Checks one JSONL field mapping "SRCFIELD=NAME" (lede_update_opts.map)
+ * before any file is read: SRCFIELD not empty, NAME one of
+ * LEDE_MAP_NAMES. Returns LEDE_OK or LEDE_ERR_INVALID (NULL, no "=",
+ * empty SRCFIELD, unknown NAME). lede_index_update checks every entry
+ * the same way and refuses the whole run on a bad one. */
+LEDE_API lede_status lede_map_check(const char *entry);
 
 /* =====================================================================
  * Searching

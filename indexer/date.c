@@ -17,8 +17,17 @@
  *    00-49 means 20xx and 50-99 means 19xx;
  *  - "a/b/y" is the US month/day order unless a > 12; "a.b.y" and "a-b-y"
  *    are day first (Europe);
- *  - a time without a zone is taken as UTC; zones are numeric offsets or the
- *    unambiguous names in zone_table (not "ET", not "IST").
+ *  - a time without a zone is taken as UTC; zones are numeric offsets, the
+ *    unambiguous names in zone_table, and the US generic names ET, CT, MT
+ *    and PT, read as standard or daylight time by the US rule of that
+ *    date (us_dst);
+ *  - a time followed by a zone we cannot resolve ("IST" is India, Israel
+ *    or Ireland; "XYZ"; IANA names such as "Europe/Paris") keeps the date,
+ *    drops the time of day (a wrong hour would be worse than none) and
+ *    says so through date_note, for the reader to warn. IANA names are not
+ *    resolved: libc resolves them only through the process-global TZ
+ *    (setenv + tzset + localtime_r), which races with the readers running
+ *    in parallel threads, and lede does not parse zoneinfo files itself.
  *
  * Day counting is Howard Hinnant's days_from_civil (proleptic Gregorian),
  * so no libc time function (timegm, mktime, TZ) is involved.
@@ -209,6 +218,17 @@ static const char *const weekday_table[] = {
     "sabado",
     "domingo",
 };
+
+/* The US generic zone names, in minutes east of UTC in standard time; an
+ * hour is added while daylight saving time is in force (us_dst). */
+static const struct name_num us_zone_table[] = {
+    {"et", -300}, {"ct", -360}, {"mt", -420}, {"pt", -480}};
+
+/* Unknown zone abbreviations taken after a time: DATE_ZONE_ABBR_MIN to
+ * DATE_ZONE_ABBR_MAX capitals ("IST", "WAKT"). Two capitals are not
+ * enough: Reuters-21578 follows its times with desk codes ("RM", "A RM"). */
+#define DATE_ZONE_ABBR_MIN 3
+#define DATE_ZONE_ABBR_MAX 5
 
 /* Zone names with a single meaning, in minutes east of UTC. */
 static const struct name_num zone_table[] = {
@@ -406,6 +426,99 @@ int64_t date_days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
+/* Inverse of date_days_from_civil (Hinnant's civil_from_days). */
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t era;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)((int64_t)yoe + era * 400 + (*m <= 2));
+}
+
+/* Day number of the nth Sunday of month m (n = 0: the last one). */
+static int64_t sunday(int y, int m, int n)
+{
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30,
+				      31, 31, 30, 31, 30, 31};
+	int64_t first = date_days_from_civil(y, (unsigned)m, 1), last;
+	/* 1970-01-01 was a Thursday: weekday (0 = Sunday) is (day + 4) % 7. */
+	int64_t wd = ((first + 4) % 7 + 7) % 7;
+
+	if (n > 0)
+		return first + (7 - wd) % 7 + 7 * (n - 1);
+	last = first + mdays[m - 1] - 1 + (m == 2 && leap(y));
+	return last - ((last + 4) % 7 + 7) % 7;
+}
+
+/* Is US daylight saving time in force at local hour h of day number day?
+ * The federal rule of the year: since 2007 from the second Sunday of March
+ * to the first Sunday of November, 1987-2006 the first Sunday of April to
+ * the last of October, 1967-1986 the last Sunday of April to the last of
+ * October (the 1974-75 emergency years aside); switching at 02:00 local.
+ * Before 1967 there was no national rule: standard time. */
+static int us_dst(int64_t day, int h)
+{
+	int y, m, d;
+	int64_t start, end;
+
+	civil_from_days(day, &y, &m, &d);
+	if (y >= 2007) {
+		start = sunday(y, 3, 2);
+		end = sunday(y, 11, 1);
+	} else if (y >= 1987) {
+		start = sunday(y, 4, 1);
+		end = sunday(y, 10, 0);
+	} else if (y >= 1967) {
+		start = sunday(y, 4, 0);
+		end = sunday(y, 10, 0);
+	} else {
+		return 0;
+	}
+	if (day == start)
+		return h >= 2;
+	if (day == end)
+		return h < 2; /* the repeated hour is taken as daylight time */
+	return day > start && day < end;
+}
+
+/* An unresolvable zone name at s[i]: an IANA name ("Europe/Paris",
+ * "America/New_York") or DATE_ZONE_ABBR_MIN to DATE_ZONE_ABBR_MAX
+ * capitals not followed by a letter ("IST", "XYZ"). Returns its length,
+ * or 0. */
+static size_t unknown_zone(const char *s, size_t len, size_t i)
+{
+	size_t n = 0, slash = 0;
+
+	if (i >= len || s[i] < 'A' || s[i] > 'Z')
+		return 0;
+	while (i + n < len && ((s[i + n] >= 'A' && s[i + n] <= 'Z') ||
+			       (s[i + n] >= 'a' && s[i + n] <= 'z') ||
+			       s[i + n] == '_' || (s[i + n] == '/' && n > 0) ||
+			       (slash && (s[i + n] == '-' ||
+					  is_digit((unsigned char)s[i + n])))))
+		if (s[i + n++] == '/')
+			slash++;
+	if (n > DATE_NOTE_ZONE_MAX ||
+	    (i + n < len && is_alpha((unsigned char)s[i + n])))
+		return 0;
+	if (slash > 0)
+		return s[i + n - 1] != '/' ? n : 0;
+	if (n < DATE_ZONE_ABBR_MIN || n > DATE_ZONE_ABBR_MAX)
+		return 0;
+	for (size_t k = 0; k < n; k++)
+		if (s[i + k] < 'A' || s[i + k] > 'Z')
+			return 0;
+	return n;
+}
+
 /* Reads a numeric offset at s[i]: "+01:00", "-0500", "+01". Sets *off
  * (minutes east) and returns the index after it, or i if none. */
 static size_t numeric_offset(const char *s, size_t len, size_t i, int *off)
@@ -439,18 +552,28 @@ static size_t numeric_offset(const char *s, size_t len, size_t i, int *off)
 
 /* Reads a zone at s[i]: "Z", a numeric offset, or a name from zone_table
  * optionally followed by an offset ("GMT+1", "UTC+05:30"). Sets *off
- * (minutes east); returns the index after it, or i if none. */
-static size_t zone(const char *s, size_t len, size_t i, int *off)
+ * (minutes east); returns the index after it, or i if none. A US generic
+ * name (ET, CT, MT, PT) sets *us to 1 and *off to its standard offset. */
+static size_t zone(const char *s, size_t len, size_t i, int *off, int *us)
 {
 	char w[DATE_WORD_MAX + 1];
 	size_t n = word(s, len, i, w), k;
 	int base = 0, o = 0;
 
+	*us = 0;
 	if (n > 0) {
 		base = lookup(zone_table,
 			      sizeof zone_table / sizeof zone_table[0], w);
-		if (base == -1)
-			return i;
+		if (base == -1) {
+			base = lookup(
+			    us_zone_table,
+			    sizeof us_zone_table / sizeof us_zone_table[0], w);
+			if (base == -1)
+				return i;
+			*us = 1;
+			*off = base;
+			return i + n;
+		}
 	}
 	k = numeric_offset(s, len, i + n, &o);
 	if (k == i + n && n == 0)
@@ -460,12 +583,15 @@ static size_t zone(const char *s, size_t len, size_t i, int *off)
 }
 
 /* Reads a time of day at s[i]: "10:00", "10:00:00.79", "3:15 p.m.", with
- * an optional zone. Sets *secs (seconds since midnight, zone applied, may
- * be negative or over a day) and returns the index after it, or 0 when
- * there is no valid time at i. */
-static size_t time_of_day(const char *s, size_t len, size_t i, int64_t *secs)
+ * an optional zone, on day number day (local). Sets *secs (seconds since
+ * midnight, zone applied, may be negative or over a day) and returns the
+ * index after it, or 0 when there is no valid time at i. An unresolvable
+ * zone after the time is consumed, *secs is 0 (no time of day) and the
+ * zone is copied to note (when not NULL). */
+static size_t time_of_day(const char *s, size_t len, size_t i, int64_t day,
+			  int64_t *secs, date_note *note)
 {
-	int h, m, sec = 0, off = 0;
+	int h, m, sec = 0, off = 0, us = 0;
 	size_t j = i, save;
 
 	if (digits(s, len, &j, 3, &h) == 0 || h > 24)
@@ -515,19 +641,33 @@ static size_t time_of_day(const char *s, size_t len, size_t i, int64_t *secs)
 	j = save;
 	/* Zone: directly ("10:00Z", "10:00+01:00") or after a blank. */
 	{
-		size_t k = zone(s, len, j, &off);
+		size_t k = zone(s, len, j, &off, &us);
 
 		if (k == j) {
 			size_t b = skip_blanks(s, len, j);
 
 			if (b > j) {
-				k = zone(s, len, b, &off);
-				if (k == b)
+				k = zone(s, len, b, &off, &us);
+				if (k == b) {
+					size_t n = unknown_zone(s, len, b);
+
+					if (n > 0) {
+						if (note != NULL) {
+							memcpy(note->zone,
+							       s + b, n);
+							note->zone[n] = '\0';
+						}
+						*secs = 0;
+						return b + n;
+					}
 					k = j;
+				}
 			}
 		}
 		j = k;
 	}
+	if (us && us_dst(day, h))
+		off += 60;
 	*secs = (int64_t)h * 3600 + m * 60 + sec - (int64_t)off * 60;
 	return j;
 }
@@ -535,7 +675,8 @@ static size_t time_of_day(const char *s, size_t len, size_t i, int64_t *secs)
 /* After a date ending at i: an optional time ("T10:00", " 10:00", ", 10:00",
  * " at 10:00", " à 10:00", " um 10:00"). Adds it to *t and returns the new
  * end, or i when no valid time follows. */
-static size_t opt_time(const char *s, size_t len, size_t i, int64_t *t)
+static size_t opt_time(const char *s, size_t len, size_t i, int64_t *t,
+		       date_note *note)
 {
 	size_t j = i;
 	int64_t secs;
@@ -557,7 +698,7 @@ static size_t opt_time(const char *s, size_t len, size_t i, int64_t *t)
 			 is_blank((unsigned char)s[j + 2]))
 			j = skip_blanks(s, len, j + 2);
 	}
-	k = time_of_day(s, len, j, &secs);
+	k = time_of_day(s, len, j, *t / 86400, &secs, note);
 	if (k == 0)
 		return i;
 	*t += secs;
@@ -571,7 +712,8 @@ static int64_t at_midnight(int y, int m, int d)
 
 /* ISO 8601: 2025-02-13, 2025/02/13, 2025.02.13, 20250213, each with an
  * optional time. Returns the end index or 0. */
-static size_t iso_date(const char *s, size_t len, size_t i, int64_t *t)
+static size_t iso_date(const char *s, size_t len, size_t i, int64_t *t,
+		       date_note *note)
 {
 	size_t j = i;
 	int y, m, d;
@@ -595,7 +737,7 @@ static size_t iso_date(const char *s, size_t len, size_t i, int64_t *t)
 		if (!valid_ymd(y, m, d))
 			return 0;
 		*t = at_midnight(y, m, d);
-		return opt_time(s, len, j, t);
+		return opt_time(s, len, j, t, note);
 	} else if (nd == 4 && j < len &&
 		   (s[j] == '-' || s[j] == '/' || s[j] == '.')) {
 		char sep = s[j++];
@@ -623,9 +765,11 @@ static size_t iso_date(const char *s, size_t len, size_t i, int64_t *t)
 
 		if (n == 6 && hms / 10000 < 24 && (hms / 100) % 100 < 60 &&
 		    hms % 100 < 61) {
-			int off = 0;
+			int off = 0, us = 0;
 
-			k = zone(s, len, k, &off);
+			k = zone(s, len, k, &off, &us);
+			if (us && us_dst(*t / 86400, hms / 10000))
+				off += 60;
 			*t += (int64_t)(hms / 10000) * 3600 +
 			      ((hms / 100) % 100) * 60 +
 			      (hms % 100 == 60 ? 59 : hms % 100) -
@@ -634,12 +778,13 @@ static size_t iso_date(const char *s, size_t len, size_t i, int64_t *t)
 		}
 		return j;
 	}
-	return opt_time(s, len, j, t);
+	return opt_time(s, len, j, t, note);
 }
 
 /* Numeric day/month/year: 02/13/2025 (US), 13.02.2025, 13-02-2025,
  * 04/11/87. Returns the end index or 0. */
-static size_t numeric_date(const char *s, size_t len, size_t i, int64_t *t)
+static size_t numeric_date(const char *s, size_t len, size_t i, int64_t *t,
+			   date_note *note)
 {
 	size_t j = i;
 	int a, b, y, m, d;
@@ -682,7 +827,7 @@ static size_t numeric_date(const char *s, size_t len, size_t i, int64_t *t)
 	if (!valid_ymd(y, m, d))
 		return 0;
 	*t = at_midnight(y, m, d);
-	return opt_time(s, len, j, t);
+	return opt_time(s, len, j, t, note);
 }
 
 /* Skips an ordinal suffix after a day number: 1st 2nd 3rd 4th, 1er, 13.
@@ -722,7 +867,8 @@ static size_t skip_year_word(const char *s, size_t len, size_t j)
 
 /* Day first: 13 February 2025, 13 Feb. 2025, 26-FEB-1987 15:01:01.79,
  * 13. Februar 2025, 1er mai 2012, 13 de febrero de 2025. */
-static size_t day_month_year(const char *s, size_t len, size_t i, int64_t *t)
+static size_t day_month_year(const char *s, size_t len, size_t i, int64_t *t,
+			     date_note *note)
 {
 	size_t j = i;
 	int d, m, y;
@@ -739,11 +885,12 @@ static size_t day_month_year(const char *s, size_t len, size_t i, int64_t *t)
 		return 0;
 	*t = at_midnight(y, m, d);
 	j = skip_year_word(s, len, j);
-	return opt_time(s, len, j, t);
+	return opt_time(s, len, j, t, note);
 }
 
 /* Month first: February 13, 2025; Feb. 13 2025; FEBRUARY 13, 2025. */
-static size_t month_day_year(const char *s, size_t len, size_t i, int64_t *t)
+static size_t month_day_year(const char *s, size_t len, size_t i, int64_t *t,
+			     date_note *note)
 {
 	size_t j = i, k;
 	int d, m, y;
@@ -762,14 +909,16 @@ static size_t month_day_year(const char *s, size_t len, size_t i, int64_t *t)
 	if (!year4(s, len, &j, &y) || !valid_ymd(y, m, d))
 		return 0;
 	*t = at_midnight(y, m, d);
-	return opt_time(s, len, j, t);
+	return opt_time(s, len, j, t, note);
 }
 
-size_t date_scan(int64_t *out, const char *s, size_t len)
+size_t date_scan_note(int64_t *out, const char *s, size_t len, date_note *note)
 {
 	size_t i, end;
 	int64_t t = 0;
 
+	if (note != NULL)
+		note->zone[0] = '\0';
 	if (s == NULL)
 		return 0;
 	i = skip_blanks(s, len, 0);
@@ -777,13 +926,13 @@ size_t date_scan(int64_t *out, const char *s, size_t len)
 	if (i >= len)
 		return 0;
 	if (is_digit((unsigned char)s[i])) {
-		end = iso_date(s, len, i, &t);
+		end = iso_date(s, len, i, &t, note);
 		if (end == 0)
-			end = numeric_date(s, len, i, &t);
+			end = numeric_date(s, len, i, &t, note);
 		if (end == 0)
-			end = day_month_year(s, len, i, &t);
+			end = day_month_year(s, len, i, &t, note);
 	} else {
-		end = month_day_year(s, len, i, &t);
+		end = month_day_year(s, len, i, &t, note);
 	}
 	if (end == 0)
 		return 0;
@@ -807,15 +956,26 @@ size_t date_scan(int64_t *out, const char *s, size_t len)
 	return end;
 }
 
-int date_parse(int64_t *out, const char *s, size_t len)
+size_t date_scan(int64_t *out, const char *s, size_t len)
+{
+	return date_scan_note(out, s, len, NULL);
+}
+
+int date_parse_note(int64_t *out, const char *s, size_t len, date_note *note)
 {
 	int64_t t;
-	size_t end = date_scan(&t, s, len);
+	size_t end = date_scan_note(&t, s, len, note);
 
-	if (end == 0)
+	if (end == 0 || skip_blanks(s, len, end) != len) {
+		if (note != NULL)
+			note->zone[0] = '\0';
 		return 0;
-	if (skip_blanks(s, len, end) != len)
-		return 0;
+	}
 	*out = t;
 	return 1;
+}
+
+int date_parse(int64_t *out, const char *s, size_t len)
+{
+	return date_parse_note(out, s, len, NULL);
 }

@@ -269,6 +269,42 @@ static int on_event(void *ctx, const lede_event *ev)
 	return got_signal != 0;
 }
 
+/* One line on what was indexed imperfectly, or nothing when all was
+ * well: dates that did not parse, invalid UTF-8, articles without a
+ * date. The summary line before it keeps its specified format. */
+static void say_quality(const lede_update_stats *s)
+{
+	char line[256];
+	size_t n = 0;
+	const char *sep = "";
+
+	line[0] = '\0';
+	if (s->bad_date) {
+		n += (size_t)snprintf(line + n, sizeof line - n,
+		                      "%s%llu date%s could not be read (kept "
+		                      "undated)", sep,
+		                      (unsigned long long)s->bad_date,
+		                      s->bad_date == 1 ? "" : "s");
+		sep = ", ";
+	}
+	if (s->bad_utf8 && n < sizeof line) {
+		n += (size_t)snprintf(line + n, sizeof line - n,
+		                      "%s%llu article%s had invalid UTF-8 "
+		                      "(replaced)", sep,
+		                      (unsigned long long)s->bad_utf8,
+		                      s->bad_utf8 == 1 ? "" : "s");
+		sep = ", ";
+	}
+	if (s->no_date && n < sizeof line)
+		n += (size_t)snprintf(line + n, sizeof line - n,
+		                      "%s%llu article%s had no date (text and "
+		                      "HTML files: their mtime)", sep,
+		                      (unsigned long long)s->no_date,
+		                      s->no_date == 1 ? "" : "s");
+	if (n > 0)
+		say("%s", line);
+}
+
 static void on_signal(int sig)
 {
 	got_signal = sig;
@@ -349,9 +385,11 @@ int main(int argc, char **argv)
 			break;
 		}
 		case OPT_MAP:
-			if (uo.nmap >= MAX_PATTERNS || !strchr(optarg, '='))
-				die(EXIT_ERROR, "--map: expected FIELD=NAME, got "
-				    "'%s'", optarg);
+			if (uo.nmap >= MAX_PATTERNS ||
+			    lede_map_check(optarg) != LEDE_OK)
+				die(EXIT_ERROR, "--map: expected FIELD=NAME with "
+				    "NAME one of " LEDE_MAP_NAMES ", got '%s'",
+				    optarg);
 			maps[uo.nmap++] = optarg;
 			break;
 		case OPT_INCLUDE:
@@ -486,6 +524,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: %llu duplicate article ids (the "
 			        "copy latest in path order is kept)\n", prog,
 			        (unsigned long long)stats.duplicates);
+		say_quality(&stats);
 	} else if (code == EXIT_SKIPPED) {
 		say("%llu records or files skipped",
 		        (unsigned long long)(stats.skipped + stats.files_failed));

@@ -3,14 +3,22 @@
  * memory buffer as one stream of bytes (gunzipped on the fly), deciding its
  * format, and turning a raw article into a clean lede_article view.
  *
+ * The format: by extension (looking through ".gz"), except that markup no
+ * plain-text article starts with ("<!DOCTYPE html", "<html", "<REUTERS",
+ * "<DOC>") overrides a .txt or .md name; without a known extension, by
+ * content (sniff_content).
+ *
  * The stream: a file is read in STREAM_CHUNK pieces, and when it starts
  * with the gzip magic (1f 8b) the pieces go through zlib's inflate with
  * windowBits 15+32 (gzip or zlib header, auto-detected), member after
  * member as gzip(1) does. Nothing is ever slurped whole except by the
  * one-article formats, up to LEDE_MAX_ARTICLE_BYTES: a 4 GB JSONL.gz is
  * read with one line in memory. The decompressed total is capped
- * (LEDE_MAX_GUNZIP_BYTES) so a gzip bomb ends in an error naming the file,
- * after the articles before it were delivered.
+ * (LEDE_MAX_GUNZIP_BYTES), and so is its ratio to the compressed bytes read
+ * (LEDE_MAX_GUNZIP_RATIO, past LEDE_GUNZIP_RATIO_FLOOR), so a gzip bomb
+ * ends quickly in an error naming the file, after the articles before it
+ * were delivered. Each refill polls the caller's stop callback, so a long
+ * file that yields nothing can still be interrupted.
  *
  * The cleaning (reader_emit): whatever the format, the indexer gets valid
  * UTF-8 (bad bytes become U+FFFD, counted), no control characters except
@@ -59,9 +67,12 @@ struct reader_stream {
 	int gz_end;	    /* last gzip member finished */
 	int z_ready;	    /* inflateInit2 done */
 	z_stream z;
-	uint64_t out_total; /* decompressed bytes produced */
-	uint64_t out_cap;   /* LEDE_MAX_GUNZIP_BYTES or the caller's */
-	char *out;	    /* decoded bytes; out[pos..len) unread */
+	uint64_t out_total;	 /* decompressed bytes produced */
+	uint64_t out_cap;	 /* LEDE_MAX_GUNZIP_BYTES or the caller's */
+	uint64_t in_total;	 /* compressed bytes handed to inflate */
+	const reader_sink *sink; /* for sink->stop */
+	uint64_t ratio_floor;	 /* LEDE_GUNZIP_RATIO_FLOOR or the caller's */
+	char *out;		 /* decoded bytes; out[pos..len) unread */
 	size_t out_pos, out_len, out_size;
 	int eof;	    /* all bytes produced */
 	lede_status status; /* sticky: first failure */
@@ -97,6 +108,7 @@ static lede_status raw_more(reader_stream *in, const unsigned char **p,
 		*p = in->mem + in->mem_pos;
 		*n = left;
 		in->mem_pos += left;
+		in->in_total += left;
 		if (in->mem_pos == in->mem_len)
 			in->raw_eof = 1;
 		if (left == 0)
@@ -119,6 +131,7 @@ static lede_status raw_more(reader_stream *in, const unsigned char **p,
 		in->raw_eof = 1;
 	*p = in->raw;
 	*n = (size_t)got;
+	in->in_total += (uint64_t)got;
 	return LEDE_OK;
 }
 
@@ -242,6 +255,18 @@ static lede_status fill_gz(reader_stream *in)
 				 (unsigned long long)in->out_cap);
 			return stream_fail(in, LEDE_ERR_TOO_BIG, msg);
 		}
+		if (in->out_total > in->ratio_floor &&
+		    in->out_total / LEDE_MAX_GUNZIP_RATIO > in->in_total) {
+			char msg[200];
+
+			snprintf(msg, sizeof msg,
+				 "decompressed data over %u times its "
+				 "compressed size after %llu MiB (a gzip "
+				 "bomb?); rest of the file ignored",
+				 (unsigned)LEDE_MAX_GUNZIP_RATIO,
+				 (unsigned long long)(in->out_total >> 20));
+			return stream_fail(in, LEDE_ERR_TOO_BIG, msg);
+		}
 		if (got == 0 && in->gz_end)
 			in->eof = 1;
 	}
@@ -256,6 +281,10 @@ static lede_status stream_fill(reader_stream *in)
 		return in->status;
 	if (in->eof)
 		return LEDE_OK;
+	if (in->sink != NULL && in->sink->stop != NULL &&
+	    in->sink->stop(in->sink->ctx))
+		return stream_fail(in, LEDE_ERR_INTERRUPTED,
+				   "reading stopped by the caller");
 	if (in->out_pos > 0) {
 		memmove(in->out, in->out + in->out_pos,
 			in->out_len - in->out_pos);
@@ -345,6 +374,23 @@ lede_status reader_stream_line(reader_stream *in, buf *line, size_t max,
 	}
 }
 
+lede_status reader_stream_skip_empty(reader_stream *in, uint64_t *lines)
+{
+	for (;;) {
+		const char *p = in->out + in->out_pos;
+		const char *e = in->out + in->out_len;
+
+		while (p < e && *p == '\n')
+			p++;
+		*lines += (uint64_t)(p - (in->out + in->out_pos));
+		in->out_pos = (size_t)(p - in->out);
+		if (p < e || in->eof)
+			return in->status;
+		if (stream_fill(in) != LEDE_OK)
+			return in->status;
+	}
+}
+
 lede_status reader_stream_slurp(reader_stream *in, buf *out, size_t max,
 				int *too_big)
 {
@@ -380,16 +426,19 @@ static void stream_close(reader_stream *in)
  * when the first bytes are the gzip magic. */
 static lede_status stream_open(reader_stream *in, const char *name, int fd,
 			       int own_fd, const char *mem, size_t mem_len,
-			       uint64_t cap, lede_err *err)
+			       uint64_t cap, uint64_t ratio_floor,
+			       const reader_sink *sink, lede_err *err)
 {
 	memset(in, 0, sizeof *in);
 	in->name = name;
 	in->err = err;
+	in->sink = sink;
 	in->fd = fd;
 	in->own_fd = own_fd;
 	in->mem = (const unsigned char *)mem;
 	in->mem_len = mem_len;
 	in->out_cap = cap ? cap : LEDE_MAX_GUNZIP_BYTES;
+	in->ratio_floor = ratio_floor ? ratio_floor : LEDE_GUNZIP_RATIO_FLOOR;
 	in->out_size = 2 * STREAM_CHUNK;
 	in->out = malloc(in->out_size);
 	if (fd >= 0)
@@ -508,6 +557,53 @@ static const char *find_ci(const char *s, size_t len, const char *needle)
 	return NULL;
 }
 
+/* Markup at the very start (after a BOM and blanks) that no plain-text
+ * article begins with: it overrides a .txt or .md name, since archives
+ * are full of web pages and SGML saved as ".txt". Returns the format, or
+ * AUTO when there is none. */
+static lede_format markup_start(const char *s, size_t len)
+{
+	static const struct {
+		const char *open; /* lowercase */
+		lede_format f;
+	} marks[] = {
+	    {"<!doctype html", LEDE_FORMAT_HTML},
+	    {"<html>", LEDE_FORMAT_HTML},
+	    {"<html ", LEDE_FORMAT_HTML},
+	    {"<!doctype lewis", LEDE_FORMAT_REUTERS},
+	    {"<reuters ", LEDE_FORMAT_REUTERS},
+	    {"<reuters>", LEDE_FORMAT_REUTERS},
+	    {"<doc>", LEDE_FORMAT_TREC},
+	};
+	size_t i = 0;
+
+	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len &&
+	       (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+		i++;
+	for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+		size_t n = strlen(marks[k].open);
+
+		if (len - i >= n && strncasecmp(s + i, marks[k].open, n) == 0)
+			return marks[k].f;
+	}
+	return LEDE_FORMAT_AUTO;
+}
+
+/* The format a name says, corrected by markup at the start of the content
+ * (a .txt that is a web page). */
+static lede_format sniff_name_and_start(const char *name, const char *head,
+					size_t n)
+{
+	lede_format f = sniff_name(name), m;
+
+	if (f != LEDE_FORMAT_TEXT)
+		return f;
+	m = markup_start(head, n);
+	return m != LEDE_FORMAT_AUTO ? m : f;
+}
+
 /* Content sniffing over decoded bytes. */
 static lede_format sniff_content(const char *s, size_t len)
 {
@@ -540,14 +636,17 @@ lede_format reader_sniff(const char *name, const char *data, size_t len)
 	z_stream z;
 	size_t n;
 
-	if (f != LEDE_FORMAT_AUTO)
+	if (f != LEDE_FORMAT_AUTO && f != LEDE_FORMAT_TEXT)
 		return f;
 	if (data == NULL)
 		return LEDE_FORMAT_TEXT;
 	if (len < 2 || (unsigned char)data[0] != 0x1f ||
-	    (unsigned char)data[1] != 0x8b)
-		return sniff_content(
-		    data, len < READER_HEAD_BYTES ? len : READER_HEAD_BYTES);
+	    (unsigned char)data[1] != 0x8b) {
+		n = len < READER_HEAD_BYTES ? len : READER_HEAD_BYTES;
+		return f == LEDE_FORMAT_TEXT
+			   ? sniff_name_and_start(name, data, n)
+			   : sniff_content(data, n);
+	}
 	/* Gzip data: inflate just the head. */
 	memset(&z, 0, sizeof z);
 	if (inflateInit2(&z, 15 + 32) != Z_OK)
@@ -559,7 +658,9 @@ lede_format reader_sniff(const char *name, const char *data, size_t len)
 	(void)inflate(&z, Z_NO_FLUSH);
 	n = sizeof head - z.avail_out;
 	inflateEnd(&z);
-	return sniff_content((const char *)head, n);
+	return f == LEDE_FORMAT_TEXT
+		   ? sniff_name_and_start(name, (const char *)head, n)
+		   : sniff_content((const char *)head, n);
 }
 
 /* ---- the article under construction ------------------------------------ */
@@ -572,9 +673,9 @@ void reader_article_init(reader_article *a)
 
 void reader_article_reset(reader_article *a)
 {
-	buf *bs[] = {&a->id,   &a->title,    &a->byline,  &a->source,
-		     &a->url,  &a->lang,     &a->section, &a->body,
-		     &a->tags, &a->date_text};
+	buf *bs[] = {&a->id,   &a->title,     &a->byline,   &a->source,
+		     &a->url,  &a->lang,      &a->section,  &a->body,
+		     &a->tags, &a->date_text, &a->date_zone};
 
 	for (size_t k = 0; k < sizeof bs / sizeof bs[0]; k++)
 		buf_reset(bs[k]);
@@ -584,9 +685,9 @@ void reader_article_reset(reader_article *a)
 
 void reader_article_free(reader_article *a)
 {
-	buf *bs[] = {&a->id,   &a->title,    &a->byline,  &a->source,
-		     &a->url,  &a->lang,     &a->section, &a->body,
-		     &a->tags, &a->date_text};
+	buf *bs[] = {&a->id,   &a->title,     &a->byline,   &a->source,
+		     &a->url,  &a->lang,      &a->section,  &a->body,
+		     &a->tags, &a->date_text, &a->date_zone};
 
 	for (size_t k = 0; k < sizeof bs / sizeof bs[0]; k++)
 		buf_free(bs[k]);
@@ -598,8 +699,16 @@ void reader_article_add_tag(reader_article *a, const char *s, size_t len)
 	buf_append_byte(&a->tags, 0);
 }
 
+void reader_article_zone(reader_article *a, const date_note *note)
+{
+	buf_reset(&a->date_zone);
+	if (note->zone[0] != '\0')
+		buf_append_str(&a->date_zone, note->zone);
+}
+
 int reader_article_date(reader_article *a, const char *s, size_t len)
 {
+	date_note note;
 	int64_t t;
 	size_t i = 0;
 
@@ -608,9 +717,10 @@ int reader_article_date(reader_article *a, const char *s, size_t len)
 		i++;
 	if (i == len)
 		return 0;
-	if (date_scan(&t, s + i, len - i) > 0) {
+	if (date_scan_note(&t, s + i, len - i, &note) > 0) {
 		a->date = t;
 		buf_reset(&a->date_text);
+		reader_article_zone(a, &note);
 		return 1;
 	}
 	if (a->date == LEDE_NO_DATE) {
@@ -656,8 +766,18 @@ void reader_warn(reader_run *r, const char *where, const char *fmt, ...)
 
 const char *reader_where_line(reader_run *r, uint64_t line)
 {
+	char digits[24];
+	size_t n = sizeof digits;
+
+	/* By hand, not printf: callers are many (a record's every problem). */
+	do {
+		digits[--n] = (char)('0' + line % 10);
+		line /= 10;
+	} while (line > 0 && n > 0);
 	buf_reset(&r->where);
-	buf_printf(&r->where, "%s:%llu", r->name, (unsigned long long)line);
+	buf_append_str(&r->where, r->name);
+	buf_append_byte(&r->where, ':');
+	buf_append(&r->where, digits + n, sizeof digits - n);
 	return r->where.status == LEDE_OK ? r->where.data : r->name;
 }
 
@@ -992,6 +1112,14 @@ lede_status reader_emit(reader_run *r, reader_article *a, const char *where,
 				v.date = r->mtime;
 		}
 	}
+	if (v.date != LEDE_NO_DATE && a->date_zone.len > 0) {
+		b = sanitized(r, a->date_zone.data, a->date_zone.len, &nbad);
+		clean_short(&r->clean[F_TMP], b->data, b->len, 80);
+		reader_warn(r, where,
+			    "unknown time zone \"%s\": date kept, time of day "
+			    "dropped",
+			    r->clean[F_TMP].data ? r->clean[F_TMP].data : "");
+	}
 	if (nbad > 0) {
 		r->st->bad_utf8++;
 		reader_warn(r, where,
@@ -1012,31 +1140,45 @@ lede_status reader_emit(reader_run *r, reader_article *a, const char *where,
 
 /* ---- entry points -------------------------------------------------------- */
 
+const char *reader_map_target(const char *name)
+{
+	static const struct {
+		const char *name, *field;
+	} targets[] = {
+	    {"id", "id"},	    {"title", "title"},	  {"body", "body"},
+	    {"date", "date"},	    {"byline", "byline"}, {"author", "byline"},
+	    {"source", "source"},   {"url", "url"},	  {"lang", "lang"},
+	    {"section", "section"}, {"tags", "tags"},
+	};
+
+	if (name == NULL)
+		return NULL;
+	for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++)
+		if (strcmp(name, targets[t].name) == 0)
+			return targets[t].field;
+	return NULL;
+}
+
+int reader_map_ok(const char *entry)
+{
+	const char *eq = entry ? strchr(entry, '=') : NULL;
+
+	return eq != NULL && eq > entry && reader_map_target(eq + 1) != NULL;
+}
+
 /* Checks the JSONL field mapping: each entry "srcfield=name" with a known
  * name. */
 static lede_status check_map(const reader_opts *o, const char *name,
 			     lede_err *err)
 {
-	static const char *const targets[] = {
-	    "id",     "title", "body", "date",	  "byline",
-	    "source", "url",   "lang", "section", "tags"};
-
 	for (size_t k = 0; k < o->nmap; k++) {
 		const char *m = o->map ? o->map[k] : NULL;
-		const char *eq = m ? strchr(m, '=') : NULL;
-		int ok = 0;
 
-		if (eq != NULL && eq > m)
-			for (size_t t = 0;
-			     t < sizeof targets / sizeof targets[0]; t++)
-				if (strcmp(eq + 1, targets[t]) == 0)
-					ok = 1;
-		if (!ok)
+		if (!reader_map_ok(m))
 			return err_set(
 			    err, LEDE_ERR_INVALID,
-			    "%s: bad field mapping \"%s\": want SRCFIELD=NAME, "
-			    "NAME one of id title body date byline source url "
-			    "lang section tags",
+			    "%s: bad field mapping \"%s\": want "
+			    "SRCFIELD=NAME, NAME one of " LEDE_MAP_NAMES,
 			    name, m ? m : "(null)");
 	}
 	return LEDE_OK;
@@ -1067,7 +1209,7 @@ static lede_status run_stream(reader_run *r)
 	}
 	f = r->opts->format;
 	if (f == LEDE_FORMAT_AUTO)
-		f = sniff_name(r->name);
+		f = sniff_name_and_start(r->name, head, n);
 	if (f == LEDE_FORMAT_AUTO)
 		f = sniff_content(head, n);
 	switch (f) {
@@ -1092,7 +1234,8 @@ static lede_status run(const char *name, int fd, int own_fd, const char *data,
 		       const reader_opts *o, const reader_sink *sink,
 		       reader_stats *st, lede_err *err)
 {
-	static const reader_opts defaults = {LEDE_FORMAT_AUTO, NULL, 0, 0, 0};
+	static const reader_opts defaults = {
+	    LEDE_FORMAT_AUTO, NULL, 0, 0, 0, 0};
 	reader_stats dummy;
 	reader_stream in;
 	reader_run r;
@@ -1115,7 +1258,8 @@ static lede_status run(const char *name, int fd, int own_fd, const char *data,
 		return s;
 	}
 	s = stream_open(&in, name, fd, own_fd, data, len,
-			r.opts->max_gunzip_bytes, err);
+			r.opts->max_gunzip_bytes, r.opts->gunzip_ratio_floor,
+			sink, err);
 	if (s == LEDE_OK)
 		s = run_stream(&r);
 	/* A stream failure the format reader passed on has its message in

@@ -29,7 +29,7 @@ typedef struct reader_opts {
 	lede_format format;
 	/* JSONL field mapping, nmap entries "srcfield=name"; srcfield may be
 	 * a dotted path ("meta.headline"); name is one of id title body date
-	 * byline source url lang section tags. */
+	 * byline source url lang section tags, or author for byline. */
 	const char *const *map;
 	size_t nmap;
 	/* Input declared Latin-1 (in practice Windows-1252): convert. */
@@ -37,6 +37,9 @@ typedef struct reader_opts {
 	/* Decompressed cap per .gz input; 0 means LEDE_MAX_GUNZIP_BYTES
 	 * (tests and fuzzers lower it). */
 	uint64_t max_gunzip_bytes;
+	/* Decompressed bytes before LEDE_MAX_GUNZIP_RATIO applies; 0 means
+	 * LEDE_GUNZIP_RATIO_FLOOR (tests lower it). */
+	uint64_t gunzip_ratio_floor;
 } reader_opts;
 
 typedef struct reader_stats {
@@ -66,7 +69,21 @@ typedef struct reader_sink {
 	void (*problem)(void *ctx, const char *where, lede_status s,
 			const char *msg);
 	void *ctx;
+	/* Polled as the input is read (once per chunk of at most
+	 * READER_STOP_POLL_BYTES, whether or not it yields articles); nonzero
+	 * stops the read with LEDE_ERR_INTERRUPTED. May be NULL. A file of
+	 * blank lines or skipped records can run long without calling
+	 * article: this is how a SIGTERM still stops it at once. */
+	int (*stop)(void *ctx);
 } reader_sink;
+
+/* The article field a JSONL mapping "SRCFIELD=NAME" targets: the canonical
+ * name of NAME ("author" -> "byline"), static; NULL when NAME is unknown. */
+const char *reader_map_target(const char *name);
+
+/* 1 if entry is a valid mapping "SRCFIELD=NAME" (SRCFIELD not empty, NAME
+ * known to reader_map_target), else 0. */
+int reader_map_ok(const char *entry);
 
 /* Reads one file (or "-" for stdin: JSONL or TREC, sniffed). id_base is the
  * path used for fallback ids (path, or path#N for the Nth record of a
@@ -75,8 +92,9 @@ typedef struct reader_sink {
  * records were skipped (counted in st, which is added to, not reset); an
  * error status only when the file as a whole cannot be read (err says why,
  * naming the file): NOT_FOUND, IO, INVALID (a directory, a bad map entry),
- * FORMAT (corrupt or truncated gzip), TOO_BIG (gzip over the cap), NOMEM,
- * or whatever sink->article returned to stop. Articles delivered before an
+ * FORMAT (corrupt or truncated gzip), TOO_BIG (gzip over the size or
+ * ratio cap), NOMEM, INTERRUPTED (sink->stop said so), or whatever
+ * sink->article returned to stop. Articles delivered before an
  * error stay delivered. */
 lede_status reader_read_path(const char *path, const char *id_base,
 			     int64_t mtime, const reader_opts *o,
@@ -97,7 +115,9 @@ lede_status reader_read_mem(const char *data, size_t len, const char *name,
 void reader_prepare_threads(void);
 
 /* The format of a file: by name (extension, looking through ".gz"), then by
- * the content head data[0..len) (which may be gzip data). Never AUTO. */
+ * the content head data[0..len) (which may be gzip data); a .txt or .md
+ * whose content starts with unmistakable markup ("<!DOCTYPE html",
+ * "<html", "<REUTERS", "<DOC>") is that markup's format. Never AUTO. */
 lede_format reader_sniff(const char *name, const char *data, size_t len);
 
 /* "text", "jsonl", "trec", "reuters", "html" ("auto" for AUTO). Static. */
@@ -129,8 +149,29 @@ int date_parse(int64_t *out, const char *s, size_t len);
 /* Like date_parse but reads one date at the START of s and ignores what
  * follows (datelines: "FEBRUARY 13, 2025 - Stating that..."). Returns the
  * bytes consumed (0: no date there). A malformed time after a good date
- * ("31-MAR-1987 605:12") is left unconsumed and the date counts alone. */
+ * ("31-MAR-1987 605:12") is left unconsumed and the date counts alone.
+ * Zones: numeric offsets, unambiguous names (UTC GMT CET EST PDT JST ...),
+ * and the US generic ET CT MT PT by the US daylight-saving rule of the
+ * date; after an unresolvable zone ("IST", "Europe/Paris") the date is
+ * kept and the time of day dropped (see date_scan_note). */
 size_t date_scan(int64_t *out, const char *s, size_t len);
+
+/* Longest zone name date_note keeps ("America/Argentina/Buenos_Aires" is
+ * 30): longer is not a zone. */
+#define DATE_NOTE_ZONE_MAX 40
+
+/* What a scan saw besides the date: zone is the name of a time zone that
+ * followed the time and could not be resolved ("IST", "Europe/Paris"),
+ * "" if none. When set, the date was kept at midnight UTC of its day and
+ * the time of day dropped. */
+typedef struct date_note {
+	char zone[DATE_NOTE_ZONE_MAX + 1];
+} date_note;
+
+/* date_scan and date_parse reporting an unresolved zone in *note (may be
+ * NULL; cleared first). */
+size_t date_scan_note(int64_t *out, const char *s, size_t len, date_note *note);
+int date_parse_note(int64_t *out, const char *s, size_t len, date_note *note);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (no range check). */
 int64_t date_days_from_civil(int64_t y, unsigned m, unsigned d);
@@ -139,6 +180,8 @@ int64_t date_days_from_civil(int64_t y, unsigned m, unsigned d);
  * Between the readers (indexer/reader*.c only).
  * ------------------------------------------------------------------- */
 
+/* Input read between two polls of sink->stop: the stream's chunk. */
+#define READER_STOP_POLL_BYTES (64u * 1024)
 /* Bytes of the input head used for sniffing and the binary-file check. */
 #define READER_HEAD_BYTES 1024
 /* At most this many tags per article: Reuters has at most a dozen; more is
@@ -160,7 +203,7 @@ typedef struct reader_run {
 	reader_stats *st;
 	lede_err *err;
 	reader_stream *in;
-	buf where;	/* scratch for "file:line" */
+	buf where;	/* scratch for "file:line", built only when used */
 	buf scratch;	/* scratch for field cleaning */
 	buf clean[9];	/* cleaned fields of the article being emitted */
 	buf clean_tags; /* cleaned tags, NUL-separated */
@@ -175,12 +218,17 @@ typedef struct reader_article {
 	int64_t date;  /* LEDE_NO_DATE when none */
 	buf date_text; /* a date that was present but did not parse
 			  (warned about and counted in bad_date) */
+	buf date_zone; /* the unresolved zone of the date kept (its time
+			  of day dropped; warned about) */
 	size_t nbad;   /* invalid UTF-8 sequences already replaced */
 } reader_article;
 
 void reader_article_init(reader_article *a);
 void reader_article_reset(reader_article *a); /* empty again, keeps memory */
 void reader_article_free(reader_article *a);
+/* Records the unresolved zone of the date just set (or none): reader_emit
+ * warns about it. */
+void reader_article_zone(reader_article *a, const date_note *note);
 /* Appends one tag (raw bytes; cleaned by reader_emit). */
 void reader_article_add_tag(reader_article *a, const char *s, size_t len);
 /* Sets a->date from a date field s[0..len) (date_scan: trailing text
@@ -206,7 +254,9 @@ void reader_skip(reader_run *r, const char *where, lede_status s,
 void reader_warn(reader_run *r, const char *where, const char *fmt, ...)
     LEDE_PRINTF(3, 4);
 
-/* "name:line" in r->where; returns r->where.data. */
+/* "name:line" in r->where; returns r->where.data. Costs a copy of the
+ * name: build it only to report a problem or deliver an article, never
+ * per input line (a file of 50 million blank lines). */
 const char *reader_where_line(reader_run *r, uint64_t line);
 
 /* Decodes raw input to UTF-8 into out (appending): Latin-1 conversion when
@@ -227,10 +277,22 @@ lede_status reader_stream_chunk(reader_stream *in, const char **p, size_t *n);
 lede_status reader_stream_line(reader_stream *in, buf *line, size_t max,
 			       int *too_long, int *eof);
 
+/* Consumes the empty lines ("\n" alone) at the read position and adds
+ * their number to *lines: a tight loop over the buffer, for files padded
+ * with millions of them. Returns LEDE_OK or the stream error. */
+lede_status reader_stream_skip_empty(reader_stream *in, uint64_t *lines);
+
 /* Reads everything left, up to max bytes, into out. *too_big is set (and
  * the rest drained) when the input is longer. */
 lede_status reader_stream_slurp(reader_stream *in, buf *out, size_t max,
 				int *too_big);
+
+/* Derives a title for an article that has none from its body text
+ * s[0..len) (valid UTF-8), by the text reader's rule: the first line when
+ * short (at most 120 characters, no final period), else its first
+ * sentence after any dateline, cut at a word to 100 characters with "…".
+ * Nothing when a->title is set. Defined in reader_text.c. */
+void reader_derive_title(reader_article *a, const char *s, size_t len);
 
 /* One run function per format (reader_<format>.c). Each returns LEDE_OK
  * when the file was read to its end (records may have been skipped), else
@@ -283,12 +345,22 @@ void sgml_text(buf *out, const char *s, size_t len, int strip_tags);
 /* Parses a byline (with or without its leading "By"): appends the names,
  * "; "-separated and in title case when written in capitals, to names,
  * and an outlet named after a comma, "|", " - " or in parentheses to
- * source. Job titles ("Staff Writer", "Correspondent") are dropped. Input
- * must be valid UTF-8. Returns 1 if at least one name was found. */
+ * source. A byline that names only an outlet ("By the Associated Press",
+ * "By Associated Press": all words outlet words) sets source alone. Job titles
+ * ("Staff Writer", "Correspondent") are dropped. Input must be valid UTF-8.
+ * Returns 1 if at least one name was found. */
 int byline_parse(const char *s, size_t len, buf *names, buf *source);
 
 /* 1 if line (valid UTF-8) starts with "By " (any case) followed by a
- * capitalised word: a byline line. */
+ * capitalised name of two or more words, or by "the" and an outlet ("By
+ * the Associated Press"): a byline line. */
 int byline_is_line(const char *s, size_t len);
+
+/* The line right under a byline line: 1 if it belongs to the byline, an
+ * outlet ("Agency News", "The Daily Planet": a few capitalised words, one
+ * of them a word outlets use, or any such words when alone, i.e. followed
+ * by a blank line) appended to source when source is empty, or a job
+ * title ("Staff Writer", not stored). 0: it is not part of the byline. */
+int byline_outlet_line(const char *s, size_t len, int alone, buf *source);
 
 #endif /* LEDE_READER_H */

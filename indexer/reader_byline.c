@@ -7,7 +7,10 @@
  * The outlet is what follows a "|", a " for ", a dash, or sits in final
  * parentheses; after a comma it is the outlet when the byline has exactly
  * one comma and no "and" after it, or when it contains a word outlets use
- * (News, Press, Times, Agency...). Job titles after a comma ("Staff
+ * (News, Press, Times, Agency...). A byline naming only an outlet ("By
+ * the Associated Press", or every word an outlet word) is a source with no
+ * person; so is an outlet alone on the line under a byline (the text
+ * reader asks byline_outlet_line). Job titles after a comma ("Staff
  * Writer", "Correspondent") are dropped. Names are split on "and", "&",
  * ";", "," (and "und", "et", "y"). A name written all in capitals is put
  * in title case (wire copy shouts bylines); the case mapping covers ASCII,
@@ -26,6 +29,10 @@
 #define BYLINE_PARSE_MAX 1024
 /* More words than this in one name means it is not a name. */
 #define BYLINE_MAX_NAME_WORDS 6
+/* An outlet named on the line under a byline ("Agency News", "The Daily
+ * Planet") is short: a longer line is the story. */
+#define BYLINE_OUTLET_MAX_BYTES 60
+#define BYLINE_OUTLET_MAX_WORDS 5
 
 static const char *const outlet_words[] = {
     "news",	 "press",     "agency",	      "agence",	    "reuters",
@@ -254,6 +261,62 @@ static void strip_by(const char **s, size_t *len)
 	}
 }
 
+/* Words that may stand lowercase inside an outlet name ("Bank of
+ * England Times", "Corriere della Sera"). */
+static const char *const outlet_connectors[] = {
+    "of",  "the", "and", "de", "la", "le", "du", "des", "della", "der",
+    "die", "das", "für", "el", "al", "y",  "et", "und", "&"};
+
+static int in_list(const char *s, size_t len, const char *const *words,
+		   size_t nwords)
+{
+	for (size_t k = 0; k < nwords; k++)
+		if (strlen(words[k]) == len &&
+		    strncasecmp(s, words[k], len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every word of s is an outlet word ("Associated Press", "Reuters"). */
+static int all_outlet_words(const char *s, size_t len)
+{
+	size_t i = 0, words = 0;
+
+	while (i < len) {
+		size_t w;
+
+		while (i < len && space(s[i]))
+			i++;
+		w = i;
+		while (i < len && !space(s[i]))
+			i++;
+		if (i == w)
+			break;
+		words++;
+		if (!in_list(s + w, i - w, outlet_words,
+			     sizeof outlet_words / sizeof outlet_words[0]))
+			return 0;
+	}
+	return words > 0;
+}
+
+/* "the Associated Press", "Associated Press": a byline naming only the
+ * outlet. Sets *skip to the bytes of a leading "the " (dropped). */
+static int outlet_only(const char *s, size_t len, size_t *skip)
+{
+	*skip = 0;
+	if (memchr(s, ',', len) != NULL || memchr(s, ';', len) != NULL ||
+	    find_word(s, len, "and", 0) >= 0)
+		return 0;
+	if (len > 4 && strncasecmp(s, "the ", 4) == 0) {
+		*skip = 4;
+		return has_word_from(s + 4, len - 4, outlet_words,
+				     sizeof outlet_words /
+					 sizeof outlet_words[0]);
+	}
+	return all_outlet_words(s, len);
+}
+
 static void set_source(buf *source, const char *s, size_t len)
 {
 	trim(&s, &len);
@@ -279,6 +342,15 @@ int byline_parse(const char *s, size_t len, buf *names, buf *source)
 	strip_by(&s, &len);
 	if (len == 0)
 		return 0;
+	/* "By the Associated Press": an outlet, no person. */
+	{
+		size_t skip;
+
+		if (outlet_only(s, len, &skip)) {
+			set_source(source, s + skip, len - skip);
+			return 0;
+		}
+	}
 	/* "Jane Doe (Agency News)" */
 	if (s[len - 1] == ')') {
 		const char *open = NULL;
@@ -355,6 +427,7 @@ int byline_is_line(const char *s, size_t len)
 	const char *p = s, *comma;
 	size_t n = len, words;
 	unsigned char c;
+	int the = 0;
 
 	trim(&p, &n);
 	if (n < 5 || n > BYLINE_MAX_BYTES || strncasecmp(p, "by ", 3) != 0)
@@ -362,15 +435,28 @@ int byline_is_line(const char *s, size_t len)
 	p += 3;
 	n -= 3;
 	trim(&p, &n);
+	/* "By the Associated Press", "By the Daily Planet staff": only with
+	 * an outlet word ("By the end of the year" is a sentence). */
+	if (n > 4 && strncasecmp(p, "the ", 4) == 0) {
+		the = 1;
+		p += 4;
+		n -= 4;
+		trim(&p, &n);
+		if (n == 0 || !has_word_from(p, n, outlet_words,
+					     sizeof outlet_words /
+						 sizeof outlet_words[0]))
+			return 0;
+	}
 	c = (unsigned char)p[0];
 	if (!((c >= 'A' && c <= 'Z') || c >= 0x80))
 		return 0;
-	/* The first name: two to BYLINE_MAX_NAME_WORDS capitalised words. */
+	/* The first name: two to BYLINE_MAX_NAME_WORDS capitalised words
+	 * (one is enough after "the": "By the Guardian"). */
 	comma = memchr(p, ',', n);
 	if (comma != NULL)
 		n = (size_t)(comma - p);
 	words = count_words(p, n);
-	if (words < 2)
+	if (words < 2 && !the)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		if ((i == 0 || space(p[i - 1])) && !space(p[i])) {
@@ -386,5 +472,51 @@ int byline_is_line(const char *s, size_t len)
 				return 0;
 		}
 	}
+	return 1;
+}
+
+int byline_outlet_line(const char *s, size_t len, int alone, buf *source)
+{
+	size_t words = 0, i = 0, outlet = 0, job = 0;
+
+	while (len > 0 && space(s[len - 1]))
+		len--;
+	while (len > 0 && space(*s))
+		s++, len--;
+	if (len == 0 || len > BYLINE_OUTLET_MAX_BYTES || s[len - 1] == '.' ||
+	    s[len - 1] == ',' || s[len - 1] == ';' || s[len - 1] == ':')
+		return 0;
+	while (i < len) {
+		size_t w;
+		unsigned char c;
+
+		while (i < len && space(s[i]))
+			i++;
+		w = i;
+		while (i < len && !space(s[i]))
+			i++;
+		if (i == w)
+			break;
+		if (++words > BYLINE_OUTLET_MAX_WORDS)
+			return 0;
+		c = (unsigned char)s[w];
+		if (!((c >= 'A' && c <= 'Z') || c >= 0x80 ||
+		      in_list(s + w, i - w, outlet_connectors,
+			      sizeof outlet_connectors /
+				  sizeof outlet_connectors[0])))
+			return 0;
+		if (in_list(s + w, i - w, outlet_words,
+			    sizeof outlet_words / sizeof outlet_words[0]))
+			outlet++;
+		if (in_list(s + w, i - w, job_words,
+			    sizeof job_words / sizeof job_words[0]))
+			job++;
+	}
+	if (job > 0)
+		return 1; /* "Staff Writer": part of the byline, no outlet */
+	if (outlet == 0 && !alone)
+		return 0;
+	/* The outlet's own name keeps its article: "The Daily Planet". */
+	set_source(source, s, len);
 	return 1;
 }

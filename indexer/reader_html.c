@@ -508,8 +508,9 @@ static void body_dateline(reader_article *a)
 		const char *e = strstr(s + p, "\n\n");
 		size_t pe = e ? (size_t)(e - s) : len, n, i;
 		int64_t t;
+		date_note note;
 
-		n = date_scan(&t, s + p, pe - p);
+		n = date_scan_note(&t, s + p, pe - p, &note);
 		if (n > 0) {
 			i = p + n;
 			/* "22 août 2012, Espagne. - ": a place after the date
@@ -535,6 +536,7 @@ static void body_dateline(reader_article *a)
 			      (unsigned char)s[i + 2] == 0x94))) {
 				a->date = t;
 				buf_reset(&a->date_text);
+				reader_article_zone(a, &note);
 				return;
 			}
 		}

@@ -8,6 +8,7 @@
  *     # The title                          lang section tags id)
  *     ![](https://img.example/1.jpg)       image lines: dropped
  *     By JANE DOE and JOHN ROE, Agency     byline line -> byline, source
+ *     Agency News                          outlet under it -> source
  *     FEBRUARY 13, 2025 – Stating that...  dateline -> date
  *     WASHINGTON (Reuters) - The ...       dateline -> source (and date)
  *     ...paragraphs...
@@ -19,10 +20,13 @@
  * The title, in order: a "title:" header; a Markdown heading ("# Title",
  * or a line underlined with === or ---); a short first line (at most
  * TEXT_TITLE_MAX_CHARS characters, no final period) followed by a blank
- * line, which is then not part of the body. Without a title line, the
+ * line, or directly by a byline or a date line, which is then not part
+ * of the body. Without a title line, the
  * title is derived from the body's first line: that line when it is short
  * with no final period, else its first sentence (after the dateline), cut
  * at a word boundary to TEXT_DERIVED_TITLE_CHARS characters with "…".
+ * JSONL and TREC records without a title get one by the same rule
+ * (reader_derive_title).
  *
  * Date: a header, a line holding only a date, or a dateline at the start
  * of the first paragraph ("FEBRUARY 13, 2025 –", "ZÜRICH, 13 February 2025
@@ -130,10 +134,11 @@ static int image_line(const char *s, size_t len, const char **url, size_t *ul)
 }
 
 /* A date found in the text replaces an unparseable header date. */
-static void set_date(reader_article *a, int64_t t)
+static void set_date(reader_article *a, int64_t t, const date_note *note)
 {
 	a->date = t;
 	buf_reset(&a->date_text);
+	reader_article_zone(a, note);
 }
 
 /* Dash separators of datelines: "-", "--", "–", "—". Returns the length
@@ -180,11 +185,12 @@ static int upper_start(const char *s, size_t len)
 static size_t dateline(reader_article *a, const char *s, size_t len, int apply)
 {
 	int64_t t;
+	date_note note;
 	size_t i, n, place_words = 0, agency_at = 0, agency_len = 0;
 	int have_date = 0, in_word = 0, lower = 0;
 
 	/* "FEBRUARY 13, 2025 – ...", "2025-02-13: ..." */
-	n = date_scan(&t, s, len);
+	n = date_scan_note(&t, s, len, &note);
 	if (n > 0) {
 		i = skip_spaces(s, len, n);
 		if (i < len && s[i] == '(') {
@@ -200,7 +206,7 @@ static size_t dateline(reader_article *a, const char *s, size_t len, int apply)
 		}
 		if (i == len || dash_at(s + i, len - i) || s[i] == ':') {
 			if (apply && a->date == LEDE_NO_DATE)
-				set_date(a, t);
+				set_date(a, t, &note);
 			if (apply && agency_len > 0 && a->source.len == 0)
 				buf_append(&a->source, s + agency_at,
 					   agency_len);
@@ -238,7 +244,7 @@ static size_t dateline(reader_article *a, const char *s, size_t len, int apply)
 	if (s[i] == ',') {
 		size_t j = skip_spaces(s, len, i + 1);
 
-		n = date_scan(&t, s + j, len - j);
+		n = date_scan_note(&t, s + j, len - j, &note);
 		if (n > 0) {
 			have_date = 1;
 			i = j + n;
@@ -272,7 +278,7 @@ static size_t dateline(reader_article *a, const char *s, size_t len, int apply)
 	if (!have_date && agency_len == 0 && lower)
 		return 0;
 	if (apply && have_date && a->date == LEDE_NO_DATE)
-		set_date(a, t);
+		set_date(a, t, &note);
 	if (apply && agency_len > 0 && a->source.len == 0)
 		buf_append(&a->source, s + agency_at, agency_len);
 	return skip_spaces(s, len, i + n);
@@ -468,6 +474,26 @@ static size_t skip_blank_lines(const text_ctx *c, size_t i)
 	return i;
 }
 
+static int date_line(reader_article *a, const char *s, size_t len, int apply);
+
+static int line_blank(const text_ctx *c, size_t i)
+{
+	return blank_line(c->s + c->head[i].start, c->head[i].len);
+}
+
+/* What may follow a title line: a blank line and more text, or directly a
+ * byline ("Headline\nBY JANE DOE\n\n...") or a line holding only a
+ * date. */
+static int title_followed(text_ctx *c, size_t i)
+{
+	const char *l = c->s + c->head[i].start;
+	size_t ll = c->head[i].len;
+
+	if (blank_line(l, ll))
+		return skip_blank_lines(c, i) < c->nhead;
+	return byline_is_line(l, ll) || date_line(c->a, l, ll, 0);
+}
+
 /* Records the URL of an image line (the first one) and returns 1. */
 static int take_image(text_ctx *c, const char *s, size_t len)
 {
@@ -539,6 +565,7 @@ static int date_line(reader_article *a, const char *s, size_t len, int apply)
 	static const char *const prefixes[] = {"published", "updated", "posted",
 					       "date",	    "le ",     "am "};
 	int64_t t;
+	date_note note;
 
 	trim(&s, &len);
 	for (size_t k = 0; k < sizeof prefixes / sizeof prefixes[0]; k++) {
@@ -555,10 +582,10 @@ static int date_line(reader_article *a, const char *s, size_t len, int apply)
 			break;
 		}
 	}
-	if (len == 0 || !date_parse(&t, s, len))
+	if (len == 0 || !date_parse_note(&t, s, len, &note))
 		return 0;
 	if (apply && a->date == LEDE_NO_DATE)
-		set_date(a, t);
+		set_date(a, t, &note);
 	return 1;
 }
 
@@ -630,6 +657,21 @@ static void derive_title(reader_article *a, const char *s, size_t len)
 	buf_append(&a->title, s, cut);
 	if (cut < end)
 		buf_append_str(&a->title, "\xe2\x80\xa6");
+}
+
+void reader_derive_title(reader_article *a, const char *s, size_t len)
+{
+	const char *nl;
+	size_t ll, dl;
+
+	if (a->title.len > 0)
+		return;
+	while (len > 0 && is_space(*s))
+		s++, len--;
+	nl = memchr(s, '\n', len);
+	ll = nl != NULL ? (size_t)(nl - s) : len;
+	dl = dateline(a, s, ll, 0);
+	derive_title(a, s + dl, ll - dl);
 }
 
 /* Appends a body line with Markdown reduced to its text: heading marks
@@ -751,10 +793,7 @@ static lede_status parse(text_ctx *c)
 			i += 2;
 			titled = 1;
 		} else if (short_line(l, ll) && !byline_is_line(l, ll) &&
-			   i + 1 < c->nhead &&
-			   blank_line(c->s + c->head[i + 1].start,
-				      c->head[i + 1].len) &&
-			   skip_blank_lines(c, i + 1) < c->nhead &&
+			   i + 1 < c->nhead && title_followed(c, i + 1) &&
 			   dateline(a, l, ll, 0) == 0 &&
 			   !date_line(a, l, ll, 0)) {
 			set_title(a, l, ll);
@@ -776,6 +815,17 @@ static lede_status parse(text_ctx *c)
 			buf_reset(&a->byline);
 			byline_parse(l, ll, &a->byline, &a->source);
 			i++;
+			/* "By Jane Doe" over "Agency News": the outlet. */
+			if (i < c->nhead && !line_blank(c, i) &&
+			    !date_line(a, c->s + c->head[i].start,
+				       c->head[i].len, 0) &&
+			    dateline(a, c->s + c->head[i].start, c->head[i].len,
+				     0) == 0 &&
+			    byline_outlet_line(
+				c->s + c->head[i].start, c->head[i].len,
+				i + 1 >= c->nhead || line_blank(c, i + 1),
+				&a->source))
+				i++;
 		} else if (date_line(a, l, ll, 1)) {
 			i++;
 		} else {

@@ -9,8 +9,9 @@
  * The body is every <TEXT> element, in order, after an optional lead
  * paragraph (<LP>); markup inside (<P>, <F P=102>, <TABLE>) is dropped and
  * block tags become paragraph breaks. id = DOCNO (else path#N, N the
- * record number). Dates: the usual forms (date_scan), and the six-digit
- * YYMMDD of AP/WSJ/FT DOCNO-style date fields ("880201").
+ * record number); no title element: derived from the body as the text
+ * reader does (reader_derive_title). Dates: the usual forms (date_scan), and
+ * the six-digit YYMMDD of AP/WSJ/FT DOCNO-style date fields ("880201").
  */
 #include <string.h>
 
@@ -146,6 +147,8 @@ static lede_status trec_record(reader_run *r, const char *raw, size_t rawlen,
 	if (a->body.status != LEDE_OK)
 		return err_set(r->err, LEDE_ERR_NOMEM, "%s: out of memory",
 			       r->name);
+	if (a->title.len == 0)
+		reader_derive_title(a, a->body.data, a->body.len);
 
 	buf_reset(&c->id);
 	buf_printf(&c->id, "%s#%llu", r->id_base, (unsigned long long)ordinal);

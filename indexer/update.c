@@ -990,6 +990,19 @@ static void on_problem(void *ctx, const char *where, lede_status s,
 	emit(u, LEDE_EVENT_PROBLEM, where, msg, s);
 }
 
+/* Polled by the reader as it reads: a file that yields no article (blank
+ * lines, skipped records) still gives the caller's callback a PROGRESS
+ * event every UPDATE_PROGRESS_NS, and with it the chance to stop the run
+ * (SIGTERM in lede-index). In a worker, progress() queues the event and
+ * learns the pool's stop flag. */
+static int on_poll(void *ctx)
+{
+	update *u = ctx;
+
+	progress(u);
+	return u->stop;
+}
+
 typedef struct vanish_ctx {
 	update *u;
 	buf qterms;        /* Q terms to delete, NUL-separated */
@@ -1073,7 +1086,7 @@ static lede_status delete_vanished(update *u, uint64_t fh, uint64_t *out)
 static lede_status read_file(update *u, file_entry *f, int force)
 {
 	reader_opts ro;
-	reader_sink sink = { on_article, on_problem, u };
+	reader_sink sink = { on_article, on_problem, u, on_poll };
 	reader_stats rs;
 	lede_err err;
 	lede_status st;
@@ -1117,9 +1130,11 @@ static lede_status read_file(update *u, file_entry *f, int force)
 	u->cur_path = f->is_stdin ? NULL : f->id_base;
 	set_clear(&u->seen);
 	before = u->st->added + u->st->updated + u->st->unchanged;
+	/* stdin has no mtime: no date of last resort (not 1970). */
 	st = reader_read_path(f->is_stdin ? "-" : f->abs, f->id_base,
-	                      (int64_t)(f->mtime_ns / 1000000000LL), &ro, &sink,
-	                      &rs, &err);
+	                      f->is_stdin ? LEDE_NO_DATE
+	                                  : (int64_t)(f->mtime_ns / 1000000000LL),
+	                      &ro, &sink, &rs, &err);
 	u->st->skipped += rs.skipped;
 	u->st->bad_utf8 += rs.bad_utf8;
 	u->st->no_date += rs.no_date;
@@ -1937,6 +1952,15 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 		                  opts->version);
 	if (paths == NULL && n)
 		return index_fail(idx, LEDE_ERR_INVALID, "NULL paths");
+	/* A bad mapping is the caller's mistake, not a file's: refuse the
+	 * run rather than skip every file. */
+	for (size_t k = 0; k < opts->nmap; k++)
+		if (opts->map == NULL || !reader_map_ok(opts->map[k]))
+			return index_fail(
+			    idx, LEDE_ERR_INVALID,
+			    "bad field mapping \"%s\": want SRCFIELD=NAME, "
+			    "NAME one of " LEDE_MAP_NAMES,
+			    opts->map && opts->map[k] ? opts->map[k] : "(null)");
 	memset(&u, 0, sizeof u);
 	u.idx = idx;
 	u.o = opts;
@@ -2049,6 +2073,11 @@ done:
 	buf_free(&u.other);
 	buf_free(&u.scratch);
 	return st;
+}
+
+LEDE_API lede_status lede_map_check(const char *entry)
+{
+	return reader_map_ok(entry) ? LEDE_OK : LEDE_ERR_INVALID;
 }
 
 LEDE_API lede_status lede_format_parse(lede_format *out, const char *name)

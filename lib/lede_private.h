@@ -38,6 +38,16 @@
 #define LEDE_MAX_LINE_BYTES (16u * 1024 * 1024)
 /* Decompressed size cap for one .gz input: stops gzip bombs. */
 #define LEDE_MAX_GUNZIP_BYTES (4ull * 1024 * 1024 * 1024)
+/* Past LEDE_GUNZIP_RATIO_FLOOR decompressed bytes, a .gz input may expand at
+ * most this many times its compressed size: news text compresses 3-10x
+ * and repetitive dumps some 50x, while a bomb (3 MB of gzip holding 3 GB
+ * of newlines) expands 1000x and would run for minutes under the size cap
+ * alone. */
+#define LEDE_MAX_GUNZIP_RATIO 200
+/* Below this much output any ratio is fine: a file of blanks this size
+ * reads in well under a second, and padded dumps of 100 MB are read whole
+ * (tests/cli/reliability.bats). */
+#define LEDE_GUNZIP_RATIO_FLOOR (256ull * 1024 * 1024)
 /* Short metadata fields (title, byline, ...) are cut at this many bytes. */
 #define LEDE_MAX_FIELD_BYTES 4096
 /* Article ids longer than this are hashed for the Q term (full id kept). */

@@ -286,6 +286,26 @@ static void test_null_handles(void **state)
 	assert_non_null(lede_errmsg(NULL));
 	assert_int_equal(lede_format_parse(NULL, "text"), LEDE_ERR_INVALID);
 	assert_int_equal(lede_format_parse(&f, NULL), LEDE_ERR_INVALID);
+	assert_int_equal(lede_map_check(NULL), LEDE_ERR_INVALID);
+	assert_int_equal(lede_map_check("a"), LEDE_ERR_INVALID);
+	assert_int_equal(lede_map_check("=title"), LEDE_ERR_INVALID);
+	assert_int_equal(lede_map_check("a=auhtor"), LEDE_ERR_INVALID);
+	assert_int_equal(lede_map_check("a=author"), LEDE_OK);
+	assert_int_equal(lede_map_check("meta.head=title"), LEDE_OK);
+	{
+		/* A bad mapping refuses the run before any file is read. */
+		lede_update_opts uo = LEDE_UPDATE_OPTS_INIT;
+		const char *map[] = {"a=title", "b=auhtor"};
+		const char *paths[] = {"/nonexistent/lede-map-test"};
+		lede_update_stats us;
+
+		uo.map = map;
+		uo.nmap = 2;
+		assert_int_equal(lede_index_update(idx, paths, 1, &uo, &us),
+				 LEDE_ERR_INVALID);
+		assert_non_null(strstr(lede_errmsg(idx), "b=auhtor"));
+		assert_int_equal(us.files_seen, 0);
+	}
 	assert_int_equal(lede_parse_date(NULL, &hi, "2025", 0),
 			 LEDE_ERR_INVALID);
 	assert_int_equal(lede_parse_date(&lo, NULL, "2025", 0),

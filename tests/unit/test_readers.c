@@ -385,6 +385,90 @@ static void test_date_scan(void **state)
 	assert_int_equal(date_scan(&(int64_t){0}, NULL, 0), 0);
 }
 
+/* Zones: US generic names by the daylight-saving rule of the date; an
+ * unresolvable zone keeps the date, drops the time and is reported. */
+static void test_date_zones(void **state)
+{
+	static const struct {
+		const char *s;
+		int y, mo, d, h, mi;
+		const char *unknown; /* the zone note, "" for none */
+	} cases[] = {
+	    /* February: standard time, ET = UTC-5 */
+	    {"February 13, 2025 3:04 PM ET", 2025, 2, 13, 20, 4, ""},
+	    /* July: daylight time, ET = UTC-4, PT = UTC-7 */
+	    {"July 4, 2025 10:00 ET", 2025, 7, 4, 14, 0, ""},
+	    {"July 4, 2025 10:00 PT", 2025, 7, 4, 17, 0, ""},
+	    {"2025-01-10 08:00 CT", 2025, 1, 10, 14, 0, ""},
+	    {"2025-06-10 08:00 MT", 2025, 6, 10, 14, 0, ""},
+	    /* 2025: DST from Sunday March 9 02:00 to Sunday November 2 02:00 */
+	    {"March 9, 2025 1:30 AM ET", 2025, 3, 9, 6, 30, ""},
+	    {"March 9, 2025 3:30 AM ET", 2025, 3, 9, 7, 30, ""},
+	    {"March 8, 2025 11:00 PM ET", 2025, 3, 9, 4, 0, ""},
+	    {"November 2, 2025 1:30 AM ET", 2025, 11, 2, 5, 30, ""},
+	    {"November 2, 2025 2:30 AM ET", 2025, 11, 2, 7, 30, ""},
+	    /* 2006 (old rule): DST April 2 to October 29 */
+	    {"March 20, 2006 12:00 ET", 2006, 3, 20, 17, 0, ""},
+	    {"April 3, 2006 12:00 ET", 2006, 4, 3, 16, 0, ""},
+	    {"October 30, 2006 12:00 ET", 2006, 10, 30, 17, 0, ""},
+	    /* unambiguous names still win */
+	    {"July 4, 2025 10:00 EST", 2025, 7, 4, 15, 0, ""},
+	    /* unresolvable: date kept, time dropped */
+	    {"February 13, 2025 3:04 PM IST", 2025, 2, 13, 0, 0, "IST"},
+	    {"2025-02-13 10:00 XYZ", 2025, 2, 13, 0, 0, "XYZ"},
+	    {"2025-02-13 10:00 Europe/Paris", 2025, 2, 13, 0, 0,
+	     "Europe/Paris"},
+	    {"13 Feb 2025 23:30 America/New_York", 2025, 2, 13, 0, 0,
+	     "America/New_York"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		date_note note;
+		int64_t t = 42;
+		int64_t want = utc(cases[i].y, cases[i].mo, cases[i].d,
+				   cases[i].h, cases[i].mi, 0);
+
+		if (!date_parse_note(&t, cases[i].s, strlen(cases[i].s), &note))
+			fail_msg("date_parse_note(\"%s\") failed", cases[i].s);
+		if (t != want)
+			fail_msg("date_parse(\"%s\") = %lld, want %lld",
+				 cases[i].s, (long long)t, (long long)want);
+		assert_string_equal(note.zone, cases[i].unknown);
+		assert_int_equal(date_parse(&t, cases[i].s, strlen(cases[i].s)),
+				 1);
+	}
+	/* An unknown zone in a JSONL date: kept, warned with file:line. */
+	{
+		static const char text[] =
+		    "{\"body\":\"x\",\"date\":\"February 13, 2025 3:04 PM "
+		    "IST\"}\n";
+		got *g = got_new();
+
+		assert_int_equal(
+		    read_mem(g, text, sizeof text - 1, "z.jsonl", NULL),
+		    LEDE_OK);
+		assert_int_equal(g->n, 1);
+		assert_int_equal(g->a[0].date, utc(2025, 2, 13, 0, 0, 0));
+		assert_true(
+		    has_problem(g, "z.jsonl:1", "unknown time zone \"IST\""));
+		assert_int_equal(g->st.bad_date, 0);
+		got_free(g);
+	}
+	/* And in a text dateline. */
+	{
+		static const char text[] =
+		    "Title\n\nFebruary 13, 2025 10:00 Europe/Paris\n\nBody.\n";
+		got *g = got_new();
+
+		assert_int_equal(
+		    read_mem(g, text, sizeof text - 1, "z.txt", NULL), LEDE_OK);
+		assert_int_equal(g->a[0].date, utc(2025, 2, 13, 0, 0, 0));
+		assert_true(has_problem(g, "z.txt", "Europe/Paris"));
+		got_free(g);
+	}
+}
+
 /* ---- formats
  * ------------------------------------------------------------------ */
 
@@ -439,6 +523,36 @@ static void test_sniff(void **state)
 	assert_int_equal(reader_sniff("story", "Hello world", 11),
 			 LEDE_FORMAT_TEXT);
 	assert_int_equal(reader_sniff(NULL, NULL, 0), LEDE_FORMAT_TEXT);
+	/* Markup at the start overrides .txt/.md; later markup does not. */
+	assert_int_equal(reader_sniff("p.txt", "\n<!DOCTYPE html>\n<html>", 23),
+			 LEDE_FORMAT_HTML);
+	assert_int_equal(reader_sniff("p.md", "<HTML lang=\"en\">", 16),
+			 LEDE_FORMAT_HTML);
+	assert_int_equal(reader_sniff("r.txt", "<REUTERS NEWID=\"1\">", 19),
+			 LEDE_FORMAT_REUTERS);
+	assert_int_equal(reader_sniff("t.txt", "<DOC>\n<DOCNO>", 13),
+			 LEDE_FORMAT_TREC);
+	assert_int_equal(reader_sniff("s.txt", "Use <html> tags", 15),
+			 LEDE_FORMAT_TEXT);
+	assert_int_equal(reader_sniff("s.txt", "<htmlish", 8),
+			 LEDE_FORMAT_TEXT);
+	assert_int_equal(reader_sniff("j.jsonl", "<html>", 6),
+			 LEDE_FORMAT_JSONL);
+	{
+		static const char page[] =
+		    "<!DOCTYPE html>\n<html><head><title>Saved page "
+		    "title</title></head><body><article><p>The saved page "
+		    "body.</p></article></body></html>\n";
+		got *g = got_new();
+
+		assert_int_equal(
+		    read_mem(g, page, sizeof page - 1, "saved.txt", NULL),
+		    LEDE_OK);
+		assert_int_equal(g->n, 1);
+		assert_str(g->a[0].title, "Saved page title");
+		assert_str(g->a[0].body, "The saved page body.");
+		got_free(g);
+	}
 	gz = gzip_mem(jl, strlen(jl), &gl);
 	assert_int_equal(reader_sniff("data.gz", (const char *)gz, gl),
 			 LEDE_FORMAT_JSONL);
@@ -624,6 +738,10 @@ static void test_byline_parse(void **state)
 	    {"By ИВАН ПЕТРОВ", "Иван Петров", ""},
 	    {"By MARY-ANN O'BRIEN & LI WEI", "Mary-Ann O'Brien; Li Wei", ""},
 	    {"Von Eva Berger", "Eva Berger", ""},
+	    /* Only an outlet: a source, no person. */
+	    {"By the Associated Press", "", "Associated Press"},
+	    {"By Associated Press", "", "Associated Press"},
+	    {"By Jane Post", "Jane Post", ""},
 	};
 
 	(void)state;
@@ -648,6 +766,73 @@ static void test_byline_parse(void **state)
 	    byline_is_line("By the end of the year, prices rose.", 36));
 	assert_false(byline_is_line("By Monday, officials had left.", 30));
 	assert_false(byline_is_line("Bylines matter", 14));
+	assert_true(byline_is_line("By the Associated Press", 23));
+	assert_true(byline_is_line("By the Guardian", 15));
+	assert_false(byline_is_line("By the time we left, it rained.", 31));
+}
+
+/* Byline blocks under a title: byline directly under the title line, an
+ * outlet-only byline, the outlet alone on the line under the byline. */
+static void test_text_byline_forms(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *title, *byline, *source, *body;
+		int y, mo, d; /* 0: no date (the mtime, 1000) */
+	} cases[] = {
+	    {"Headline here\nBY JANE DOE\n\n13 February 2025 – Body text.\n",
+	     "Headline here", "Jane Doe", NULL, "13 February 2025 – Body text.",
+	     2025, 2, 13},
+	    {"Headline here\nBy Jane Doe, Agency News\n\nBody text.\n",
+	     "Headline here", "Jane Doe", "Agency News", "Body text.", 0, 0, 0},
+	    {"Headline here\nFebruary 13, 2025\n\nBody text.\n",
+	     "Headline here", NULL, NULL, "Body text.", 2025, 2, 13},
+	    {"Headline here\n\nBy the Associated Press\n\nBody text.\n",
+	     "Headline here", NULL, "Associated Press", "Body text.", 0, 0, 0},
+	    {"Headline here\nBy the Associated Press\n\nBody text.\n",
+	     "Headline here", NULL, "Associated Press", "Body text.", 0, 0, 0},
+	    {"Headline here\n\nBy Jane Doe\nAgency News\n\nBody text.\n",
+	     "Headline here", "Jane Doe", "Agency News", "Body text.", 0, 0, 0},
+	    {"Headline here\n\nBy Jane Doe\nThe Daily Planet\n"
+	     "Feb. 13, 2025\n\nBody text.\n",
+	     "Headline here", "Jane Doe", "The Daily Planet", "Body text.",
+	     2025, 2, 13},
+	    /* Alone (a blank line after it): any capitalised name. */
+	    {"Headline here\n\nBy Jane Doe\nLe Monde\n\nBody text.\n",
+	     "Headline here", "Jane Doe", "Le Monde", "Body text.", 0, 0, 0},
+	    /* A job title is part of the byline, not a source. */
+	    {"Headline here\nBy Jane Doe\nStaff Writer\n\nBody text.\n",
+	     "Headline here", "Jane Doe", NULL, "Body text.", 0, 0, 0},
+	    /* The story's first line under a byline stays body. */
+	    {"Headline here\n\nBy Jane Doe\nThe council met on Monday and "
+	     "voted.\n",
+	     "Headline here", "Jane Doe", NULL,
+	     "The council met on Monday and voted.", 0, 0, 0},
+	    {"Headline here\n\nBy Jane Doe\nWASHINGTON (Reuters) - Body.\n",
+	     "Headline here", "Jane Doe", "Reuters",
+	     "WASHINGTON (Reuters) - Body.", 0, 0, 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		got *g = got_new();
+
+		assert_int_equal(reader_read_mem(cases[i].text,
+						 strlen(cases[i].text), "t.txt",
+						 "t.txt", 1000, NULL,
+						 sink_of(g), &g->st, &g->err),
+				 LEDE_OK);
+		assert_int_equal(g->n, 1);
+		assert_str(g->a[0].title, cases[i].title);
+		assert_str(g->a[0].byline, cases[i].byline);
+		assert_str(g->a[0].source, cases[i].source);
+		assert_str(g->a[0].body, cases[i].body);
+		assert_int_equal(g->a[0].date,
+				 cases[i].y ? utc(cases[i].y, cases[i].mo,
+						  cases[i].d, 0, 0, 0)
+					    : 1000);
+		got_free(g);
+	}
 }
 
 /* ---- JSON Lines -------------------------------------------------------------
@@ -704,6 +889,32 @@ static void test_jsonl_fields(void **state)
 	assert_true(has_problem(g, NULL, "no body"));
 	assert_true(has_problem(g, NULL, "not a JSON object"));
 	assert_true(has_problem(g, NULL, "unparseable date"));
+	got_free(g);
+}
+
+/* Records without a title get the text reader's derived title. */
+static void test_jsonl_derived_title(void **state)
+{
+	static const char text[] =
+	    "{\"body\":\"WASHINGTON (Reuters) - The Fed held rates on "
+	    "Wednesday. Markets rose.\"}\n"
+	    "{\"text\":\"Short lead line\\nThe rest of the story.\"}\n"
+	    "{\"title\":\"Given\",\"body\":\"Body text here.\"}\n"
+	    "{\"body\":\"The regional parliament in the northern province "
+	    "approved on Wednesday a budget that raises spending on schools, "
+	    "hospitals and rural roads.\"}\n";
+	got *g = got_new();
+
+	(void)state;
+	assert_int_equal(read_mem(g, text, sizeof text - 1, "d.jsonl", NULL),
+			 LEDE_OK);
+	assert_int_equal(g->n, 4);
+	assert_str(g->a[0].title, "The Fed held rates on Wednesday.");
+	assert_str(g->a[1].title, "Short lead line");
+	assert_str(g->a[2].title, "Given");
+	assert_str(g->a[3].title,
+		   "The regional parliament in the northern province approved "
+		   "on Wednesday a budget that raises spending…");
 	got_free(g);
 }
 
@@ -800,7 +1011,8 @@ static void test_trec(void **state)
 	/* T-4 has no text: skipped; T-5 is on one line. */
 	assert_true(has_problem(g, "small.trec:22", "no body"));
 	assert_str(g->a[2].id, "T-5");
-	assert_null(g->a[2].title);
+	/* No title element: derived from the body (its first sentence). */
+	assert_str(g->a[2].title, "One line doc.");
 	assert_str(g->a[2].body, "One line doc.");
 	assert_int_equal(g->a[2].date, LEDE_NO_DATE);
 	assert_int_equal(g->st.skipped, 2);
@@ -1141,6 +1353,108 @@ static void test_gzip_bomb(void **state)
 	got_free(g);
 }
 
+/* A .gz of newlines expands 1000x: stopped by the ratio cap soon after
+ * the floor (lowered here from LEDE_GUNZIP_RATIO_FLOOR to 4 MiB), long
+ * before the 4 GiB size cap; under the floor it is read whole. */
+static void test_gzip_ratio(void **state)
+{
+	size_t n = 12u << 20, gl;
+	char *data = malloc(n);
+	unsigned char *gz;
+	got *g = got_new();
+	reader_opts o = {LEDE_FORMAT_AUTO, NULL, 0, 0, 0, 4u << 20};
+
+	(void)state;
+	assert_non_null(data);
+	memset(data, '\n', n);
+	memcpy(data, "{\"body\":\"first\"}", 16);
+	gz = gzip_mem(data, n, &gl);
+	free(data);
+	assert_true(gl * LEDE_MAX_GUNZIP_RATIO < n);
+	assert_int_equal(read_mem(g, (const char *)gz, gl, "nl.jsonl.gz", &o),
+			 LEDE_ERR_TOO_BIG);
+	assert_non_null(strstr(g->err.msg, "nl.jsonl.gz"));
+	assert_non_null(strstr(g->err.msg, "times its compressed size"));
+	assert_int_equal(g->st.articles, 1);
+	o.gunzip_ratio_floor = n;
+	assert_int_equal(read_mem(g, (const char *)gz, gl, "nl.jsonl.gz", &o),
+			 LEDE_OK);
+	assert_int_equal(g->st.articles, 2);
+	free(gz);
+	got_free(g);
+}
+
+/* Blank lines are skipped in bulk and still counted: the next record's
+ * line number is right. */
+static void test_jsonl_blank_lines(void **state)
+{
+	static const char text[] = "\n\n{\"body\":\"a\"}\n\n\n\r\n  \n"
+				   "{\"body\":\"b\"}\n\n{bad\n\n";
+	got *g = got_new();
+
+	(void)state;
+	assert_int_equal(read_mem(g, text, sizeof text - 1, "b.jsonl", NULL),
+			 LEDE_OK);
+	assert_int_equal(g->n, 2);
+	assert_string_equal(g->a[0].where, "b.jsonl:3");
+	assert_string_equal(g->a[1].where, "b.jsonl:8");
+	assert_true(has_problem(g, "b.jsonl:10", "malformed JSON"));
+	assert_int_equal(g->st.skipped, 1);
+	got_free(g);
+}
+
+/* sink->stop is polled while a file yields nothing: a run of blank lines
+ * is interrupted, not read to its end. */
+typedef struct stopper {
+	unsigned polls, stop_at;
+} stopper;
+
+static int stop_after(void *ctx)
+{
+	stopper *s = ctx;
+
+	return ++s->polls >= s->stop_at;
+}
+
+static lede_status count_article(void *ctx, const lede_article *a,
+				 const char *where)
+{
+	(void)ctx;
+	(void)a;
+	(void)where;
+	return LEDE_OK;
+}
+
+static void test_stop_poll(void **state)
+{
+	size_t n = 8u << 20;
+	char *data = malloc(n);
+	stopper sp = {0, 3};
+	reader_sink sink = {count_article, NULL, &sp, stop_after};
+	reader_stats st;
+	lede_err err;
+	lede_format fmts[] = {LEDE_FORMAT_JSONL, LEDE_FORMAT_TREC,
+			      LEDE_FORMAT_TEXT};
+
+	(void)state;
+	assert_non_null(data);
+	memset(data, '\n', n);
+	for (size_t k = 0; k < sizeof fmts / sizeof fmts[0]; k++) {
+		reader_opts o = {fmts[k], NULL, 0, 0, 0};
+
+		memset(&st, 0, sizeof st);
+		err_clear(&err);
+		sp.polls = 0;
+		assert_int_equal(reader_read_mem(data, n, "nl", "nl",
+						 LEDE_NO_DATE, &o, &sink, &st,
+						 &err),
+				 LEDE_ERR_INTERRUPTED);
+		assert_int_equal(sp.polls, 3);
+		assert_non_null(strstr(err.msg, "stopped"));
+	}
+	free(data);
+}
+
 /* ---- files, stdin, stopping
  * ----------------------------------------------------- */
 
@@ -1314,6 +1628,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_date_table),
 	    cmocka_unit_test(test_date_scan),
+	    cmocka_unit_test(test_date_zones),
 	    cmocka_unit_test(test_format_names),
 	    cmocka_unit_test(test_sniff),
 	    cmocka_unit_test(test_text_wire),
@@ -1322,8 +1637,10 @@ int main(void)
 	    cmocka_unit_test(test_text_frontmatter),
 	    cmocka_unit_test(test_text_datelines),
 	    cmocka_unit_test(test_byline_parse),
+	    cmocka_unit_test(test_text_byline_forms),
 	    cmocka_unit_test(test_jsonl_fields),
 	    cmocka_unit_test(test_jsonl_epochs_and_map),
+	    cmocka_unit_test(test_jsonl_derived_title),
 	    cmocka_unit_test(test_jsonl_long_line),
 	    cmocka_unit_test(test_trec),
 	    cmocka_unit_test(test_trec_unterminated_at_end),
@@ -1337,6 +1654,9 @@ int main(void)
 	    cmocka_unit_test(test_gzip),
 	    cmocka_unit_test(test_gzip_truncated_and_corrupt),
 	    cmocka_unit_test(test_gzip_bomb),
+	    cmocka_unit_test(test_gzip_ratio),
+	    cmocka_unit_test(test_jsonl_blank_lines),
+	    cmocka_unit_test(test_stop_poll),
 	    cmocka_unit_test(test_paths),
 	    cmocka_unit_test(test_sink_stops),
 	    cmocka_unit_test(test_forced_formats_on_garbage),
