@@ -67,7 +67,7 @@
  * The cache is keyed by the term for ASCII words and by the raw spelling
  * for the others (the term and stem are a function of either); the two key
  * spaces stay apart because every raw key holds a non-ASCII byte. With
- * bench/bench_analyzer on a shared 2-vCPU machine: ~80-115 MB/s on
+ * bench/bench_analyzer on a shared 2-vCPU machine: ~75-115 MB/s on
  * Reuters-21578 (English), ~45-65 MB/s on SIGHAN Chinese, ~25 MB/s
  * (first pass) to ~55-80 MB/s (warm cache) on Russian.
  */
