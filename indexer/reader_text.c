@@ -664,10 +664,12 @@ void reader_derive_title(reader_article *a, const char *s, size_t len)
 	const char *nl;
 	size_t ll, dl;
 
-	if (a->title.len > 0)
+	if (a->title.len > 0 || s == NULL || len == 0)
 		return;
 	while (len > 0 && is_space(*s))
 		s++, len--;
+	if (len == 0)
+		return;
 	nl = memchr(s, '\n', len);
 	ll = nl != NULL ? (size_t)(nl - s) : len;
 	dl = dateline(a, s, ll, 0);

@@ -560,7 +560,8 @@ static char *suggest(search_ctx *sc, const qnode *root, const char *q,
 	}
 	/* The walk follows the tree, which puts --any's ORed words before
 	 * the ANDed ones: back to the order of the text. */
-	qsort(c.fixes, c.nfixes, sizeof *c.fixes, fix_cmp);
+	if (c.nfixes > 1) /* none: no array (qsort's pointer must not be NULL) */
+		qsort(c.fixes, c.nfixes, sizeof *c.fixes, fix_cmp);
 	for (size_t i = 0; i < c.nfixes; i++) {
 		const fix *f = &c.fixes[i];
 		if (f->start < copied)

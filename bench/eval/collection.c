@@ -757,7 +757,8 @@ int coll_stoplist_read(coll_stoplist **out, FILE *f)
 			p += n;
 		}
 	}
-	qsort(s->w, s->n, sizeof *s->w, cmp_str);
+	if (s->n > 1)
+		qsort(s->w, s->n, sizeof *s->w, cmp_str);
 	*out = s;
 	return 0;
 oom:

@@ -123,7 +123,7 @@ static int walk(const char *dir, unsigned depth, size_t *nfiles, file_fn fn,
 		}
 	}
 	closedir(d);
-	if (rc == 0)
+	if (rc == 0 && names.n > 1) /* an empty directory has no array */
 		qsort(names.v, names.n, sizeof *names.v, cmp_name);
 	for (size_t i = 0; rc == 0 && i < names.n; i++) {
 		char path[DISC_PATH];

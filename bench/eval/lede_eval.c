@@ -956,7 +956,8 @@ static int cmd_discover(int argc, char **argv)
 				die("out of memory");
 		}
 		closedir(d);
-		qsort(dirs.v, dirs.n, sizeof *dirs.v, cmp_str_ptr);
+		if (dirs.n > 1)
+			qsort(dirs.v, dirs.n, sizeof *dirs.v, cmp_str_ptr);
 	}
 	for (size_t i = 0; i < dirs.n; i++) {
 		char path[PATH_LEN], err[ERR_LEN] = "";
