@@ -620,6 +620,8 @@ static file_entry *walked_file(update *u, uint64_t fh, int *nomem)
 		u->nrefs = u->nfiles;
 		qsort(u->refs, u->nrefs, sizeof *u->refs, ref_cmp);
 	}
+	if (u->nrefs == 0) /* no files walked: no table */
+		return NULL;
 	key.fhash = fh;
 	r = bsearch(&key, u->refs, u->nrefs, sizeof *u->refs, ref_cmp);
 	return r ? &u->files[r->i] : NULL;
