@@ -249,3 +249,24 @@ for h in hits:
 	run "$B/lede-search" -i "$d/idx" --ids --count bank of england
 	[ "$output" = "3" ]
 }
+
+@test "--expand N adds the best words of the top N hits: related articles without the query word join, unrelated ones do not" {
+	d=$BATS_TEST_TMPDIR/ex
+	mkdir -p "$d"
+	cat >"$d/a.jsonl" <<'JSONL'
+{"id":"a1","title":"Ferry sank","body":"A passenger ferry sank on the rocks in fog near the coast; passengers rescued."}
+{"id":"a2","title":"Ferry sank at dawn","body":"The ferry sank in thick fog off the coast and the passengers were rescued."}
+{"id":"a3","title":"Ferry capsized","body":"A passenger ferry capsized in fog off the coast; all passengers rescued."}
+{"id":"a4","title":"Rates on hold","body":"The central bank kept interest rates on hold on Thursday."}
+JSONL
+	"$B/lede-index" -q -i "$d/idx" "$d/a.jsonl"
+	run "$B/lede-search" -i "$d/idx" --ids sank
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | sort | tr '\n' ' ')" = "a1 a2 " ]
+	run "$B/lede-search" -i "$d/idx" --ids --expand 2 sank
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = a1 ] || [ "${lines[0]}" = a2 ]
+	[ "$(echo "$output" | sort | tr '\n' ' ')" = "a1 a2 a3 " ]
+	run "$B/lede-search" -i "$d/idx" --ids --expand x sank
+	[ "$status" -eq 2 ]
+}
