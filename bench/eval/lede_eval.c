@@ -36,12 +36,14 @@
  * A pure client of include/lede.h, as lede-search is.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include <lede.h>
 
@@ -134,10 +136,38 @@ static void usage(FILE *f)
 	        prog, prog, prog, prog, prog, EVAL_DEPTH, EVAL_DEPTH);
 }
 
+static ssize_t gz_cookie_read(void *c, char *buf, size_t n)
+{
+	int r = gzread((gzFile)c, buf, n > INT_MAX ? INT_MAX : (unsigned)n);
+	return r < 0 ? -1 : r;
+}
+
+static int gz_cookie_close(void *c)
+{
+	return gzclose((gzFile)c) == Z_OK ? 0 : EOF;
+}
+
+/* Files are read through zlib, which passes plain files through: topics,
+ * qrels, runs and classic documents may be gzipped (as TREC
+ * distributions often are). */
 static FILE *open_or_die(const char *path, const char *mode)
 {
-	FILE *f = fopen(path, mode);
+	FILE *f;
 
+	if (mode[0] == 'r') {
+		cookie_io_functions_t io = {gz_cookie_read, NULL, NULL,
+		                            gz_cookie_close};
+		gzFile g = gzopen(path, "rb");
+		if (g == NULL)
+			die("%s: %s", path, errno ? strerror(errno) : "cannot open");
+		f = fopencookie(g, "r", io);
+		if (f == NULL) {
+			gzclose(g);
+			die("%s: out of memory", path);
+		}
+		return f;
+	}
+	f = fopen(path, mode);
 	if (f == NULL)
 		die("%s: %s", path, strerror(errno));
 	return f;

@@ -119,3 +119,18 @@ teardown() {
 	# Three judged queries in every row (403 counts, as trec_eval -c).
 	! grep -v '	3$' "$TMP/out/rows.tsv"
 }
+
+@test "gzipped topics and qrels are found and read like plain ones" {
+	cp -r "$C" "$TMP/gz"
+	gzip "$TMP/gz/topics.txt" "$TMP/gz/qrels.txt"
+	run "$B/lede-eval" discover "$TMP"
+	[ "$output" = "$(printf 'gz\ttrec\t2\t1\t1')" ]
+	run "$B/lede-eval" build-index --collection "$C" "$TMP/idx"
+	[ "$status" -eq 0 ]
+	run "$B/lede-eval" run -i "$TMP/idx" --collection "$C" --tsv
+	[ "$status" -eq 0 ]
+	plain=$output
+	run "$B/lede-eval" run -i "$TMP/idx" --collection "$TMP/gz" --tsv
+	[ "$status" -eq 0 ]
+	[ "${output#gz}" = "${plain#tiny-news}" ]
+}
