@@ -953,9 +953,9 @@ static lede_status on_article(void *ctx, const lede_article *a,
 		problem(u, where, LEDE_OK,
 		        "article id '%s' seen before in this file; this copy "
 		        "wins", a->id);
-	} else if (r.existed && !r.same && r.old_file &&
-	           r.old_file != u->cur_file) {
-		/* this copy's file is later in path order */
+	} else if (r.arbitrated && u->cur_file && u->other.len) {
+		/* this copy's file is later in path order (a copy from stdin
+		 * or the API has no file: no arbiter, the last written wins) */
 		u->st->duplicates++;
 		problem(u, where, LEDE_OK,
 		        "article id '%s' is also in %s, earlier in path order: "

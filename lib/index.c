@@ -1607,6 +1607,7 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 	if (found && arb && file_hash && out->old_file &&
 	    out->old_file != file_hash) {
 		int d = arb(arb_ctx, out->old_file);
+		out->arbitrated = 1;
 		if (d == PUT_KEEP_OLD) {
 			out->kept_old = 1;
 			return LEDE_OK;

@@ -406,6 +406,7 @@ typedef struct put_result {
 	int kept_old;       /* the arbiter kept that document: nothing written */
 	int moved;          /* the arbiter said its file is gone: replaced */
 	int moved_same;     /* moved, and the same article but for its path */
+	int arbitrated;     /* the arbiter ran (and left its verdict) */
 	uint64_t old_file;  /* the file hash that document had (0 = none) */
 } put_result;
 

@@ -247,6 +247,21 @@ snapshot() {
 	diff "$TMP/incr" "$TMP/full.txt"
 }
 
+@test "duplicates: an id from stdin already indexed from a file replaces that copy (no crash)" {
+	mkdir -p "$A/d"
+	echo '{"id":"x","body":"from the file"}' >"$A/d/b.jsonl"
+	index "$A/d"
+	run sh -c "echo '{\"id\":\"x\",\"body\":\"from stdin\"}' | '$B/lede-index' -i '$IDX' --no-progress -"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"(null)"* ]]
+	[ "$(count stdin)" = 1 ]
+	[ "$(count file)" = 0 ]
+	# the file, unchanged, does not bring its copy back
+	index "$A/d"
+	[ "$status" -eq 0 ]
+	[ "$(count stdin)" = 1 ]
+}
+
 @test "errors: no index, missing path, bad option exit 2" {
 	run "$B/lede-index" "$A"
 	[ "$status" -eq 2 ]
