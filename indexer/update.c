@@ -1774,6 +1774,10 @@ static lede_status update_parallel(update *u, unsigned jobs)
 			w->resumed = 1;
 			resumed = 1;
 		} else {
+			/* an unusable part k is closed and removed before a
+			 * fresh one takes its directory */
+			index_part_free(old[k], 1);
+			old[k] = NULL;
 			st = index_part_new(&w->part, u->idx, (int)k);
 			/* the plan is committed first: a part found later
 			 * without it is discarded */

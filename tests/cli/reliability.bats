@@ -235,6 +235,24 @@ slow_index() { # slow_index MS ARGS... (in the background: sets pid)
 	[ "$(count 'item 599')" = 1 ]
 }
 
+@test "an interrupted first build whose plan no longer fits starts afresh and finishes in the same run" {
+	N=600
+	make_corpus "$A" "$N"
+	slow_index 60 -i "$IDX" --quiet --jobs 2 --commit-every 50 "$A"
+	sleep 1
+	kill -INT "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	[ -d "$IDX/db.2.part1" ] || skip "the build ended before the signal"
+	# every file renamed since: no range of the saved plan starts at a
+	# walked file any more
+	mv "$A" "$TMP/moved"
+	run "$B/lede-index" -i "$IDX" --no-progress "$TMP/moved"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[[ "$output" == *"added $N, updated 0, removed 0, unchanged 0,"* ]]
+	[ "$(count parliament)" = "$N" ]
+	[ -z "$(ls -d "$IDX"/db.*.part* 2>/dev/null)" ]
+}
+
 @test "disk full: a clear error, exit 2, the last commit kept; after space is freed a rerun completes" {
 	make_corpus "$A" 1500
 	mnt=$TMP/mnt
