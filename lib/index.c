@@ -1562,9 +1562,9 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 	uint64_t h;
 	char *old = NULL;
 	size_t old_len = 0;
-	int found = 0;
+	int found = 0, elsewhere = 0;
 	char v8[8];
-	xc_writer *w = NULL;
+	xc_writer *w = NULL, *ow = NULL;
 	put_result local;
 
 	if (out == NULL)
@@ -1586,13 +1586,31 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 	                         idx->qterm.data, idx->qterm.len, SLOT_HASH);
 	if (st != LEDE_OK)
 		return index_fail(idx, st, "%s", xc_writer_errmsg(w));
+	/* time shards: the copy may live in another period's shard (its
+	 * date differs); it is arbitrated like one in the same shard, and
+	 * dropped from there only if this copy replaces it. An unsharded
+	 * index has no other database to look in. */
+	if (!found && idx->nshards) {
+		st = shard_holder(idx, w, idx->qterm.data, idx->qterm.len,
+		                  &ow);
+		if (st == LEDE_OK && ow)
+			st = xc_writer_get_value(&old, &old_len, &found, ow,
+			                         idx->qterm.data, idx->qterm.len,
+			                         SLOT_HASH);
+		if (st != LEDE_OK)
+			return index_fail(idx, st, "%s",
+			                  xc_writer_errmsg(ow ? ow : w));
+		elsewhere = found;
+	}
+	if (!elsewhere)
+		ow = w;
 	put_u64(v8, h);
 	out->existed = found;
 	if (found) {
 		char *of = NULL;
 		size_t ol = 0;
 		int f2 = 0;
-		if (xc_writer_get_value(&of, &ol, &f2, w, idx->qterm.data,
+		if (xc_writer_get_value(&of, &ol, &f2, ow, idx->qterm.data,
 		                        idx->qterm.len, SLOT_FILE) == LEDE_OK &&
 		    ol == 8)
 			out->old_file = get_u64(of);
@@ -1614,7 +1632,7 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 		}
 		if (d == PUT_MOVE) {
 			out->moved = 1;
-			out->moved_same = same_but_path(idx, w, a);
+			out->moved_same = same_but_path(idx, ow, a);
 		}
 	}
 	st = xc_writer_upsert(NULL, w, idx->qterm.data, idx->qterm.len,
@@ -1622,7 +1640,7 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 	if (st != LEDE_OK)
 		return index_fail(idx, st, "%s", xc_writer_errmsg(w));
 	/* time shards: the id moves here from wherever it was */
-	if (!found && idx->nshards) {
+	if (elsewhere) {
 		st = shard_drop_elsewhere(idx, w, idx->qterm.data,
 		                          idx->qterm.len);
 		if (st != LEDE_OK)

@@ -471,6 +471,11 @@ lede_status shard_load(lede_index *idx);
  * creates the period's shard when new. */
 lede_status shard_target(lede_index *idx, int64_t date,
                          struct xc_writer **out);
+/* The shard writer other than skip holding the unique term, in *out
+ * (NULL if none): ids are unique across shards, so there is at most one. */
+lede_status shard_holder(lede_index *idx, struct xc_writer *skip,
+                         const char *term, size_t len,
+                         struct xc_writer **out);
 /* Deletes the unique term from every shard writer but keep. */
 lede_status shard_drop_elsewhere(lede_index *idx, struct xc_writer *keep,
                                  const char *term, size_t len);

@@ -212,6 +212,28 @@ lede_status shard_target(lede_index *idx, int64_t date, struct xc_writer **out)
 	return LEDE_OK;
 }
 
+lede_status shard_holder(lede_index *idx, struct xc_writer *skip,
+                        const char *term, size_t len, struct xc_writer **out)
+{
+	*out = NULL;
+	for (size_t i = 0; i < idx->nshards; i++) {
+		time_shard *s = &idx->shards[i];
+		int exists = 0;
+		lede_status st;
+
+		if (s->w == skip)
+			continue;
+		st = xc_writer_term_exists(&exists, s->w, term, len);
+		if (st != LEDE_OK)
+			return index_fail(idx, st, "%s", xc_writer_errmsg(s->w));
+		if (exists) {
+			*out = s->w;
+			break;
+		}
+	}
+	return LEDE_OK;
+}
+
 lede_status shard_drop_elsewhere(lede_index *idx, struct xc_writer *keep,
                                  const char *term, size_t len)
 {

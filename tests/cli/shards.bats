@@ -75,3 +75,35 @@ shards() { grep '^auto shard-' "$1/XAPIANDB" | sed 's/^auto //' | sort | tr '\n'
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"not a time-sharded index"* ]]
 }
+
+@test "duplicate ids in different shards: the copy latest in path order wins, is kept, and gives way when deleted" {
+	mkdir -p "$TMP/d"
+	echo '{"id":"x","date":"2024-05-01","body":"copy alpha"}' >"$TMP/d/a.jsonl"
+	echo '{"id":"x","date":"2023-05-01","body":"copy beta"}' >"$TMP/d/b.jsonl"
+	c() { "$B/lede-search" -i "$TMP/s" --count "$@"; }
+	run "$B/lede-index" -i "$TMP/s" --no-progress --shard-by year "$TMP/d"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"1 duplicate article ids"* ]]
+	[ "$(c beta)" = 1 ]
+	# the losing file, edited: its copy still loses (and is not dropped)
+	echo '{"id":"y","date":"2024-05-01","body":"other"}' >>"$TMP/d/a.jsonl"
+	run "$B/lede-index" -i "$TMP/s" --no-progress "$TMP/d"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"that copy is kept"* ]]
+	[ "$(c beta)" = 1 ]
+	[ "$(c alpha)" = 0 ]
+	rm "$TMP/d/a.jsonl"
+	run "$B/lede-index" -i "$TMP/s" --no-progress "$TMP/d"
+	[ "$status" -eq 0 ]
+	[ "$(c beta)" = 1 ]
+	# the winner deleted: the other shard's copy comes back in that run
+	echo '{"id":"x","date":"2024-05-01","body":"copy alpha"}' >"$TMP/d/a.jsonl"
+	run "$B/lede-index" -i "$TMP/s" --no-progress "$TMP/d"
+	[ "$(c beta)" = 1 ]
+	rm "$TMP/d/b.jsonl"
+	run "$B/lede-index" -i "$TMP/s" --no-progress "$TMP/d"
+	[ "$status" -eq 0 ]
+	[ "$(c alpha)" = 1 ]
+	[ "$(c beta)" = 0 ]
+	[ "$(c 'alpha date:2024')" = 1 ]
+}
