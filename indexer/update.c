@@ -121,6 +121,8 @@ typedef struct update {
 	uint64_t cur_file;    /* hash of the file being read */
 	const char *cur_abs;  /* its absolute path */
 	const char *cur_path; /* its path for lede_article.path */
+	uint64_t cur_nart;    /* articles it holds in the index so far (its
+	                         record's count: not its losing copies) */
 	uint64_t since_commit;
 	uint64_t files_done, files_total, bytes_done, bytes_total;
 	int64_t last_progress;
@@ -941,6 +943,7 @@ static lede_status on_article(void *ctx, const lede_article *a,
 		u->since_commit++;
 		return st != LEDE_OK ? st : maybe_commit(u);
 	}
+	u->cur_nart += (uint64_t)fresh;
 	if (r.moved) {
 		/* its file is gone (renamed): not a duplicate; losers, if
 		 * any, are read again to compare with the new path */
@@ -1092,7 +1095,7 @@ static lede_status read_file(update *u, file_entry *f, int force)
 	reader_stats rs;
 	lede_err err;
 	lede_status st;
-	uint64_t hash = 0, before, removed = 0;
+	uint64_t hash = 0, removed = 0;
 	int hashed = 0;
 
 	memset(&ro, 0, sizeof ro);
@@ -1131,7 +1134,7 @@ static lede_status read_file(update *u, file_entry *f, int force)
 	u->cur_abs = f->abs;
 	u->cur_path = f->is_stdin ? NULL : f->id_base;
 	set_clear(&u->seen);
-	before = u->st->added + u->st->updated + u->st->unchanged;
+	u->cur_nart = 0;
 	/* stdin has no mtime: no date of last resort (not 1970). */
 	st = reader_read_path(f->is_stdin ? "-" : f->abs, f->id_base,
 	                      f->is_stdin ? LEDE_NO_DATE
@@ -1158,9 +1161,7 @@ static lede_status read_file(update *u, file_entry *f, int force)
 		if (st != LEDE_OK)
 			return st;
 		u->st->removed += removed;
-		st = file_record(u, f, hash,
-		                 u->st->added + u->st->updated +
-		                     u->st->unchanged - before);
+		st = file_record(u, f, hash, u->cur_nart);
 		if (st != LEDE_OK)
 			return st;
 		u->since_commit++;

@@ -176,6 +176,26 @@ snapshot() {
 	[ "$(count corrected)" = 0 ]
 }
 
+@test "duplicates: a losing copy that comes back is counted in its file's record" {
+	mkdir -p "$A/du"
+	for f in a b c; do echo "{\"id\":\"x\",\"body\":\"copy $f\"}" >"$A/du/$f.jsonl"; done
+	index "$A/du"
+	rm "$A/du/c.jsonl"
+	index "$A/du"
+	[ "$(count 'copy b')" = 1 ]
+	index "$A/du"
+	[[ "$output" == *"added 0, updated 0, removed 0, unchanged 1,"* ]]
+	# the same when the winner's file drops the article
+	rm -rf "$IDX" "$A/du"
+	mkdir -p "$A/du"
+	for f in a b c; do printf '{"id":"x","body":"copy %s"}\n{"id":"k%s","body":"keep %s"}\n' $f $f $f >"$A/du/$f.jsonl"; done
+	index "$A/du"
+	echo '{"id":"kc","body":"keep c"}' >"$A/du/c.jsonl"
+	index "$A/du"
+	index "$A/du"
+	[[ "$output" == *"added 0, updated 0, removed 0, unchanged 4,"* ]]
+}
+
 @test "duplicates: an article removed from the winning file brings the next copy back" {
 	dumps
 	index "$A/d"
