@@ -667,9 +667,11 @@ static int arbitrate(void *ctx, uint64_t old_file)
 	} else if (nomem) {
 		return PUT_REPLACE; /* the copy read last wins, as of old */
 	} else if (!recorded_path(u, old_file, &u->other) ||
-	           under_root(u, u->other.data) ||
+	           (u->o->prune && under_root(u, u->other.data)) ||
 	           stat(u->other.data, &sb) != 0) {
-		/* not on disk any more (or about to be pruned) */
+		/* not on disk any more, or about to be pruned (under a root
+		 * but not walked). Without prune, a file under a root that
+		 * was not walked (--exclude) still exists: not a rename. */
 		return PUT_MOVE;
 	}
 	if (u->other.status != LEDE_OK)

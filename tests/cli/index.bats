@@ -282,6 +282,23 @@ snapshot() {
 	[ "$(count stdin)" = 1 ]
 }
 
+@test "duplicates: a file left out by --exclude with --no-prune is not taken for a rename" {
+	mkdir -p "$A/d"
+	echo '{"id":"x","body":"copy alpha"}' >"$A/d/a.jsonl"
+	echo '{"id":"x","body":"copy beta"}' >"$A/d/b.jsonl"
+	index "$A/d"
+	[ "$(count beta)" = 1 ]
+	echo '{"id":"y","body":"other"}' >>"$A/d/a.jsonl"
+	index --no-prune --exclude 'b*' "$A/d"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"that copy is kept"* ]]
+	[ "$(count beta)" = 1 ]
+	[ "$(count alpha)" = 0 ]
+	index "$A/d"
+	[ "$(count beta)" = 1 ]
+	[ "$(count alpha)" = 0 ]
+}
+
 @test "errors: no index, missing path, bad option exit 2" {
 	run "$B/lede-index" "$A"
 	[ "$status" -eq 2 ]
