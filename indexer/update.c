@@ -117,6 +117,10 @@ typedef struct update {
 	size_t nrefs;
 	int have_dups;        /* duplicate records may exist: -1 unknown */
 	size_t nreread;       /* files flagged reread */
+	int in_worker;        /* a parallel build's worker: files[] is shared,
+	                         so files to re-read go to marks instead */
+	size_t *marks;        /* indexes in files of those files */
+	size_t nmarks, capmarks;
 	buf other;            /* path of the other copy's file (messages) */
 	uint64_t cur_file;    /* hash of the file being read */
 	const char *cur_abs;  /* its absolute path */
@@ -716,6 +720,23 @@ static int on_any_key(void *ctx, const char *k, size_t len, uint32_t freq)
 	return 1;
 }
 
+/* In a worker: files[i] is to be read again once the workers are done
+ * (the flag itself belongs to the calling thread: the file may be in
+ * another worker's range). */
+static lede_status mark_later(update *u, size_t i)
+{
+	if (u->nmarks == u->capmarks) {
+		size_t nc = u->capmarks ? u->capmarks * 2 : 16;
+		size_t *nm = realloc(u->marks, nc * sizeof *nm);
+		if (nm == NULL)
+			return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
+		u->marks = nm;
+		u->capmarks = nc;
+	}
+	u->marks[u->nmarks++] = i;
+	return LEDE_OK;
+}
+
 /* Marks the record of the file at path stale (its mtime and hash can
  * match nothing), so that the file is read again, by this run when it was
  * walked (flagged reread) and by the next run that walks it otherwise. */
@@ -752,6 +773,8 @@ static lede_status mark_stale(update *u, const char *path)
 	f = walked_file(u, hash64(path, strlen(path), 0), &nomem);
 	if (nomem)
 		return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
+	if (f && !f->is_stdin && u->in_worker)
+		return mark_later(u, (size_t)(f - u->files));
 	if (f && !f->is_stdin && !f->reread) {
 		f->reread = 1;
 		u->nreread++;
@@ -1387,6 +1410,8 @@ static void *worker_main(void *arg)
 			/* done before the interruption */
 			u->st->files_unchanged++;
 			u->st->unchanged += f->old_nart;
+			f->credited = f->old_nart; /* its own range: no race */
+			f->was_credited = 1;
 		} else {
 			st = read_file(u, f, 0);
 		}
@@ -1728,6 +1753,34 @@ static void plan_split(const update *u, worker *ws, unsigned jobs)
 	}
 }
 
+/* After the workers joined: the files they found holding losing copies
+ * of vanished winners are flagged for reread_losers, and those ids join
+ * the caller's restoring (and restored) sets, so the copies come back
+ * and are counted once. */
+static lede_status take_marks(update *u, worker *ws, unsigned jobs)
+{
+	for (unsigned k = 0; k < jobs; k++) {
+		const update *w = &ws[k].u;
+
+		for (size_t i = 0; i < w->nmarks; i++) {
+			file_entry *f = &u->files[w->marks[i]];
+			if (!f->reread) {
+				f->reread = 1;
+				u->nreread++;
+			}
+		}
+		for (size_t i = 0; i < w->restoring.cap; i++)
+			if (w->restoring.slot[i] &&
+			    set_add(&u->restoring, w->restoring.slot[i]) < 0)
+				return LEDE_ERR_NOMEM;
+		for (size_t i = 0; i < w->restored.cap; i++)
+			if (w->restored.slot[i] &&
+			    set_add(&u->restored, w->restored.slot[i]) < 0)
+				return LEDE_ERR_NOMEM;
+	}
+	return LEDE_OK;
+}
+
 /* Articles the parts hold (what an interrupted build keeps). */
 static uint64_t parts_count(worker *ws, unsigned jobs)
 {
@@ -1809,6 +1862,7 @@ static lede_status update_parallel(update *u, unsigned jobs)
 		w->u.scratch = (buf)BUF_INIT;
 		w->u.other = (buf)BUF_INIT;
 		w->u.have_dups = -1;
+		w->u.in_worker = 1;
 		w->u.roots_abs = u->roots_abs;
 		w->u.nroots = u->nroots;
 		w->u.files_total = w->hi - w->lo;
@@ -1840,6 +1894,8 @@ static lede_status update_parallel(update *u, unsigned jobs)
 		for (unsigned k = 0; k < jobs; k++)
 			if (ws[k].started)
 				pthread_join(ws[k].th, NULL);
+		if (take_marks(u, ws, jobs) != LEDE_OK)
+			st = index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
 	}
 	for (unsigned k = 0; k < jobs && st == LEDE_OK; k++) {
 		if (ws[k].result != LEDE_OK) {
@@ -1886,6 +1942,7 @@ static lede_status update_parallel(update *u, unsigned jobs)
 		free(ws[k].u.restoring.slot);
 		free(ws[k].u.restored.slot);
 		free(ws[k].u.refs);
+		free(ws[k].u.marks);
 		buf_free(&ws[k].u.other);
 		buf_free(&ws[k].u.scratch);
 		/* kept for a rerun to resume, unless merged, damaged, or
@@ -1907,8 +1964,23 @@ static lede_status update_parallel(update *u, unsigned jobs)
 	/* files the interrupted build read that are gone now */
 	if (st == LEDE_OK && resumed && u->o->prune)
 		st = prune(u);
-	if (st == LEDE_OK && resumed)
-		st = commit(u, 0);
+	/* losing copies of winners that vanished come back in this run, as
+	 * in the one-thread path */
+	if (st == LEDE_OK)
+		st = reread_losers(u);
+	if (st == LEDE_OK) {
+		u->st->removed += u->restoring.n - u->restored.n;
+		if (u->stop)
+			st = LEDE_ERR_INTERRUPTED;
+	}
+	if ((st == LEDE_OK || st == LEDE_ERR_INTERRUPTED) &&
+	    (resumed || u->since_commit)) {
+		lede_status cs = commit(u, 0);
+		if (cs != LEDE_OK)
+			st = cs;
+		else if (st == LEDE_ERR_INTERRUPTED)
+			index_fail(u->idx, st, "interrupted; committed work so far");
+	}
 	return st;
 }
 

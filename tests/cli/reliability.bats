@@ -253,6 +253,28 @@ slow_index() { # slow_index MS ARGS... (in the background: sets pid)
 	[ -z "$(ls -d "$IDX"/db.*.part* 2>/dev/null)" ]
 }
 
+@test "an interrupted first build: a winning copy deleted before the rerun gives way to the next copy in that run" {
+	N=600
+	make_corpus "$A" "$N"
+	# read first, so the interrupted build holds both copies
+	mkdir -p "$A/a"
+	echo '{"id":"dupx","body":"loser copy"}' >"$A/a/1.jsonl"
+	echo '{"id":"dupx","body":"winner copy"}' >"$A/a/2.jsonl"
+	slow_index 60 -i "$IDX" --quiet --jobs 2 --commit-every 50 "$A"
+	sleep 1
+	kill -INT "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	[ -d "$IDX/db.2.part0" ] || skip "the build ended before the signal"
+	rm "$A/a/2.jsonl"
+	run "$B/lede-index" -i "$IDX" --no-progress "$A"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[ "$(count loser)" = 1 ]
+	[ "$(count winner)" = 0 ]
+	[ "$(count parliament)" = "$N" ]
+	run "$B/lede-index" -i "$IDX" --no-progress "$A"
+	[[ "$output" == *"added 0, updated 0, removed 0, unchanged $((N + 1)),"* ]]
+}
+
 @test "disk full: a clear error, exit 2, the last commit kept; after space is freed a rerun completes" {
 	make_corpus "$A" 1500
 	mnt=$TMP/mnt
