@@ -218,9 +218,11 @@ static void topics_load(coll_topics *out, const coll_spec *spec)
 	for (size_t i = 0; i < spec->topics.n; i++) {
 		FILE *f = open_or_die(spec->topics.v[i], "r");
 
-		if (coll_read_topics(out, f, spec->fmt, err, sizeof err) != 0)
+		int rc = coll_read_topics(out, f, spec->fmt, err, sizeof err);
+
+		fclose(f); /* before die(): it holds a zlib stream */
+		if (rc != 0)
 			die("%s: %s", spec->topics.v[i], err);
-		fclose(f);
 	}
 }
 
@@ -235,9 +237,11 @@ static te_qrels *qrels_load(const coll_spec *spec)
 	for (size_t i = 0; i < spec->qrels.n; i++) {
 		FILE *f = open_or_die(spec->qrels.v[i], "r");
 
-		if (coll_read_qrels(q, f, spec->fmt, err, sizeof err) != 0)
+		int rc = coll_read_qrels(q, f, spec->fmt, err, sizeof err);
+
+		fclose(f); /* before die(): it holds a zlib stream */
+		if (rc != 0)
 			die("%s: %s", spec->qrels.v[i], err);
-		fclose(f);
 	}
 	return q;
 }
@@ -642,10 +646,13 @@ static int cmd_run(int argc, char **argv)
 	topics_load(&topics, &spec);
 	q = qrels_load(&spec);
 	if (stop_path) {
+		int rc;
+
 		f = open_or_die(stop_path, "r");
-		if (coll_stoplist_read(&stop, f) != 0)
-			die("%s: out of memory", stop_path);
+		rc = coll_stoplist_read(&stop, f);
 		fclose(f);
+		if (rc != 0)
+			die("%s: out of memory", stop_path);
 	}
 	if (lede_index_open(&idx, index, &oo) != LEDE_OK)
 		die("%s: %s", index, lede_errmsg(idx));
@@ -772,9 +779,9 @@ static int cmd_score(int argc, char **argv)
 	coll_spec_free(&spec);
 	f = open_or_die(run_path, "r");
 	ts = te_run_read(&run, f, &bad);
+	fclose(f);
 	if (ts != TE_OK)
 		die("%s: line %zu: %s", run_path, bad, te_status_str(ts));
-	fclose(f);
 
 	/* trec_eval's choice of queries: those in both the qrels and the
 	 * run; with -c every query of the qrels, missing ones scoring 0. */
