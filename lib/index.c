@@ -1593,13 +1593,18 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 	if (!found && idx->nshards) {
 		st = shard_holder(idx, w, idx->qterm.data, idx->qterm.len,
 		                  &ow);
-		if (st == LEDE_OK && ow)
+		if (st == LEDE_OK && ow) {
+			xc_free(old); /* the target's empty answer */
+			old = NULL;
 			st = xc_writer_get_value(&old, &old_len, &found, ow,
 			                         idx->qterm.data, idx->qterm.len,
 			                         SLOT_HASH);
-		if (st != LEDE_OK)
+		}
+		if (st != LEDE_OK) {
+			xc_free(old);
 			return index_fail(idx, st, "%s",
 			                  xc_writer_errmsg(ow ? ow : w));
+		}
 		elsewhere = found;
 	}
 	if (!elsewhere)
