@@ -74,6 +74,20 @@ static int wordish_at(const char *s, size_t len, size_t i, int before)
 	}
 	utf8_decode(s + j, len - j, &cp);
 	int c = utf8_class(cp);
+	/* A mark belongs to the character before it: after a CJK one it is
+	 * part of that character's unit (the analyzer's scan_cjk), not of a
+	 * word that follows ("大\u06dbp" is 大 with its mark, then p). */
+	while (before && c == UTF8_MARK && j > 0) {
+		j--;
+		while (j > 0 && ((unsigned char)s[j] & 0xc0) == 0x80)
+			j--;
+		utf8_decode(s + j, len - j, &cp);
+		c = utf8_class(cp);
+		if (c == UTF8_CJK)
+			return 0;
+		if (c != UTF8_MARK)
+			return 1;
+	}
 	return c == UTF8_LETTER || c == UTF8_DIGIT || c == UTF8_MARK;
 }
 
