@@ -813,10 +813,13 @@ extern "C" lede_status xc_writer_term_exists(int *out, xc_writer *w,
 	}
 }
 
-extern "C" lede_status xc_writer_get_value(char **out, size_t *out_len,
-					   int *out_found, xc_writer *w,
-					   const char *uid, size_t uid_len,
-					   uint32_t slot)
+/* The value in slot (or, with slot XC_DATA_SLOT, the data) of the
+ * document carrying the unique term uid; *out_found 0 and "" when none. */
+#define XC_DATA_SLOT UINT32_MAX
+static lede_status writer_unique_field(char **out, size_t *out_len,
+				       int *out_found, xc_writer *w,
+				       const char *uid, size_t uid_len,
+				       uint32_t slot)
 {
 	try {
 		clear_string_out(out, out_len);
@@ -829,7 +832,8 @@ extern "C" lede_status xc_writer_get_value(char **out, size_t *out_len,
 		int found = 0;
 
 		if (p != w->db.postlist_end(term)) {
-			val = w->db.get_document(*p).get_value(slot);
+			Xapian::Document d = w->db.get_document(*p);
+			val = slot == XC_DATA_SLOT ? d.get_data() : d.get_value(slot);
 			found = 1;
 		}
 		give_string(out, out_len, val);
@@ -840,30 +844,21 @@ extern "C" lede_status xc_writer_get_value(char **out, size_t *out_len,
 	}
 }
 
+extern "C" lede_status xc_writer_get_value(char **out, size_t *out_len,
+					   int *out_found, xc_writer *w,
+					   const char *uid, size_t uid_len,
+					   uint32_t slot)
+{
+	return writer_unique_field(out, out_len, out_found, w, uid, uid_len,
+				   slot);
+}
+
 extern "C" lede_status xc_writer_get_data(char **out, size_t *out_len,
 					  int *out_found, xc_writer *w,
 					  const char *uid, size_t uid_len)
 {
-	try {
-		clear_string_out(out, out_len);
-		*out_found = 0;
-		lede_status s = writer_term_ok(w, "unique term", uid, uid_len);
-		if (s != LEDE_OK)
-			return s;
-		std::string term(uid, uid_len), val;
-		Xapian::PostingIterator p = w->db.postlist_begin(term);
-		int found = 0;
-
-		if (p != w->db.postlist_end(term)) {
-			val = w->db.get_document(*p).get_data();
-			found = 1;
-		}
-		give_string(out, out_len, val);
-		*out_found = found;
-		return LEDE_OK;
-	} catch (...) {
-		return fail_writer(w);
-	}
+	return writer_unique_field(out, out_len, out_found, w, uid, uid_len,
+				   XC_DATA_SLOT);
 }
 
 /* Values are collected first (one pass over the posting list), then cb
