@@ -277,21 +277,24 @@ static int in_list(const char *s, size_t len, const char *const *words,
 	return 0;
 }
 
+/* The next space-separated word of s[0..len) from *i: 1 and [*w, *i)
+ * set, or 0 at the end. */
+static int next_word(const char *s, size_t len, size_t *i, size_t *w)
+{
+	while (*i < len && space(s[*i]))
+		(*i)++;
+	*w = *i;
+	while (*i < len && !space(s[*i]))
+		(*i)++;
+	return *i > *w;
+}
+
 /* Every word of s is an outlet word ("Associated Press", "Reuters"). */
 static int all_outlet_words(const char *s, size_t len)
 {
-	size_t i = 0, words = 0;
+	size_t i = 0, w, words = 0;
 
-	while (i < len) {
-		size_t w;
-
-		while (i < len && space(s[i]))
-			i++;
-		w = i;
-		while (i < len && !space(s[i]))
-			i++;
-		if (i == w)
-			break;
+	while (next_word(s, len, &i, &w)) {
 		words++;
 		if (!in_list(s + w, i - w, outlet_words,
 			     sizeof outlet_words / sizeof outlet_words[0]))
@@ -477,7 +480,7 @@ int byline_is_line(const char *s, size_t len)
 
 int byline_outlet_line(const char *s, size_t len, int alone, buf *source)
 {
-	size_t words = 0, i = 0, outlet = 0, job = 0;
+	size_t words = 0, i = 0, w, outlet = 0, job = 0;
 
 	while (len > 0 && space(s[len - 1]))
 		len--;
@@ -486,17 +489,9 @@ int byline_outlet_line(const char *s, size_t len, int alone, buf *source)
 	if (len == 0 || len > BYLINE_OUTLET_MAX_BYTES || s[len - 1] == '.' ||
 	    s[len - 1] == ',' || s[len - 1] == ';' || s[len - 1] == ':')
 		return 0;
-	while (i < len) {
-		size_t w;
+	while (next_word(s, len, &i, &w)) {
 		unsigned char c;
 
-		while (i < len && space(s[i]))
-			i++;
-		w = i;
-		while (i < len && !space(s[i]))
-			i++;
-		if (i == w)
-			break;
 		if (++words > BYLINE_OUTLET_MAX_WORDS)
 			return 0;
 		c = (unsigned char)s[w];
