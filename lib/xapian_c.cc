@@ -2057,6 +2057,7 @@ extern "C" void xc_query_free(xc_query *q)
  * been reopened in between. */
 struct xc_row {
 	xc_hit hit;
+	bool have_data = false; /* data fetched (see xc_search_opts.pick) */
 	std::string data;
 	std::vector<std::pair<uint32_t, std::string>> values; /* slot order */
 	std::vector<std::string> terms;			      /* matching */
@@ -2068,6 +2069,17 @@ struct xc_results {
 	/* Query term -> (termfreq, termweight) in this result set. */
 	std::map<std::string, std::pair<uint32_t, double>> stats;
 };
+
+/* A pick callback's failure, carried out of run_search. */
+struct pick_error {
+	lede_status st;
+};
+
+extern "C" lede_status xc_pick_none(const xc_results *, unsigned char *,
+				    void *)
+{
+	return LEDE_OK;
+}
 
 static void apply_sort(Xapian::Enquire &enq, const xc_search_opts &o)
 {
@@ -2173,17 +2185,25 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 		res.stats[*t] = std::make_pair(mset.get_termfreq(*t), tw);
 	}
 	res.rows.reserve(mset.size());
+	std::vector<Xapian::Document> docs;
+	docs.reserve(mset.size());
 	for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
 		xc_row row;
-		Xapian::Document doc = it.get_document();
+		docs.push_back(it.get_document());
+		const Xapian::Document &doc = docs.back();
 
 		row.hit.docid = *it;
 		row.hit.rank = it.get_rank();
 		row.hit.weight = it.get_weight();
 		row.hit.percent = it.get_percent();
 		row.hit.collapse_count = it.get_collapse_count();
-		row.data = doc.get_data();
-		if (o.values_mask == 0) {
+		if (!o.pick) {
+			row.data = doc.get_data();
+			row.have_data = true;
+		}
+		if (o.no_values) {
+			/* none */
+		} else if (o.values_mask == 0) {
 			for (Xapian::ValueIterator v = doc.values_begin();
 			     v != doc.values_end(); ++v)
 				row.values.emplace_back(v.get_valueno(), *v);
@@ -2197,6 +2217,18 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 			}
 		}
 		res.rows.push_back(std::move(row));
+	}
+	if (o.pick && !res.rows.empty()) {
+		std::vector<unsigned char> want(res.rows.size(), 0);
+		lede_status st = o.pick(&res, want.data(), o.pick_ctx);
+		if (st != LEDE_OK)
+			throw pick_error{st};
+		for (size_t i = 0; i < res.rows.size(); i++) {
+			if (!want[i])
+				continue;
+			res.rows[i].data = docs[i].get_data();
+			res.rows[i].have_data = true;
+		}
 	}
 	if (o.matching_terms)
 		matching_terms(res, db, q);
@@ -2301,6 +2333,10 @@ extern "C" lede_status xc_search(xc_results **out, xc_reader *r,
 		}
 		*out = res;
 		return LEDE_OK;
+	} catch (const pick_error &e) {
+		delete res;
+		return set_err(r->err, sizeof r->err, e.st, "",
+			       "the caller's pick of hits failed");
 	} catch (...) {
 		delete res;
 		return fail_reader(r);
@@ -2351,7 +2387,7 @@ extern "C" lede_status xc_results_data(const char **data, size_t *len,
 	try {
 		*data = nullptr;
 		*len = 0;
-		if (!m || i >= m->rows.size())
+		if (!m || i >= m->rows.size() || !m->rows[i].have_data)
 			return LEDE_ERR_INVALID;
 		*data = m->rows[i].data.c_str();
 		*len = m->rows[i].data.size();

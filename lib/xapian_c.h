@@ -255,11 +255,25 @@ typedef struct xc_search_opts {
 	                            xc_results_matching_terms (walks every
 	                            query term's posting list: costly, and
 	                            very costly over remote shards) */
+	int no_values;           /* 1: fetch no value slot at all */
+	/* NULL: fetch every hit's data. Otherwise called once the hits and
+	 * their values are in (and again for each rerun after a reopen),
+	 * before any data is read: it sets want[i] = 1 for the rows whose
+	 * data to fetch (want has xc_results_count(m) zeroed entries). A
+	 * search that shows 10 of 200 candidates so inflates 10 records,
+	 * not 200. A non-OK return fails the search with that status. */
+	lede_status (*pick)(const struct xc_results *m, unsigned char *want,
+	                    void *ctx);
+	void *pick_ctx;
 } xc_search_opts;
 
 #define XC_SEARCH_OPTS_INIT                                                   \
 	{ 1, 0, 10, 0, XC_SORT_RELEVANCE, XC_NO_SLOT, 0, 0, XC_NO_SLOT, 1, 0,  \
-	  1.2, 0.0, 1.0, 0.75, 0.5, 3, 0, 0 }
+	  1.2, 0.0, 1.0, 0.75, 0.5, 3, 0, 0, 0, NULL, NULL }
+
+/* A pick callback that fetches no data (the caller needs docids only). */
+lede_status xc_pick_none(const struct xc_results *m, unsigned char *want,
+                         void *ctx);
 
 typedef struct xc_hit {
 	uint32_t docid;
@@ -278,7 +292,8 @@ size_t xc_results_count(const xc_results *m);
 void xc_results_estimate(uint32_t *lower, uint32_t *est, uint32_t *upper,
                          const xc_results *m);
 lede_status xc_results_hit(xc_hit *out, const xc_results *m, size_t i);
-/* Borrowed until xc_results_free. */
+/* Borrowed until xc_results_free. INVALID for a row whose data the
+ * search's pick callback left out. */
 lede_status xc_results_data(const char **data, size_t *len,
                             const xc_results *m, size_t i);
 lede_status xc_results_value(const char **val, size_t *len,

@@ -341,6 +341,9 @@ static double word_weight(lede_index *idx, const word_info *w,
 	o.max_items = 1;
 	o.sort = XC_SORT_RELEVANCE;
 	o.collapse_slot = XC_NO_SLOT;
+	o.no_values = 1;
+	o.pick = xc_pick_none;
+	o.pick_ctx = NULL;
 	if (xc_search(&m, idx->r, fq, &o) == LEDE_OK &&
 	    xc_results_count(m) == 1 && xc_results_hit(&h, m, 0) == LEDE_OK)
 		wt = h.weight;
@@ -689,7 +692,9 @@ static lede_status expand_query(lede_index *idx, xc_query **q,
 	so.max_items = o->expand > SEARCH_EXPAND_MAX ? SEARCH_EXPAND_MAX
 	                                             : o->expand;
 	so.check_at_least = 0;
-	so.values_mask = 1u << SLOT_DATE;
+	so.no_values = 1;          /* docids only */
+	so.pick = xc_pick_none;
+	so.pick_ctx = NULL;
 	st = xc_search(&m, idx->r, *q, &so);
 	if (st != LEDE_OK)
 		return index_fail(idx, st, "%s: %s", idx->path,
@@ -768,6 +773,104 @@ out:
 	return st;
 }
 
+/* What lede_search's pick callback works with and leaves behind. */
+typedef struct pick_ctx {
+	const lede_search_opts *o;
+	int rerank;
+	int64_t now;
+	cand *cands;      /* the candidates, re-ranked and collapsed */
+	size_t ncand, nshow;
+	size_t first, n;  /* the page: cands[first .. first + n) */
+	lede_status st;
+} pick_ctx;
+
+/* xc_search's pick callback: ranks the candidates from their hits and
+ * values (re-ranked and collapsed when asked), then wants the data of the
+ * page's hits only. Called again when the search is rerun. */
+static lede_status pick_hits(const xc_results *m, unsigned char *want,
+                             void *vctx)
+{
+	pick_ctx *pk = vctx;
+	const lede_search_opts *o = pk->o;
+	int64_t now = pk->now;
+	int rerank = pk->rerank;
+	size_t ncand, nshow;
+	cand *cands;
+
+	free(pk->cands);
+	pk->cands = NULL;
+	pk->ncand = pk->nshow = pk->first = pk->n = 0;
+	/* Candidates, re-ranked and collapsed when asked. */
+	ncand = xc_results_count(m);
+	cands = calloc(ncand ? ncand : 1, sizeof *cands);
+	if (cands == NULL)
+		return pk->st = LEDE_ERR_NOMEM;
+	pk->cands = cands;
+	for (size_t i = 0; i < ncand; i++) {
+		xc_hit h;
+		const char *v;
+		size_t vl;
+
+		xc_results_hit(&h, m, i);
+		cands[i].mi = i;
+		cands[i].show = i;
+		cands[i].score = h.weight;
+		cands[i].group = -1;
+		cands[i].date = LEDE_NO_DATE;
+		if (!rerank)
+			continue;
+		if (xc_results_value(&v, &vl, m, i, SLOT_DATE) == LEDE_OK && vl)
+			cands[i].date = (int64_t)xc_sortable_unserialise(v, vl);
+		if (xc_results_value(&v, &vl, m, i, SLOT_SIMHASH) == LEDE_OK)
+			cands[i].sim = get_u64(v, vl);
+	}
+	if (rerank && o->recency_days > 0 && o->sort == LEDE_SORT_RELEVANCE) {
+		for (size_t i = 0; i < ncand; i++) {
+			double age = cands[i].date == LEDE_NO_DATE
+			                 ? o->recency_days * 86400.0
+			                 : (double)(now - cands[i].date);
+			if (age < 0)
+				age = 0;
+			cands[i].score *= exp2(-age / (o->recency_days * 86400.0));
+		}
+		qsort(cands, ncand, sizeof *cands, cand_cmp);
+	}
+	nshow = ncand;
+	if (o->collapse) {
+		size_t k = 0;
+		for (size_t i = 0; i < ncand; i++) {
+			size_t g;
+			for (g = 0; g < k; g++)
+				if (popcount64(cands[g].sim ^ cands[i].sim) <=
+				    COLLAPSE_MAX_BITS)
+					break;
+			if (g < k) {
+				/* fold i into representative g */
+				cands[g].dups++;
+				if (cands[i].date != LEDE_NO_DATE &&
+				    (cands[g].date == LEDE_NO_DATE ||
+				     cands[i].date < cands[g].date)) {
+					cands[g].date = cands[i].date;
+					cands[g].show = cands[i].mi;
+				}
+				continue;
+			}
+			cands[k++] = cands[i];
+		}
+		nshow = k;
+	}
+
+	pk->ncand = ncand;
+	pk->nshow = nshow;
+	pk->first = rerank ? o->offset : 0;
+	pk->n = pk->first < nshow ? nshow - pk->first : 0;
+	if (pk->n > o->limit)
+		pk->n = o->limit;
+	for (size_t i = 0; i < pk->n; i++)
+		want[cands[pk->first + i].show] = 1;
+	return LEDE_OK;
+}
+
 LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
                                  const char *query,
                                  const lede_search_opts *opts)
@@ -779,13 +882,10 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 	query_build_opts bo;
 	xc_search_opts so = XC_SEARCH_OPTS_INIT;
 	qnode *root = NULL;
-	/* the values a hit's display, collapsing and paging read */
-	so.values_mask = 1u << SLOT_DATE | 1u << SLOT_SIMHASH | 1u << SLOT_QTERM;
 	xc_query *q = NULL, *base = NULL;
 	xc_results *m = NULL;
 	lede_results *res = NULL;
-	cand *cands = NULL;
-	size_t ncand = 0, nshow = 0;
+	pick_ctx pk;
 	lede_err err;
 	lede_status st;
 	int64_t now;
@@ -796,6 +896,7 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 	API_REFUSE_NULL(out);
 	*out = NULL;
 	API_REFUSE_NULL(idx);
+	memset(&pk, 0, sizeof pk);
 	memset(&sc, 0, sizeof sc);
 	sc.idx = idx;
 	err_clear(&err);
@@ -888,10 +989,24 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 			goto out;
 	}
 
+	pk.o = o;
+	pk.rerank = rerank;
+	pk.now = now;
+	so.pick = pick_hits;
+	so.pick_ctx = &pk;
+	/* A page without reranking needs no values (the record holds the
+	 * date); reranking reads date and simhash of every candidate. */
+	so.values_mask = (rerank ? 1u << SLOT_DATE | 1u << SLOT_SIMHASH : 0) |
+	                 (o->explain ? 1u << SLOT_QTERM : 0);
+	so.no_values = so.values_mask == 0;
 	st = xc_search(&m, idx->r, q, &so);
 	if (st == LEDE_ERR_QUERY) {
 		query_wildcard_error(&err, root);
 		index_fail_err(idx, &err);
+		goto out;
+	}
+	if (st == LEDE_ERR_NOMEM && pk.st == LEDE_ERR_NOMEM) {
+		index_fail(idx, st, "out of memory");
 		goto out;
 	}
 	if (st != LEDE_OK) {
@@ -900,75 +1015,16 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 	}
 	xc_results_estimate(&lo, &est, &hi, m);
 
-	/* Candidates, re-ranked and collapsed when asked. */
-	ncand = xc_results_count(m);
-	cands = calloc(ncand ? ncand : 1, sizeof *cands);
-	if (cands == NULL) {
-		st = index_fail(idx, LEDE_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < ncand; i++) {
-		xc_hit h;
-		const char *v;
-		size_t vl;
-
-		xc_results_hit(&h, m, i);
-		cands[i].mi = i;
-		cands[i].show = i;
-		cands[i].score = h.weight;
-		cands[i].group = -1;
-		cands[i].date = LEDE_NO_DATE;
-		if (xc_results_value(&v, &vl, m, i, SLOT_DATE) == LEDE_OK && vl)
-			cands[i].date = (int64_t)xc_sortable_unserialise(v, vl);
-		if (xc_results_value(&v, &vl, m, i, SLOT_SIMHASH) == LEDE_OK)
-			cands[i].sim = get_u64(v, vl);
-	}
-	if (rerank && o->recency_days > 0 && o->sort == LEDE_SORT_RELEVANCE) {
-		for (size_t i = 0; i < ncand; i++) {
-			double age = cands[i].date == LEDE_NO_DATE
-			                 ? o->recency_days * 86400.0
-			                 : (double)(now - cands[i].date);
-			if (age < 0)
-				age = 0;
-			cands[i].score *= exp2(-age / (o->recency_days * 86400.0));
-		}
-		qsort(cands, ncand, sizeof *cands, cand_cmp);
-	}
-	nshow = ncand;
-	if (o->collapse) {
-		size_t k = 0;
-		for (size_t i = 0; i < ncand; i++) {
-			size_t g;
-			for (g = 0; g < k; g++)
-				if (popcount64(cands[g].sim ^ cands[i].sim) <=
-				    COLLAPSE_MAX_BITS)
-					break;
-			if (g < k) {
-				/* fold i into representative g */
-				cands[g].dups++;
-				if (cands[i].date != LEDE_NO_DATE &&
-				    (cands[g].date == LEDE_NO_DATE ||
-				     cands[i].date < cands[g].date)) {
-					cands[g].date = cands[i].date;
-					cands[g].show = cands[i].mi;
-				}
-				continue;
-			}
-			cands[k++] = cands[i];
-		}
-		nshow = k;
-	}
-
 	res = calloc(1, sizeof *res);
 	if (res == NULL) {
 		st = index_fail(idx, LEDE_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	{
-		size_t first = rerank ? o->offset : 0;
-		size_t n = first < nshow ? nshow - first : 0;
-		if (n > o->limit)
-			n = o->limit;
+		size_t first = pk.first, n = pk.n;
+		cand *cands = pk.cands;
+		size_t ncand = pk.ncand, nshow = pk.nshow;
+
 		res->total = reported_total(lo, est, hi, ncand, nshow,
 		                            o->collapse,
 		                            (uint64_t)o->offset + n);
@@ -1003,7 +1059,7 @@ out:
 	buf_free(&desc);
 	lede_results_free(res);
 	words_free(&sc);
-	free(cands);
+	free(pk.cands);
 	xc_results_free(m);
 	xc_query_free(q);
 	xc_query_free(base);

@@ -1171,6 +1171,24 @@ static int terms_cb(void *ctx, const char *term, size_t len, uint32_t freq)
 	return 0;
 }
 
+/* Pick callbacks: the second row's data; a failure. */
+static lede_status pick_second(const xc_results *m, unsigned char *want,
+                               void *ctx)
+{
+	*(size_t *)ctx = xc_results_count(m);
+	want[1] = 1;
+	return LEDE_OK;
+}
+
+static lede_status pick_fail(const xc_results *m, unsigned char *want,
+                             void *ctx)
+{
+	(void)m;
+	(void)want;
+	(void)ctx;
+	return LEDE_ERR_NOMEM;
+}
+
 static void test_search_options(void **state)
 {
 	fixture *f = *state;
@@ -1183,6 +1201,7 @@ static void test_search_options(void **state)
 	const char *val, *data;
 	size_t len;
 	uint32_t lower, est, upper, tf;
+	size_t picked = 0;
 
 	make_news(f->db);
 	r = open_reader(f->db);
@@ -1223,6 +1242,30 @@ static void test_search_options(void **state)
 	o.max_items = 1;
 	o.bool_weight = 1;
 	assert_int_equal(search_ids(ids, sizeof ids, r, q, &o), 1);
+
+	/* A pick callback: data of the chosen rows only; no values. */
+	o = (xc_search_opts)XC_SEARCH_OPTS_INIT;
+	o.check_at_least = 100;
+	o.no_values = 1;
+	o.pick = pick_second;
+	o.pick_ctx = &picked;
+	assert_int_equal(xc_search(&m, r, q, &o), LEDE_OK);
+	assert_int_equal(picked, 3); /* saw every row */
+	assert_int_equal(xc_results_count(m), 3);
+	assert_int_equal(xc_results_data(&data, &len, m, 0), LEDE_ERR_INVALID);
+	assert_int_equal(xc_results_data(&data, &len, m, 1), LEDE_OK);
+	assert_true(len == 2 && data[0] == 'p');
+	assert_int_equal(xc_results_data(&data, &len, m, 2), LEDE_ERR_INVALID);
+	assert_int_equal(xc_results_value(&val, &len, m, 1, 3), LEDE_OK);
+	assert_int_equal(len, 0);
+	xc_results_free(m);
+	o.pick = pick_fail;
+	assert_int_equal(xc_search(&m, r, q, &o), LEDE_ERR_NOMEM);
+	assert_null(m);
+	o.pick = xc_pick_none;
+	assert_int_equal(xc_search(&m, r, q, &o), LEDE_OK);
+	assert_int_equal(xc_results_data(&data, &len, m, 0), LEDE_ERR_INVALID);
+	xc_results_free(m);
 
 	/* Everything about a hit is readable after the reader is gone. */
 	o = (xc_search_opts)XC_SEARCH_OPTS_INIT;
