@@ -762,6 +762,20 @@ static size_t fast_ascii_word(run *r, size_t i, size_t lim)
 				: i + LEDE_MAX_WORD_BYTES;
 	unsigned char c;
 
+	if (r->a->first && !r->a->first[ascii_alnum_lower[t[i]]]) {
+		/* analyzer_only_first: a word no caller wants, whose token
+		 * would be dropped anyway; only its position counts. */
+		while (j < max && ascii_alnum_lower[t[j]])
+			j++;
+		if (j < lim) {
+			c = t[j];
+			if (c >= 0x80 || utf8_ascii_class[c] != UTF8_SEP ||
+			    c == ':' || j == max)
+				return 0;
+		}
+		next_pos(r);
+		return j;
+	}
 	for (; j < max; j++) {
 		c = ascii_alnum_lower[t[j]];
 		if (c == 0)

@@ -264,15 +264,18 @@ lede_status analyzer_normalize(analyzer *a, buf *out, const char *s,
                                size_t len);
 
 /* 1 if term (a normalized word term) is a stopword of the analyzer's
- * language (English list; the index stores these without positions). */
+ * language (English list; used at query time, and by indexes of format 2,
+ * which store these without positions). */
 int analyzer_is_stopword(const analyzer *a, const char *term, size_t len);
 
 /* For a caller that only wants keys starting with certain bytes (the
  * snippet builder, which looks for a query's few words in a whole body):
  * first[b] != 0 for each wanted first byte, NULL to clear. Until cleared,
- * an ASCII word whose first byte is not wanted is emitted unstemmed (its
- * key could not be wanted: the stemmer keeps the first byte), skipping
- * the stem cache and the stemmer. first is borrowed. Returns 1 if set, 0
+ * an ASCII word whose first byte is not wanted (its key could not be
+ * wanted: the stemmer keeps the first byte) skips the stem cache and the
+ * stemmer: a plain word is not reported at all, only its position is
+ * counted; a word with joins or periods is reported unstemmed. The caller
+ * must drop such tokens anyway. first is borrowed. Returns 1 if set, 0
  * (and nothing changes) for languages whose stemmers strip prefixes. */
 int analyzer_only_first(analyzer *a, const unsigned char *first);
 

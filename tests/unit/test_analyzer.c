@@ -972,12 +972,18 @@ static void test_only_first(void **state)
 	(void)state;
 	first['b'] = 1;
 	assert_int_equal(analyzer_only_first(g_en, first), 1);
-	run_str(g_en, &k, "Banks running Zürich banked");
+	run_str(g_en, &k, "Banks running U.S. Zürich banked");
+	/* running: not wanted, not reported, but its position counts */
 	assert_int_equal(k.n, 4);
 	assert_string_equal(k.t[0].stem, "bank");
-	assert_false(k.t[1].has_stem); /* running: not wanted */
-	assert_string_equal(k.t[1].term, "running");
+	assert_int_equal(k.t[0].pos, 0);
+	assert_false(k.t[1].has_stem); /* an acronym: reported unstemmed */
+	assert_string_equal(k.t[1].term, "us");
+	assert_int_equal(k.t[1].pos, 2);
+	assert_int_equal(k.t[2].pos, 3); /* Zürich */
 	assert_string_equal(k.t[3].stem, "bank");
+	assert_int_equal(k.t[3].pos, 4);
+	assert_int_equal(k.t[3].start, strlen("Banks running U.S. Zürich "));
 	free(k.t);
 	assert_int_equal(analyzer_only_first(g_en, NULL), 0);
 	run_str(g_en, &k, "running");
