@@ -1015,6 +1015,27 @@ static int is_bidi_control(int32_t cp)
 	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+static int is_print_ascii(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f;
+}
+
+/* End of the run of printable ASCII from t[j] (before lim), taking in each
+ * single space that has a printable character on both sides. */
+static size_t ascii_run_end(const char *t, size_t j, size_t lim)
+{
+	while (j < lim) {
+		if (is_print_ascii((unsigned char)t[j]))
+			j++;
+		else if (t[j] == ' ' && j + 1 < lim &&
+			 is_print_ascii((unsigned char)t[j + 1]))
+			j += 2;
+		else
+			break;
+	}
+	return j;
+}
+
 /* Fills f with the cleaned text of t[s..e) and the highlights among
  * hr[0..nhr) (sorted, merged) mapped onto it. */
 static lede_status clean_fragment(snippet_frag *f, const char *t, size_t len,
@@ -1027,6 +1048,9 @@ static lede_status clean_fragment(snippet_frag *f, const char *t, size_t len,
 	static const char fffd[3] = {(char)0xef, (char)0xbf, (char)0xbd};
 
 	memset(f, 0, sizeof *f);
+	/* the usual size: one byte out per byte in (a bad byte grows to 3) */
+	if (buf_reserve(&b, e - s + 1) != LEDE_OK)
+		goto nomem;
 	while (k < nhr && hr[k].e <= s)
 		k++;
 	for (size_t i = s; i < e;) {
@@ -1058,7 +1082,10 @@ static lede_status clean_fragment(snippet_frag *f, const char *t, size_t len,
 				buf_append(&b, fffd, 3);
 			} else {
 				/* a run of printable ASCII up to the next
-				 * highlight edge goes in one copy */
+				 * highlight edge goes in one copy, with the
+				 * single spaces between its words (a space
+				 * between two printable characters is kept
+				 * as it is either way) */
 				size_t j = i + l, lim = e;
 				if (l == 1 && cp > 0x20 && cp < 0x7f) {
 					if (open && hr[k].e < lim)
@@ -1066,10 +1093,7 @@ static lede_status clean_fragment(snippet_frag *f, const char *t, size_t len,
 					else if (!open && k < nhr &&
 						 hr[k].s < lim)
 						lim = hr[k].s;
-					while (j < lim &&
-					       (unsigned char)t[j] > 0x20 &&
-					       (unsigned char)t[j] < 0x7f)
-						j++;
+					j = ascii_run_end(t, j, lim);
 				}
 				buf_append(&b, t + i, j - i);
 				l = j - i;
