@@ -1109,7 +1109,7 @@ static lede_status clean_fragment(snippet_frag *f, const char *t, size_t len,
 	}
 	if (b.status != LEDE_OK)
 		goto nomem;
-	if (b.data == NULL && buf_append(&b, "", 0) != LEDE_OK)
+	if (buf_append(&b, "", 0) != LEDE_OK) /* terminated, even if empty */
 		goto nomem;
 	f->len = b.len;
 	f->text = buf_detach(&b);
