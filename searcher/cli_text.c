@@ -59,6 +59,11 @@ text_class text_next(const char *s, size_t n, size_t *len, uint32_t *cp)
 	const unsigned char *u = (const unsigned char *)s;
 	uint32_t c;
 
+	if (u[0] >= 0x20 && u[0] < 0x7f) { /* the common case */
+		*len = 1;
+		*cp = u[0];
+		return TEXT_PLAIN;
+	}
 	*len = utf8_decode(u, n, &c);
 	if (*len == 0) {
 		*len = 1;

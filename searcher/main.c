@@ -145,18 +145,26 @@ static double parse_double(const char *opt, const char *s)
  * spaces): article text never drives the terminal. */
 static void put_text(const char *s, size_t n)
 {
-	size_t i = 0, len;
+	size_t i = 0, run = 0, len;
 	uint32_t cp;
 
+	/* plain characters go out in runs: one fwrite each was a tenth of
+	 * a whole search's instructions */
 	while (i < n) {
-		switch (text_next(s + i, n - i, &len, &cp)) {
-		case TEXT_PLAIN: fwrite(s + i, 1, len, stdout); break;
-		case TEXT_SPACE: fputc(' ', stdout); break;
-		case TEXT_CONTROL: break;
-		case TEXT_INVALID: fputs("\xef\xbf\xbd", stdout); break;
+		text_class k = text_next(s + i, n - i, &len, &cp);
+		if (k == TEXT_PLAIN) {
+			i += len;
+			continue;
 		}
+		fwrite(s + run, 1, i - run, stdout);
+		if (k == TEXT_SPACE)
+			fputc(' ', stdout);
+		else if (k == TEXT_INVALID)
+			fputs("\xef\xbf\xbd", stdout);
 		i += len;
+		run = i;
 	}
+	fwrite(s + run, 1, i - run, stdout);
 }
 
 static void put_str(const char *s)
@@ -267,12 +275,16 @@ static void print_human(const cli *c, const lede_results *r, double secs)
  * the output must stay JSON whatever an index holds) becomes U+FFFD. */
 static void json_raw(const char *s, size_t n)
 {
-	size_t len;
+	size_t len, run = 0;
 	uint32_t cp;
 
 	for (size_t i = 0; i < n; i += len) {
 		text_class k = text_next(s + i, n - i, &len, &cp);
 
+		if (k == TEXT_PLAIN && cp != '"' && cp != '\\')
+			continue; /* goes out with its run */
+		fwrite(s + run, 1, i - run, stdout);
+		run = i + len;
 		if (cp == '"' || cp == '\\')
 			printf("\\%c", (int)cp);
 		else if (cp == '\n')
@@ -283,9 +295,8 @@ static void json_raw(const char *s, size_t n)
 			printf("\\u%04x", (unsigned)cp);
 		else if (k == TEXT_INVALID)
 			fputs("\\ufffd", stdout);
-		else
-			fwrite(s + i, 1, len, stdout);
 	}
+	fwrite(s + run, 1, n - run, stdout);
 }
 
 static void json_str(const char *s, size_t n)
