@@ -984,6 +984,39 @@ extern "C" lede_status xc_writer_get_meta(char **out, size_t *out_len,
 	}
 }
 
+extern "C" lede_status xc_writer_meta_each(xc_writer *w, const char *prefix,
+					   size_t len, xc_meta_cb cb, void *ctx)
+{
+	try {
+		lede_status s = writer_usable(w);
+		if (s != LEDE_OK)
+			return s;
+		if (!cb)
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID,
+				       "", "no callback");
+		std::string p =
+		    prefix ? std::string(prefix, len) : std::string();
+		for (Xapian::TermIterator k = w->db.metadata_keys_begin(p);
+		     k != w->db.metadata_keys_end(p); ++k) {
+			std::string key = *k;
+			if (check_meta_key(w->err, sizeof w->err, key.data(),
+					   key.size()) != LEDE_OK ||
+			    key.compare(0, p.size(), p) != 0 ||
+			    key.find('\0') != std::string::npos)
+				throw Xapian::DatabaseCorruptError(
+				    "unusable metadata key read from the "
+				    "index");
+			std::string val = w->db.get_metadata(key);
+			if (cb(ctx, key.c_str(), key.size(), val.c_str(),
+			       val.size()) != 0)
+				break;
+		}
+		return LEDE_OK;
+	} catch (...) {
+		return fail_writer(w);
+	}
+}
+
 extern "C" lede_status xc_writer_meta_keys(xc_writer *w, const char *prefix,
 					   size_t len, xc_term_cb cb, void *ctx)
 {

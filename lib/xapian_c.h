@@ -105,6 +105,14 @@ lede_status xc_writer_get_meta(char **out, size_t *out_len, xc_writer *w,
                                const char *key, size_t klen);
 /* Calls cb(ctx, key, keylen, 0) per metadata key starting with prefix;
  * collected first, so cb may call set_meta. */
+/* Calls cb(ctx, key, klen, val, vlen) per metadata entry whose key starts
+ * with prefix, in key order: one pass over the table's blocks, where a
+ * lookup per key in another order reads a block each. Non-zero from cb
+ * stops the walk (still LEDE_OK). cb must not write. */
+typedef int (*xc_meta_cb)(void *ctx, const char *key, size_t klen,
+                          const char *val, size_t vlen);
+lede_status xc_writer_meta_each(xc_writer *w, const char *prefix, size_t len,
+                                xc_meta_cb cb, void *ctx);
 lede_status xc_writer_meta_keys(xc_writer *w, const char *prefix, size_t len,
                                 xc_term_cb cb, void *ctx);
 /* Adds inc to word's count in the spelling table ("did you mean"). Summed

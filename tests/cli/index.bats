@@ -35,6 +35,33 @@ count() { "$B/lede-search" -i "$IDX" --count "$@"; }
 	[[ "$output" == *"added 0, updated 0, removed 0, unchanged 3, skipped 0"* ]]
 }
 
+@test "a rerun over hundreds of files reads none but the changed ones" {
+	# past FILE_PRELOAD_MIN (256) files, the records are read in one pass
+	for i in $(seq 1 300); do
+		printf 'Brief %s\n\nThe harbour office logged vessel %s.\n' \
+			"$i" "$i" >"$A/brief$i.txt"
+	done
+	index "$A"
+	[[ "$output" == *"added 303, updated 0, removed 0, unchanged 0"* ]]
+	index -v "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"reading"* ]]
+	[[ "$output" == *"added 0, updated 0, removed 0, unchanged 303,"* ]]
+	sleep 0.01
+	echo "A late line about tugboats." >>"$A/brief7.txt"
+	touch "$A/brief8.txt"
+	rm "$A/brief9.txt"
+	printf 'Brief new\n\nA new vessel.\n' >"$A/brief301.txt"
+	index -v "$A"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c reading <<<"$output")" -eq 2 ]
+	[[ "$output" == *"reading $A/brief7.txt"* ]]
+	[[ "$output" == *"reading $A/brief301.txt"* ]]
+	[[ "$output" == *"added 1, updated 1, removed 1, unchanged 301,"* ]]
+	[ "$(count tugboats)" = 1 ]
+	[ "$(count harbour)" = 299 ]
+}
+
 @test "a changed file is updated, a touched one is not" {
 	index "$A"
 	sleep 0.01
