@@ -112,6 +112,7 @@ typedef struct search_ctx {
 	word_info words[SEARCH_MAX_WORDS];
 	size_t nwords;
 	uint32_t doccount;
+	const xc_results *m;  /* the search's results: their term stats */
 	lede_status st;
 } search_ctx;
 
@@ -153,10 +154,15 @@ static int on_word(void *ctx, const char *term, size_t len, const char *stem,
 	w->term_len = len;
 	w->stem_len = stem ? stem_len : 0;
 	w->field = field;
-	/* the index holds stems of body words (lib/index.c) */
-	if (stem && (field == QF_TEXT || field == QF_TITLE))
-		(void)xc_reader_termfreq(&df, c->idx->r, stem, stem_len);
-	else
+	/* the index holds stems of body words (lib/index.c); a query term
+	 * the search weighted has its frequency in the results already */
+	if (stem && (field == QF_TEXT || field == QF_TITLE)) {
+		term = stem;
+		len = stem_len;
+	}
+	if (c->m)
+		df = xc_results_termfreq(c->m, term, len);
+	if (df == 0)
 		(void)xc_reader_termfreq(&df, c->idx->r, term, len);
 	/* BM25's idf, floored so very common words still count a little. */
 	w->idf = log(1.0 + ((double)c->doccount - df + 0.5) / (df + 0.5));
@@ -1034,6 +1040,7 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 			st = index_fail(idx, LEDE_ERR_NOMEM, "out of memory");
 			goto out;
 		}
+		sc.m = m;
 		query_words(root, on_word, &sc);
 		if (sc.st != LEDE_OK) {
 			st = index_fail(idx, sc.st, "out of memory");

@@ -634,7 +634,7 @@ static int is_space_byte(unsigned char b)
  * i - 1 (a stray byte is a character of its own, as utf8_decode counts
  * it). Stepping back naively over continuation bytes could land inside a
  * sequence and let a cut split it. */
-static size_t prev_char(const char *t, size_t i)
+static inline size_t prev_char(const char *t, size_t i)
 {
 	size_t j = i - 1, k = 0;
 	int32_t cp;
@@ -651,7 +651,7 @@ static size_t prev_char(const char *t, size_t i)
 	return j;
 }
 
-static int32_t cp_at(const char *t, size_t len, size_t i)
+static inline int32_t cp_at(const char *t, size_t len, size_t i)
 {
 	int32_t cp;
 
@@ -662,7 +662,7 @@ static int32_t cp_at(const char *t, size_t len, size_t i)
 	return cp;
 }
 
-static size_t char_len(const char *t, size_t len, size_t i)
+static inline size_t char_len(const char *t, size_t len, size_t i)
 {
 	int32_t cp;
 
@@ -694,6 +694,9 @@ static int is_break(const char *t, size_t len, size_t i)
 {
 	if (i == 0 || i >= len)
 		return 1;
+	unsigned char x = (unsigned char)t[i - 1], y = (unsigned char)t[i];
+	if (x < 0x80 && y < 0x80) /* ASCII: only spaces and controls break */
+		return x <= 0x20 || x == 0x7f || y <= 0x20 || y == 0x7f;
 	int32_t a = cp_at(t, len, prev_char(t, i)), b = cp_at(t, len, i);
 	return is_space_cp(a) || is_space_cp(b) || is_cjk(a) || is_cjk(b);
 }
@@ -790,10 +793,10 @@ static size_t window_end(const char *t, size_t len, size_t s, size_t emax,
 	if (emax >= len)
 		return len;
 	for (size_t i = emax; i > min_e && i > s && n <= quarter; n++) {
-		int32_t cp = cp_at(t, len, prev_char(t, i));
-		if (ends_sentence(cp) && is_break(t, len, i))
+		size_t p = prev_char(t, i);
+		if (ends_sentence(cp_at(t, len, p)) && is_break(t, len, i))
 			return i;
-		i = prev_char(t, i);
+		i = p;
 	}
 	while (e > min_e && e > s && !is_break(t, len, e))
 		e = prev_char(t, e);
