@@ -315,15 +315,29 @@ static lede_status add_file(update *u, const char *abs, const char *id_base,
 	return LEDE_OK;
 }
 
-static int strcmp_ptr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 typedef struct dir_id {
 	dev_t dev;
 	ino_t ino;
 } dir_id;
+
+/* A directory entry, stat'ed relative to its directory (the kernel does
+ * not walk the whole path again for each of thousands of files: that walk
+ * led the profile of a no-change rerun). */
+typedef struct dir_entry {
+	char *name;
+	int err;          /* errno of a failed stat, 0 if the rest is good */
+	mode_t mode;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtim;
+} dir_entry;
+
+static int cmp_dir_entry(const void *a, const void *b)
+{
+	return strcmp(((const dir_entry *)a)->name,
+	              ((const dir_entry *)b)->name);
+}
 
 /* Walks dir recursively. abs and rel are the directory's absolute path and
  * id path. Hidden entries are skipped; symlinks are followed, but a
@@ -335,7 +349,7 @@ static lede_status walk(update *u, const char *abs, const char *rel, int root,
 	struct dirent *e;
 	struct stat sb;
 	lede_status st = LEDE_OK;
-	char **names = NULL;
+	dir_entry *ents = NULL;
 	size_t n = 0, cap = 0;
 
 	if (depth >= UPDATE_MAX_DEPTH) {
@@ -357,18 +371,28 @@ static lede_status walk(update *u, const char *abs, const char *rel, int root,
 			continue;
 		if (n == cap) {
 			size_t nc = cap ? cap * 2 : 64;
-			char **nn = realloc(names, nc * sizeof *nn);
-			if (nn == NULL) {
+			dir_entry *ne = realloc(ents, nc * sizeof *ne);
+			if (ne == NULL) {
 				st = LEDE_ERR_NOMEM;
 				break;
 			}
-			names = nn;
+			ents = ne;
 			cap = nc;
 		}
-		names[n] = lede_strdup(e->d_name);
-		if (names[n] == NULL) {
+		ents[n].name = lede_strdup(e->d_name);
+		if (ents[n].name == NULL) {
 			st = LEDE_ERR_NOMEM;
 			break;
+		}
+		if (fstatat(dirfd(d), e->d_name, &sb, 0) != 0) {
+			ents[n].err = errno;
+		} else {
+			ents[n].err = 0;
+			ents[n].mode = sb.st_mode;
+			ents[n].dev = sb.st_dev;
+			ents[n].ino = sb.st_ino;
+			ents[n].size = sb.st_size;
+			ents[n].mtim = sb.st_mtim;
 		}
 		n++;
 	}
@@ -376,42 +400,46 @@ static lede_status walk(update *u, const char *abs, const char *rel, int root,
 	/* Sorted: the order of reading (and so which duplicate id wins)
 	 * does not depend on the file system. */
 	if (st == LEDE_OK && n > 1)
-		qsort(names, n, sizeof *names, strcmp_ptr);
+		qsort(ents, n, sizeof *ents, cmp_dir_entry);
 	for (size_t i = 0; st == LEDE_OK && i < n && !u->stop; i++) {
+		const dir_entry *en = &ents[i];
 		buf a = BUF_INIT, r = BUF_INIT;
 
-		buf_printf(&a, "%s/%s", abs, names[i]);
-		buf_printf(&r, "%s/%s", rel, names[i]);
+		buf_printf(&a, "%s/%s", abs, ents[i].name);
+		buf_printf(&r, "%s/%s", rel, ents[i].name);
 		if (a.status != LEDE_OK || r.status != LEDE_OK) {
 			st = LEDE_ERR_NOMEM;
-		} else if (stat(a.data, &sb) != 0) {
+		} else if (ents[i].err != 0) {
 			problem(u, a.data, LEDE_ERR_IO, "cannot stat: %s",
-			        strerror(errno));
+			        strerror(ents[i].err));
 			u->st->files_failed++;
-		} else if (S_ISDIR(sb.st_mode)) {
+		} else if (S_ISDIR(en->mode)) {
 			int loop = 0;
 			for (int k = 0; k < depth; k++)
-				if (stack[k].dev == sb.st_dev &&
-				    stack[k].ino == sb.st_ino)
+				if (stack[k].dev == en->dev &&
+				    stack[k].ino == en->ino)
 					loop = 1;
 			if (loop) {
 				problem(u, a.data, LEDE_ERR_INVALID,
 				        "symbolic link loop: skipped");
 			} else {
-				stack[depth].dev = sb.st_dev;
-				stack[depth].ino = sb.st_ino;
+				stack[depth].dev = en->dev;
+				stack[depth].ino = en->ino;
 				st = walk(u, a.data, r.data, root, stack,
 				          depth + 1);
 			}
-		} else if (S_ISREG(sb.st_mode) && name_selected(u, names[i])) {
+		} else if (S_ISREG(en->mode) && name_selected(u, en->name)) {
+			memset(&sb, 0, sizeof sb);
+			sb.st_size = en->size;
+			sb.st_mtim = en->mtim;
 			st = add_file(u, a.data, r.data, &sb, root, 0);
 		}
 		buf_free(&a);
 		buf_free(&r);
 	}
 	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+		free(ents[i].name);
+	free(ents);
 	if (st == LEDE_ERR_NOMEM)
 		return index_fail(u->idx, st, "out of memory");
 	return st;

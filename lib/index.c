@@ -1254,9 +1254,9 @@ static int spell_first(doc_builder *b, const char *w, size_t n)
 static int on_token(void *ctx, const token *t)
 {
 	doc_builder *b = ctx;
-	/* Stopwords are indexed without positions: they are 30% of English
-	 * news text, and phrases skip them (query_build.c), so their
-	 * positions would only cost time and space. */
+	/* Every word has its position (index format 3: exact phrases);
+	 * format-2 indexes, still updated as they are, keep stopwords
+	 * without positions, and their phrases skip them (query_build.c). */
 	int with_pos = b->npos < LEDE_MAX_POSITIONS &&
 	               !(SCHEMA_STOPWORDS_POSITIONLESS(b->idx->settings.schema) &&
 	                 analyzer_is_stopword(b->idx->an, t->term, t->term_len));
