@@ -2240,16 +2240,30 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 			for (Xapian::ValueIterator v = doc.values_begin();
 			     v != doc.values_end(); ++v)
 				row.values.emplace_back(v.get_valueno(), *v);
-		} else {
-			for (uint32_t s = 0; s < 32; s++) {
-				if (!(o.values_mask & (UINT32_C(1) << s)))
-					continue;
-				std::string v = doc.get_value(s);
-				if (!v.empty())
-					row.values.emplace_back(s, std::move(v));
-			}
 		}
 		res.rows.push_back(std::move(row));
+	}
+	if (!o.no_values && o.values_mask != 0 && !res.rows.empty()) {
+		/* Slot by slot, in docid order: glass keeps each slot's
+		 * values in docid-ordered chunks and remembers the last one
+		 * read, so hits in rank order, alternating slots, read a
+		 * chunk (often a block) per value. */
+		std::vector<size_t> order(res.rows.size());
+		for (size_t i = 0; i < order.size(); i++)
+			order[i] = i;
+		std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+			return res.rows[a].hit.docid < res.rows[b].hit.docid;
+		});
+		for (uint32_t s = 0; s < 32; s++) {
+			if (!(o.values_mask & (UINT32_C(1) << s)))
+				continue;
+			for (size_t i : order) {
+				std::string v = docs[i].get_value(s);
+				if (!v.empty())
+					res.rows[i].values.emplace_back(
+					    s, std::move(v));
+			}
+		}
 	}
 	if (o.pick && !res.rows.empty()) {
 		std::vector<unsigned char> want(res.rows.size(), 0);
