@@ -628,6 +628,8 @@ static int file_unchanged(update *u, file_entry *f)
 
 	if (u->fstates_loaded) {
 		const file_state *hit;
+		if (u->nfstates == 0)
+			return 0; /* a new index: no records (and no array) */
 		fs.key = hash64(f->abs, strlen(f->abs), 0);
 		hit = bsearch(&fs, u->fstates, u->nfstates, sizeof fs,
 		              cmp_file_state);
