@@ -2265,8 +2265,10 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 			}
 		}
 	}
-	if (o.pick && !res.rows.empty()) {
-		std::vector<unsigned char> want(res.rows.size(), 0);
+	if (o.pick) {
+		/* called for an empty result too: a rerun after a reopen
+		 * must replace what the pick of an earlier attempt left */
+		std::vector<unsigned char> want(res.rows.size() + 1, 0);
 		lede_status st = o.pick(&res, want.data(), o.pick_ctx);
 		if (st != LEDE_OK)
 			throw pick_error{st};

@@ -105,6 +105,8 @@ lede_status xc_writer_get_meta(char **out, size_t *out_len, xc_writer *w,
                                const char *key, size_t klen);
 /* Calls cb(ctx, key, keylen, 0) per metadata key starting with prefix;
  * collected first, so cb may call set_meta. */
+lede_status xc_writer_meta_keys(xc_writer *w, const char *prefix, size_t len,
+                                xc_term_cb cb, void *ctx);
 /* Calls cb(ctx, key, klen, val, vlen) per metadata entry whose key starts
  * with prefix, in key order: one pass over the table's blocks, where a
  * lookup per key in another order reads a block each. Non-zero from cb
@@ -113,8 +115,6 @@ typedef int (*xc_meta_cb)(void *ctx, const char *key, size_t klen,
                           const char *val, size_t vlen);
 lede_status xc_writer_meta_each(xc_writer *w, const char *prefix, size_t len,
                                 xc_meta_cb cb, void *ctx);
-lede_status xc_writer_meta_keys(xc_writer *w, const char *prefix, size_t len,
-                                xc_term_cb cb, void *ctx);
 /* Adds inc to word's count in the spelling table ("did you mean"). Summed
  * in the writer and handed to Xapian at commit; a word the table does not
  * have yet enters it once its count reaches 2 (two documents), even over
@@ -265,9 +265,10 @@ typedef struct xc_search_opts {
 	                            very costly over remote shards) */
 	int no_values;           /* 1: fetch no value slot at all */
 	/* NULL: fetch every hit's data. Otherwise called once the hits and
-	 * their values are in (and again for each rerun after a reopen),
-	 * before any data is read: it sets want[i] = 1 for the rows whose
-	 * data to fetch (want has xc_results_count(m) zeroed entries). A
+	 * their values are in (and again for each rerun after a reopen;
+	 * also when there are no hits), before any data is read: it sets
+	 * want[i] = 1 for the rows whose data to fetch (want has
+	 * xc_results_count(m) zeroed entries, at least one). A
 	 * search that shows 10 of 200 candidates so inflates 10 records,
 	 * not 200. A non-OK return fails the search with that status. */
 	lede_status (*pick)(const struct xc_results *m, unsigned char *want,

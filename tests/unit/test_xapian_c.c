@@ -1189,6 +1189,89 @@ static lede_status pick_fail(const xc_results *m, unsigned char *want,
 	return LEDE_ERR_NOMEM;
 }
 
+/* Adds n documents with term and len bytes of data each. */
+static void add_bulk(xc_writer *w, const char *term, int n, size_t len)
+{
+	char *data = malloc(len);
+	uint32_t id;
+
+	assert_non_null(data);
+	memset(data, 'x', len);
+	for (int i = 0; i < n; i++) {
+		xc_doc *d = NULL;
+		assert_int_equal(xc_doc_new(&d), LEDE_OK);
+		assert_int_equal(xc_doc_add_term(d, term, strlen(term), 1),
+		                 LEDE_OK);
+		assert_int_equal(xc_doc_set_data(d, data, len), LEDE_OK);
+		assert_int_equal(xc_writer_add(&id, w, d), LEDE_OK);
+		xc_doc_free(d);
+	}
+	free(data);
+}
+
+/* A pick callback that, on its first call, deletes the hits in a writer
+ * of its own and commits enough new data over three commits that the
+ * reader's blocks are reused: fetching the hits' data fails, and the
+ * search is rerun on a newer revision where nothing matches. */
+typedef struct racing_pick {
+	const char *db;
+	int calls;
+	size_t last_rows;
+} racing_pick;
+
+static lede_status pick_racing(const xc_results *m, unsigned char *want,
+                               void *ctx)
+{
+	racing_pick *p = ctx;
+	size_t n = xc_results_count(m);
+
+	p->calls++;
+	p->last_rows = n;
+	for (size_t i = 0; i < n; i++)
+		want[i] = 1;
+	if (p->calls == 1) {
+		xc_writer *w = open_writer(p->db);
+		assert_int_equal(xc_writer_delete_term(w, "foo", 3), LEDE_OK);
+		for (int round = 0; round < 3; round++) {
+			add_bulk(w, "bar", 50, 4096);
+			assert_int_equal(xc_writer_commit(w), LEDE_OK);
+		}
+		assert_int_equal(xc_writer_close(w), LEDE_OK);
+		xc_writer_free(w);
+	}
+	return LEDE_OK;
+}
+
+/* A rerun that finds nothing still calls pick, so the caller never keeps
+ * the pick of an attempt whose results were thrown away. */
+static void test_pick_rerun_empty(void **state)
+{
+	fixture *f = *state;
+	xc_writer *w = open_writer(f->db);
+	xc_reader *r;
+	xc_query *q;
+	xc_results *m = NULL;
+	xc_search_opts o = XC_SEARCH_OPTS_INIT;
+	racing_pick p = { f->db, 0, 0 };
+
+	add_bulk(w, "foo", 3, 2000);
+	add_bulk(w, "other", 3000, 2000);
+	assert_int_equal(xc_writer_close(w), LEDE_OK);
+	xc_writer_free(w);
+	r = open_reader(f->db);
+	q = qterm("foo");
+	o.no_values = 1;
+	o.pick = pick_racing;
+	o.pick_ctx = &p;
+	assert_int_equal(xc_search(&m, r, q, &o), LEDE_OK);
+	assert_int_equal(xc_results_count(m), 0);
+	assert_int_equal(p.calls, 2);
+	assert_int_equal(p.last_rows, 0);
+	xc_results_free(m);
+	xc_query_free(q);
+	xc_reader_free(r);
+}
+
 static void test_search_options(void **state)
 {
 	fixture *f = *state;
@@ -1498,6 +1581,8 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_compact_and_check, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_pick_rerun_empty, setup,
+	                                    teardown),
 	    cmocka_unit_test(test_sortable_roundtrip),
 	    cmocka_unit_test(test_status_strings),
 	    cmocka_unit_test(test_stemmer),
