@@ -501,9 +501,12 @@ static lede_status collect(update *u, const char *const *paths, size_t n)
 
 /* ---- file records ------------------------------------------------------ */
 
-/* A run over at least this many files reads the file records in one pass
- * first (file_preload); fewer are looked up one by one. */
+/* A run over at least this many files, and over at least 1/this share of
+ * the index's articles, reads the file records in one pass first
+ * (file_preload); a smaller run looks its few up one by one rather than
+ * read every record of a large index. */
 #define FILE_PRELOAD_MIN 256
+#define FILE_PRELOAD_SHARE 64
 
 static void file_key(buf *out, const char *abs)
 {
@@ -2206,8 +2209,12 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 		st = LEDE_OK;
 	}
 	stats->files_seen = u.nfiles;
-	if (!opts->full && u.nfiles >= FILE_PRELOAD_MIN)
-		file_preload(&u);
+	if (!opts->full && u.nfiles >= FILE_PRELOAD_MIN) {
+		uint32_t docs = 0;
+		(void)xc_writer_doccount(&docs, idx->w);
+		if (u.nfiles >= docs / FILE_PRELOAD_SHARE)
+			file_preload(&u);
+	}
 	for (size_t i = 0; i < u.nfiles; i++) {
 		file_entry *f = &u.files[i];
 		if (!f->is_stdin && !opts->full && file_unchanged(&u, f)) {
