@@ -984,6 +984,27 @@ extern "C" lede_status xc_writer_get_meta(char **out, size_t *out_len,
 	}
 }
 
+/* Calls f(key) per metadata key of w starting with p, in key order. As in
+ * collect_allterms: lede writes no key that fails these checks, so one
+ * read back is damage (thrown as DatabaseCorruptError). f returns false
+ * to stop. */
+template <typename F>
+static void each_meta_key(xc_writer *w, const std::string &p, F f)
+{
+	for (Xapian::TermIterator k = w->db.metadata_keys_begin(p);
+	     k != w->db.metadata_keys_end(p); ++k) {
+		std::string key = *k;
+		if (check_meta_key(w->err, sizeof w->err, key.data(),
+				   key.size()) != LEDE_OK ||
+		    key.compare(0, p.size(), p) != 0 ||
+		    key.find('\0') != std::string::npos)
+			throw Xapian::DatabaseCorruptError(
+			    "unusable metadata key read from the index");
+		if (!f(std::move(key)))
+			break;
+	}
+}
+
 extern "C" lede_status xc_writer_meta_each(xc_writer *w, const char *prefix,
 					   size_t len, xc_meta_cb cb, void *ctx)
 {
@@ -996,21 +1017,11 @@ extern "C" lede_status xc_writer_meta_each(xc_writer *w, const char *prefix,
 				       "", "no callback");
 		std::string p =
 		    prefix ? std::string(prefix, len) : std::string();
-		for (Xapian::TermIterator k = w->db.metadata_keys_begin(p);
-		     k != w->db.metadata_keys_end(p); ++k) {
-			std::string key = *k;
-			if (check_meta_key(w->err, sizeof w->err, key.data(),
-					   key.size()) != LEDE_OK ||
-			    key.compare(0, p.size(), p) != 0 ||
-			    key.find('\0') != std::string::npos)
-				throw Xapian::DatabaseCorruptError(
-				    "unusable metadata key read from the "
-				    "index");
+		each_meta_key(w, p, [&](std::string key) {
 			std::string val = w->db.get_metadata(key);
-			if (cb(ctx, key.c_str(), key.size(), val.c_str(),
-			       val.size()) != 0)
-				break;
-		}
+			return cb(ctx, key.c_str(), key.size(), val.c_str(),
+				  val.size()) == 0;
+		});
 		return LEDE_OK;
 	} catch (...) {
 		return fail_writer(w);
@@ -1030,20 +1041,10 @@ extern "C" lede_status xc_writer_meta_keys(xc_writer *w, const char *prefix,
 		std::string p =
 		    prefix ? std::string(prefix, len) : std::string();
 		term_list keys;
-		for (Xapian::TermIterator k = w->db.metadata_keys_begin(p);
-		     k != w->db.metadata_keys_end(p); ++k) {
-			/* as in collect_allterms: lede writes no key that
-			 * fails these checks, so one read back is damage */
-			std::string key = *k;
-			if (check_meta_key(w->err, sizeof w->err, key.data(),
-					   key.size()) != LEDE_OK ||
-			    key.compare(0, p.size(), p) != 0 ||
-			    key.find('\0') != std::string::npos)
-				throw Xapian::DatabaseCorruptError(
-				    "unusable metadata key read from the "
-				    "index");
+		each_meta_key(w, p, [&](std::string key) {
 			keys.emplace_back(std::move(key), 0);
-		}
+			return true;
+		});
 		feed_terms(keys, cb, ctx);
 		return LEDE_OK;
 	} catch (...) {
