@@ -7,6 +7,7 @@
  * checked once at the end instead of after every call. The data is always
  * NUL-terminated (after len) so it can be handed to C string functions.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,27 @@ void err_clear(lede_err *e)
 		return;
 	e->status = LEDE_OK;
 	e->msg[0] = '\0';
+}
+
+int lede_grow(void *vp, size_t *cap, size_t n, size_t sz, size_t first)
+{
+	void *old, *p;
+	size_t nc;
+
+	if (n < *cap)
+		return 0;
+	nc = *cap ? 2 * *cap : first ? first : 16;
+	while (nc <= n)
+		nc *= 2;
+	if (nc > SIZE_MAX / sz)
+		return -1;
+	memcpy(&old, vp, sizeof old);
+	p = realloc(old, nc * sz);
+	if (p == NULL)
+		return -1;
+	memcpy(vp, &p, sizeof p);
+	*cap = nc;
+	return 0;
 }
 
 lede_status buf_reserve(buf *b, size_t extra)

@@ -93,6 +93,13 @@ typedef struct buf {
 
 #define BUF_INIT { NULL, 0, 0, LEDE_OK }
 
+/* Makes room for element n of the array whose address is vp (a pointer to
+ * any object pointer), capacity *cap, element size sz: the capacity
+ * doubles, from `first` when the array is empty. Returns 0, or -1 on NOMEM
+ * (or overflow) with the array unchanged. The pointer is moved with memcpy
+ * so one helper serves every element type without breaking aliasing. */
+int lede_grow(void *vp, size_t *cap, size_t n, size_t sz, size_t first);
+
 lede_status buf_reserve(buf *b, size_t extra);
 lede_status buf_append(buf *b, const void *p, size_t n);
 lede_status buf_append_str(buf *b, const char *s);

@@ -139,29 +139,6 @@ typedef struct sctx {
 	size_t ncov, capcov;
 } sctx;
 
-/* Makes room for element n of the array whose address is vp (a pointer
- * to any object pointer), capacity *cap, element size sz. Returns 0, or -1
- * on NOMEM with the array unchanged. The pointer is moved with memcpy so
- * one helper serves every element type without breaking aliasing rules. */
-static int grow(void *vp, size_t *cap, size_t n, size_t sz)
-{
-	void *old, *p;
-	size_t nc;
-
-	if (n < *cap)
-		return 0;
-	nc = *cap ? 2 * *cap : 16;
-	while (nc <= n)
-		nc *= 2;
-	memcpy(&old, vp, sizeof old);
-	p = realloc(old, nc * sz);
-	if (p == NULL)
-		return -1;
-	memcpy(vp, &p, sizeof p);
-	*cap = nc;
-	return 0;
-}
-
 static uint64_t hash_str(unsigned ns, const char *s, size_t n)
 {
 	uint64_t h = 1469598103934665603ull ^ ns;
@@ -220,7 +197,8 @@ static int32_t intern(sctx *c, unsigned ns, const char *s, size_t n)
 	if ((c->nterms + 1) * 2 > c->tcap &&
 	    rehash(c, c->tcap ? 2 * c->tcap : 64) != 0)
 		return -1;
-	if (grow(&c->terms, &c->capterms, c->nterms, sizeof *c->terms) != 0)
+	if (lede_grow(&c->terms, &c->capterms, c->nterms,
+	              sizeof *c->terms, 16) != 0)
 		return -1;
 	qterm *t = &c->terms[c->nterms];
 	t->s = s;
@@ -236,7 +214,8 @@ static int32_t intern(sctx *c, unsigned ns, const char *s, size_t n)
 
 static int add_link(sctx *c, int32_t *head, uint32_t u)
 {
-	if (grow(&c->links, &c->caplinks, c->nlinks, sizeof *c->links) != 0)
+	if (lede_grow(&c->links, &c->caplinks, c->nlinks,
+	              sizeof *c->links, 16) != 0)
 		return -1;
 	c->links[c->nlinks].unit = u;
 	c->links[c->nlinks].next = *head;
@@ -253,7 +232,8 @@ static double clamp_idf(double w)
 
 static int new_unit(sctx *c, int kind, double w)
 {
-	if (grow(&c->units, &c->capunits, c->nunits, sizeof *c->units) != 0)
+	if (lede_grow(&c->units, &c->capunits, c->nunits,
+	              sizeof *c->units, 16) != 0)
 		return -1;
 	unit *u = &c->units[c->nunits];
 	memset(u, 0, sizeof *u);
@@ -376,7 +356,7 @@ static int collect_units(sctx *c, const qnode *n, int neg, int title,
 
 static int add_cover(sctx *c, size_t r, uint32_t u)
 {
-	if (grow(&c->cov, &c->capcov, c->ncov, sizeof *c->cov) != 0)
+	if (lede_grow(&c->cov, &c->capcov, c->ncov, sizeof *c->cov, 16) != 0)
 		return -1;
 	c->cov[c->ncov].rec = (uint32_t)r;
 	c->cov[c->ncov].unit = u;
@@ -428,7 +408,8 @@ static int on_token(void *ctx, const token *t)
 	}
 	if (tid < 0 && !hit)
 		return 0;
-	if (grow(&c->recs, &c->caprecs, c->nrecs, sizeof *c->recs) != 0)
+	if (lede_grow(&c->recs, &c->caprecs, c->nrecs,
+	              sizeof *c->recs, 16) != 0)
 		goto nomem;
 	c->recs[r].start = t->start;
 	c->recs[r].end = t->end;
@@ -998,7 +979,7 @@ static lede_status merge_ranges(range **out, size_t *n, const sctx *c)
 				v[m - 1].e = r->end;
 			continue;
 		}
-		if (grow(&v, &cap, m, sizeof *v) != 0) {
+		if (lede_grow(&v, &cap, m, sizeof *v, 16) != 0) {
 			free(v);
 			return LEDE_ERR_NOMEM;
 		}
@@ -1062,7 +1043,8 @@ static lede_status clean_fragment(snippet_frag *f, const char *t, size_t len,
 		if (i + l > e)
 			break; /* never half a character */
 		if (open && i >= hr[k].e) {
-			if (grow(&hl, &caphl, nhl + 1, sizeof *hl) != 0)
+			if (lede_grow(&hl, &caphl, nhl + 1,
+			              sizeof *hl, 16) != 0)
 				goto nomem;
 			hl[nhl++] = ostart;
 			hl[nhl++] = b.len;
@@ -1105,7 +1087,7 @@ static lede_status clean_fragment(snippet_frag *f, const char *t, size_t len,
 		i += l;
 	}
 	if (open) {
-		if (grow(&hl, &caphl, nhl + 1, sizeof *hl) != 0)
+		if (lede_grow(&hl, &caphl, nhl + 1, sizeof *hl, 16) != 0)
 			goto nomem;
 		hl[nhl++] = ostart;
 		hl[nhl++] = b.len;
