@@ -274,14 +274,9 @@ static lede_status add_file(update *u, const char *abs, const char *id_base,
 		return index_fail(u->idx, LEDE_ERR_TOO_BIG,
 		                  "more than %u input files",
 		                  (unsigned)UPDATE_MAX_FILES);
-	if (u->nfiles == u->capfiles) {
-		size_t nc = u->capfiles ? u->capfiles * 2 : 256;
-		file_entry *nf = realloc(u->files, nc * sizeof *nf);
-		if (nf == NULL)
-			return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
-		u->files = nf;
-		u->capfiles = nc;
-	}
+	if (lede_grow(&u->files, &u->capfiles, u->nfiles, sizeof *u->files,
+	              256) != 0)
+		return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
 	f = &u->files[u->nfiles];
 	memset(f, 0, sizeof *f);
 	f->abs = lede_strdup(abs);
@@ -369,15 +364,9 @@ static lede_status walk(update *u, const char *abs, const char *rel, int root,
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			dir_entry *ne = realloc(ents, nc * sizeof *ne);
-			if (ne == NULL) {
-				st = LEDE_ERR_NOMEM;
-				break;
-			}
-			ents = ne;
-			cap = nc;
+		if (lede_grow(&ents, &cap, n, sizeof *ents, 64) != 0) {
+			st = LEDE_ERR_NOMEM;
+			break;
 		}
 		ents[n].name = lede_strdup(e->d_name);
 		if (ents[n].name == NULL) {
@@ -573,15 +562,10 @@ static int on_file_state(void *ctx, const char *key, size_t klen,
 	fs.key = strtoull(key + pl, &e, 16);
 	if (e != key + klen || !parse_file_record(val, &fs))
 		return 0;
-	if (u->nfstates == u->capfstates) {
-		size_t nc = u->capfstates ? 2 * u->capfstates : 1024;
-		file_state *nv = realloc(u->fstates, nc * sizeof *nv);
-		if (nv == NULL) {
-			u->fstates_loaded = -1; /* back to lookups */
-			return 1;
-		}
-		u->fstates = nv;
-		u->capfstates = nc;
+	if (lede_grow(&u->fstates, &u->capfstates, u->nfstates,
+	              sizeof *u->fstates, 1024) != 0) {
+		u->fstates_loaded = -1; /* back to lookups */
+		return 1;
 	}
 	u->fstates[u->nfstates++] = fs;
 	return 0;
@@ -871,14 +855,9 @@ static int on_any_key(void *ctx, const char *k, size_t len, uint32_t freq)
  * another worker's range). */
 static lede_status mark_later(update *u, size_t i)
 {
-	if (u->nmarks == u->capmarks) {
-		size_t nc = u->capmarks ? u->capmarks * 2 : 16;
-		size_t *nm = realloc(u->marks, nc * sizeof *nm);
-		if (nm == NULL)
-			return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
-		u->marks = nm;
-		u->capmarks = nc;
-	}
+	if (lede_grow(&u->marks, &u->capmarks, u->nmarks, sizeof *u->marks,
+	              16) != 0)
+		return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
 	u->marks[u->nmarks++] = i;
 	return LEDE_OK;
 }
@@ -1403,47 +1382,59 @@ static int under_root(const update *u, const char *path)
 	return 0;
 }
 
+/* One pass over the file records (prune): those of files under a walked
+ * root that the walk did not see, as "key\0path\0" pairs. */
+typedef struct vanished_ctx {
+	update *u;
+	buf gone;
+} vanished_ctx;
+
+static int on_file_record(void *ctx, const char *key, size_t klen,
+                          const char *val, size_t vlen)
+{
+	vanished_ctx *c = ctx;
+	const char *path = memchr(val, '\n', vlen);
+
+	if (path == NULL)
+		return 0;
+	path++;
+	if (under_root(c->u, path) &&
+	    !set_has(&c->u->walked, hash64(path, strlen(path), 0))) {
+		buf_append(&c->gone, key, klen);
+		buf_append_byte(&c->gone, 0);
+		buf_append_str(&c->gone, path);
+		buf_append_byte(&c->gone, 0);
+	}
+	return c->gone.status != LEDE_OK;
+}
+
 static lede_status prune(update *u)
 {
-	keys_ctx c = { BUF_INIT };
+	vanished_ctx c = { u, BUF_INIT };
 	lede_status st;
 
-	st = xc_writer_meta_keys(u->idx->w, META_FILE_PREFIX,
-	                         strlen(META_FILE_PREFIX), on_key, &c);
+	st = xc_writer_meta_each(u->idx->w, META_FILE_PREFIX,
+	                         strlen(META_FILE_PREFIX), on_file_record, &c);
 	if (st == LEDE_OK)
-		st = c.keys.status;
-	for (size_t p = 0; st == LEDE_OK && p < c.keys.len && !u->stop;) {
-		const char *key = c.keys.data + p;
+		st = c.gone.status;
+	for (size_t p = 0; st == LEDE_OK && p < c.gone.len && !u->stop;) {
+		const char *key = c.gone.data + p;
 		size_t kl = strlen(key);
-		char *val = NULL;
-		size_t vlen = 0;
-		const char *path;
+		const char *path = key + kl + 1;
+		uint64_t removed = 0;
 
-		p += kl + 1;
-		st = xc_writer_get_meta(&val, &vlen, u->idx->w, key, kl);
-		if (st != LEDE_OK)
-			break;
-		path = val ? memchr(val, '\n', vlen) : NULL;
-		if (path) {
-			path++;
-			if (under_root(u, path) &&
-			    !set_has(&u->walked, hash64(path, strlen(path), 0))) {
-				uint64_t removed = 0;
-				st = delete_vanished(
-				    u, hash64(path, strlen(path), 0), &removed);
-				if (st == LEDE_OK)
-					st = xc_writer_set_meta(u->idx->w, key,
-					                        kl, NULL, 0);
-				u->st->removed += removed;
-				u->st->files_removed++;
-				u->since_commit++;
-				if (st == LEDE_OK)
-					st = maybe_commit(u);
-			}
-		}
-		xc_free(val);
+		p += kl + 1 + strlen(path) + 1;
+		st = delete_vanished(u, hash64(path, strlen(path), 0),
+		                     &removed);
+		if (st == LEDE_OK)
+			st = xc_writer_set_meta(u->idx->w, key, kl, NULL, 0);
+		u->st->removed += removed;
+		u->st->files_removed++;
+		u->since_commit++;
+		if (st == LEDE_OK)
+			st = maybe_commit(u);
 	}
-	buf_free(&c.keys);
+	buf_free(&c.gone);
 	if (st != LEDE_OK && st != LEDE_ERR_INTERRUPTED)
 		return index_fail(u->idx, st, "%s", lede_errmsg(u->idx)[0]
 		                                         ? lede_errmsg(u->idx)
@@ -1515,16 +1506,10 @@ static int worker_event(void *ctx, const lede_event *ev)
 	pthread_mutex_lock(&p->mu);
 	while (p->nq >= UPDATE_MAX_QUEUED && !p->stop)
 		pthread_cond_wait(&p->cv_room, &p->mu);
-	if (p->nq == p->capq) {
-		size_t nc = p->capq ? p->capq * 2 : 64;
-		qevent *nqv = realloc(p->q, nc * sizeof *nqv);
-		if (nqv == NULL) {
-			stop = p->stop;
-			pthread_mutex_unlock(&p->mu);
-			return stop; /* the event is lost, not the build */
-		}
-		p->q = nqv;
-		p->capq = nc;
+	if (lede_grow(&p->q, &p->capq, p->nq, sizeof *p->q, 64) != 0) {
+		stop = p->stop;
+		pthread_mutex_unlock(&p->mu);
+		return stop; /* the event is lost, not the build */
 	}
 	e = &p->q[p->nq++];
 	memset(e, 0, sizeof *e);
