@@ -1194,7 +1194,11 @@ typedef struct doc_builder {
 	const char *pfx;       /* prefix for the terms */
 	int use_stem;          /* index the stem (body, title) or the word */
 	const char *pfx2;      /* second prefix (title: S), or NULL */
-	uint64_t simhash_v[64];/* simhash accumulators (body only) */
+	uint64_t sim_lane[8];  /* simhash: byte k of lane j counts the words
+	                          with hash bit 8j+k set, since the last
+	                          sim_fold (body only) */
+	uint32_t sim_ones[64]; /* ... and the totals folded out of the lanes */
+	uint32_t sim_words, sim_pending;
 	int simhash;           /* accumulate? */
 	int spell;             /* feed words to the spelling table? */
 	uint64_t spelled[SPELL_SET_SLOTS]; /* hashes of words already fed for
@@ -1213,6 +1217,13 @@ static void add_prefixed(doc_builder *b, const char *pfx, const char *t,
 	lede_status st;
 	size_t pl = strlen(pfx);
 
+	if (pl == 0) { /* body and title words: no copy */
+		st = with_pos ? xc_doc_add_posting(idx->doc, t, n, pos, 1)
+		              : xc_doc_add_term(idx->doc, t, n, 1);
+		if (st == LEDE_ERR_NOMEM)
+			b->st = st;
+		return;
+	}
 	buf_reset(&idx->term);
 	buf_append(&idx->term, pfx, pl);
 	buf_append(&idx->term, t, n);
@@ -1251,6 +1262,58 @@ static int spell_first(doc_builder *b, const char *w, size_t n)
 	return 1;
 }
 
+/* The simhash of a body counts, for each of the 64 bits, the words whose
+ * hash has it set: bit i of the result is set when more than half do.
+ * The counts are kept eight to a word (one byte per bit, SIM_SPREAD
+ * giving each hash byte's bits as bytes), so a word costs eight
+ * additions rather than 64; the bytes are folded into sim_ones before
+ * they can overflow. */
+#define SIM_B1(x) ((uint64_t)((x) & 1) | (uint64_t)((x) >> 1 & 1) << 8 | \
+                   (uint64_t)((x) >> 2 & 1) << 16 | \
+                   (uint64_t)((x) >> 3 & 1) << 24 | \
+                   (uint64_t)((x) >> 4 & 1) << 32 | \
+                   (uint64_t)((x) >> 5 & 1) << 40 | \
+                   (uint64_t)((x) >> 6 & 1) << 48 | \
+                   (uint64_t)((x) >> 7 & 1) << 56)
+#define SIM_B4(x) SIM_B1(x), SIM_B1((x) + 1), SIM_B1((x) + 2), SIM_B1((x) + 3)
+#define SIM_B16(x) SIM_B4(x), SIM_B4((x) + 4), SIM_B4((x) + 8), \
+                   SIM_B4((x) + 12)
+#define SIM_B64(x) SIM_B16(x), SIM_B16((x) + 16), SIM_B16((x) + 32), \
+                   SIM_B16((x) + 48)
+static const uint64_t SIM_SPREAD[256] = { SIM_B64(0), SIM_B64(64),
+                                          SIM_B64(128), SIM_B64(192) };
+
+static void sim_fold(doc_builder *b)
+{
+	for (int j = 0; j < 8; j++) {
+		for (int k = 0; k < 8; k++)
+			b->sim_ones[8 * j + k] +=
+			    (uint32_t)(b->sim_lane[j] >> (8 * k) & 0xff);
+		b->sim_lane[j] = 0;
+	}
+	b->sim_pending = 0;
+}
+
+static void sim_add(doc_builder *b, uint64_t h)
+{
+	for (int j = 0; j < 8; j++)
+		b->sim_lane[j] += SIM_SPREAD[h >> (8 * j) & 0xff];
+	b->sim_words++;
+	if (++b->sim_pending == 255)
+		sim_fold(b);
+}
+
+static uint64_t sim_value(doc_builder *b)
+{
+	uint64_t sim = 0;
+
+	sim_fold(b);
+	for (int i = 0; i < 64; i++)
+		if (2 * (uint64_t)b->sim_ones[i] > b->sim_words)
+			sim |= 1ull << i;
+	return sim;
+}
+
 static int on_token(void *ctx, const token *t)
 {
 	doc_builder *b = ctx;
@@ -1278,11 +1341,8 @@ static int on_token(void *ctx, const token *t)
 	    t->term_len >= SPELL_MIN_BYTES && t->term_len <= SPELL_MAX_BYTES &&
 	    spell_first(b, t->term, t->term_len))
 		(void)xc_writer_add_spelling(b->idx->w, t->term, t->term_len, 1);
-	if (b->simhash && !(t->flags & TOKEN_BIGRAM)) {
-		uint64_t h = hash64(t->term, t->term_len, 0);
-		for (int i = 0; i < 64; i++)
-			b->simhash_v[i] += (h >> i) & 1 ? 1 : (uint64_t)-1;
-	}
+	if (b->simhash && !(t->flags & TOKEN_BIGRAM))
+		sim_add(b, hash64(t->term, t->term_len, 0));
 	return b->st != LEDE_OK;
 }
 
@@ -1470,9 +1530,7 @@ static lede_status build_doc(lede_index *idx, const lede_article *a,
 	xc_doc_set_value(idx->doc, SLOT_FILE, v8, 8);
 	xc_doc_set_value(idx->doc, SLOT_QTERM, qterm, qlen);
 
-	for (int i = 0; i < 64; i++)
-		if ((int64_t)b.simhash_v[i] > 0)
-			sim |= 1ull << i;
+	sim = sim_value(&b);
 	put_u64(v8, sim);
 	xc_doc_set_value(idx->doc, SLOT_SIMHASH, v8, 8);
 	put_u64(v8, h);
