@@ -749,10 +749,34 @@ static const unsigned char ascii_alnum_lower[256] = {
     ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
     ['y'] = 'y', ['z'] = 'z'};
 
-/* The common case in one pass: [A-Za-z0-9]+ followed by the end or by an
- * ASCII separator that joins nothing (not ' . , :). Lowercases and hashes
- * while it scans. Returns the word's end, or 0 when the general scanner
- * must decide (joins, acronyms, URLs, non-ASCII, long words). */
+/* 1 if the ASCII word ending at text[j] (of n bytes) ends there for the
+ * general scanner too: at the end, at a separator other than ':' (a URL's
+ * scheme), or at ' . , followed by the end or by an ASCII byte that is no
+ * letter or digit. ' joins only letter to letter and . , only digit to
+ * digit (3.5, 1,000); an acronym needs a letter after its period, and a
+ * "www." host a letter or digit. Sentence ends and commas are about a
+ * tenth of the words of news text. */
+static int ascii_word_ends(const unsigned char *t, size_t j, size_t lim)
+{
+	unsigned char c, d;
+
+	if (j >= lim)
+		return 1;
+	c = t[j];
+	if (c >= 0x80 || c == ':')
+		return 0;
+	if (utf8_ascii_class[c] == UTF8_SEP)
+		return 1;
+	if (j + 1 >= lim)
+		return 1; /* ' . , ending the text */
+	d = t[j + 1];
+	return d < 0x80 && ascii_alnum_lower[d] == 0;
+}
+
+/* The common case in one pass: [A-Za-z0-9]+ that ends as ascii_word_ends
+ * says. Lowercases and hashes while it scans. Returns the word's end, or
+ * 0 when the general scanner must decide (joins, acronyms, URLs,
+ * non-ASCII, long words). */
 static size_t fast_ascii_word(run *r, size_t i, size_t lim)
 {
 	const unsigned char *t = (const unsigned char *)r->text;
@@ -767,12 +791,8 @@ static size_t fast_ascii_word(run *r, size_t i, size_t lim)
 		 * would be dropped anyway; only its position counts. */
 		while (j < max && ascii_alnum_lower[t[j]])
 			j++;
-		if (j < lim) {
-			c = t[j];
-			if (c >= 0x80 || utf8_ascii_class[c] != UTF8_SEP ||
-			    c == ':' || j == max)
-				return 0;
-		}
+		if (j < lim && (j == max || !ascii_word_ends(t, j, lim)))
+			return 0;
 		next_pos(r);
 		return j;
 	}
@@ -782,12 +802,8 @@ static size_t fast_ascii_word(run *r, size_t i, size_t lim)
 			break;
 		term[j - i] = (char)c;
 	}
-	if (j < lim) {
-		c = t[j];
-		if (c >= 0x80 || utf8_ascii_class[c] != UTF8_SEP || c == ':' ||
-		    j == max)
-			return 0;
-	}
+	if (j < lim && (j == max || !ascii_word_ends(t, j, lim)))
+		return 0;
 	memset(term + (j - i), 0, 8);
 	ascii_term(r, i, j, j - i, hash_padded(term, j - i),
 		   t[i] <= '9' ? TOKEN_NUMBER : 0);

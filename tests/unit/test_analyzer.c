@@ -964,6 +964,40 @@ static void test_interrupt(void **state)
 
 /* analyzer_only_first: unwanted ASCII-led words come unstemmed, wanted
  * ones as always; languages whose stemmers strip prefixes refuse it. */
+/* Words ending at ' . , : the fast path takes those that join nothing,
+ * and must end, place and flag them exactly as the general scanner does
+ * (which still takes the joins: 3.5, 1,000, U.S., it's, www.x). */
+static void test_word_ends(void **state)
+{
+	unsigned char first[256] = {0};
+	toks k;
+	(void)state;
+	assert_string_equal(
+	    dump("Oil, 3. Rates' end. A. 3.5 1,000 it's U.S. www.x.org x."),
+	    "oil@0[0,3)0 3@1[5,6)4 rates@2[8,13)0 end@3[15,18)0 "
+	    "a@4[20,21)0 3.5@5[23,26)4 1000@6[27,32)4 it's@7[33,37)0 "
+	    "us@8[38,42)8 x@9[47,48)0 org@10[49,52)0 x@11[53,54)0");
+	assert_string_equal(dump("end,"), "end@0[0,3)0");
+	assert_string_equal(dump("end'"), "end@0[0,3)0");
+	assert_string_equal(dump("end.\xc3\xa9t\xc3\xa9"),
+			    "end@0[0,3)0 ete@1[4,9)0");
+	/* Unwanted words at ' . , are only counted too (3.5, a join, still
+	 * goes through the general scanner, which reports it); the wanted
+	 * ones keep their positions. */
+	first['e'] = 1;
+	assert_int_equal(analyzer_only_first(g_en, first), 1);
+	run_str(g_en, &k, "Oil, rates. end, 3.5 ends'");
+	assert_int_equal(k.n, 3);
+	assert_string_equal(k.t[0].term, "end");
+	assert_int_equal(k.t[0].pos, 2);
+	assert_string_equal(k.t[1].term, "3.5");
+	assert_int_equal(k.t[1].pos, 3);
+	assert_string_equal(k.t[2].term, "ends");
+	assert_int_equal(k.t[2].pos, 4);
+	free(k.t);
+	assert_int_equal(analyzer_only_first(g_en, NULL), 0);
+}
+
 static void test_only_first(void **state)
 {
 	unsigned char first[256] = {0};
@@ -1158,6 +1192,7 @@ int main(void)
 	    cmocka_unit_test(test_positions),
 	    cmocka_unit_test(test_interrupt),
 	    cmocka_unit_test(test_stopwords),
+	    cmocka_unit_test(test_word_ends),
 	    cmocka_unit_test(test_only_first),
 	    cmocka_unit_test(test_normalize),
 	    cmocka_unit_test(test_stem_cache),
