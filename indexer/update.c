@@ -71,6 +71,11 @@
 #define UPDATE_MAX_QUEUED 4096
 /* How often the caller's thread wakes to deliver events, in ms. */
 #define UPDATE_POLL_MS 100
+/* A worker wakes the caller's thread at once for a problem or a commit,
+ * or when this many events wait; file and progress events otherwise wait
+ * for the next poll (waking it for each of them cost a futex call and two
+ * context switches per file, 2-3% of a parallel build). */
+#define UPDATE_WAKE_QUEUED 256
 
 typedef struct file_entry {
 	char *abs;          /* absolute path: key of the file record */
@@ -1546,7 +1551,9 @@ static int worker_event(void *ctx, const lede_event *ev)
 		e->stats = *ev->stats;
 	e->files_done = ev->files_done;
 	e->bytes_done = ev->bytes_done;
-	pthread_cond_signal(&p->cv_main);
+	if ((ev->kind != LEDE_EVENT_FILE && ev->kind != LEDE_EVENT_PROGRESS) ||
+	    p->nq >= UPDATE_WAKE_QUEUED)
+		pthread_cond_signal(&p->cv_main);
 	stop = p->stop;
 	pthread_mutex_unlock(&p->mu);
 	return stop;
