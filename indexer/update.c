@@ -63,6 +63,11 @@
 #define UPDATE_PROGRESS_NS 200000000LL
 /* Read size for content hashing. */
 #define UPDATE_HASH_CHUNK 65536
+/* A file up to this size is read once, hashed and parsed from memory; a
+ * larger one is hashed, then streamed through the reader (memory stays
+ * bounded). One read instead of two, and the hash always matches the
+ * bytes indexed, even when the file changes during the run. */
+#define UPDATE_SLURP_MAX (1u << 20)
 /* Most worker threads for a parallel build: each holds a Xapian writer
  * with its own buffers, so memory grows with the count. */
 #define UPDATE_MAX_JOBS 16
@@ -138,6 +143,8 @@ typedef struct update {
 	int stop;             /* the callback asked to stop */
 	lede_status fatal;    /* an error that ends the run */
 	buf scratch;
+	buf content;          /* the file being read, when at most
+	                         UPDATE_SLURP_MAX bytes */
 	struct file_state *fstates; /* file_preload: every file record, */
 	size_t nfstates, capfstates; /* sorted by path hash */
 	int fstates_loaded;   /* 1: fstates holds them all; -1: no room */
@@ -686,6 +693,53 @@ static int hash_file(uint64_t *out, const char *path)
 	if (n < 0)
 		return 0;
 	*out = h ? h : 1;
+	return 1;
+}
+
+/* Reads path whole into out when it holds at most UPDATE_SLURP_MAX bytes,
+ * and hashes it exactly as hash_file() does (UPDATE_HASH_CHUNK pieces).
+ * 1 done; 0 the file is larger (out is emptied: hash and stream it); -1
+ * it cannot be read (errno set). */
+static int slurp_file(buf *out, uint64_t *hash, const char *path)
+{
+	int fd;
+	ssize_t n;
+	uint64_t h = 0;
+
+	buf_reset(out);
+	if (buf_reserve(out, UPDATE_SLURP_MAX + 1) != LEDE_OK) {
+		errno = ENOMEM;
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (out->len <= UPDATE_SLURP_MAX) {
+		n = read(fd, out->data + out->len, UPDATE_SLURP_MAX + 1 - out->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			buf_reset(out);
+			errno = e;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+	}
+	close(fd);
+	if (out->len > UPDATE_SLURP_MAX) {
+		buf_reset(out);
+		return 0;
+	}
+	for (size_t off = 0; off < out->len; off += UPDATE_HASH_CHUNK) {
+		size_t k = out->len - off < UPDATE_HASH_CHUNK ? out->len - off
+		                                              : UPDATE_HASH_CHUNK;
+		h = hash64(out->data + off, k, h);
+	}
+	*hash = h ? h : 1;
 	return 1;
 }
 
@@ -1269,7 +1323,7 @@ static lede_status read_file(update *u, file_entry *f, int force)
 	lede_err err;
 	lede_status st;
 	uint64_t hash = 0, removed = 0;
-	int hashed = 0, first_read;
+	int hashed = 0, first_read, slurped = 0;
 
 	memset(&ro, 0, sizeof ro);
 	ro.format = u->o->format;
@@ -1280,7 +1334,11 @@ static lede_status read_file(update *u, file_entry *f, int force)
 	err_clear(&err);
 
 	if (!f->is_stdin) {
-		hashed = hash_file(&hash, f->abs);
+		int got = f->size <= UPDATE_SLURP_MAX
+		              ? slurp_file(&u->content, &hash, f->abs)
+		              : 0;
+		slurped = got > 0;
+		hashed = slurped || (got == 0 && hash_file(&hash, f->abs));
 		if (!hashed) {
 			problem(u, f->abs, LEDE_ERR_IO, "cannot read: %s",
 			        strerror(errno));
@@ -1310,10 +1368,17 @@ static lede_status read_file(update *u, file_entry *f, int force)
 	set_clear(&u->seen);
 	u->cur_nart = 0;
 	/* stdin has no mtime: no date of last resort (not 1970). */
-	st = reader_read_path(f->is_stdin ? "-" : f->abs, f->id_base,
-	                      f->is_stdin ? LEDE_NO_DATE
-	                                  : (int64_t)(f->mtime_ns / 1000000000LL),
-	                      &ro, &sink, &rs, &err);
+	if (slurped)
+		st = reader_read_mem(u->content.data, u->content.len, f->abs,
+		                     f->id_base,
+		                     (int64_t)(f->mtime_ns / 1000000000LL), &ro,
+		                     &sink, &rs, &err);
+	else
+		st = reader_read_path(
+		    f->is_stdin ? "-" : f->abs, f->id_base,
+		    f->is_stdin ? LEDE_NO_DATE
+		                : (int64_t)(f->mtime_ns / 1000000000LL),
+		    &ro, &sink, &rs, &err);
 	u->st->skipped += rs.skipped;
 	u->st->bad_utf8 += rs.bad_utf8;
 	u->st->no_date += rs.no_date;
@@ -2022,6 +2087,7 @@ static lede_status update_parallel(update *u, unsigned jobs)
 		w->u.files = u->files;
 		w->u.nfiles = u->nfiles;
 		w->u.scratch = (buf)BUF_INIT;
+		w->u.content = (buf)BUF_INIT;
 		w->u.other = (buf)BUF_INIT;
 		w->u.have_dups = -1;
 		w->u.in_worker = 1;
@@ -2108,6 +2174,7 @@ static lede_status update_parallel(update *u, unsigned jobs)
 		free(ws[k].u.marks);
 		buf_free(&ws[k].u.other);
 		buf_free(&ws[k].u.scratch);
+		buf_free(&ws[k].u.content);
 		/* kept for a rerun to resume, unless merged, damaged, or
 		 * resumed already and failing again (a part that opens but
 		 * reads as damaged is not resumed forever: the next run
@@ -2210,6 +2277,7 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 	u.o = opts;
 	u.st = stats;
 	u.scratch = (buf)BUF_INIT;
+	u.content = (buf)BUF_INIT;
 	u.other = (buf)BUF_INIT;
 	u.have_dups = -1;
 	idx->errmsg[0] = '\0';
@@ -2324,6 +2392,7 @@ done:
 	free(u.refs);
 	buf_free(&u.other);
 	buf_free(&u.scratch);
+	buf_free(&u.content);
 	return st;
 }
 

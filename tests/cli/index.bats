@@ -524,6 +524,28 @@ snapshot() {
 	[[ "$output" == *'"byline":"Jane Doe"'* ]]
 }
 
+@test "files over and under 1 MiB (streamed, or read whole) index alike and rerun unchanged" {
+	# big.jsonl is over UPDATE_SLURP_MAX (1 MiB): hashed, then streamed;
+	# small.jsonl and the shrunk big.jsonl are read once, whole.
+	awk 'BEGIN { for (i = 1; i <= 6000; i++) printf "{\"id\":\"b%d\",\"title\":\"Harbour report %d\",\"body\":\"The harbour authority said cargo volumes rose in week %d, with grain and timber leading the increase across the northern terminals.\"}\n", i, i, i }' >"$A/big.jsonl"
+	awk 'BEGIN { for (i = 1; i <= 100; i++) printf "{\"id\":\"s%d\",\"title\":\"Small %d\",\"body\":\"Timber prices fell.\"}\n", i, i }' >"$A/small.jsonl"
+	[ "$(stat -c %s "$A/big.jsonl")" -gt 1048576 ]
+	index "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"added 6103, updated 0, removed 0, unchanged 0"* ]]
+	[ "$(count grain)" = 6000 ]
+	[ "$(count timber)" = 6100 ]
+	index "$A"
+	[[ "$output" == *"added 0, updated 0, removed 0, unchanged 6103"* ]]
+	head -n 3000 "$A/big.jsonl" >"$TMP/half" && mv "$TMP/half" "$A/big.jsonl"
+	[ "$(stat -c %s "$A/big.jsonl")" -lt 1048576 ]
+	index "$A"
+	[[ "$output" == *"added 0, updated 0, removed 3000, unchanged 3103"* ]]
+	[ "$(count grain)" = 3000 ]
+	index "$A"
+	[[ "$output" == *"unchanged 3103"* ]]
+}
+
 @test "50 MB of blank lines index in bounded time (no per-line cost)" {
 	# Measured 0.15 s on a loaded 2-core machine (60 s before blank lines
 	# were made cheap); the bound is 30 times that, for slow CI.
