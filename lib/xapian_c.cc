@@ -264,11 +264,19 @@ static lede_status check_term(char *dst, size_t cap, const char *what,
 {
 	char q[TERM_QUOTE_BYTES + 1];
 	const void *nul;
-	size_t bad;
+	size_t bad, i;
 
 	if (!term || len == 0)
 		return set_err(dst, cap, LEDE_ERR_INVALID, "",
 			       "empty term refused");
+	if (len <= XC_MAX_TERM_BYTES) {
+		/* the usual term: ASCII without NUL, valid as it is */
+		for (i = 0; i < len; i++)
+			if ((unsigned char)term[i] - 1u >= 0x7fu)
+				break;
+		if (i == len)
+			return LEDE_OK;
+	}
 	quote_term(q, sizeof q, term, len);
 	if (len > XC_MAX_TERM_BYTES) {
 		std::snprintf(dst, cap,
