@@ -889,6 +889,24 @@ static void clean_short(buf *out, const char *s, size_t len, size_t cap)
 	}
 }
 
+/* The end of the run of printable ASCII starting at p[i] (itself one),
+ * taking in single blanks that sit between two printable bytes. */
+static size_t printable_run(const unsigned char *p, size_t i, size_t len)
+{
+	size_t j = i + 1;
+
+	while (j < len) {
+		if (p[j] > ' ' && p[j] < 0x7f)
+			j++;
+		else if ((p[j] == ' ' || p[j] == '\t') && j + 1 < len &&
+		         p[j + 1] > ' ' && p[j + 1] < 0x7f)
+			j += 2;
+		else
+			break;
+	}
+	return j;
+}
+
 /* Body: controls dropped except newline and tab, CR LF and lone CR become
  * LF, blanks at the start and end of lines dropped (SGML indentation means
  * nothing to a reader of snippets), at most one blank line in a row,
@@ -936,7 +954,29 @@ static int clean_body(buf *out, const char *s, size_t len, size_t cap)
 				buf_append(out, "\n\n", nl >= 2 ? 2 : nl);
 				buf_append(out, p + sp_from, sp_len);
 			}
-			buf_append(out, p + i, n);
+			if (n == 1 && p[i] > ' ' && p[i] < 0x7f) {
+				/* A run of printable ASCII, single blanks
+				 * between, is kept as it is: copied at once
+				 * (what the per-character path would copy,
+				 * without a call per byte). */
+				size_t e = printable_run(p, i, len);
+				size_t room = cap - out->len; /* >= 1 */
+				if (e - i > room) {
+					/* the longest part that fits and
+					 * ends on a kept byte, as the
+					 * per-character path would cut */
+					if (p[i + room - 1] == ' ' ||
+					    p[i + room - 1] == '\t')
+						room--;
+					buf_append(out, p + i, room);
+					cut = 1;
+					break;
+				}
+				buf_append(out, p + i, e - i);
+				n = e - i;
+			} else {
+				buf_append(out, p + i, n);
+			}
 			nl = 0;
 			sp_len = 0;
 		}

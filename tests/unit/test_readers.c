@@ -1185,6 +1185,27 @@ static void test_cleaning(void **state)
 	assert_str(g->a[0].lang, "fr");
 	assert_string_equal(g->a[0].tags, "t");
 
+	/* Blanks between kept characters stay as they are, runs of plain
+	 * ASCII and the rest alike; blanks ending a line go. */
+	buf_reset(&b);
+	buf_append_str(&b, "{\"body\":\"x y  z\\t\\tw \xc3\xa9 \xc3\xa8x "
+			   " \\n  a,b. c\\t\\n\"}\n");
+	assert_int_equal(read_mem(g, b.data, b.len, "c.jsonl", NULL), LEDE_OK);
+	assert_int_equal(g->n, 2);
+	assert_str(g->a[1].body, "x y  z\t\tw \xc3\xa9 \xc3\xa8x\na,b. c");
+
+	/* A body over LEDE_MAX_ARTICLE_BYTES is cut before the character
+	 * that would pass it, never inside a run copied at once. */
+	buf_reset(&b);
+	buf_append_str(&b, "{\"body\":\"");
+	for (i = 0; b.len < LEDE_MAX_ARTICLE_BYTES + 100; i++)
+		buf_append_str(&b, "harbour cargo ");
+	buf_append_str(&b, "\"}\n");
+	assert_int_equal(read_mem(g, b.data, b.len, "c.jsonl", NULL), LEDE_OK);
+	assert_int_equal(g->n, 3);
+	assert_int_equal(strlen(g->a[2].body), LEDE_MAX_ARTICLE_BYTES);
+	assert_true(has_problem(g, "c.jsonl", "body cut at"));
+
 	/* Fields are cut at LEDE_MAX_FIELD_BYTES on a character boundary. */
 	buf_reset(&b);
 	buf_append_str(&b, "{\"body\":\"b\",\"title\":\"x");
@@ -1192,8 +1213,8 @@ static void test_cleaning(void **state)
 		buf_append_str(&b, "\xc3\xa9");
 	buf_append_str(&b, "\"}\n");
 	assert_int_equal(read_mem(g, b.data, b.len, "c.jsonl", NULL), LEDE_OK);
-	assert_int_equal(g->n, 2);
-	assert_int_equal(strlen(g->a[1].title), LEDE_MAX_FIELD_BYTES - 1);
+	assert_int_equal(g->n, 4);
+	assert_int_equal(strlen(g->a[3].title), LEDE_MAX_FIELD_BYTES - 1);
 	buf_free(&b);
 	got_free(g);
 }
