@@ -121,6 +121,9 @@ typedef struct update {
 	size_t nroots;
 	id_set seen;          /* ids delivered by the current file */
 	id_set walked;        /* hashes of walked absolute paths (prune) */
+	id_set read_files;    /* started_empty: hashes of the paths read so
+	                         far (a path listed twice, under overlapping
+	                         roots, is read twice) */
 	id_set restoring;     /* ids whose winning copy vanished, losers due */
 	id_set restored;      /* ... and that came back from a loser */
 	file_ref *refs;       /* built at the first duplicate */
@@ -1397,10 +1400,12 @@ static lede_status read_file(update *u, file_entry *f, int force)
 	u->st->files_read++;
 	if (!f->is_stdin) {
 		/* Only this read can have given documents this file's term
-		 * when the index started empty: nothing can have vanished.
-		 * The lookup is not free: it makes Xapian write out the
-		 * term's pending postings (2% of a first build). */
-		if (!(u->started_empty && first_read))
+		 * when the index started empty and the path was not read
+		 * before in this run: nothing can have vanished. The lookup
+		 * is not free: it makes Xapian write out the term's pending
+		 * postings (2% of a first build). */
+		if (!u->started_empty || !first_read ||
+		    set_add(&u->read_files, u->cur_file) != 1)
 			st = delete_vanished(u, u->cur_file, &removed);
 		if (st != LEDE_OK)
 			return st;
@@ -2168,6 +2173,7 @@ static lede_status update_parallel(update *u, unsigned jobs)
 		}
 		p.nq = 0;
 		free(ws[k].u.seen.slot);
+		free(ws[k].u.read_files.slot);
 		free(ws[k].u.restoring.slot);
 		free(ws[k].u.restored.slot);
 		free(ws[k].u.refs);
@@ -2387,6 +2393,7 @@ done:
 	free(u.roots_abs);
 	free(u.seen.slot);
 	free(u.walked.slot);
+	free(u.read_files.slot);
 	free(u.restoring.slot);
 	free(u.restored.slot);
 	free(u.refs);

@@ -524,6 +524,17 @@ snapshot() {
 	[[ "$output" == *'"byline":"Jane Doe"'* ]]
 }
 
+@test "a first build over overlapping roots keeps one copy of a file listed twice" {
+	# story1.txt is read twice (its directory and itself), under two ids:
+	# the second read replaces the first as on any later run.
+	index --jobs 1 "$A" "$A/story1.txt"
+	[ "$status" -eq 0 ]
+	[ "$(count defense)" = 3 ]
+	[ "$(count article 1)" = 1 ]
+	index --jobs 1 "$A" "$A/story1.txt"
+	[ "$(count defense)" = 3 ]
+}
+
 @test "files over and under 1 MiB (streamed, or read whole) index alike and rerun unchanged" {
 	# big.jsonl is over UPDATE_SLURP_MAX (1 MiB): hashed, then streamed;
 	# small.jsonl and the shrunk big.jsonl are read once, whole.
