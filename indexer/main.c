@@ -17,6 +17,9 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#if defined(__GLIBC__) || defined(__linux__)
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -460,6 +463,15 @@ int main(int argc, char **argv)
 	/* libxapian reads its flush threshold from the environment; pin it
 	 * unless the user chose one. */
 	setenv("XAPIAN_FLUSH_THRESHOLD", XAPIAN_FLUSH_DEFAULT, 0);
+#ifdef M_MXFAST
+	/* No fastbins in glibc's malloc (its per-thread cache still serves
+	 * small blocks): Xapian frees many small map nodes, and with fastbins
+	 * holding them every request of 1 KiB or more first consolidated
+	 * them (malloc_consolidate: 2% of a build). x1 build CPU -4% over
+	 * two rounds of alternated runs. A process-wide setting, so the
+	 * program sets it, never the library. */
+	mallopt(M_MXFAST, 0);
+#endif
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
