@@ -121,9 +121,8 @@ typedef struct update {
 	size_t nroots;
 	id_set seen;          /* ids delivered by the current file */
 	id_set walked;        /* hashes of walked absolute paths (prune) */
-	id_set read_files;    /* started_empty: hashes of the paths read so
-	                         far (a path listed twice, under overlapping
-	                         roots, is read twice) */
+	id_set read_files;    /* started_empty: hashes of the paths whose
+	                         reading has begun */
 	id_set restoring;     /* ids whose winning copy vanished, losers due */
 	id_set restored;      /* ... and that came back from a loser */
 	file_ref *refs;       /* built at the first duplicate */
@@ -412,13 +411,13 @@ static lede_status walk(update *u, const char *abs, const char *rel, int root,
 		const dir_entry *en = &ents[i];
 		buf a = BUF_INIT, r = BUF_INIT;
 
-		buf_printf(&a, "%s/%s", abs, ents[i].name);
-		buf_printf(&r, "%s/%s", rel, ents[i].name);
+		buf_printf(&a, "%s/%s", abs, en->name);
+		buf_printf(&r, "%s/%s", rel, en->name);
 		if (a.status != LEDE_OK || r.status != LEDE_OK) {
 			st = LEDE_ERR_NOMEM;
-		} else if (ents[i].err != 0) {
+		} else if (en->err != 0) {
 			problem(u, a.data, LEDE_ERR_IO, "cannot stat: %s",
-			        strerror(ents[i].err));
+			        strerror(en->err));
 			u->st->files_failed++;
 		} else if (S_ISDIR(en->mode)) {
 			int loop = 0;
@@ -673,76 +672,60 @@ static lede_status file_record(update *u, const file_entry *f, uint64_t hash,
 	return LEDE_OK;
 }
 
-/* Content hash of a file (raw bytes). 0 with errno on failure. */
-static int hash_file(uint64_t *out, const char *path)
+/* Content hash of a file (raw bytes), hashed as read, UPDATE_HASH_CHUNK
+ * bytes at a time. keep (may be NULL) receives the bytes when the file
+ * holds at most UPDATE_SLURP_MAX of them, so it is parsed without a
+ * second read; *kept says whether it did. 0 with errno on failure. */
+static int hash_file(uint64_t *out, const char *path, buf *keep, int *kept)
 {
-	char *chunk;
-	int fd;
+	char *chunk = NULL;
+	int fd, keeping = keep != NULL;
 	ssize_t n;
 	uint64_t h = 0;
 
+	if (keep)
+		buf_reset(keep);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	chunk = malloc(UPDATE_HASH_CHUNK);
-	if (chunk == NULL) {
-		close(fd);
-		return 0;
-	}
-	while ((n = read(fd, chunk, UPDATE_HASH_CHUNK)) > 0)
-		h = hash64(chunk, (size_t)n, h);
-	free(chunk);
-	close(fd);
-	if (n < 0)
-		return 0;
-	*out = h ? h : 1;
-	return 1;
-}
+	for (;;) {
+		char *dst;
 
-/* Reads path whole into out when it holds at most UPDATE_SLURP_MAX bytes,
- * and hashes it exactly as hash_file() does (UPDATE_HASH_CHUNK pieces).
- * 1 done; 0 the file is larger (out is emptied: hash and stream it); -1
- * it cannot be read (errno set). */
-static int slurp_file(buf *out, uint64_t *hash, const char *path)
-{
-	int fd;
-	ssize_t n;
-	uint64_t h = 0;
-
-	buf_reset(out);
-	if (buf_reserve(out, UPDATE_SLURP_MAX + 1) != LEDE_OK) {
-		errno = ENOMEM;
-		return -1;
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while (out->len <= UPDATE_SLURP_MAX) {
-		n = read(fd, out->data + out->len, UPDATE_SLURP_MAX + 1 - out->len);
+		if (keeping && keep->len > UPDATE_SLURP_MAX)
+			keeping = 0; /* too big: hash the rest, stream it */
+		if (keeping && buf_reserve(keep, UPDATE_HASH_CHUNK) == LEDE_OK) {
+			dst = keep->data + keep->len;
+		} else {
+			keeping = 0;
+			if (chunk == NULL && (chunk = malloc(UPDATE_HASH_CHUNK)) ==
+			                         NULL) {
+				n = -1;
+				errno = ENOMEM;
+				break;
+			}
+			dst = chunk;
+		}
+		n = read(fd, dst, UPDATE_HASH_CHUNK);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			int e = errno;
-			close(fd);
-			buf_reset(out);
-			errno = e;
-			return -1;
-		}
-		if (n == 0)
+		if (n <= 0)
 			break;
-		out->len += (size_t)n;
+		h = hash64(dst, (size_t)n, h);
+		if (keeping)
+			keep->len += (size_t)n;
 	}
-	close(fd);
-	if (out->len > UPDATE_SLURP_MAX) {
-		buf_reset(out);
+	if (n < 0) {
+		int e = errno;
+		free(chunk);
+		close(fd);
+		errno = e;
 		return 0;
 	}
-	for (size_t off = 0; off < out->len; off += UPDATE_HASH_CHUNK) {
-		size_t k = out->len - off < UPDATE_HASH_CHUNK ? out->len - off
-		                                              : UPDATE_HASH_CHUNK;
-		h = hash64(out->data + off, k, h);
-	}
-	*hash = h ? h : 1;
+	free(chunk);
+	close(fd);
+	if (kept)
+		*kept = keeping;
+	*out = h ? h : 1;
 	return 1;
 }
 
@@ -1337,11 +1320,10 @@ static lede_status read_file(update *u, file_entry *f, int force)
 	err_clear(&err);
 
 	if (!f->is_stdin) {
-		int got = f->size <= UPDATE_SLURP_MAX
-		              ? slurp_file(&u->content, &hash, f->abs)
-		              : 0;
-		slurped = got > 0;
-		hashed = slurped || (got == 0 && hash_file(&hash, f->abs));
+		hashed = hash_file(&hash, f->abs,
+		                   f->size <= UPDATE_SLURP_MAX ? &u->content
+		                                              : NULL,
+		                   &slurped);
 		if (!hashed) {
 			problem(u, f->abs, LEDE_ERR_IO, "cannot read: %s",
 			        strerror(errno));
@@ -1359,7 +1341,9 @@ static lede_status read_file(update *u, file_entry *f, int force)
 		}
 	}
 	emit(u, LEDE_EVENT_FILE, f->abs, NULL, LEDE_OK);
-	first_read = !f->was_read;
+	/* a path listed twice (overlapping roots) has two entries */
+	first_read = u->started_empty &&
+	             set_add(&u->read_files, f->fhash) == 1;
 	f->was_read = 1;
 	if (f->reread) {
 		f->reread = 0;
@@ -1404,8 +1388,7 @@ static lede_status read_file(update *u, file_entry *f, int force)
 		 * before in this run: nothing can have vanished. The lookup
 		 * is not free: it makes Xapian write out the term's pending
 		 * postings (2% of a first build). */
-		if (!u->started_empty || !first_read ||
-		    set_add(&u->read_files, u->cur_file) != 1)
+		if (!first_read)
 			st = delete_vanished(u, u->cur_file, &removed);
 		if (st != LEDE_OK)
 			return st;
@@ -2229,14 +2212,12 @@ static lede_status update_parallel(update *u, unsigned jobs)
  * count asked for now (their plan has its own). */
 static int parallel_ok(const update *u, const lede_update_opts *o)
 {
-	uint32_t n = 1;
-
 	if (u->idx->db_name[0] == '\0' || u->idx->shard_by != SHARD_NONE)
 		return 0;
 	for (size_t i = 0; i < u->nfiles; i++)
 		if (u->files[i].is_stdin || !u->files[i].todo)
 			return 0;
-	if (!o->full && (xc_writer_doccount(&n, u->idx->w) != LEDE_OK || n > 0))
+	if (!o->full && !u->started_empty)
 		return 0;
 	if (!o->full && index_parts_left(u->idx, UPDATE_MAX_JOBS))
 		return 1;

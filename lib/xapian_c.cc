@@ -577,6 +577,17 @@ static lede_status writer_usable(xc_writer *w)
 	return LEDE_OK;
 }
 
+/* writer_usable, and a walk's callback given. */
+static lede_status writer_walk_ok(xc_writer *w, bool have_cb)
+{
+	lede_status s = writer_usable(w);
+
+	if (s != LEDE_OK || have_cb)
+		return s;
+	return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID, "",
+		       "no callback");
+}
+
 /* writer_usable, then the term gate on term. */
 static lede_status writer_term_ok(xc_writer *w, const char *what,
 				  const char *term, size_t len)
@@ -923,12 +934,9 @@ extern "C" lede_status xc_writer_allterms(xc_writer *w, const char *prefix,
 					  size_t len, xc_term_cb cb, void *ctx)
 {
 	try {
-		lede_status s = writer_usable(w);
+		lede_status s = writer_walk_ok(w, cb != NULL);
 		if (s != LEDE_OK)
 			return s;
-		if (!cb)
-			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID,
-				       "", "no callback");
 		term_list terms;
 		collect_allterms(terms, w->db,
 				 prefix ? std::string(prefix, len)
@@ -1041,12 +1049,9 @@ extern "C" lede_status xc_writer_meta_each(xc_writer *w, const char *prefix,
 					   size_t len, xc_meta_cb cb, void *ctx)
 {
 	try {
-		lede_status s = writer_usable(w);
+		lede_status s = writer_walk_ok(w, cb != NULL);
 		if (s != LEDE_OK)
 			return s;
-		if (!cb)
-			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID,
-				       "", "no callback");
 		std::string p =
 		    prefix ? std::string(prefix, len) : std::string();
 		each_meta_key(w, p, [&](std::string key) {
@@ -1064,12 +1069,9 @@ extern "C" lede_status xc_writer_meta_keys(xc_writer *w, const char *prefix,
 					   size_t len, xc_term_cb cb, void *ctx)
 {
 	try {
-		lede_status s = writer_usable(w);
+		lede_status s = writer_walk_ok(w, cb != NULL);
 		if (s != LEDE_OK)
 			return s;
-		if (!cb)
-			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID,
-				       "", "no callback");
 		std::string p =
 		    prefix ? std::string(prefix, len) : std::string();
 		term_list keys;
