@@ -687,11 +687,28 @@ int snippet_is_break(const char *t, size_t len, size_t i)
 	return is_break(t, len, i);
 }
 
-/* Byte offset n characters after i (or len). */
+/* 1 if the 8 bytes at t are all ASCII. */
+static inline int ascii8(const char *t)
+{
+	uint64_t w;
+
+	memcpy(&w, t, sizeof w);
+	return (w & UINT64_C(0x8080808080808080)) == 0;
+}
+
+/* Byte offset n characters after i (or len). ASCII goes eight bytes, eight
+ * characters, at a step (windows are built for every anchor). */
 static size_t advance_chars(const char *t, size_t len, size_t i, size_t n)
 {
-	while (i < len && n-- > 0)
+	while (i < len && n > 0) {
+		if (n >= 8 && len - i >= 8 && ascii8(t + i)) {
+			i += 8;
+			n -= 8;
+			continue;
+		}
 		i += char_len(t, len, i);
+		n--;
+	}
 	return i;
 }
 
@@ -703,13 +720,13 @@ static size_t back_chars(const char *t, size_t i, size_t n)
 	return i;
 }
 
-static int ends_sentence(int32_t cp)
+static inline int ends_sentence(int32_t cp)
 {
 	return cp == '.' || cp == '!' || cp == '?' || cp == 0x2026 ||
 	       cp == 0x3002 || cp == 0xff01 || cp == 0xff1f;
 }
 
-static int is_closer(int32_t cp)
+static inline int is_closer(int32_t cp)
 {
 	return cp == '"' || cp == '\'' || cp == ')' || cp == ']' ||
 	       cp == 0x2019 || cp == 0x201d || cp == 0xbb;
@@ -811,10 +828,17 @@ typedef struct score {
 /* Characters in t[s..e). */
 static size_t count_chars(const char *t, size_t s, size_t e)
 {
-	size_t n = 0;
+	size_t n = 0, i = s;
 
-	for (size_t i = s; i < e; i++)
+	while (i < e) {
+		if (e - i >= 8 && ascii8(t + i)) {
+			n += 8;
+			i += 8;
+			continue;
+		}
 		n += ((unsigned char)t[i] & 0xc0) != 0x80;
+		i++;
+	}
 	return n;
 }
 
