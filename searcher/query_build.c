@@ -8,11 +8,15 @@
  *    title word is looked up by its key: the stem, or the word itself when
  *    it has none (CJK, numbers, language "none"). A quoted single word is
  *    therefore stemmed too: exact-form matching is not kept.
- *  - A bag-of-words word: OR(key, SCALE(title_weight, S+key)). The
- *    unprefixed term carries the BM25 weight of the body (and title)
+ *  - A bag-of-words word: AND_MAYBE(key, SCALE(title_weight, S+key)).
+ *    The unprefixed term carries the BM25 weight of the body (and title)
  *    occurrences; the scaled S term adds title_weight times its own BM25
  *    weight when the word is also in the title, so title matches rank
- *    higher. OR rather than AND_MAYBE so a title-only word still matches.
+ *    higher. Every title word is indexed unprefixed too (index formats 2
+ *    and 3, lib/index.c), so S+key never matches without key: AND_MAYBE
+ *    matches and weighs exactly what OR did, but the match walks only
+ *    key's postings and counts its total exactly (OR estimated the union:
+ *    "said" 15,360 for 15,345).
  *  - title: words use S+key; by: and source: use A+word and XO+word, which
  *    have no stems.
  *  - Phrases and NEAR use the positional terms of their field (key for
@@ -97,7 +101,7 @@ static lede_status boosted(xc_query **out, xc_query *a, xc_query *b, double w,
 
 	if (st == LEDE_OK) {
 		const xc_query *v[2] = {a, s};
-		st = xc_query_combine(out, XC_Q_OR, v, 2, 0, err);
+		st = xc_query_combine(out, XC_Q_AND_MAYBE, v, 2, 0, err);
 	}
 	xc_query_free(a);
 	xc_query_free(b);

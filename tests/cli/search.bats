@@ -50,6 +50,18 @@ search() { run "$B/lede-search" -i "$IDX" --color never "$@"; }
 	[ "${#lines[@]}" -eq 3 ]
 }
 
+@test "a word only in a title matches; a word's total is exact past the page" {
+	search --ids sea
+	[ "$output" = n6 ]
+	# coast is in n4, n5 and n6 (two titles, three bodies), defense in n1
+	# and n3: the count after one hit is the true one, not the estimate
+	# of body-or-title postings (4 and 3 before)
+	search --json -n 1 coast
+	[[ "$output" == *'"total":3'* ]]
+	search --json -n 1 defense
+	[[ "$output" == *'"total":2'* ]]
+}
+
 @test "phrases, NOT, prefixes and fields" {
 	search --ids '"interest rates"'
 	[ "$output" = n2 ]

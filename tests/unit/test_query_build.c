@@ -268,11 +268,14 @@ static void test_describe(void **state)
 	query_build_opts old = {0, 0, 1}; /* a schema-2 index */
 
 	(void)state;
-	expect_xdesc("deployed", NULL, "Query((deploy OR 0.5 * Sdeploy))");
-	expect_xdesc("deployed", &bo, "Query((deploy OR 3.5 * Sdeploy))");
+	expect_xdesc("deployed", NULL,
+		     "Query((deploy AND_MAYBE 0.5 * Sdeploy))");
+	expect_xdesc("deployed", &bo,
+		     "Query((deploy AND_MAYBE 3.5 * Sdeploy))");
 	/* stems-only index: a quoted word is stemmed too */
-	expect_xdesc("\"deployed\"", NULL, "Query((deploy OR 0.5 * Sdeploy))");
-	expect_xdesc("2025", NULL, "Query((2025 OR 0.5 * S2025))");
+	expect_xdesc("\"deployed\"", NULL,
+		     "Query((deploy AND_MAYBE 0.5 * Sdeploy))");
+	expect_xdesc("2025", NULL, "Query((2025 AND_MAYBE 0.5 * S2025))");
 	expect_xdesc("\"defense spending\"", NULL,
 		     "Query((defens PHRASE 2 spend))");
 	expect_xdesc("北京大学", NULL,
@@ -299,14 +302,16 @@ static void test_describe(void **state)
 	expect_xdesc("source:alpine", NULL, "Query(XOalpine)");
 	expect_xdesc("section:world", NULL, "Query(0 * Kworld)");
 	expect_xdesc("-china", NULL,
-		     "Query((<alldocuments> AND_NOT (china OR 0.5 * Schina)))");
+		     "Query((<alldocuments> AND_NOT "
+		     "(china AND_MAYBE 0.5 * Schina)))");
 	expect_xdesc("nato section:world -china", NULL,
-		     "Query((((nato OR 0.5 * Snato) FILTER Kworld) AND_NOT "
-		     "(china OR 0.5 * Schina)))");
+		     "Query((((nato AND_MAYBE 0.5 * Snato) FILTER Kworld) AND_NOT "
+		     "(china AND_MAYBE 0.5 * Schina)))");
 	expect_xdesc("nato OR section:world", NULL,
-		     "Query(((nato OR 0.5 * Snato) OR 0 * Kworld))");
+		     "Query(((nato AND_MAYBE 0.5 * Snato) OR 0 * Kworld))");
 	expect_xdesc("section:world -china", NULL,
-		     "Query((0 * Kworld AND_NOT (china OR 0.5 * Schina)))");
+		     "Query((0 * Kworld AND_NOT "
+		     "(china AND_MAYBE 0.5 * Schina)))");
 	expect_xdesc("deplo*", NULL, "Query(WILDCARD SYNONYM deplo)");
 	expect_xdesc("title:deplo*", NULL, "Query(WILDCARD SYNONYM Sdeplo)");
 	expect_xdesc("deployment*", NULL, "Query(WILDCARD SYNONYM deploy)");
