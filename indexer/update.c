@@ -1309,6 +1309,7 @@ static lede_status read_file(update *u, file_entry *f, int force)
 	lede_err err;
 	lede_status st;
 	uint64_t hash = 0, removed = 0;
+	int64_t mtime;
 	int hashed = 0, first_read, slurped = 0;
 
 	memset(&ro, 0, sizeof ro);
@@ -1355,17 +1356,14 @@ static lede_status read_file(update *u, file_entry *f, int force)
 	set_clear(&u->seen);
 	u->cur_nart = 0;
 	/* stdin has no mtime: no date of last resort (not 1970). */
+	mtime = f->is_stdin ? LEDE_NO_DATE
+	                    : (int64_t)(f->mtime_ns / 1000000000LL);
 	if (slurped)
 		st = reader_read_mem(u->content.data, u->content.len, f->abs,
-		                     f->id_base,
-		                     (int64_t)(f->mtime_ns / 1000000000LL), &ro,
-		                     &sink, &rs, &err);
+		                     f->id_base, mtime, &ro, &sink, &rs, &err);
 	else
-		st = reader_read_path(
-		    f->is_stdin ? "-" : f->abs, f->id_base,
-		    f->is_stdin ? LEDE_NO_DATE
-		                : (int64_t)(f->mtime_ns / 1000000000LL),
-		    &ro, &sink, &rs, &err);
+		st = reader_read_path(f->is_stdin ? "-" : f->abs, f->id_base,
+		                      mtime, &ro, &sink, &rs, &err);
 	u->st->skipped += rs.skipped;
 	u->st->bad_utf8 += rs.bad_utf8;
 	u->st->no_date += rs.no_date;

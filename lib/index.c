@@ -1208,34 +1208,30 @@ typedef struct doc_builder {
 	lede_status st;
 } doc_builder;
 
-/* Adds prefix+term through the reused term buffer. A term the binding
- * refuses is skipped: see the file comment. */
+/* Adds prefix+term: a prefixed term is built in the reused term buffer,
+ * an unprefixed one (body and title words) goes as it is. A term the
+ * binding refuses is skipped: see the file comment. */
 static void add_prefixed(doc_builder *b, const char *pfx, const char *t,
                          size_t n, uint32_t pos, int with_pos)
 {
 	lede_index *idx = b->idx;
 	lede_status st;
 	size_t pl = strlen(pfx);
+	const char *term = t;
 
-	if (pl == 0) { /* body and title words: no copy */
-		st = with_pos ? xc_doc_add_posting(idx->doc, t, n, pos, 1)
-		              : xc_doc_add_term(idx->doc, t, n, 1);
-		if (st == LEDE_ERR_NOMEM)
-			b->st = st;
-		return;
+	if (pl > 0) {
+		buf_reset(&idx->term);
+		buf_append(&idx->term, pfx, pl);
+		buf_append(&idx->term, t, n);
+		if (idx->term.status != LEDE_OK) {
+			b->st = idx->term.status;
+			return;
+		}
+		term = idx->term.data;
+		n = idx->term.len;
 	}
-	buf_reset(&idx->term);
-	buf_append(&idx->term, pfx, pl);
-	buf_append(&idx->term, t, n);
-	if (idx->term.status != LEDE_OK) {
-		b->st = idx->term.status;
-		return;
-	}
-	if (with_pos)
-		st = xc_doc_add_posting(idx->doc, idx->term.data, idx->term.len,
-		                        pos, 1);
-	else
-		st = xc_doc_add_term(idx->doc, idx->term.data, idx->term.len, 1);
+	st = with_pos ? xc_doc_add_posting(idx->doc, term, n, pos, 1)
+	              : xc_doc_add_term(idx->doc, term, n, 1);
 	if (st == LEDE_ERR_NOMEM)
 		b->st = st;
 }

@@ -122,6 +122,8 @@ char *lede_strdup(const char *s);              /* NULL in, NULL out */
 size_t utf8_decode(const char *s, size_t len, int32_t *cp);
 /* Encodes cp into out (4 bytes room). Returns bytes written. */
 size_t utf8_encode(int32_t cp, char *out);
+/* Length of the leading run of ASCII bytes of s[0..len), eight at a time. */
+size_t utf8_ascii_prefix(const char *s, size_t len);
 /* 1 if s[0..len) is valid UTF-8. */
 int utf8_valid(const char *s, size_t len);
 /* Appends s with invalid sequences replaced by U+FFFD; *nbad counts them. */

@@ -142,8 +142,7 @@ size_t utf8_encode(int32_t cp, char *out)
 	return 4;
 }
 
-/* Length of the leading run of ASCII bytes of s[0..len), eight at a time. */
-static size_t ascii_prefix(const char *s, size_t len)
+size_t utf8_ascii_prefix(const char *s, size_t len)
 {
 	size_t i = 0;
 
@@ -165,7 +164,7 @@ int utf8_valid(const char *s, size_t len)
 	int32_t cp;
 
 	for (;;) {
-		i += ascii_prefix(s + i, len - i);
+		i += utf8_ascii_prefix(s + i, len - i);
 		if (i >= len)
 			return 1;
 		i += utf8_decode(s + i, len - i, &cp);
@@ -185,7 +184,7 @@ static lede_status replace_invalid(buf *out, const char *s, size_t len,
 	int32_t cp;
 
 	while (i < len) {
-		n = ascii_prefix(s + i, len - i);
+		n = utf8_ascii_prefix(s + i, len - i);
 		i += n;
 		if (i >= len)
 			break;
@@ -240,7 +239,7 @@ lede_status utf8_from_latin1(buf *out, const char *s, size_t len)
 	size_t i = 0, n;
 
 	while (i < len) {
-		n = ascii_prefix(s + i, len - i);
+		n = utf8_ascii_prefix(s + i, len - i);
 		buf_append(out, s + i, n);
 		i += n;
 		if (i >= len)

@@ -687,27 +687,19 @@ int snippet_is_break(const char *t, size_t len, size_t i)
 	return is_break(t, len, i);
 }
 
-/* 1 if the 8 bytes at t are all ASCII. */
-static inline int ascii8(const char *t)
-{
-	uint64_t w;
-
-	memcpy(&w, t, sizeof w);
-	return (w & UINT64_C(0x8080808080808080)) == 0;
-}
-
-/* Byte offset n characters after i (or len). ASCII goes eight bytes, eight
- * characters, at a step (windows are built for every anchor). */
+/* Byte offset n characters after i (or len). A run of ASCII goes at once,
+ * a byte a character (windows are built for every anchor). */
 static size_t advance_chars(const char *t, size_t len, size_t i, size_t n)
 {
 	while (i < len && n > 0) {
-		if (n >= 8 && len - i >= 8 && ascii8(t + i)) {
-			i += 8;
-			n -= 8;
-			continue;
+		size_t a = utf8_ascii_prefix(t + i, len - i < n ? len - i : n);
+
+		i += a;
+		n -= a;
+		if (i < len && n > 0) {
+			i += char_len(t, len, i);
+			n--;
 		}
-		i += char_len(t, len, i);
-		n--;
 	}
 	return i;
 }
@@ -831,13 +823,12 @@ static size_t count_chars(const char *t, size_t s, size_t e)
 	size_t n = 0, i = s;
 
 	while (i < e) {
-		if (e - i >= 8 && ascii8(t + i)) {
-			n += 8;
-			i += 8;
-			continue;
-		}
-		n += ((unsigned char)t[i] & 0xc0) != 0x80;
-		i++;
+		size_t a = utf8_ascii_prefix(t + i, e - i);
+
+		n += a;
+		i += a;
+		if (i < e) /* a byte >= 0x80: a character if it leads one */
+			n += ((unsigned char)t[i++] & 0xc0) != 0x80;
 	}
 	return n;
 }
