@@ -30,7 +30,7 @@ defval() { # defval FILE MACRO
 	echo "${v:-def}"
 }
 DEF_K1=$(defval searcher/search.c LEDE_BM25_K1)
-DEF_B=$(defval searcher/search.c LEDE_BM25_B)
+DEF_B=$(defval lib/lede_private.h LEDE_BM25_B)
 DEF_TW=$(defval searcher/query.h QUERY_DEFAULT_TITLE_WEIGHT)
 
 if [ ! -d "$DATA" ]; then
@@ -87,10 +87,19 @@ row() {
 for c in $COLLS; do
 	C=$DATA/$c
 	echo "eval: $c: indexing ($LANGS), baselines, grid" >&2
+	# An index holds its BM25 b (index format 4): one per b of the grid,
+	# and the library's default as $c.LANG.
 	for lang in english none; do
 		rm -rf "$OUT/$c.$lang"
 		$EVAL build-index --collection "$C" --lang $lang \
 			"$OUT/$c.$lang" 2>/dev/null
+	done
+	for lang in $LANGS; do
+		for b in $(echo "$BS,0.75" | tr , ' ' | sort -u); do
+			rm -rf "$OUT/$c.$lang.b$b"
+			$EVAL build-index --collection "$C" --lang $lang \
+				--b "$b" "$OUT/$c.$lang.b$b" 2>/dev/null
+		done
 	done
 	$EVAL export --collection "$C" "$OUT/$c.export"
 	X=$OUT/$c.export
@@ -117,12 +126,14 @@ for c in $COLLS; do
 		$run -i "$OUT/$c.english" --expand $e | row lede-expand-$e english
 	done
 	# The defaults lede shipped with before this evaluation.
-	$run -i "$OUT/$c.english" --k1 1.2 --b 0.75 --title-weight 2 --expand 0 | row lede-0.1-default english
+	$run -i "$OUT/$c.english.b0.75" --k1 1.2 --b 0.75 --title-weight 2 --expand 0 | row lede-0.1-default english
 	# The grid.
 	for lang in $LANGS; do
-		$run -i "$OUT/$c.$lang" --expand 0 --depth "$GRID_DEPTH" --k1 "$K1S" \
-			--b "$BS" --title-weight "$TWS" |
-			awk -v l=$lang 'BEGIN{FS=OFS="\t"} {$1=$1 OFS l; print}' >>"$GRID"
+		for b in $(echo "$BS" | tr , ' '); do
+			$run -i "$OUT/$c.$lang.b$b" --expand 0 --depth "$GRID_DEPTH" \
+				--k1 "$K1S" --b "$b" --title-weight "$TWS" |
+				awk -v l=$lang 'BEGIN{FS=OFS="\t"} {$1=$1 OFS l; print}' >>"$GRID"
+		done
 	done
 done
 

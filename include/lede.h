@@ -159,11 +159,27 @@ typedef struct lede_open_opts {
 	                            database per period (time shards); NULL or
 	                            "none": one database. Stored and checked
 	                            like the analyzer settings. */
+	/* Version 2. */
+	double b;                /* on create: BM25's length normalisation
+	                            (0 to 1), built into the index's postings
+	                            (index format 4), so that a search reads
+	                            no document lengths. Negative: the default
+	                            0.5 on create, whatever the index has on
+	                            open; else checked like lang */
+	double avglen;           /* on create: the article length (in words)
+	                            that b measures against, fixed for good.
+	                            0: the average of the first articles (or
+	                            of a sample of the files of a first
+	                            lede_index_update). Indexes searched
+	                            together (remote shards) rank exactly as
+	                            one index only when they share it. Else
+	                            checked like lang */
 } lede_open_opts;
 
-#define LEDE_OPEN_OPTS_VERSION 1
+/* Version 1 callers (without b and avglen) keep working. */
+#define LEDE_OPEN_OPTS_VERSION 2
 #define LEDE_OPEN_OPTS_INIT                                                   \
-	{ LEDE_OPEN_OPTS_VERSION, LEDE_OPEN_READ, NULL, -1, 0, NULL }
+	{ LEDE_OPEN_OPTS_VERSION, LEDE_OPEN_READ, NULL, -1, 0, NULL, -1.0, 0.0 }
 
 /*
  * Opens (or with LEDE_OPEN_CREATE creates) the index at path, a directory.
@@ -175,7 +191,7 @@ typedef struct lede_open_opts {
  *
  * Returns LEDE_OK; LEDE_ERR_NOT_FOUND (no index at path, and no CREATE);
  * LEDE_ERR_LOCKED (WRITE: another writer holds the index, after waiting
- * lock_wait_ms); LEDE_ERR_SETTINGS (lang/fold_accents differ from the
+ * lock_wait_ms); LEDE_ERR_SETTINGS (lang/fold_accents/b/avglen differ from the
  * index's); LEDE_ERR_VERSION (index made by an incompatible lede);
  * LEDE_ERR_CORRUPT; LEDE_ERR_INVALID (unknown language: the message lists
  * the available ones; bad opts: an unknown version or flag bits; no path;
@@ -397,7 +413,10 @@ typedef struct lede_search_opts {
 	double recency_days;      /* > 0: multiply scores by 2^(-age/this) */
 	unsigned snippets;        /* fragments per hit (default 2; 0 = none) */
 	unsigned snippet_chars;   /* about this long (default 160) */
-	double k1, b;             /* BM25; negative = lede's defaults */
+	double k1, b;             /* BM25; negative = lede's defaults. An
+	                             index of format 4 has b built in
+	                             (lede_open_opts.b): another b is
+	                             LEDE_ERR_INVALID there */
 	double title_weight;      /* negative = default */
 	int64_t now;              /* "now" for relative dates; 0 = the clock */
 	int exact_count;          /* 1: count every match (slower) */

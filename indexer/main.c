@@ -89,6 +89,11 @@ static void usage(FILE *f)
 "      --no-accent-folding  on create: cafe and café stay different\n"
 "      --shard-by PERIOD on create: one database per year or month (time\n"
 "                        shards); nightly runs touch only changed shards\n"
+"      --b B             on create: BM25's length normalisation, 0 to 1\n"
+"                        (default 0.5), built into the postings\n"
+"      --avglen N        on create: the article length in words that b\n"
+"                        measures against (default: measured); give\n"
+"                        indexes searched together the same\n"
 "      --expire-before DATE  drop the time shards of periods that ended\n"
 "                        before DATE (2020, 2020-06, 2020-06-30, or 2y)\n"
 "      --map FIELD=NAME  JSONL: read article field NAME from FIELD\n"
@@ -181,6 +186,20 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned max)
 		die(EXIT_ERROR, "%s: expected a number from 0 to %u, got '%s'",
 		    opt, max, s);
 	return (unsigned)v;
+}
+
+static double parse_real(const char *opt, const char *s, double lo,
+                         double hi)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= lo && v <= hi))
+		die(EXIT_ERROR, "%s: expected a number from %g to %g, got "
+		    "'%s'", opt, lo, hi, s);
+	return v;
 }
 
 static double elapsed(const cli *c)
@@ -315,7 +334,7 @@ static void on_signal(int sig)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_LANG = 256, OPT_NOFOLD, OPT_SHARD, OPT_EXPIRE, OPT_MAP, OPT_INCLUDE, OPT_EXCLUDE,
+	enum { OPT_LANG = 256, OPT_NOFOLD, OPT_SHARD, OPT_B, OPT_AVGLEN, OPT_EXPIRE, OPT_MAP, OPT_INCLUDE, OPT_EXCLUDE,
 	       OPT_ENCODING, OPT_NOPRUNE, OPT_FULL, OPT_COMPACT, OPT_COMMIT,
 	       OPT_WAIT, OPT_JOBS, OPT_PROGRESS, OPT_NOPROGRESS };
 	static const struct option long_opts[] = {
@@ -324,6 +343,8 @@ int main(int argc, char **argv)
 		{ "lang", required_argument, NULL, OPT_LANG },
 		{ "no-accent-folding", no_argument, NULL, OPT_NOFOLD },
 		{ "shard-by", required_argument, NULL, OPT_SHARD },
+		{ "b", required_argument, NULL, OPT_B },
+		{ "avglen", required_argument, NULL, OPT_AVGLEN },
 		{ "expire-before", required_argument, NULL, OPT_EXPIRE },
 		{ "map", required_argument, NULL, OPT_MAP },
 		{ "include", required_argument, NULL, OPT_INCLUDE },
@@ -378,6 +399,12 @@ int main(int argc, char **argv)
 				die(EXIT_ERROR, "--shard-by: expected year, month "
 				    "or none, got '%s'", optarg);
 			oo.shard_by = optarg;
+			break;
+		case OPT_B:
+			oo.b = parse_real("--b", optarg, 0, 1);
+			break;
+		case OPT_AVGLEN:
+			oo.avglen = parse_real("--avglen", optarg, 1, 1e7);
 			break;
 		case OPT_EXPIRE: {
 			int64_t lo, hi;

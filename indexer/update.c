@@ -1301,6 +1301,100 @@ static int index_holds_nothing(lede_index *idx)
 
 /* Reads file f and indexes its articles. force: read it even when only
  * touched (a loser's re-read). */
+static void reader_opts_of(reader_opts *ro, const update *u)
+{
+	memset(ro, 0, sizeof *ro);
+	ro->format = u->o->format;
+	ro->map = u->o->map;
+	ro->nmap = u->o->nmap;
+	ro->latin1 = u->o->latin1;
+}
+
+/* ---- index format 4: the average length of the articles to read ---- */
+
+typedef struct sample_ctx {
+	update *u;
+	uint64_t total;     /* their lengths summed */
+	uint32_t n;         /* articles measured */
+	uint32_t in_file;   /* of the file being read */
+	uint32_t per_file;  /* most to measure in one file */
+} sample_ctx;
+
+static lede_status on_sample(void *ctx, const lede_article *a,
+                             const char *where)
+{
+	sample_ctx *c = ctx;
+	uint64_t len = 0;
+
+	(void)where;
+	/* an article the index would refuse is left out of the sample;
+	 * the real read reports it */
+	if (index_measure(c->u->idx, a, &len) == LEDE_OK && len > 0) {
+		c->total += len;
+		c->n++;
+	}
+	/* enough of this file: stop reading it */
+	return ++c->in_file >= c->per_file ? LEDE_ERR_INTERRUPTED : LEDE_OK;
+}
+
+static int on_sample_poll(void *ctx)
+{
+	sample_ctx *c = ctx;
+	return c->u->stop;
+}
+
+/* Fixes the average length a format-4 index measures impacts against
+ * from IMPACT_SAMPLE_FILES files spread over the ones to read (at most
+ * IMPACT_SAMPLE_ARTICLES articles), before any is indexed: the library
+ * would otherwise measure its first articles twice. persist 0: for the
+ * parts of a parallel build only. A sample that reads nothing leaves it
+ * to the library. */
+static lede_status sample_avglen(update *u, int persist)
+{
+	sample_ctx c;
+	reader_opts ro;
+	reader_sink sink = { on_sample, NULL, NULL, on_sample_poll };
+	size_t ntodo = 0, step, seen = 0, picked = 0;
+
+	if (u->idx->want_avglen > 0) /* the caller fixed it */
+		return index_set_avglen(u->idx, u->idx->want_avglen, persist);
+	for (size_t i = 0; i < u->nfiles; i++)
+		ntodo += u->files[i].todo && !u->files[i].is_stdin;
+	if (ntodo == 0)
+		return LEDE_OK;
+	memset(&c, 0, sizeof c);
+	c.u = u;
+	sink.ctx = &c;
+	step = ntodo > IMPACT_SAMPLE_FILES ? ntodo / IMPACT_SAMPLE_FILES : 1;
+	c.per_file = IMPACT_SAMPLE_ARTICLES /
+	             (ntodo < IMPACT_SAMPLE_FILES ? ntodo : IMPACT_SAMPLE_FILES);
+	if (c.per_file == 0)
+		c.per_file = 1;
+	reader_opts_of(&ro, u);
+	for (size_t i = 0; i < u->nfiles && picked < IMPACT_SAMPLE_FILES &&
+	                   !u->stop;
+	     i++) {
+		file_entry *f = &u->files[i];
+		reader_stats rs;
+		lede_err err;
+
+		if (!f->todo || f->is_stdin || seen++ % step != 0)
+			continue;
+		picked++;
+		c.in_file = 0;
+		memset(&rs, 0, sizeof rs);
+		err_clear(&err);
+		(void)reader_read_path(f->abs, f->id_base,
+		                       (int64_t)(f->mtime_ns / 1000000000LL),
+		                       &ro, &sink, &rs, &err);
+	}
+	if (u->stop)
+		return LEDE_ERR_INTERRUPTED;
+	if (c.n == 0)
+		return LEDE_OK;
+	return index_set_avglen(u->idx, (double)c.total / c.n, persist);
+}
+
 static lede_status read_file(update *u, file_entry *f, int force)
 {
 	reader_opts ro;
@@ -1312,11 +1406,7 @@ static lede_status read_file(update *u, file_entry *f, int force)
 	int64_t mtime;
 	int hashed = 0, first_read, slurped = 0;
 
-	memset(&ro, 0, sizeof ro);
-	ro.format = u->o->format;
-	ro.map = u->o->map;
-	ro.nmap = u->o->nmap;
-	ro.latin1 = u->o->latin1;
+	reader_opts_of(&ro, u);
 	memset(&rs, 0, sizeof rs);
 	err_clear(&err);
 
@@ -2304,6 +2394,8 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 	if (parallel_ok(&u, opts)) {
 		unsigned jobs = opts->jobs > UPDATE_MAX_JOBS ? UPDATE_MAX_JOBS
 		                                             : opts->jobs;
+		double live = 0;
+
 		if (jobs < 1)
 			jobs = 1;
 		if (rebuilding) {
@@ -2311,8 +2403,22 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 			index_end_rebuild(idx, 0);
 			rebuilding = 0;
 		}
-		st = update_parallel(&u, jobs);
+		/* the parts are new databases: they measure against one
+		 * sample of the whole build, the live database keeps its own
+		 * should the build fail */
+		live = idx->avglen;
+		idx->avglen = 0;
+		st = sample_avglen(&u, 0);
+		if (st == LEDE_OK)
+			st = update_parallel(&u, jobs);
+		if (st != LEDE_OK)
+			idx->avglen = live;
 		goto done;
+	}
+	if (SCHEMA_IMPACTS(idx->settings.schema) && idx->avglen == 0) {
+		st = sample_avglen(&u, 1);
+		if (st != LEDE_OK)
+			goto out;
 	}
 	for (size_t i = 0; i < u.nfiles && !u.stop; i++) {
 		file_entry *f = &u.files[i];

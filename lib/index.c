@@ -33,6 +33,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,16 +117,21 @@ lede_status index_fail_err(lede_index *idx, const lede_err *e)
 	return index_fail(idx, e->status, "%s", e->msg);
 }
 
+static lede_status load_avglen(lede_index *idx);
+
 /* ---- settings ---------------------------------------------------------- */
 
 static void settings_format(buf *out, const analyzer_settings *s,
                             int shard_by)
 {
-	buf_printf(out, "lede-schema=%d lang=%s fold_accents=%d",
-	           s->schema ? s->schema : LEDE_SCHEMA_VERSION, s->lang,
-	           s->fold_accents);
+	int schema = s->schema ? s->schema : LEDE_SCHEMA_VERSION;
+
+	buf_printf(out, "lede-schema=%d lang=%s fold_accents=%d", schema,
+	           s->lang, s->fold_accents);
 	if (shard_by != SHARD_NONE)
 		buf_printf(out, " shard=%s", shard_mode_name(shard_by));
+	if (SCHEMA_IMPACTS(schema))
+		buf_printf(out, " b=%.4f", s->bm25_b);
 }
 
 /* Parses what settings_format wrote. Returns VERSION for another schema,
@@ -137,6 +143,7 @@ static lede_status settings_parse(analyzer_settings *s, int *shard_by,
 	int ver = 0, fold = -1;
 	char lang[32] = "";
 	const char *sp;
+	double b = -1;
 
 	if (len >= sizeof tmp)
 		return LEDE_ERR_CORRUPT;
@@ -152,10 +159,17 @@ static lede_status settings_parse(analyzer_settings *s, int *shard_by,
 		return LEDE_ERR_CORRUPT;
 	if (shard_mode_parse(shard_by, shard) != LEDE_OK)
 		return LEDE_ERR_CORRUPT;
+	if (SCHEMA_IMPACTS(ver)) {
+		sp = strstr(tmp, " b=");
+		if (sp == NULL || sscanf(sp, " b=%lf", &b) != 1 ||
+		    !(b >= 0 && b <= 1))
+			return LEDE_ERR_CORRUPT;
+	}
 	memset(s, 0, sizeof *s);
 	memcpy(s->lang, lang, sizeof s->lang);
 	s->fold_accents = fold;
 	s->schema = ver;
+	s->bm25_b = b;
 	return LEDE_OK;
 }
 
@@ -404,6 +418,8 @@ static lede_status settings_check(lede_index *idx, analyzer_settings *want,
 			memcpy(want->lang, DEFAULT_LANG, sizeof DEFAULT_LANG);
 		if (want->fold_accents < 0)
 			want->fold_accents = 1;
+		if (want->bm25_b < 0)
+			want->bm25_b = LEDE_BM25_B;
 		want->schema = LEDE_SCHEMA_VERSION;
 		buf b = BUF_INIT;
 		idx->shard_by = idx->want_shard < 0 ? SHARD_NONE
@@ -448,6 +464,17 @@ static lede_status settings_check(lede_index *idx, analyzer_settings *want,
 		                  "%s: index was created with shard-by %s, not %s",
 		                  idx->path, shard_mode_name(have_shard),
 		                  shard_mode_name(idx->want_shard));
+	if (want->bm25_b >= 0 && SCHEMA_IMPACTS(have.schema) &&
+	    fabs(want->bm25_b - have.bm25_b) > 5e-5)
+		return index_fail(idx, LEDE_ERR_SETTINGS,
+		                  "%s: index was created with b=%.4g (its "
+		                  "postings hold it), not b=%.4g; build one with "
+		                  "another b in a new directory",
+		                  idx->path, have.bm25_b, want->bm25_b);
+	/* An older index has no b in its postings; a rebuild (--full) will
+	 * build in the one asked for. */
+	if (!SCHEMA_IMPACTS(have.schema))
+		have.bm25_b = want->bm25_b >= 0 ? want->bm25_b : LEDE_BM25_B;
 	idx->settings = have;
 	idx->shard_by = have_shard;
 	return LEDE_OK;
@@ -667,7 +694,10 @@ lede_status index_begin_rebuild(lede_index *idx)
 	}
 	memcpy(idx->old_db_name, idx->db_name, sizeof idx->db_name);
 	memcpy(idx->db_name, next, strlen(next) + 1);
-	return LEDE_OK;
+	st = load_avglen(idx); /* none yet: measured anew, or as asked */
+	if (st == LEDE_OK)
+		st = index_set_avglen(idx, idx->want_avglen, 1);
+	return st;
 }
 
 lede_status index_end_rebuild(lede_index *idx, int ok)
@@ -694,6 +724,8 @@ lede_status index_end_rebuild(lede_index *idx, int ok)
 		idx->settings.schema = idx->old_schema;
 	memcpy(idx->db_name, idx->old_db_name, sizeof idx->db_name);
 	remove_tree(built);
+	if (st == LEDE_OK)
+		st = load_avglen(idx);
 	return st;
 }
 
@@ -763,6 +795,12 @@ static lede_status part_open(lede_index **out, lede_index *parent, int k,
 		                        b.data, b.len);
 	}
 	buf_free(&b);
+	/* a part measures its impacts against the average the build
+	 * sampled, and keeps it for the merge */
+	if (st == LEDE_OK && resume)
+		st = load_avglen(p);
+	else if (st == LEDE_OK)
+		st = index_set_avglen(p, parent->avglen, 1);
 	if (st != LEDE_OK) {
 		index_fail(parent, st, "%s: %s", dir,
 		           err.msg[0] ? err.msg : lede_status_str(st));
@@ -961,6 +999,9 @@ lede_status index_switch_to(lede_index *idx, struct xc_writer *w)
 	idx->w = w;
 	memcpy(idx->db_name, next, strlen(next) + 1);
 	idx->reader_stale = 1;
+	st = load_avglen(idx);
+	if (st != LEDE_OK)
+		return st;
 	/* The old database is removed by the next writer to open the index,
 	 * when searchers still reading it have had time to move on. */
 	return LEDE_OK;
@@ -989,7 +1030,7 @@ LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
 	idx->qterm = (buf)BUF_INIT;
 	if (path == NULL || *path == '\0')
 		return index_fail(idx, LEDE_ERR_INVALID, "no index path given");
-	if (opts->version != LEDE_OPEN_OPTS_VERSION)
+	if (opts->version != LEDE_OPEN_OPTS_VERSION && opts->version != 1)
 		return index_fail(idx, LEDE_ERR_INVALID,
 		                  "lede_open_opts version %u not supported",
 		                  opts->version);
@@ -1014,6 +1055,19 @@ LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
 		memcpy(want.lang, opts->lang, strlen(opts->lang) + 1);
 	}
 	want.fold_accents = opts->fold_accents < 0 ? -1 : !!opts->fold_accents;
+	want.bm25_b = opts->version >= 2 ? opts->b : -1;
+	if (want.bm25_b > 1 || want.bm25_b != want.bm25_b)
+		return index_fail(idx, LEDE_ERR_INVALID,
+		                  "b %g: expected a number from 0 to 1",
+		                  want.bm25_b);
+	idx->want_avglen = opts->version >= 2 ? opts->avglen : 0;
+	if (!(idx->want_avglen >= 0 && idx->want_avglen <= IMPACT_AVGLEN_MAX))
+		return index_fail(idx, LEDE_ERR_INVALID,
+		                  "avglen %g: expected a number of words from 1 "
+		                  "to %g (0: measured)", idx->want_avglen,
+		                  IMPACT_AVGLEN_MAX);
+	if (want.bm25_b < 0)
+		want.bm25_b = -1;
 	idx->want_shard = -1;
 	if (opts->shard_by &&
 	    shard_mode_parse(&idx->want_shard, opts->shard_by) != LEDE_OK)
@@ -1043,6 +1097,20 @@ LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
 			return st;
 	}
 	st = settings_check(idx, &want, (idx->flags & LEDE_OPEN_CREATE) != 0);
+	if (st == LEDE_OK)
+		st = load_avglen(idx);
+	if (st == LEDE_OK && idx->want_avglen > 0 &&
+	    SCHEMA_IMPACTS(idx->settings.schema)) {
+		if (idx->avglen == 0 && idx->w)
+			st = index_set_avglen(idx, idx->want_avglen, 1);
+		else if (idx->avglen > 0 &&
+		         fabs(idx->avglen - idx->want_avglen) >
+		             1e-6 * idx->want_avglen)
+			st = index_fail(idx, LEDE_ERR_SETTINGS,
+			                "%s: index was created with avglen=%g, "
+			                "not %g", path, idx->avglen,
+			                idx->want_avglen);
+	}
 	if (st != LEDE_OK)
 		return st;
 	if (idx->w && idx->shard_by != SHARD_NONE) {
@@ -1468,9 +1536,11 @@ void index_file_term(char out[24], uint64_t file_hash)
 	snprintf(out, 24, PFX_FILE "%016llx", (unsigned long long)file_hash);
 }
 
+/* spell 0: the words are not counted for "did you mean" (a measurement,
+ * not an article put). */
 static lede_status build_doc(lede_index *idx, const lede_article *a,
                              uint64_t file_hash, const char *qterm,
-                             size_t qlen, uint64_t *out_hash)
+                             size_t qlen, int spell, uint64_t *out_hash)
 {
 	doc_builder b;
 	uint32_t pos;
@@ -1491,7 +1561,7 @@ static lede_status build_doc(lede_index *idx, const lede_article *a,
 	b.pfx = "";
 	b.use_stem = 1;
 	b.pfx2 = PFX_TITLE;
-	b.spell = 1;
+	b.spell = spell;
 	pos = run_text(&b, a->title, a->title ? strlen(a->title) : 0, 1);
 	/* body */
 	b.pfx2 = NULL;
@@ -1608,6 +1678,167 @@ static int same_but_path(lede_index *idx, struct xc_writer *w,
 	return same;
 }
 
+/* ---- impacts (index format 4) ----------------------------------------- */
+
+static void impact_opts(xc_impact_opts *o, const lede_index *idx,
+                        double avglen)
+{
+	memset(o, 0, sizeof *o);
+	o->b = idx->settings.bm25_b;
+	o->avglen = avglen;
+	o->min_normlen = IMPACT_MIN_NORMLEN;
+	o->scale = IMPACT_SCALE;
+	o->len_term = TERM_LENGTH;
+	o->max_docs = 2 * IMPACT_SAMPLE_DOCS;
+}
+
+/* idx->avglen from the metadata of the database written (0: not fixed). */
+static lede_status load_avglen(lede_index *idx)
+{
+	char *v = NULL, tmp[32];
+	size_t len = 0;
+	lede_status st;
+
+	idx->avglen = 0;
+	idx->impact.w = NULL;
+	if (!SCHEMA_IMPACTS(idx->settings.schema) || idx->w == NULL)
+		return LEDE_OK;
+	st = xc_writer_get_meta(&v, &len, idx->w, META_AVGLEN,
+	                        strlen(META_AVGLEN));
+	if (st != LEDE_OK)
+		return index_fail(idx, st, "%s: %s", idx->path,
+		                  xc_writer_errmsg(idx->w));
+	if (len > 0 && len < sizeof tmp) {
+		memcpy(tmp, v, len);
+		tmp[len] = '\0';
+		idx->avglen = strtod(tmp, NULL);
+	}
+	xc_free(v);
+	if (len > 0 && !(idx->avglen > 0 && idx->avglen <= IMPACT_AVGLEN_MAX))
+		return index_fail(idx, LEDE_ERR_CORRUPT,
+		                  "%s: index is corrupt: bad %s metadata",
+		                  idx->path, META_AVGLEN);
+	return LEDE_OK;
+}
+
+lede_status index_set_avglen(lede_index *idx, double avglen, int persist)
+{
+	char v[32];
+	int n;
+	lede_status st;
+
+	if (!(avglen > 0))
+		return LEDE_OK;
+	idx->avglen = avglen;
+	if (!persist)
+		return LEDE_OK;
+	n = snprintf(v, sizeof v, "%.6f", avglen);
+	st = xc_writer_set_meta(idx->w, META_AVGLEN, strlen(META_AVGLEN), v,
+	                        (size_t)n);
+	if (st != LEDE_OK)
+		return index_fail(idx, st, "%s: %s", idx->path,
+		                  xc_writer_errmsg(idx->w));
+	return LEDE_OK;
+}
+
+/* Fixes the average length of a new index from the articles it holds
+ * (at most IMPACT_SAMPLE_DOCS and a few: they were measured against a
+ * running average) and measures their impacts again against it. */
+static lede_status fix_avglen(lede_index *idx)
+{
+	uint64_t total = 0;
+	uint32_t docs = 0;
+	xc_impact_opts o;
+	lede_status st;
+
+	/* the database written, then each time shard's */
+	for (size_t i = 0; i <= idx->nshards; i++) {
+		struct xc_writer *w = i ? idx->shards[i - 1].w : idx->w;
+		uint32_t n = 0;
+		uint64_t t = 0;
+
+		if (w == NULL)
+			continue;
+		st = xc_writer_term_stats(&n, &t, w, TERM_LENGTH,
+		                          strlen(TERM_LENGTH));
+		if (st != LEDE_OK)
+			return index_fail(idx, st, "%s", xc_writer_errmsg(w));
+		docs += n;
+		total += t;
+	}
+	if (docs == 0 || total == 0)
+		return LEDE_OK;
+	st = index_set_avglen(idx, (double)total / docs, 1);
+	if (st != LEDE_OK)
+		return st;
+	impact_opts(&o, idx, idx->avglen);
+	for (size_t i = 0; i <= idx->nshards; i++) {
+		struct xc_writer *w = i ? idx->shards[i - 1].w : idx->w;
+		uint32_t done = 0, inexact = 0;
+
+		if (w == NULL)
+			continue;
+		st = xc_writer_reimpact(&done, &inexact, w, &o);
+		if (st != LEDE_OK)
+			return index_fail(idx, st, "%s: %s", idx->path,
+			                  xc_writer_errmsg(w));
+	}
+	idx->impact.w = NULL;
+	return LEDE_OK;
+}
+
+/* The document's wdfs become impacts, measured against the index's fixed
+ * average length, or while it has none (its first articles) against the
+ * running average of the articles w holds and IMPACT_PRIOR_DOCS of
+ * IMPACT_PRIOR_LEN words. */
+static lede_status set_impacts(lede_index *idx, struct xc_writer *w)
+{
+	impact_stats *is = &idx->impact;
+	xc_impact_opts o;
+	uint32_t len = 0;
+	lede_status st;
+
+	if (idx->avglen > 0) {
+		impact_opts(&o, idx, idx->avglen);
+		st = xc_doc_set_impacts(NULL, idx->doc, &o);
+		if (st != LEDE_OK)
+			return index_fail(idx, st, "%s",
+			                  xc_doc_errmsg(idx->doc));
+		return LEDE_OK;
+	}
+	if (is->w != w) {
+		st = xc_writer_term_stats(&is->docs, &is->total, w,
+		                          TERM_LENGTH, strlen(TERM_LENGTH));
+		if (st != LEDE_OK)
+			return index_fail(idx, st, "%s", xc_writer_errmsg(w));
+		is->w = w;
+	}
+	impact_opts(&o, idx,
+	            ((double)is->total + IMPACT_PRIOR_DOCS * IMPACT_PRIOR_LEN) /
+	                ((double)is->docs + IMPACT_PRIOR_DOCS));
+	st = xc_doc_set_impacts(&len, idx->doc, &o);
+	if (st != LEDE_OK)
+		return index_fail(idx, st, "%s", xc_doc_errmsg(idx->doc));
+	is->docs++;
+	is->total += len;
+	return LEDE_OK;
+}
+
+lede_status index_measure(lede_index *idx, const lede_article *a,
+                          uint64_t *out_len)
+{
+	uint64_t h;
+	lede_status st;
+
+	*out_len = 0;
+	st = check_article(idx, a);
+	if (st == LEDE_OK)
+		st = build_doc(idx, a, 0, "Q", 1, 0, &h);
+	if (st == LEDE_OK)
+		*out_len = xc_doc_length(idx->doc);
+	return st;
+}
+
 lede_status index_put(lede_index *idx, const lede_article *a,
                       uint64_t file_hash, put_arbiter arb, void *arb_ctx,
                       put_result *out)
@@ -1630,7 +1861,8 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 	buf_reset(&idx->qterm);
 	if (index_id_term(&idx->qterm, a->id) != LEDE_OK)
 		return index_fail(idx, idx->qterm.status, "out of memory");
-	st = build_doc(idx, a, file_hash, idx->qterm.data, idx->qterm.len, &h);
+	st = build_doc(idx, a, file_hash, idx->qterm.data, idx->qterm.len, 1,
+	               &h);
 	if (st != LEDE_OK)
 		return st;
 	st = shard_target(idx, a->date, &w);
@@ -1694,10 +1926,21 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 			out->moved_same = same_but_path(idx, ow, a);
 		}
 	}
+	if (SCHEMA_IMPACTS(idx->settings.schema)) {
+		st = set_impacts(idx, w);
+		if (st != LEDE_OK)
+			return st;
+	}
 	st = xc_writer_upsert(NULL, w, idx->qterm.data, idx->qterm.len,
 	                      idx->doc);
 	if (st != LEDE_OK)
 		return index_fail(idx, st, "%s", xc_writer_errmsg(w));
+	if (SCHEMA_IMPACTS(idx->settings.schema) && idx->avglen == 0 &&
+	    idx->impact.docs >= IMPACT_SAMPLE_DOCS) {
+		st = fix_avglen(idx);
+		if (st != LEDE_OK)
+			return st;
+	}
 	/* time shards: the id moves here from wherever it was */
 	if (elsewhere) {
 		st = shard_drop_elsewhere(idx, w, idx->qterm.data,
@@ -1768,6 +2011,12 @@ lede_status index_commit(lede_index *idx, int batch)
 	st = shard_commit(idx);
 	if (st != LEDE_OK)
 		return st;
+	if (idx->pending > 0 && SCHEMA_IMPACTS(idx->settings.schema) &&
+	    idx->avglen == 0) {
+		st = fix_avglen(idx);
+		if (st != LEDE_OK)
+			return st;
+	}
 	st = batch ? xc_writer_commit_batch(idx->w) : xc_writer_commit(idx->w);
 	if (st != LEDE_OK)
 		return index_fail(idx, st, "%s: commit failed: %s", idx->path,

@@ -217,6 +217,8 @@ typedef struct analyzer_settings {
 	int fold_accents;     /* 1: cafe == café (default) */
 	int schema;           /* index format (LEDE_SCHEMA_*) of the database
 	                         these settings came from; 0 = the newest */
+	double bm25_b;        /* format 4: BM25's b, built into the postings
+	                         (negative: not asked for / none) */
 } analyzer_settings;
 
 enum {
@@ -316,6 +318,7 @@ const char *const *analyzer_stopword_list(size_t *out_n);
 #define PFX_MONTH "M"         /* M202502 */
 #define PFX_YEAR "Y"          /* Y2025 */
 #define PFX_FILE "XF"         /* hash of the source file path, boolean */
+#define TERM_LENGTH "XL"      /* format 4: wdf = the article's length */
 
 #define SLOT_DATE 0     /* sortable_serialise(Unix seconds) */
 #define SLOT_SIMHASH 1  /* 8-byte big-endian 64-bit simhash of the body */
@@ -363,17 +366,63 @@ struct xc_reader;
 struct xc_doc;
 
 /* Index format version, stored in metadata; bumped when the schema
- * changes. 3: English stopwords carry positions (exact phrases: "bank of
- * england" is not "bank to england"). 2: they had none; such an index is
- * still read and written as it is (phrases skip its stopwords, keeping
- * their gap), and a rebuild (--full) makes it version 3. */
-#define LEDE_SCHEMA_VERSION 3
+ * changes. 4: impact postings: every weighted term's wdf is its BM25
+ * term frequency already divided by the document's length norm (b is
+ * fixed when the index is created), so a search reads no document
+ * lengths (xc_doc_set_impacts). 3: English stopwords carry positions
+ * (exact phrases: "bank of england" is not "bank to england"). 2: they
+ * had none. An older index is still read and written as it is (a
+ * format-2 index's phrases skip its stopwords, keeping their gap; a
+ * format-3 index is ranked with its document lengths), and a rebuild
+ * (--full) brings it to the newest. */
+#define LEDE_SCHEMA_VERSION 4
 #define LEDE_SCHEMA_OLDEST 2
 /* 1 if a database of this schema holds no positions for stopwords. */
 #define SCHEMA_STOPWORDS_POSITIONLESS(v) ((v) != 0 && (v) < 3)
+/* 1 if a database of this schema holds impacts instead of wdfs. */
+#define SCHEMA_IMPACTS(v) ((v) == 0 || (v) >= 4)
+/* Impacts are the length-normalised frequency times this: 32 keeps the
+ * rounding under 1.6% for a word seen once in a document of average
+ * length, while most impacts still take one byte in a posting. */
+#define IMPACT_SCALE 32
+/* A document shorter than this share of the average counts as this long
+ * (Xapian's BM25 does the same, with the same default). */
+#define IMPACT_MIN_NORMLEN 0.5
+/* The average length an impact divides by is that of the articles its
+ * database holds when the article is put, with a prior worth this many
+ * articles of this many words, so that the first articles of an index
+ * are not measured against each other alone. */
+#define IMPACT_PRIOR_DOCS 8
+#define IMPACT_PRIOR_LEN 256.0
+/* A new index fixes its average length (META_AVGLEN) from its first
+ * IMPACT_SAMPLE_DOCS articles (or the fewer of its first commit), whose
+ * impacts are then measured again against it; lede-index measures a
+ * sample of the files of a first build before it starts instead (at
+ * most IMPACT_SAMPLE_ARTICLES articles from IMPACT_SAMPLE_FILES files
+ * spread over the list). The average stays fixed after that: BM25 then
+ * normalises by a pivot that a growing index moves away from slowly,
+ * and a rebuild (--full) measures it anew. */
+#define IMPACT_SAMPLE_DOCS 256u
+#define IMPACT_SAMPLE_FILES 64u
+#define IMPACT_SAMPLE_ARTICLES 1024u
+#define META_AVGLEN "lede:avglen"
+/* The largest average length one may ask for (lede_open_opts.avglen). */
+#define IMPACT_AVGLEN_MAX 1e7
+/* BM25's b: built into a new format-4 index when none is asked for, and
+ * what an older index is searched with by default. */
+#define LEDE_BM25_B 0.5
 #define META_SCHEMA "lede:schema"
 /* Per source file state: META_FILE_PREFIX + hex(hash(path)). */
 #define META_FILE_PREFIX "lede:file:"
+
+/* Format 4, while the average length is not fixed: the number of
+ * articles in writer w and their lengths summed (read from Xapian when w
+ * changes, then counted here: each reading is a B-tree descent). */
+typedef struct impact_stats {
+	struct xc_writer *w;
+	uint32_t docs;
+	uint64_t total;
+} impact_stats;
 
 struct lede_index {
 	char *path;
@@ -393,6 +442,12 @@ struct lede_index {
 	struct xc_writer *old_w;     /* during a --full rebuild: the live db */
 	char old_db_name[64];
 	int old_schema;               /* settings.schema before a rebuild */
+	double avglen;               /* format 4: the average length impacts
+	                                are measured against; 0: not fixed
+	                                yet (META_AVGLEN) */
+	double want_avglen;          /* lede_open_opts.avglen; 0: measure */
+	impact_stats impact;         /* format 4: lengths of the articles of
+	                                the writer last put to */
 	int shard_by;                /* SHARD_NONE / SHARD_YEAR / SHARD_MONTH */
 	int want_shard;              /* asked for at open, -1 = any */
 	struct time_shard *shards;   /* writer of a sharded index */
@@ -503,6 +558,12 @@ lede_status shard_commit(lede_index *idx);
 /* lede_index_commit; batch = 1 for the periodic commits of a long run,
  * which hand the spelling words to Xapian only every few commits. */
 lede_status index_commit(lede_index *idx, int batch);
+/* Format 4: the length of article a (as index_put would index it). */
+lede_status index_measure(lede_index *idx, const lede_article *a,
+                          uint64_t *out_len);
+/* Format 4: fixes the average length impacts are measured against;
+ * persist 0 keeps it in idx alone (parts of a parallel build take it). */
+lede_status index_set_avglen(lede_index *idx, double avglen, int persist);
 /* Closes and frees every shard writer (committing); returns the first
  * failure. */
 lede_status shard_close(lede_index *idx);

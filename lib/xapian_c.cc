@@ -812,6 +812,27 @@ extern "C" lede_status xc_writer_add(uint32_t *out_docid, xc_writer *w,
 	}
 }
 
+extern "C" lede_status xc_writer_term_stats(uint32_t *out_docs,
+					    uint64_t *out_total, xc_writer *w,
+					    const char *term, size_t len)
+{
+	try {
+		*out_docs = 0;
+		*out_total = 0;
+		lede_status s = writer_term_ok(w, "term", term, len);
+		if (s != LEDE_OK)
+			return s;
+		std::string t(term, len);
+		/* Both count the writes not yet committed (glass adds the
+		 * pending deltas of its inverter). */
+		*out_docs = w->db.get_termfreq(t);
+		*out_total = w->db.get_collection_freq(t);
+		return LEDE_OK;
+	} catch (...) {
+		return fail_writer(w);
+	}
+}
+
 /* The term is checked first: an empty one would name every document
  * (Xapian's postlist of "" is the whole database). */
 extern "C" lede_status xc_writer_delete_term(xc_writer *w, const char *term,
@@ -1390,6 +1411,164 @@ extern "C" lede_status xc_doc_add_term(xc_doc *d, const char *term, size_t len,
 		return LEDE_OK;
 	} catch (...) {
 		return fail_doc(d);
+	}
+}
+
+/* ---- impact postings (index format 4) ---- */
+
+/* A weighted term of a document: its plain frequency and its wdf now. */
+struct impact_term {
+	std::string name;
+	Xapian::termcount plain, cur;
+};
+
+static Xapian::termcount impact_of(Xapian::termcount wdf, double norm,
+				   unsigned scale)
+{
+	double v = (double)scale * wdf / norm + 0.5;
+
+	if (v < 1.0)
+		return 1;
+	return v > (double)XC_IMPACT_MAX ? XC_IMPACT_MAX
+					 : (Xapian::termcount)v;
+}
+
+static bool impact_opts_ok(const xc_impact_opts *o)
+{
+	return o && o->scale > 0 && o->b >= 0 && o->b <= 1 &&
+	       o->avglen > 0 && o->len_term && *o->len_term;
+}
+
+/* Gives each of terms (doc's weighted terms) its impact. */
+static void apply_impacts(Xapian::Document &doc,
+			  const std::vector<impact_term> &terms, uint64_t len,
+			  const xc_impact_opts &o)
+{
+	double normlen = std::max((double)len / o.avglen, o.min_normlen);
+	double norm = 1.0 - o.b + o.b * normlen;
+
+	for (const impact_term &t : terms) {
+		Xapian::termcount imp = impact_of(t.plain, norm, o.scale);
+
+		if (imp > t.cur) {
+			doc.add_term(t.name, imp - t.cur);
+		} else if (imp < t.cur) {
+			/* Xapian lowers a wdf only with a position taken
+			 * out, so the term is put back whole. */
+			std::vector<Xapian::termpos> pos;
+			Xapian::TermIterator i = doc.termlist_begin();
+			i.skip_to(t.name);
+			for (Xapian::PositionIterator p = i.positionlist_begin();
+			     p != i.positionlist_end(); ++p)
+				pos.push_back(*p);
+			doc.remove_term(t.name);
+			for (Xapian::termpos p : pos)
+				doc.add_posting(t.name, p, 0);
+			doc.add_term(t.name, imp);
+		}
+	}
+}
+
+extern "C" uint64_t xc_doc_length(const xc_doc *d)
+{
+	uint64_t len = 0;
+
+	try {
+		if (d)
+			for (Xapian::TermIterator t = d->doc.termlist_begin();
+			     t != d->doc.termlist_end(); ++t)
+				len += t.get_wdf();
+	} catch (...) {
+		return 0;
+	}
+	return len;
+}
+
+extern "C" lede_status xc_doc_set_impacts(uint32_t *out_len, xc_doc *d,
+					  const xc_impact_opts *o)
+{
+	try {
+		if (!d || !impact_opts_ok(o))
+			return LEDE_ERR_INVALID;
+		std::vector<impact_term> terms;
+		uint64_t len = 0;
+
+		terms.reserve(d->doc.termlist_count());
+		for (Xapian::TermIterator t = d->doc.termlist_begin();
+		     t != d->doc.termlist_end(); ++t) {
+			Xapian::termcount wdf = t.get_wdf();
+			if (wdf == 0)
+				continue; /* boolean: no weight to carry */
+			len += wdf;
+			terms.push_back(impact_term{ *t, wdf, wdf });
+		}
+		if (len > XC_IMPACT_MAX)
+			len = XC_IMPACT_MAX;
+		apply_impacts(d->doc, terms, len, *o);
+		d->doc.add_term(o->len_term, (Xapian::termcount)len);
+		if (out_len)
+			*out_len = (uint32_t)len;
+		return LEDE_OK;
+	} catch (...) {
+		return fail_doc(d);
+	}
+}
+
+/* Measures docid's impacts again. False if its positions do not give
+ * back its plain frequencies (it is then left as it is). */
+static bool reimpact(Xapian::WritableDatabase &db, Xapian::docid did,
+		     const xc_impact_opts &o)
+{
+	Xapian::Document doc = db.get_document(did);
+	std::vector<impact_term> terms;
+	uint64_t len = 0, sum = 0;
+
+	for (Xapian::TermIterator t = doc.termlist_begin();
+	     t != doc.termlist_end(); ++t) {
+		Xapian::termcount wdf = t.get_wdf();
+
+		if (*t == o.len_term) {
+			len = wdf;
+		} else if (wdf > 0) {
+			Xapian::termcount plain = t.positionlist_count();
+			sum += plain;
+			terms.push_back(impact_term{ *t, plain, wdf });
+		}
+	}
+	if (len == 0 || sum != len)
+		return false;
+	apply_impacts(doc, terms, len, o);
+	db.replace_document(did, doc);
+	return true;
+}
+
+extern "C" lede_status xc_writer_reimpact(uint32_t *out_done,
+					  uint32_t *out_inexact, xc_writer *w,
+					  const xc_impact_opts *o)
+{
+	try {
+		*out_done = 0;
+		*out_inexact = 0;
+		lede_status s = writer_usable(w);
+		if (s != LEDE_OK)
+			return s;
+		if (!impact_opts_ok(o))
+			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID,
+				       "", "bad impact options");
+		std::vector<Xapian::docid> docs;
+		for (Xapian::PostingIterator p = w->db.postlist_begin(o->len_term);
+		     p != w->db.postlist_end(o->len_term) &&
+		     docs.size() < o->max_docs;
+		     ++p)
+			docs.push_back(*p);
+		for (Xapian::docid did : docs) {
+			if (!reimpact(w->db, did, *o))
+				++*out_inexact;
+			++*out_done;
+		}
+		return LEDE_OK;
+	} catch (...) {
+		return fail_write(w);
 	}
 }
 
@@ -2237,6 +2416,8 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 	    enq.get_mset(o.first, o.max_items, o.check_at_least);
 	res.rows.clear();
 	res.stats.clear();
+	double scale = o.weight_scale > 0 ? o.weight_scale : 1.0;
+
 	res.lower = mset.get_matches_lower_bound();
 	res.est = mset.get_matches_estimated();
 	res.upper = mset.get_matches_upper_bound();
@@ -2250,7 +2431,7 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 		} catch (const Xapian::InvalidArgumentError &) {
 			/* Not weighted (under a filter, or BoolWeight). */
 		}
-		res.stats[*t] = std::make_pair(mset.get_termfreq(*t), tw);
+		res.stats[*t] = std::make_pair(mset.get_termfreq(*t), tw * scale);
 	}
 	res.rows.reserve(mset.size());
 	std::vector<Xapian::Document> docs;
@@ -2262,7 +2443,7 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 
 		row.hit.docid = *it;
 		row.hit.rank = it.get_rank();
-		row.hit.weight = it.get_weight();
+		row.hit.weight = it.get_weight() * scale;
 		row.hit.percent = it.get_percent();
 		row.hit.collapse_count = it.get_collapse_count();
 		if (!o.pick) {

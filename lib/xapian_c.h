@@ -99,6 +99,10 @@ lede_status xc_writer_doccount(uint32_t *out, xc_writer *w);
  * Collected first, so cb may modify the database. */
 lede_status xc_writer_term_docs(xc_writer *w, const char *term, size_t len,
                                 uint32_t slot, xc_term_cb cb, void *ctx);
+/* The number of documents holding term and its wdfs summed, with the
+ * writes not yet committed. */
+lede_status xc_writer_term_stats(uint32_t *out_docs, uint64_t *out_total,
+                                 xc_writer *w, const char *term, size_t len);
 lede_status xc_writer_set_meta(xc_writer *w, const char *key, size_t klen,
                                const void *val, size_t vlen); /* vlen 0 deletes */
 lede_status xc_writer_get_meta(char **out, size_t *out_len, xc_writer *w,
@@ -147,6 +151,34 @@ lede_status xc_doc_add_boolean_term(xc_doc *d, const char *term, size_t len);
 lede_status xc_doc_set_value(xc_doc *d, uint32_t slot, const void *val,
                              size_t len);
 lede_status xc_doc_set_data(xc_doc *d, const void *data, size_t len);
+/* The document's length: its wdfs summed. */
+uint64_t xc_doc_length(const xc_doc *d);
+/* Impact postings (index format 4). Every term of d with a wdf gets
+ * instead its impact, round(scale * wdf / norm) and at least 1, where
+ * norm = 1 - b + b * max(len / avglen, min_normlen) (as Xapian's BM25)
+ * and len is the document's length; then
+ * len_term is added with wdf len (the index's average length is asked of
+ * it, and xc_writer_reimpact finds the document by it). BM25 with b = 0
+ * and k1 * scale on the impacts ranks as BM25 with b does on the wdfs,
+ * every score times the constant (scale k1 + 1) / (k1 + 1), and reads no
+ * document lengths. *out_len (may be NULL) is len. Call it once, after
+ * the last term. */
+#define XC_IMPACT_MAX (1u << 30)
+typedef struct xc_impact_opts {
+	double b, avglen, min_normlen;
+	unsigned scale;
+	const char *len_term;
+	uint32_t max_docs;      /* xc_writer_reimpact */
+} xc_impact_opts;
+lede_status xc_doc_set_impacts(uint32_t *out_len, xc_doc *d,
+                               const xc_impact_opts *o);
+/* The documents of w holding len_term (at most max_docs, in docid order)
+ * get their impacts measured again against o's avglen. A word's plain
+ * frequency is the number of its positions; a document whose positions
+ * do not add up to its length (over LEDE_MAX_POSITIONS words) is left as
+ * it is and counted in *out_inexact. *out_done counts all documents. */
+lede_status xc_writer_reimpact(uint32_t *out_done, uint32_t *out_inexact,
+                               xc_writer *w, const xc_impact_opts *o);
 void xc_doc_clear(xc_doc *d);       /* empties it for reuse */
 void xc_doc_free(xc_doc *d);
 const char *xc_doc_errmsg(const xc_doc *d);
@@ -274,11 +306,13 @@ typedef struct xc_search_opts {
 	lede_status (*pick)(const struct xc_results *m, unsigned char *want,
 	                    void *ctx);
 	void *pick_ctx;
+	double weight_scale;     /* hits' and terms' weights are reported
+	                            times this (0: as they are) */
 } xc_search_opts;
 
 #define XC_SEARCH_OPTS_INIT                                                   \
 	{ 1, 0, 10, 0, XC_SORT_RELEVANCE, XC_NO_SLOT, 0, 0, XC_NO_SLOT, 1, 0,  \
-	  1.2, 0.0, 1.0, 0.75, 0.5, 3, 0, 0, 0, NULL, NULL }
+	  1.2, 0.0, 1.0, 0.75, 0.5, 3, 0, 0, 0, NULL, NULL, 0.0 }
 
 /* A pick callback that fetches no data (the caller needs docids only). */
 lede_status xc_pick_none(const struct xc_results *m, unsigned char *want,

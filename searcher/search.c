@@ -35,7 +35,6 @@
 /* BM25 parameters when the caller gives none; chosen on the judged
  * collections (docs/RELEVANCE.md). */
 #define LEDE_BM25_K1 2.0
-#define LEDE_BM25_B 0.5
 /* Candidates re-ranked for recency and collapse: enough for several
  * pages, small enough to fetch and decode in a millisecond or two. */
 #define RERANK_DEPTH 200
@@ -877,6 +876,33 @@ static lede_status pick_hits(const xc_results *m, unsigned char *want,
 	return LEDE_OK;
 }
 
+/* BM25's parameters for the index searched. A format-4 index holds
+ * impacts (lib/index.c): its postings carry b already, so the match runs
+ * with b = 0 (no document lengths read) and k1 in impact units, and the
+ * weights are scaled back to what BM25 on the plain frequencies gives. */
+static lede_status set_bm25(lede_index *idx, xc_search_opts *so,
+                            const lede_search_opts *o)
+{
+	double k1 = o->k1 >= 0 ? o->k1 : LEDE_BM25_K1;
+	double built = idx->settings.bm25_b;
+
+	if (!SCHEMA_IMPACTS(idx->settings.schema)) {
+		so->k1 = k1;
+		so->b = o->b >= 0 ? o->b : LEDE_BM25_B;
+		return LEDE_OK;
+	}
+	if (o->b >= 0 && fabs(o->b - built) > 5e-5)
+		return index_fail(idx, LEDE_ERR_INVALID,
+		                  "b=%.4g: this index was built with b=%.4g, "
+		                  "which its postings hold (index format 4); "
+		                  "build another with lede-index --b %.4g",
+		                  o->b, built, o->b);
+	so->k1 = k1 * IMPACT_SCALE;
+	so->b = 0;
+	so->weight_scale = (k1 + 1) / (k1 * IMPACT_SCALE + 1);
+	return LEDE_OK;
+}
+
 LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
                                  const char *query,
                                  const lede_search_opts *opts)
@@ -963,8 +989,9 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 		goto out;
 
 	so.stale_retries = SEARCH_STALE_RETRIES;
-	so.k1 = o->k1 >= 0 ? o->k1 : LEDE_BM25_K1;
-	so.b = o->b >= 0 ? o->b : LEDE_BM25_B;
+	st = set_bm25(idx, &so, o);
+	if (st != LEDE_OK)
+		goto out;
 	if (o->sort == LEDE_SORT_NEWEST || o->sort == LEDE_SORT_OLDEST) {
 		so.sort = XC_SORT_VALUE_THEN_RELEVANCE;
 		so.sort_slot = SLOT_DATE;

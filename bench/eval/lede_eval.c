@@ -2,8 +2,8 @@
  * lede-eval - relevance evaluation of lede on judged test collections.
  *
  *   lede-eval discover [-v] [--self] DATA
- *   lede-eval build-index --collection DIR [--lang L] INDEX
- *   lede-eval build-index --format F [--lang L] DOCS INDEX
+ *   lede-eval build-index --collection DIR [--lang L] [--b B] INDEX
+ *   lede-eval build-index --format F [--lang L] [--b B] DOCS INDEX
  *   lede-eval run -i INDEX (--collection DIR | --format F --topics QRY
  *             --qrels REL)
  *             [--k1 LIST] [--b LIST] [--title-weight LIST] [--any|--all]
@@ -90,7 +90,8 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage:\n"
 "  %s discover [-v] [--self] DATA\n"
-"  %s build-index (--collection DIR | --format F DOCS) [--lang L] INDEX\n"
+"  %s build-index (--collection DIR | --format F DOCS) [--lang L] [--b B]\n"
+"      INDEX\n"
 "  %s run -i INDEX (--collection DIR | --format F --topics QRY --qrels REL)\n"
 "        [options]\n"
 "  %s score (--qrels REL [--format F] | --collection DIR) --run RUN [-c]\n"
@@ -111,7 +112,8 @@ static void usage(FILE *f)
 "\n"
 "run options:\n"
 "  --k1 LIST, --b LIST   BM25 parameters; LIST = X or X,Y,...\n"
-"                        (default: the library's)\n"
+"                        (default: the library's). An index of format 4\n"
+"                        holds its b (build-index --b): only that one\n"
 "  --title-weight LIST   title match weight (default: the library's)\n"
 "  --any | --all         OR the query words (default) or AND them\n"
 "  --stoplist FILE       drop these words from the queries too\n"
@@ -290,7 +292,14 @@ static int cmd_build_index(int argc, char **argv)
 			collection = argv[++i];
 		else if (!strcmp(argv[i], "--lang") && i + 1 < argc)
 			lang = argv[++i];
-		else if (argv[i][0] == '-')
+		else if (!strcmp(argv[i], "--b") && i + 1 < argc) {
+			double d[1];
+
+			if (parse_list("--b", argv[++i], d) != 1 || d[0] < 0 ||
+			    d[0] > 1)
+				die("build-index: --b: one number from 0 to 1");
+			oo.b = d[0];
+		} else if (argv[i][0] == '-')
 			die("build-index: unknown option '%s'", argv[i]);
 		else if (docs == NULL)
 			docs = argv[i];
@@ -501,6 +510,7 @@ static size_t search_one(lede_index *idx, const char *query,
 {
 	lede_search_opts so = LEDE_SEARCH_OPTS_INIT;
 	lede_results *res = NULL;
+	lede_status st;
 	size_t n;
 
 	so.limit = depth;
@@ -514,7 +524,12 @@ static size_t search_one(lede_index *idx, const char *query,
 	so.expand_terms = c->expand_terms;
 	if (query[0] == '\0')
 		return 0;
-	if (lede_search(&res, idx, query, &so) != LEDE_OK) {
+	st = lede_search(&res, idx, query, &so);
+	/* the configuration is wrong (a b the index was not built with),
+	 * not the query: no row of zeros for it */
+	if (st == LEDE_ERR_INVALID)
+		die("query %s: %s", qid, lede_errmsg(idx));
+	if (st != LEDE_OK) {
 		fprintf(stderr, "%s: query %s: %s\n", prog, qid,
 		        lede_errmsg(idx));
 		return 0;

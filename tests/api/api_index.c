@@ -357,6 +357,131 @@ static void test_settings_mismatch(void **state)
 	lede_index_close(idx);
 }
 
+/* Index format 4: BM25's length normalisation lives in the postings. */
+static double score_of(lede_index *idx, const char *query, const char *id,
+                       double b)
+{
+	lede_search_opts so = LEDE_SEARCH_OPTS_INIT;
+	lede_results *res = NULL;
+	double s = -1;
+
+	so.limit = 500;
+	so.snippets = 0;
+	so.b = b;
+	assert_int_equal(lede_search(&res, idx, query, &so), LEDE_OK);
+	for (size_t i = 0; i < lede_results_count(res); i++)
+		if (strcmp(lede_results_hit(res, i)->article.id, id) == 0)
+			s = lede_results_hit(res, i)->score;
+	lede_results_free(res);
+	assert_true(s > 0);
+	return s;
+}
+
+/* A body of n words: word once, then filler. */
+static void add_len(lede_index *idx, const char *id, const char *word, int n)
+{
+	char body[8192];
+	size_t len = 0;
+
+	len += (size_t)snprintf(body, sizeof body, "%s", word);
+	for (int i = 1; i < n && len + 16 < sizeof body; i++)
+		len += (size_t)snprintf(body + len, sizeof body - len,
+		                        " filler%d", i % 50);
+	add(idx, id, "", body, 1700000000);
+}
+
+static void test_impacts(void **state)
+{
+	lede_open_opts oo = LEDE_OPEN_OPTS_INIT;
+	lede_search_opts so = LEDE_SEARCH_OPTS_INIT;
+	lede_results *res = NULL;
+	lede_index *idx = NULL;
+	char id[16];
+	double first, last, s_short, s_long;
+	(void)state;
+
+	/* Fewer articles than a sample, and more: either way the first
+	 * article put is measured against the same average as the last,
+	 * not against the running average it saw. */
+	for (int n = 0; n < 2; n++) {
+		int count = n ? 300 : 20;
+		const char *name = n ? "imp300" : "imp20";
+
+		idx = create(name, NULL);
+		/* of about the average length: a short one would fall under
+		 * BM25's floor (half the average) either way */
+		add_len(idx, "first", "harbour", 150);
+		for (int i = 0; i < count; i++) {
+			snprintf(id, sizeof id, "f%d", i);
+			add_len(idx, id, i % 3 ? "quay" : "harbour",
+			        60 + (i % 7) * 40);
+		}
+		add_len(idx, "last", "harbour", 150);
+		assert_int_equal(lede_index_commit(idx), LEDE_OK);
+		first = score_of(idx, "harbour", "first", -1);
+		last = score_of(idx, "harbour", "last", -1);
+		assert_true(first == last);
+		/* length normalisation: shorter scores higher */
+		s_short = score_of(idx, "harbour", "first", -1);
+		s_long = score_of(idx, "harbour", "f6", -1);
+		assert_true(s_short > 1.1 * s_long);
+		/* b is the index's: the same one is accepted, another is not */
+		assert_true(score_of(idx, "harbour", "first", 0.5) == first);
+		so.b = 0.75;
+		assert_int_equal(lede_search(&res, idx, "harbour", &so),
+		                 LEDE_ERR_INVALID);
+		assert_null(res);
+		assert_non_null(strstr(lede_errmsg(idx), "b=0.5"));
+		lede_index_close(idx);
+	}
+
+	/* b = 0 built in: length does not count */
+	oo.flags = LEDE_OPEN_CREATE;
+	oo.b = 0;
+	assert_int_equal(lede_index_open(&idx, index_path("b0"), &oo), LEDE_OK);
+	add_len(idx, "short", "harbour", 10);
+	add_len(idx, "long", "harbour", 400);
+	assert_int_equal(lede_index_commit(idx), LEDE_OK);
+	assert_true(score_of(idx, "harbour", "short", -1) ==
+	            score_of(idx, "harbour", "long", -1));
+	lede_index_close(idx);
+	/* reopened with another b or avglen: refused, like another lang */
+	oo.flags = LEDE_OPEN_WRITE;
+	oo.b = 0.5;
+	assert_int_equal(lede_index_open(&idx, index_path("b0"), &oo),
+	                 LEDE_ERR_SETTINGS);
+	assert_non_null(strstr(lede_errmsg(idx), "b=0"));
+	lede_index_close(idx);
+	oo.b = -1;
+	oo.avglen = 50;
+	assert_int_equal(lede_index_open(&idx, index_path("b0"), &oo),
+	                 LEDE_ERR_SETTINGS);
+	lede_index_close(idx);
+	oo.avglen = -3;
+	assert_int_equal(lede_index_open(&idx, index_path("b0"), &oo),
+	                 LEDE_ERR_INVALID);
+	lede_index_close(idx);
+
+	/* Two indexes given the same average length score an article
+	 * alike whatever else they hold. */
+	oo.flags = LEDE_OPEN_CREATE;
+	oo.avglen = 100;
+	assert_int_equal(lede_index_open(&idx, index_path("al1"), &oo),
+	                 LEDE_OK);
+	add_len(idx, "x", "harbour", 80);
+	add_len(idx, "y", "harbour", 10);
+	assert_int_equal(lede_index_commit(idx), LEDE_OK);
+	first = score_of(idx, "harbour", "x", -1);
+	lede_index_close(idx);
+	assert_int_equal(lede_index_open(&idx, index_path("al2"), &oo),
+	                 LEDE_OK);
+	add_len(idx, "x", "harbour", 80);
+	add_len(idx, "z", "harbour", 900);
+	assert_int_equal(lede_index_commit(idx), LEDE_OK);
+	assert_true(score_of(idx, "harbour", "x", -1) == first);
+	lede_index_close(idx);
+}
+
 static void test_bad_articles(void **state)
 {
 	lede_index *idx = create("bad", NULL);
@@ -579,6 +704,7 @@ int main(void)
 		cmocka_unit_test(test_suggestion_keeps_fields),
 		cmocka_unit_test(test_total_is_honest),
 		cmocka_unit_test(test_settings_mismatch),
+		cmocka_unit_test(test_impacts),
 		cmocka_unit_test(test_bad_articles),
 		cmocka_unit_test(test_read_only_and_lock),
 		cmocka_unit_test(test_reader_survives_commits),

@@ -17,12 +17,15 @@ setup_file() {
 		done >part$k.jsonl
 	done
 	cat part1.jsonl part2.jsonl part3.jsonl >all.jsonl
-	"$B/lede-index" -i all -q all.jsonl
+	# One length for b to measure against (index format 4 builds it into
+	# the postings): indexes built apart score as one only when they
+	# share it.
+	"$B/lede-index" -i all -q --avglen 40 all.jsonl
 	for k in 1 2 3; do
-		"$B/lede-index" -i idx$k -q part$k.jsonl
+		"$B/lede-index" -i idx$k -q --avglen 40 part$k.jsonl
 	done
 	# a time-sharded index, served whole: the server follows its stub
-	"$B/lede-index" -i years -q --shard-by year all.jsonl
+	"$B/lede-index" -i years -q --avglen 40 --shard-by year all.jsonl
 	# ports from the pid, so parallel runs do not collide
 	base=$((20000 + ($$ % 2000) * 3))
 	mkdir R
