@@ -94,7 +94,7 @@ for c in $COLLS; do
 		$EVAL build-index --collection "$C" --lang $lang \
 			"$OUT/$c.$lang" 2>/dev/null
 	done
-	for lang in $LANGS; do
+	for lang in english none; do
 		for b in $(echo "$BS,0.75" | tr , ' ' | sort -u); do
 			rm -rf "$OUT/$c.$lang.b$b"
 			$EVAL build-index --collection "$C" --lang $lang \
@@ -167,23 +167,23 @@ for c in $COLLS; do
 	# none when it is the only collection).
 	set -- $(awk -v c=$c '$1 == c && NF >= 5 { print $2, $3, $4, $5 }' "$CV")
 	if [ $# -eq 4 ]; then
-		$run -i "$OUT/$c.$1" --k1 $2 --b $3 --title-weight $4 | row lede-loco "$1"
+		$run -i "$OUT/$c.$1.b$3" --k1 $2 --b $3 --title-weight $4 | row lede-loco "$1"
 	fi
 	# The recommended default (all four collections).
 	set -- $(awk '$1 == "ALL" { print $2, $3, $4, $5 }' "$CV")
-	$run -i "$OUT/$c.$1" --k1 $2 --b $3 --title-weight $4 \
+	$run -i "$OUT/$c.$1.b$3" --k1 $2 --b $3 --title-weight $4 \
 		--run-out "$OUT/$c.tuned.run" | row lede-tuned "$1"
 	other=english; [ "$1" = english ] && other=none
-	$run -i "$OUT/$c.$other" --k1 $2 --b $3 --title-weight $4 | row lede-tuned-lang-$other "$other"
-	$run -i "$OUT/$c.$1" --k1 $2 --b $3 --title-weight $4 --all | row lede-tuned-and "$1"
+	$run -i "$OUT/$c.$other.b$3" --k1 $2 --b $3 --title-weight $4 | row lede-tuned-lang-$other "$other"
+	$run -i "$OUT/$c.$1.b$3" --k1 $2 --b $3 --title-weight $4 --all | row lede-tuned-and "$1"
 	if [ -f "$STOPLIST" ]; then
-		$run -i "$OUT/$c.$1" --k1 $2 --b $3 --title-weight $4 \
+		$run -i "$OUT/$c.$1.b$3" --k1 $2 --b $3 --title-weight $4 \
 			--stoplist "$STOPLIST" | row lede-tuned-stoplist "$1"
 	fi
 	# The best grid point for this collection alone (an upper bound,
 	# fitted on its own queries: not a fair figure).
 	set -- $(awk -v c=$c 'BEGIN{FS="\t"} $1 == c && $7 > m { m = $7; k = $2 " " $3 " " $4 " " $5 } END { print k }' "$GRID")
-	$run -i "$OUT/$c.$1" --k1 $2 --b $3 --title-weight $4 | row lede-oracle "$1"
+	$run -i "$OUT/$c.$1.b$3" --k1 $2 --b $3 --title-weight $4 | row lede-oracle "$1"
 done
 
 # ---- report ------------------------------------------------------------

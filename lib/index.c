@@ -801,6 +801,7 @@ static lede_status part_open(lede_index **out, lede_index *parent, int k,
 		st = load_avglen(p);
 	else if (st == LEDE_OK)
 		st = index_set_avglen(p, parent->avglen, 1);
+	p->want_avglen = p->avglen; /* the build's sample: it stays */
 	if (st != LEDE_OK) {
 		index_fail(parent, st, "%s: %s", dir,
 		           err.msg[0] ? err.msg : lede_status_str(st));
@@ -1689,7 +1690,6 @@ static void impact_opts(xc_impact_opts *o, const lede_index *idx,
 	o->min_normlen = IMPACT_MIN_NORMLEN;
 	o->scale = IMPACT_SCALE;
 	o->len_term = TERM_LENGTH;
-	o->max_docs = 2 * IMPACT_SAMPLE_DOCS;
 }
 
 /* idx->avglen from the metadata of the database written (0: not fixed). */
@@ -1741,50 +1741,113 @@ lede_status index_set_avglen(lede_index *idx, double avglen, int persist)
 	return LEDE_OK;
 }
 
-/* Fixes the average length of a new index from the articles it holds
- * (at most IMPACT_SAMPLE_DOCS and a few: they were measured against a
- * running average) and measures their impacts again against it. */
-static lede_status fix_avglen(lede_index *idx)
+/* The number of articles in w and their lengths summed. */
+static lede_status length_stats(lede_index *idx, struct xc_writer *w,
+                                uint32_t *docs, uint64_t *total)
 {
-	uint64_t total = 0;
-	uint32_t docs = 0;
-	xc_impact_opts o;
+	uint32_t n = 0;
+	uint64_t t = 0;
 	lede_status st;
 
-	/* the database written, then each time shard's */
-	for (size_t i = 0; i <= idx->nshards; i++) {
-		struct xc_writer *w = i ? idx->shards[i - 1].w : idx->w;
-		uint32_t n = 0;
-		uint64_t t = 0;
-
-		if (w == NULL)
-			continue;
-		st = xc_writer_term_stats(&n, &t, w, TERM_LENGTH,
-		                          strlen(TERM_LENGTH));
-		if (st != LEDE_OK)
-			return index_fail(idx, st, "%s", xc_writer_errmsg(w));
-		docs += n;
-		total += t;
-	}
-	if (docs == 0 || total == 0)
-		return LEDE_OK;
-	st = index_set_avglen(idx, (double)total / docs, 1);
+	st = xc_writer_term_stats(&n, &t, w, TERM_LENGTH, strlen(TERM_LENGTH));
 	if (st != LEDE_OK)
-		return st;
-	impact_opts(&o, idx, idx->avglen);
-	for (size_t i = 0; i <= idx->nshards; i++) {
-		struct xc_writer *w = i ? idx->shards[i - 1].w : idx->w;
-		uint32_t done = 0, inexact = 0;
+		return index_fail(idx, st, "%s", xc_writer_errmsg(w));
+	*docs += n;
+	*total += t;
+	return LEDE_OK;
+}
 
-		if (w == NULL)
-			continue;
-		st = xc_writer_reimpact(&done, &inexact, w, &o);
+/* Measures again, against the fixed average, the impacts of w's articles
+ * from docid from on, at most max of them; the docid to go on from is
+ * kept in META_REMEASURE (committed with them), or dropped when done. */
+static lede_status remeasure(lede_index *idx, struct xc_writer *w,
+                             uint32_t from, uint32_t max)
+{
+	xc_impact_opts o;
+	uint32_t done = 0, inexact = 0, next = 0;
+	char v[16];
+	int n = 0;
+	lede_status st;
+
+	impact_opts(&o, idx, idx->avglen);
+	o.max_docs = max;
+	st = xc_writer_reimpact(&done, &inexact, &next, w, from, &o);
+	if (st == LEDE_OK && next)
+		n = snprintf(v, sizeof v, "%u", next);
+	if (st == LEDE_OK && (next || w == idx->w))
+		st = xc_writer_set_meta(w, META_REMEASURE,
+		                        strlen(META_REMEASURE), v, (size_t)n);
+	if (st != LEDE_OK)
+		return index_fail(idx, st, "%s: measuring impacts again: %s",
+		                  idx->path, xc_writer_errmsg(w));
+	idx->remeasured += done;
+	return LEDE_OK;
+}
+
+/* Keeps the average length impacts are measured against close to the
+ * index's: fixes it when there is none yet (the first articles were
+ * measured against a running average) and moves it when the index's
+ * drifted more than IMPACT_DRIFT away, then measures the articles again,
+ * at most IMPACT_REMEASURE_MAX a call (the rest at the next commits). An
+ * average the caller fixed (lede_open_opts.avglen) never moves. Time
+ * shards: only the first fixing, over every shard. */
+static lede_status impact_refresh(lede_index *idx)
+{
+	uint64_t total = 0;
+	uint32_t docs = 0, from = 0;
+	char *v = NULL;
+	size_t vlen = 0;
+	double avg;
+	lede_status st;
+
+	if (!SCHEMA_IMPACTS(idx->settings.schema) ||
+	    (idx->want_avglen > 0 && idx->avglen > 0))
+		return LEDE_OK;
+	if (idx->nshards) {
+		if (idx->avglen > 0)
+			return LEDE_OK;
+		for (size_t i = 0; i <= idx->nshards; i++) {
+			struct xc_writer *w = i ? idx->shards[i - 1].w : idx->w;
+			st = w ? length_stats(idx, w, &docs, &total) : LEDE_OK;
+			if (st != LEDE_OK)
+				return st;
+		}
+		if (docs == 0 || total == 0)
+			return LEDE_OK;
+		st = index_set_avglen(idx, (double)total / docs, 1);
+		for (size_t i = 1; st == LEDE_OK && i <= idx->nshards; i++)
+			if (idx->shards[i - 1].w)
+				st = remeasure(idx, idx->shards[i - 1].w, 1,
+				               UINT32_MAX);
+		idx->impact.w = NULL;
+		return st;
+	}
+	st = length_stats(idx, idx->w, &docs, &total);
+	if (st != LEDE_OK || docs == 0 || total == 0)
+		return st;
+	avg = (double)total / docs;
+	st = xc_writer_get_meta(&v, &vlen, idx->w, META_REMEASURE,
+	                        strlen(META_REMEASURE));
+	if (st != LEDE_OK)
+		return index_fail(idx, st, "%s", xc_writer_errmsg(idx->w));
+	if (vlen > 0 && vlen < 16) {
+		char tmp[16];
+		memcpy(tmp, v, vlen);
+		tmp[vlen] = '\0';
+		from = (uint32_t)strtoul(tmp, NULL, 10);
+	}
+	xc_free(v);
+	if (from == 0 &&
+	    (idx->avglen == 0 ||
+	     fabs(log(avg / idx->avglen)) > log1p(IMPACT_DRIFT))) {
+		st = index_set_avglen(idx, avg, 1);
 		if (st != LEDE_OK)
-			return index_fail(idx, st, "%s: %s", idx->path,
-			                  xc_writer_errmsg(w));
+			return st;
+		from = 1;
 	}
 	idx->impact.w = NULL;
-	return LEDE_OK;
+	return from ? remeasure(idx, idx->w, from, IMPACT_REMEASURE_MAX)
+	            : LEDE_OK;
 }
 
 /* The document's wdfs become impacts, measured against the index's fixed
@@ -1937,7 +2000,7 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 		return index_fail(idx, st, "%s", xc_writer_errmsg(w));
 	if (SCHEMA_IMPACTS(idx->settings.schema) && idx->avglen == 0 &&
 	    idx->impact.docs >= IMPACT_SAMPLE_DOCS) {
-		st = fix_avglen(idx);
+		st = impact_refresh(idx);
 		if (st != LEDE_OK)
 			return st;
 	}
@@ -2011,9 +2074,8 @@ lede_status index_commit(lede_index *idx, int batch)
 	st = shard_commit(idx);
 	if (st != LEDE_OK)
 		return st;
-	if (idx->pending > 0 && SCHEMA_IMPACTS(idx->settings.schema) &&
-	    idx->avglen == 0) {
-		st = fix_avglen(idx);
+	if (idx->pending > 0) {
+		st = impact_refresh(idx);
 		if (st != LEDE_OK)
 			return st;
 	}

@@ -399,12 +399,16 @@ struct xc_doc;
  * impacts are then measured again against it; lede-index measures a
  * sample of the files of a first build before it starts instead (at
  * most IMPACT_SAMPLE_ARTICLES articles from IMPACT_SAMPLE_FILES files
- * spread over the list). The average stays fixed after that: BM25 then
- * normalises by a pivot that a growing index moves away from slowly,
- * and a rebuild (--full) measures it anew. */
+ * spread over the list). A commit that finds the index's average more
+ * than IMPACT_DRIFT away from it moves it there and measures every
+ * article again, IMPACT_REMEASURE_MAX a commit (META_REMEASURE: the
+ * docid to go on from). */
 #define IMPACT_SAMPLE_DOCS 256u
 #define IMPACT_SAMPLE_FILES 64u
 #define IMPACT_SAMPLE_ARTICLES 1024u
+#define IMPACT_DRIFT 0.10
+#define IMPACT_REMEASURE_MAX 20000u
+#define META_REMEASURE "lede:remeasure"
 #define META_AVGLEN "lede:avglen"
 /* The largest average length one may ask for (lede_open_opts.avglen). */
 #define IMPACT_AVGLEN_MAX 1e7
@@ -446,6 +450,7 @@ struct lede_index {
 	                                are measured against; 0: not fixed
 	                                yet (META_AVGLEN) */
 	double want_avglen;          /* lede_open_opts.avglen; 0: measure */
+	uint64_t remeasured;         /* articles measured again (format 4) */
 	impact_stats impact;         /* format 4: lengths of the articles of
 	                                the writer last put to */
 	int shard_by;                /* SHARD_NONE / SHARD_YEAR / SHARD_MONTH */

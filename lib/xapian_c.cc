@@ -1543,12 +1543,15 @@ static bool reimpact(Xapian::WritableDatabase &db, Xapian::docid did,
 }
 
 extern "C" lede_status xc_writer_reimpact(uint32_t *out_done,
-					  uint32_t *out_inexact, xc_writer *w,
+					  uint32_t *out_inexact,
+					  uint32_t *out_next, xc_writer *w,
+					  uint32_t from,
 					  const xc_impact_opts *o)
 {
 	try {
 		*out_done = 0;
 		*out_inexact = 0;
+		*out_next = 0;
 		lede_status s = writer_usable(w);
 		if (s != LEDE_OK)
 			return s;
@@ -1556,11 +1559,16 @@ extern "C" lede_status xc_writer_reimpact(uint32_t *out_done,
 			return set_err(w->err, sizeof w->err, LEDE_ERR_INVALID,
 				       "", "bad impact options");
 		std::vector<Xapian::docid> docs;
-		for (Xapian::PostingIterator p = w->db.postlist_begin(o->len_term);
-		     p != w->db.postlist_end(o->len_term) &&
-		     docs.size() < o->max_docs;
-		     ++p)
+		Xapian::PostingIterator p = w->db.postlist_begin(o->len_term);
+		if (from > 1)
+			p.skip_to(from);
+		for (; p != w->db.postlist_end(o->len_term); ++p) {
+			if (docs.size() == o->max_docs) {
+				*out_next = *p;
+				break;
+			}
 			docs.push_back(*p);
+		}
 		for (Xapian::docid did : docs) {
 			if (!reimpact(w->db, did, *o))
 				++*out_inexact;

@@ -172,13 +172,16 @@ typedef struct xc_impact_opts {
 } xc_impact_opts;
 lede_status xc_doc_set_impacts(uint32_t *out_len, xc_doc *d,
                                const xc_impact_opts *o);
-/* The documents of w holding len_term (at most max_docs, in docid order)
- * get their impacts measured again against o's avglen. A word's plain
- * frequency is the number of its positions; a document whose positions
- * do not add up to its length (over LEDE_MAX_POSITIONS words) is left as
- * it is and counted in *out_inexact. *out_done counts all documents. */
+/* The documents of w holding len_term, in docid order from docid from,
+ * get their impacts measured again against o's avglen, at most max_docs
+ * of them: *out_next is then the docid to go on from (0: all done). A
+ * word's plain frequency is the number of its positions; a document
+ * whose positions do not add up to its length (over LEDE_MAX_POSITIONS
+ * words) is left as it is and counted in *out_inexact. *out_done counts
+ * all documents. */
 lede_status xc_writer_reimpact(uint32_t *out_done, uint32_t *out_inexact,
-                               xc_writer *w, const xc_impact_opts *o);
+                               uint32_t *out_next, xc_writer *w,
+                               uint32_t from, const xc_impact_opts *o);
 void xc_doc_clear(xc_doc *d);       /* empties it for reuse */
 void xc_doc_free(xc_doc *d);
 const char *xc_doc_errmsg(const xc_doc *d);

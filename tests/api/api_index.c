@@ -435,6 +435,33 @@ static void test_impacts(void **state)
 		lede_index_close(idx);
 	}
 
+	/* The average moves as the index grows: a commit that finds it
+	 * more than 10% away measures every article again. Scores then
+	 * follow BM25's formula with the index's true average (k1 = 2,
+	 * b = 0.5, lengths under half the average count as half). */
+	idx = create("drift", NULL);
+	for (int i = 0; i < 300; i++) {
+		snprintf(id, sizeof id, "s%d", i);
+		add_len(idx, id, "quay", 20);
+	}
+	assert_int_equal(lede_index_commit(idx), LEDE_OK);
+	for (int i = 0; i < 600; i++) {
+		snprintf(id, sizeof id, "l%d", i);
+		add_len(idx, id, "quay", 300);
+	}
+	add_len(idx, "h1", "harbour", 150);
+	add_len(idx, "h2", "harbour", 400);
+	assert_int_equal(lede_index_commit(idx), LEDE_OK);
+	{
+		double avg = (300.0 * 20 + 600.0 * 300 + 150 + 400) / 902;
+		double n1 = 0.5 + 0.5 * (150 / avg), n2 = 0.5 + 0.5 * (400 / avg);
+		double want = (2 * n2 + 1) / (2 * n1 + 1);
+		double got = score_of(idx, "harbour", "h1", -1) /
+		             score_of(idx, "harbour", "h2", -1);
+		assert_true(got > 0.98 * want && got < 1.02 * want);
+	}
+	lede_index_close(idx);
+
 	/* b = 0 built in: length does not count */
 	oo.flags = LEDE_OPEN_CREATE;
 	oo.b = 0;
