@@ -1344,17 +1344,17 @@ static int on_sample_poll(void *ctx)
 }
 
 /* Fixes the average length a format-4 index measures impacts against
- * from IMPACT_SAMPLE_FILES files spread over the ones to read (at most
- * IMPACT_SAMPLE_ARTICLES articles), before any is indexed: the library
- * would otherwise measure its first articles twice. persist 0: for the
- * parts of a parallel build only. A sample that reads nothing leaves it
- * to the library. */
+ * from IMPACT_SAMPLE_ARTICLES articles of files spread over the ones to
+ * read (at most IMPACT_SAMPLE_PER_FILE from one file), before any is
+ * indexed: the library would otherwise measure its first articles twice.
+ * persist 0: for the parts of a parallel build only. A sample that reads
+ * nothing leaves it to the library. */
 static lede_status sample_avglen(update *u, int persist)
 {
 	sample_ctx c;
 	reader_opts ro;
 	reader_sink sink = { on_sample, NULL, NULL, on_sample_poll };
-	size_t ntodo = 0, step, seen = 0, picked = 0;
+	size_t ntodo = 0, step, seen = 0;
 
 	if (u->idx->want_avglen > 0) /* the caller fixed it */
 		return index_set_avglen(u->idx, u->idx->want_avglen, persist);
@@ -1365,13 +1365,13 @@ static lede_status sample_avglen(update *u, int persist)
 	memset(&c, 0, sizeof c);
 	c.u = u;
 	sink.ctx = &c;
-	step = ntodo > IMPACT_SAMPLE_FILES ? ntodo / IMPACT_SAMPLE_FILES : 1;
-	c.per_file = IMPACT_SAMPLE_ARTICLES /
-	             (ntodo < IMPACT_SAMPLE_FILES ? ntodo : IMPACT_SAMPLE_FILES);
-	if (c.per_file == 0)
-		c.per_file = 1;
+	/* as many files as articles wanted, spread over the list; a file
+	 * of many articles gives a few from its start */
+	step = ntodo > IMPACT_SAMPLE_ARTICLES ? ntodo / IMPACT_SAMPLE_ARTICLES
+	                                      : 1;
+	c.per_file = IMPACT_SAMPLE_PER_FILE;
 	reader_opts_of(&ro, u);
-	for (size_t i = 0; i < u->nfiles && picked < IMPACT_SAMPLE_FILES &&
+	for (size_t i = 0; i < u->nfiles && c.n < IMPACT_SAMPLE_ARTICLES &&
 	                   !u->stop;
 	     i++) {
 		file_entry *f = &u->files[i];
@@ -1380,7 +1380,6 @@ static lede_status sample_avglen(update *u, int persist)
 
 		if (!f->todo || f->is_stdin || seen++ % step != 0)
 			continue;
-		picked++;
 		c.in_file = 0;
 		memset(&rs, 0, sizeof rs);
 		err_clear(&err);
