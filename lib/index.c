@@ -799,8 +799,11 @@ static lede_status part_open(lede_index **out, lede_index *parent, int k,
 	 * sampled, and keeps it for the merge */
 	if (st == LEDE_OK && resume)
 		st = load_avglen(p);
-	else if (st == LEDE_OK)
+	else if (st == LEDE_OK) {
+		/* fixed by the caller: the merged database says so too */
+		p->want_avglen = parent->want_avglen;
 		st = index_set_avglen(p, parent->avglen, 1);
+	}
 	p->want_avglen = p->avglen; /* the build's sample: it stays */
 	if (st != LEDE_OK) {
 		index_fail(parent, st, "%s: %s", dir,
@@ -1693,7 +1696,7 @@ static void impact_opts(xc_impact_opts *o, const lede_index *idx,
 /* idx->avglen from the metadata of the database written (0: not fixed). */
 static lede_status load_avglen(lede_index *idx)
 {
-	char *v = NULL, tmp[32];
+	char *v = NULL, tmp[48];
 	size_t len = 0;
 	lede_status st;
 
@@ -1707,9 +1710,14 @@ static lede_status load_avglen(lede_index *idx)
 		return index_fail(idx, st, "%s: %s", idx->path,
 		                  xc_writer_errmsg(idx->w));
 	if (len > 0 && len < sizeof tmp) {
+		char *end;
+
 		memcpy(tmp, v, len);
 		tmp[len] = '\0';
-		idx->avglen = strtod(tmp, NULL);
+		idx->avglen = strtod(tmp, &end);
+		/* fixed by whoever built the index: a rebuild keeps it */
+		if (strcmp(end, AVGLEN_FIXED) == 0 && idx->want_avglen == 0)
+			idx->want_avglen = idx->avglen;
 	}
 	xc_free(v);
 	if (len > 0 && !(idx->avglen > 0 && idx->avglen <= IMPACT_AVGLEN_MAX))
@@ -1721,7 +1729,7 @@ static lede_status load_avglen(lede_index *idx)
 
 lede_status index_set_avglen(lede_index *idx, double avglen, int persist)
 {
-	char v[32];
+	char v[48];
 	int n;
 	lede_status st;
 
@@ -1730,7 +1738,8 @@ lede_status index_set_avglen(lede_index *idx, double avglen, int persist)
 	idx->avglen = avglen;
 	if (!persist)
 		return LEDE_OK;
-	n = snprintf(v, sizeof v, "%.6f", avglen);
+	n = snprintf(v, sizeof v, "%.6f%s", avglen,
+	             avglen == idx->want_avglen ? AVGLEN_FIXED : "");
 	st = xc_writer_set_meta(idx->w, META_AVGLEN, strlen(META_AVGLEN), v,
 	                        (size_t)n);
 	if (st != LEDE_OK)

@@ -411,6 +411,9 @@ struct xc_doc;
 #define IMPACT_REMEASURE_MAX 20000u
 #define META_REMEASURE "lede:remeasure"
 #define META_AVGLEN "lede:avglen"
+/* After the number in META_AVGLEN: the caller fixed it (--avglen), and a
+ * rebuild keeps it. */
+#define AVGLEN_FIXED " fixed"
 /* The largest average length one may ask for (lede_open_opts.avglen). */
 #define IMPACT_AVGLEN_MAX 1e7
 /* BM25's b: built into a new format-4 index when none is asked for, and

@@ -83,4 +83,15 @@ old_index() {
 	run "$B/lede-index" -q -i ia --avglen 300 a
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"avglen=200"* ]]
+	# a rebuild keeps what was fixed, in place and in parallel
+	run "$B/lede-index" -q -i ia --full a
+	[ "$status" -eq 0 ]
+	run "$B/lede-index" -q -i ia --avglen 300 a
+	[[ "$output" == *"avglen=200"* ]]
+	"$B/lede-index" -q -i is --avglen 250 src
+	run "$B/lede-index" -q -i is --full --jobs 2 src
+	[ "$status" -eq 0 ]
+	run "$B/lede-index" -q -i is --avglen 300 src
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"avglen=250"* ]]
 }
