@@ -1772,7 +1772,7 @@ static lede_status remeasure(lede_index *idx, struct xc_writer *w,
 {
 	xc_impact_opts o;
 	uint32_t done = 0, inexact = 0, next = 0;
-	char v[16];
+	char v[16] = "";
 	int n = 0;
 	lede_status st;
 
@@ -1787,7 +1787,6 @@ static lede_status remeasure(lede_index *idx, struct xc_writer *w,
 	if (st != LEDE_OK)
 		return index_fail(idx, st, "%s: measuring impacts again: %s",
 		                  idx->path, xc_writer_errmsg(w));
-	idx->remeasured += done;
 	return LEDE_OK;
 }
 

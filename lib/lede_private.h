@@ -454,7 +454,6 @@ struct lede_index {
 	                                are measured against; 0: not fixed
 	                                yet (META_AVGLEN) */
 	double want_avglen;          /* lede_open_opts.avglen; 0: measure */
-	uint64_t remeasured;         /* articles measured again (format 4) */
 	impact_stats impact;         /* format 4: lengths of the articles of
 	                                the writer last put to */
 	int shard_by;                /* SHARD_NONE / SHARD_YEAR / SHARD_MONTH */

@@ -540,6 +540,85 @@ static void test_delete_term(void **state)
 	xc_writer_free(w);
 }
 
+/* The wdf a term has in a writer holding one document. */
+static uint64_t wdf_of(xc_writer *w, const char *term)
+{
+	uint32_t docs = 0;
+	uint64_t total = 0;
+
+	assert_int_equal(xc_writer_term_stats(&docs, &total, w, term,
+					      strlen(term)),
+			 LEDE_OK);
+	return total;
+}
+
+/* Impacts (index format 4): round(32 wdf / norm), norm = 0.5 + 0.5
+ * max(len / avglen, 0.5); measured again from positions; a document
+ * whose positions do not add up to its length is left as it is. */
+static void test_impacts(void **state)
+{
+	fixture *f = *state;
+	xc_writer *w = open_writer(f->db);
+	xc_doc *d = NULL;
+	xc_impact_opts o = { 0.5, 3.0, 0.5, 32, "XL", 0 };
+	uint32_t len = 0, done = 0, inexact = 0, next = 0;
+
+	assert_int_equal(xc_doc_new(&d), LEDE_OK);
+	assert_int_equal(xc_doc_add_posting(d, "a", 1, 1, 1), LEDE_OK);
+	assert_int_equal(xc_doc_add_posting(d, "a", 1, 2, 1), LEDE_OK);
+	assert_int_equal(xc_doc_add_posting(d, "b", 1, 3, 1), LEDE_OK);
+	assert_int_equal(xc_doc_add_boolean_term(d, "Qone", 4), LEDE_OK);
+	assert_int_equal(xc_doc_length(d), 3);
+	/* len 3 = avglen: norm 1 */
+	assert_int_equal(xc_doc_set_impacts(&len, d, &o), LEDE_OK);
+	assert_int_equal(len, 3);
+	assert_int_equal(xc_writer_upsert(NULL, w, "Qone", 4, d), LEDE_OK);
+	assert_int_equal(wdf_of(w, "a"), 64);
+	assert_int_equal(wdf_of(w, "b"), 32);
+	assert_int_equal(wdf_of(w, "XL"), 3);
+	/* against 6: len / avglen 0.5, norm 0.75 */
+	o.avglen = 6;
+	o.max_docs = 10;
+	assert_int_equal(xc_writer_reimpact(&done, &inexact, &next, w, 1, &o),
+			 LEDE_OK);
+	assert_int_equal(done, 1);
+	assert_int_equal(inexact, 0);
+	assert_int_equal(next, 0);
+	assert_int_equal(wdf_of(w, "a"), 85);
+	assert_int_equal(wdf_of(w, "b"), 43);
+	/* against 1: norm 2, impacts below the wdf they had (lowered by
+	 * putting the term back, positions kept) */
+	o.avglen = 1;
+	assert_int_equal(xc_writer_reimpact(&done, &inexact, &next, w, 1, &o),
+			 LEDE_OK);
+	assert_int_equal(wdf_of(w, "a"), 32);
+	assert_int_equal(wdf_of(w, "b"), 16);
+	/* a word without positions: its plain frequency is unknown */
+	xc_doc_clear(d);
+	assert_int_equal(xc_doc_add_term(d, "c", 1, 2), LEDE_OK);
+	assert_int_equal(xc_doc_add_boolean_term(d, "Qtwo", 4), LEDE_OK);
+	o.avglen = 2;
+	assert_int_equal(xc_doc_set_impacts(&len, d, &o), LEDE_OK);
+	assert_int_equal(xc_writer_upsert(NULL, w, "Qtwo", 4, d), LEDE_OK);
+	assert_int_equal(wdf_of(w, "c"), 64);
+	o.avglen = 4;
+	o.max_docs = 1;
+	assert_int_equal(xc_writer_reimpact(&done, &inexact, &next, w, 1, &o),
+			 LEDE_OK);
+	assert_int_equal(done, 1);
+	assert_int_equal(next, 2); /* one at a time: go on from docid 2 */
+	assert_int_equal(xc_writer_reimpact(&done, &inexact, &next, w, next,
+					    &o),
+			 LEDE_OK);
+	assert_int_equal(inexact, 1);
+	assert_int_equal(next, 0);
+	assert_int_equal(wdf_of(w, "c"), 64);
+	o.scale = 0;
+	assert_int_equal(xc_doc_set_impacts(NULL, d, &o), LEDE_ERR_INVALID);
+	xc_doc_free(d);
+	xc_writer_free(w);
+}
+
 static void test_metadata(void **state)
 {
 	fixture *f = *state;
@@ -1557,6 +1636,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_upsert_twice_one_doc, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_delete_term, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_impacts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_metadata, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_spelling, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_spelling_once, setup,
