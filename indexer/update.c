@@ -1314,10 +1314,14 @@ static void reader_opts_of(reader_opts *ro, const update *u)
 
 typedef struct sample_ctx {
 	update *u;
-	uint64_t total;     /* their lengths summed */
-	uint32_t n;         /* articles measured */
-	uint32_t in_file;   /* of the file being read */
-	uint32_t per_file;  /* most to measure in one file */
+	uint32_t per_file;  /* most articles to measure in one file */
+	/* the file being read: articles seen and measured, their lengths
+	 * and bytes of text summed */
+	uint32_t in_file, measured;
+	uint64_t len, bytes;
+	/* over the files: their estimated numbers of articles, and those
+	 * times the mean length measured in each */
+	double articles, words;
 } sample_ctx;
 
 static lede_status on_sample(void *ctx, const lede_article *a,
@@ -1330,8 +1334,9 @@ static lede_status on_sample(void *ctx, const lede_article *a,
 	/* an article the index would refuse is left out of the sample;
 	 * the real read reports it */
 	if (index_measure(c->u->idx, a, &len) == LEDE_OK && len > 0) {
-		c->total += len;
-		c->n++;
+		c->len += len;
+		c->bytes += a->body_len + (a->title ? strlen(a->title) : 0);
+		c->measured++;
 	}
 	/* enough of this file: stop reading it */
 	return ++c->in_file >= c->per_file ? LEDE_ERR_INTERRUPTED : LEDE_OK;
@@ -1344,9 +1349,10 @@ static int on_sample_poll(void *ctx)
 }
 
 /* Fixes the average length a format-4 index measures impacts against
- * from IMPACT_SAMPLE_ARTICLES articles of files spread over the ones to
- * read (at most IMPACT_SAMPLE_PER_FILE from one file), before any is
- * indexed: the library would otherwise measure its first articles twice.
+ * from a sample of articles (from an eighth of the files to read, at
+ * least IMPACT_SAMPLE_DOCS and at most IMPACT_SAMPLE_ARTICLES of them,
+ * spread over the list; up to IMPACT_SAMPLE_PER_FILE articles from
+ * one), before any is indexed: the library would otherwise measure its first articles twice.
  * persist 0: for the parts of a parallel build only. A sample that reads
  * nothing leaves it to the library. */
 static lede_status sample_avglen(update *u, int persist)
@@ -1354,7 +1360,7 @@ static lede_status sample_avglen(update *u, int persist)
 	sample_ctx c;
 	reader_opts ro;
 	reader_sink sink = { on_sample, NULL, NULL, on_sample_poll };
-	size_t ntodo = 0, step, seen = 0;
+	size_t ntodo = 0, seen = 0, nfiles, picked = 0, next = 0;
 
 	if (u->idx->want_avglen > 0) /* the caller fixed it */
 		return index_set_avglen(u->idx, u->idx->want_avglen, persist);
@@ -1365,33 +1371,56 @@ static lede_status sample_avglen(update *u, int persist)
 	memset(&c, 0, sizeof c);
 	c.u = u;
 	sink.ctx = &c;
-	/* as many files as articles wanted, spread over the list; a file
-	 * of many articles gives a few from its start */
-	step = ntodo > IMPACT_SAMPLE_ARTICLES ? ntodo / IMPACT_SAMPLE_ARTICLES
-	                                      : 1;
-	c.per_file = IMPACT_SAMPLE_PER_FILE;
+	/* Files spread over the list: one in IMPACT_SAMPLE_SHARE, at least
+	 * IMPACT_SAMPLE_DOCS (or all) and at most IMPACT_SAMPLE_ARTICLES;
+	 * from each, enough articles for IMPACT_SAMPLE_ARTICLES in all,
+	 * up to IMPACT_SAMPLE_PER_FILE from its start. */
+	nfiles = ntodo / IMPACT_SAMPLE_SHARE;
+	if (nfiles < IMPACT_SAMPLE_DOCS)
+		nfiles = IMPACT_SAMPLE_DOCS;
+	if (nfiles > IMPACT_SAMPLE_ARTICLES)
+		nfiles = IMPACT_SAMPLE_ARTICLES;
+	if (nfiles > ntodo)
+		nfiles = ntodo;
+	c.per_file = (uint32_t)(IMPACT_SAMPLE_ARTICLES / nfiles);
+	if (c.per_file > IMPACT_SAMPLE_PER_FILE)
+		c.per_file = IMPACT_SAMPLE_PER_FILE;
 	reader_opts_of(&ro, u);
-	for (size_t i = 0; i < u->nfiles && c.n < IMPACT_SAMPLE_ARTICLES &&
-	                   !u->stop;
-	     i++) {
+	for (size_t i = 0; i < u->nfiles && !u->stop; i++) {
 		file_entry *f = &u->files[i];
 		reader_stats rs;
 		lede_err err;
 
-		if (!f->todo || f->is_stdin || seen++ % step != 0)
+		/* the k-th pick is file k * ntodo / nfiles */
+		if (!f->todo || f->is_stdin || seen++ != next)
 			continue;
-		c.in_file = 0;
+		next = (size_t)((uint64_t)++picked * ntodo / nfiles);
+		if (next < seen)
+			next = seen;
+		c.in_file = c.measured = 0;
+		c.len = c.bytes = 0;
 		memset(&rs, 0, sizeof rs);
 		err_clear(&err);
 		(void)reader_read_path(f->abs, f->id_base,
 		                       (int64_t)(f->mtime_ns / 1000000000LL),
 		                       &ro, &sink, &rs, &err);
+		/* A file counts for as many articles as its size holds at
+		 * the text per article measured in it: a file of a thousand
+		 * wire stories is not one long document of the sample. */
+		if (c.measured > 0 && c.bytes > 0) {
+			double n = (double)f->size * c.measured / (double)c.bytes;
+
+			if (n < 1)
+				n = 1;
+			c.articles += n;
+			c.words += n * (double)c.len / c.measured;
+		}
 	}
 	if (u->stop)
 		return LEDE_ERR_INTERRUPTED;
-	if (c.n == 0)
+	if (!(c.articles > 0))
 		return LEDE_OK;
-	return index_set_avglen(u->idx, (double)c.total / c.n, persist);
+	return index_set_avglen(u->idx, c.words / c.articles, persist);
 }
 
 static lede_status read_file(update *u, file_entry *f, int force)
@@ -2418,6 +2447,12 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 		st = sample_avglen(&u, 1);
 		if (st != LEDE_OK)
 			goto out;
+		/* The sample spans every file of the run; the average of
+		 * the part committed so far does not, and moving to it at
+		 * each commit would measure the articles again and again in
+		 * a corpus ordered by anything that goes with length. Later
+		 * runs follow the index's average. */
+		idx->avglen_held = 1;
 	}
 	for (size_t i = 0; i < u.nfiles && !u.stop; i++) {
 		file_entry *f = &u.files[i];
@@ -2465,6 +2500,7 @@ out:
 			st = shard_compact_closed(idx, (int64_t)time(NULL));
 	}
 done:
+	idx->avglen_held = 0;
 	u.stop = 0;
 	emit(&u, LEDE_EVENT_PROGRESS, NULL, NULL, LEDE_OK);
 	for (size_t i = 0; i < u.nfiles; i++) {

@@ -1807,7 +1807,8 @@ static lede_status impact_refresh(lede_index *idx)
 	lede_status st;
 
 	if (!SCHEMA_IMPACTS(idx->settings.schema) ||
-	    (idx->want_avglen > 0 && idx->avglen > 0))
+	    (idx->want_avglen > 0 && idx->avglen > 0) ||
+	    (idx->avglen_held && idx->avglen > 0))
 		return LEDE_OK;
 	if (idx->nshards) {
 		if (idx->avglen > 0)

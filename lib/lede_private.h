@@ -398,15 +398,18 @@ struct xc_doc;
  * IMPACT_SAMPLE_DOCS articles (or the fewer of its first commit), whose
  * impacts are then measured again against it; lede-index measures a
  * sample of the files of a first build before it starts instead
- * (IMPACT_SAMPLE_ARTICLES articles from files spread over the list, at
- * most IMPACT_SAMPLE_PER_FILE from one: about 2% off the true average
- * on Reuters, where 64 articles were 13% off). A commit that finds the index's average more
+ * (indexer/update.c, sample_avglen: 2-4% off the true average on
+ * Reuters as one file an article and as its 22 SGML files, where 64
+ * articles had been 13% off). A commit that finds the index's average more
  * than IMPACT_DRIFT away from it moves it there and measures every
  * article again, IMPACT_REMEASURE_MAX a commit (META_REMEASURE: the
  * docid to go on from). */
 #define IMPACT_SAMPLE_DOCS 256u
 #define IMPACT_SAMPLE_ARTICLES 2048u
-#define IMPACT_SAMPLE_PER_FILE 16u
+#define IMPACT_SAMPLE_PER_FILE 128u
+/* A run of fewer files samples one in this many (but IMPACT_SAMPLE_DOCS
+ * at least): reading them twice costs up to 1/this of the reading. */
+#define IMPACT_SAMPLE_SHARE 8u
 #define IMPACT_DRIFT 0.10
 #define IMPACT_REMEASURE_MAX 20000u
 #define META_REMEASURE "lede:remeasure"
@@ -454,6 +457,8 @@ struct lede_index {
 	                                are measured against; 0: not fixed
 	                                yet (META_AVGLEN) */
 	double want_avglen;          /* lede_open_opts.avglen; 0: measure */
+	int avglen_held;             /* 1: commits leave avglen alone (a run
+	                                that sampled it, indexer/update.c) */
 	impact_stats impact;         /* format 4: lengths of the articles of
 	                                the writer last put to */
 	int shard_by;                /* SHARD_NONE / SHARD_YEAR / SHARD_MONTH */
