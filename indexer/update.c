@@ -1328,12 +1328,10 @@ static lede_status on_sample(void *ctx, const lede_article *a,
                              const char *where)
 {
 	sample_ctx *c = ctx;
-	uint64_t len = 0;
+	uint64_t len = index_measure(c->u->idx, a);
 
 	(void)where;
-	/* an article the index would refuse is left out of the sample;
-	 * the real read reports it */
-	if (index_measure(c->u->idx, a, &len) == LEDE_OK && len > 0) {
+	if (len > 0) {
 		c->len += len;
 		c->bytes += a->body_len + (a->title ? strlen(a->title) : 0);
 		c->measured++;
@@ -1352,9 +1350,9 @@ static int on_sample_poll(void *ctx)
  * from a sample of articles (from an eighth of the files to read, at
  * least IMPACT_SAMPLE_DOCS and at most IMPACT_SAMPLE_ARTICLES of them,
  * spread over the list; up to IMPACT_SAMPLE_PER_FILE articles from
- * one), before any is indexed: the library would otherwise measure its first articles twice.
- * persist 0: for the parts of a parallel build only. A sample that reads
- * nothing leaves it to the library. */
+ * one), before any is indexed: the library would otherwise measure its
+ * first articles twice. persist 0: for the parts of a parallel build
+ * only. A sample that reads nothing leaves it to the library. */
 static lede_status sample_avglen(update *u, int persist)
 {
 	sample_ctx c;

@@ -1070,8 +1070,6 @@ LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
 		                  "avglen %g: expected a number of words from 1 "
 		                  "to %g (0: measured)", idx->want_avglen,
 		                  IMPACT_AVGLEN_MAX);
-	if (want.bm25_b < 0)
-		want.bm25_b = -1;
 	idx->want_shard = -1;
 	if (opts->shard_by &&
 	    shard_mode_parse(&idx->want_shard, opts->shard_by) != LEDE_OK)
@@ -1864,33 +1862,32 @@ static lede_status impact_refresh(lede_index *idx)
 static lede_status set_impacts(lede_index *idx, struct xc_writer *w)
 {
 	impact_stats *is = &idx->impact;
+	double avglen = idx->avglen;
 	xc_impact_opts o;
 	uint32_t len = 0;
 	lede_status st;
 
-	if (idx->avglen > 0) {
-		impact_opts(&o, idx, idx->avglen);
-		st = xc_doc_set_impacts(NULL, idx->doc, &o);
-		if (st != LEDE_OK)
-			return index_fail(idx, st, "%s",
-			                  xc_doc_errmsg(idx->doc));
-		return LEDE_OK;
+	if (avglen == 0) {
+		if (is->w != w) {
+			is->docs = 0;
+			is->total = 0;
+			st = length_stats(idx, w, &is->docs, &is->total);
+			if (st != LEDE_OK)
+				return st;
+			is->w = w;
+		}
+		avglen = ((double)is->total +
+		          IMPACT_PRIOR_DOCS * IMPACT_PRIOR_LEN) /
+		         ((double)is->docs + IMPACT_PRIOR_DOCS);
 	}
-	if (is->w != w) {
-		st = xc_writer_term_stats(&is->docs, &is->total, w,
-		                          TERM_LENGTH, strlen(TERM_LENGTH));
-		if (st != LEDE_OK)
-			return index_fail(idx, st, "%s", xc_writer_errmsg(w));
-		is->w = w;
-	}
-	impact_opts(&o, idx,
-	            ((double)is->total + IMPACT_PRIOR_DOCS * IMPACT_PRIOR_LEN) /
-	                ((double)is->docs + IMPACT_PRIOR_DOCS));
+	impact_opts(&o, idx, avglen);
 	st = xc_doc_set_impacts(&len, idx->doc, &o);
 	if (st != LEDE_OK)
 		return index_fail(idx, st, "%s", xc_doc_errmsg(idx->doc));
-	is->docs++;
-	is->total += len;
+	if (idx->avglen == 0) {
+		is->docs++;
+		is->total += len;
+	}
 	return LEDE_OK;
 }
 
@@ -1915,17 +1912,15 @@ static uint64_t count_tokens(lede_index *idx, const char *s, size_t len)
 /* Counts what build_doc gives a weight: each title word twice (plain and
  * PFX_TITLE), body, byline and outlet words once; without building the
  * document (a quarter of the cost). */
-lede_status index_measure(lede_index *idx, const lede_article *a,
-                          uint64_t *out_len)
+uint64_t index_measure(lede_index *idx, const lede_article *a)
 {
-	*out_len = 2 * count_tokens(idx, a->title, a->title ? strlen(a->title)
+	return 2 * count_tokens(idx, a->title, a->title ? strlen(a->title)
 	                                                    : 0) +
 	           count_tokens(idx, a->body, a->body_len) +
 	           count_tokens(idx, a->byline,
 	                        a->byline ? strlen(a->byline) : 0) +
 	           count_tokens(idx, a->source,
 	                        a->source ? strlen(a->source) : 0);
-	return LEDE_OK;
 }
 
 lede_status index_put(lede_index *idx, const lede_article *a,

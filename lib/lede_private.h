@@ -572,8 +572,7 @@ lede_status shard_commit(lede_index *idx);
  * which hand the spelling words to Xapian only every few commits. */
 lede_status index_commit(lede_index *idx, int batch);
 /* Format 4: the length of article a (as index_put would index it). */
-lede_status index_measure(lede_index *idx, const lede_article *a,
-                          uint64_t *out_len);
+uint64_t index_measure(lede_index *idx, const lede_article *a);
 /* Format 4: fixes the average length impacts are measured against;
  * persist 0 keeps it in idx alone (parts of a parallel build take it). */
 lede_status index_set_avglen(lede_index *idx, double avglen, int persist);

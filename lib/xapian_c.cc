@@ -1469,21 +1469,6 @@ static void apply_impacts(Xapian::Document &doc,
 	}
 }
 
-extern "C" uint64_t xc_doc_length(const xc_doc *d)
-{
-	uint64_t len = 0;
-
-	try {
-		if (d)
-			for (Xapian::TermIterator t = d->doc.termlist_begin();
-			     t != d->doc.termlist_end(); ++t)
-				len += t.get_wdf();
-	} catch (...) {
-		return 0;
-	}
-	return len;
-}
-
 extern "C" lede_status xc_doc_set_impacts(uint32_t *out_len, xc_doc *d,
 					  const xc_impact_opts *o)
 {

@@ -151,8 +151,6 @@ lede_status xc_doc_add_boolean_term(xc_doc *d, const char *term, size_t len);
 lede_status xc_doc_set_value(xc_doc *d, uint32_t slot, const void *val,
                              size_t len);
 lede_status xc_doc_set_data(xc_doc *d, const void *data, size_t len);
-/* The document's length: its wdfs summed. */
-uint64_t xc_doc_length(const xc_doc *d);
 /* Impact postings (index format 4). Every term of d with a wdf gets
  * instead its impact, round(scale * wdf / norm) and at least 1, where
  * norm = 1 - b + b * max(len / avglen, min_normlen) (as Xapian's BM25)
