@@ -94,6 +94,10 @@ static void usage(FILE *f)
 "      --avglen N        on create: the article length in words that b\n"
 "                        measures against (default: measured); give\n"
 "                        indexes searched together the same\n"
+"      --positions       on create: keep word positions in the index\n"
+"                        (about twice the size; phrases are then matched\n"
+"                        by Xapian, as remote shards need); without it,\n"
+"                        phrases are checked against the stored text\n"
 "      --expire-before DATE  drop the time shards of periods that ended\n"
 "                        before DATE (2020, 2020-06, 2020-06-30, or 2y)\n"
 "      --map FIELD=NAME  JSONL: read article field NAME from FIELD\n"
@@ -334,7 +338,7 @@ static void on_signal(int sig)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_LANG = 256, OPT_NOFOLD, OPT_SHARD, OPT_B, OPT_AVGLEN, OPT_EXPIRE, OPT_MAP, OPT_INCLUDE, OPT_EXCLUDE,
+	enum { OPT_LANG = 256, OPT_NOFOLD, OPT_SHARD, OPT_B, OPT_AVGLEN, OPT_POSITIONS, OPT_EXPIRE, OPT_MAP, OPT_INCLUDE, OPT_EXCLUDE,
 	       OPT_ENCODING, OPT_NOPRUNE, OPT_FULL, OPT_COMPACT, OPT_COMMIT,
 	       OPT_WAIT, OPT_JOBS, OPT_PROGRESS, OPT_NOPROGRESS };
 	static const struct option long_opts[] = {
@@ -345,6 +349,7 @@ int main(int argc, char **argv)
 		{ "shard-by", required_argument, NULL, OPT_SHARD },
 		{ "b", required_argument, NULL, OPT_B },
 		{ "avglen", required_argument, NULL, OPT_AVGLEN },
+		{ "positions", no_argument, NULL, OPT_POSITIONS },
 		{ "expire-before", required_argument, NULL, OPT_EXPIRE },
 		{ "map", required_argument, NULL, OPT_MAP },
 		{ "include", required_argument, NULL, OPT_INCLUDE },
@@ -405,6 +410,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_AVGLEN:
 			oo.avglen = parse_real("--avglen", optarg, 1, 1e7);
+			break;
+		case OPT_POSITIONS:
+			oo.positions = 1;
 			break;
 		case OPT_EXPIRE: {
 			int64_t lo, hi;

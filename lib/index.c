@@ -132,6 +132,8 @@ static void settings_format(buf *out, const analyzer_settings *s,
 		buf_printf(out, " shard=%s", shard_mode_name(shard_by));
 	if (SCHEMA_IMPACTS(schema))
 		buf_printf(out, " b=%.4f", s->bm25_b);
+	if (SCHEMA_POSITIONS_SETTING(schema))
+		buf_printf(out, " positions=%d", s->positions > 0);
 }
 
 /* Parses what settings_format wrote. Returns VERSION for another schema,
@@ -144,6 +146,7 @@ static lede_status settings_parse(analyzer_settings *s, int *shard_by,
 	char lang[32] = "";
 	const char *sp;
 	double b = -1;
+	int positions = 1;
 
 	if (len >= sizeof tmp)
 		return LEDE_ERR_CORRUPT;
@@ -165,11 +168,18 @@ static lede_status settings_parse(analyzer_settings *s, int *shard_by,
 		    !(b >= 0 && b <= 1))
 			return LEDE_ERR_CORRUPT;
 	}
+	if (SCHEMA_POSITIONS_SETTING(ver)) {
+		sp = strstr(tmp, " positions=");
+		if (sp == NULL || sscanf(sp, " positions=%d", &positions) != 1 ||
+		    (positions != 0 && positions != 1))
+			return LEDE_ERR_CORRUPT;
+	}
 	memset(s, 0, sizeof *s);
 	memcpy(s->lang, lang, sizeof s->lang);
 	s->fold_accents = fold;
 	s->schema = ver;
 	s->bm25_b = b;
+	s->positions = positions;
 	return LEDE_OK;
 }
 
@@ -420,6 +430,8 @@ static lede_status settings_check(lede_index *idx, analyzer_settings *want,
 			want->fold_accents = 1;
 		if (want->bm25_b < 0)
 			want->bm25_b = LEDE_BM25_B;
+		if (want->positions < 0)
+			want->positions = 0;
 		want->schema = LEDE_SCHEMA_VERSION;
 		buf b = BUF_INIT;
 		idx->shard_by = idx->want_shard < 0 ? SHARD_NONE
@@ -471,6 +483,13 @@ static lede_status settings_check(lede_index *idx, analyzer_settings *want,
 		                  "postings hold it), not b=%.4g; build one with "
 		                  "another b in a new directory",
 		                  idx->path, have.bm25_b, want->bm25_b);
+	if (want->positions >= 0 && want->positions != have.positions)
+		return index_fail(idx, LEDE_ERR_SETTINGS,
+		                  "%s: index was created %s positions, not %s; "
+		                  "build one %s them in a new directory",
+		                  idx->path, have.positions ? "with" : "without",
+		                  want->positions ? "with" : "without",
+		                  want->positions ? "with" : "without");
 	/* An older index has no b in its postings; a rebuild (--full) will
 	 * build in the one asked for. */
 	if (!SCHEMA_IMPACTS(have.schema))
@@ -760,6 +779,7 @@ static lede_status part_open(lede_index **out, lede_index *parent, int k,
 	p->rec = (buf)BUF_INIT;
 	p->term = (buf)BUF_INIT;
 	p->qterm = (buf)BUF_INIT;
+	p->pairs = (buf)BUF_INIT;
 	p->flags = LEDE_OPEN_WRITE;
 	p->settings = parent->settings;
 	p->settings.schema = LEDE_SCHEMA_VERSION; /* parts are built afresh */
@@ -853,6 +873,7 @@ void index_part_free(lede_index *p, int remove)
 	buf_free(&p->rec);
 	buf_free(&p->term);
 	buf_free(&p->qterm);
+	buf_free(&p->pairs);
 	free(p->path);
 	free(p);
 }
@@ -1032,9 +1053,10 @@ LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
 	idx->rec = (buf)BUF_INIT;
 	idx->term = (buf)BUF_INIT;
 	idx->qterm = (buf)BUF_INIT;
+	idx->pairs = (buf)BUF_INIT;
 	if (path == NULL || *path == '\0')
 		return index_fail(idx, LEDE_ERR_INVALID, "no index path given");
-	if (opts->version != LEDE_OPEN_OPTS_VERSION && opts->version != 1)
+	if (opts->version < 1 || opts->version > LEDE_OPEN_OPTS_VERSION)
 		return index_fail(idx, LEDE_ERR_INVALID,
 		                  "lede_open_opts version %u not supported",
 		                  opts->version);
@@ -1060,6 +1082,11 @@ LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
 	}
 	want.fold_accents = opts->fold_accents < 0 ? -1 : !!opts->fold_accents;
 	want.bm25_b = opts->version >= 2 ? opts->b : -1;
+	want.positions = opts->version >= 3 ? opts->positions : -1;
+	if (want.positions > 1)
+		return index_fail(idx, LEDE_ERR_INVALID,
+		                  "positions %d: expected -1, 0 or 1",
+		                  want.positions);
 	if (want.bm25_b > 1 || want.bm25_b != want.bm25_b)
 		return index_fail(idx, LEDE_ERR_INVALID,
 		                  "b %g: expected a number from 0 to 1",
@@ -1161,6 +1188,7 @@ LEDE_API lede_status lede_index_close(lede_index *idx)
 	buf_free(&idx->rec);
 	buf_free(&idx->term);
 	buf_free(&idx->qterm);
+	buf_free(&idx->pairs);
 	free(idx->path);
 	free(idx);
 	return st;
@@ -1275,6 +1303,11 @@ typedef struct doc_builder {
 	                                      this document (0 = empty) */
 	unsigned nspelled;
 	uint32_t npos;
+	int pairs;             /* collect word pairs (no positions kept) */
+	int pairs_bad;         /* too many for the filter: none stored */
+	uint32_t pair_pos;     /* position of the keys in prev[] */
+	uint64_t prev[PAIR_SAME_POS_MAX], cur[PAIR_SAME_POS_MAX];
+	unsigned nprev, ncur;
 	lede_status st;
 } doc_builder;
 
@@ -1380,13 +1413,83 @@ static uint64_t sim_value(doc_builder *b)
 	return sim;
 }
 
+/* Notes the pairs key makes with the keys of the position before (see
+ * PAIR_FILTER_BITS). A position may hold several tokens; a non-ASCII one
+ * breaks the chain. */
+static void note_pair(doc_builder *b, const char *key, size_t klen,
+                      uint32_t pos)
+{
+	uint64_t h;
+
+	if (!pair_key_ascii(key, klen)) {
+		b->nprev = b->ncur = 0;
+		b->pair_pos = 0;
+		return;
+	}
+	h = pair_key_hash(key, klen);
+	if (pos != b->pair_pos) {
+		if (b->ncur > 0 && pos == b->pair_pos + 1) {
+			memcpy(b->prev, b->cur, b->ncur * sizeof *b->cur);
+			b->nprev = b->ncur;
+		} else {
+			b->nprev = 0;
+		}
+		b->ncur = 0;
+		b->pair_pos = pos;
+	}
+	if (b->ncur == PAIR_SAME_POS_MAX) {
+		b->pairs_bad = 1;
+		return;
+	}
+	b->cur[b->ncur++] = h;
+	for (unsigned i = 0; i < b->nprev; i++) {
+		uint64_t ph = pair_hash(b->prev[i], h);
+		buf_append(&b->idx->pairs, &ph, sizeof ph);
+	}
+	if (b->idx->pairs.len > PAIR_FILTER_MAX_PAIRS * sizeof h)
+		b->pairs_bad = 1;
+}
+
+/* The filter of the pairs noted, into SLOT_PAIRS (none when too many). */
+static void set_pair_filter(doc_builder *b)
+{
+	lede_index *idx = b->idx;
+	size_t n = idx->pairs.len / sizeof(uint64_t);
+	uint32_t nbits;
+	unsigned char *f;
+
+	if (b->pairs_bad || idx->pairs.status != LEDE_OK || n == 0)
+		return;
+	nbits = (uint32_t)(n * PAIR_FILTER_BITS + 63) / 64 * 64;
+	f = calloc(nbits / 8, 1);
+	if (f == NULL) {
+		b->st = LEDE_ERR_NOMEM;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h;
+
+		memcpy(&h, idx->pairs.data + i * sizeof h, sizeof h);
+		for (unsigned k = 0; k < PAIR_FILTER_HASHES; k++) {
+			uint32_t bit = pair_bit(h, k, nbits);
+			f[bit >> 3] |= (unsigned char)(1u << (bit & 7));
+		}
+	}
+	if (xc_doc_set_value(idx->doc, SLOT_PAIRS, f, nbits / 8) != LEDE_OK)
+		b->st = LEDE_ERR_NOMEM;
+	free(f);
+}
+
 static int on_token(void *ctx, const token *t)
 {
 	doc_builder *b = ctx;
-	/* Every word has its position (index format 3: exact phrases);
-	 * format-2 indexes, still updated as they are, keep stopwords
-	 * without positions, and their phrases skip them (query_build.c). */
-	int with_pos = b->npos < LEDE_MAX_POSITIONS &&
+	/* Every word has its position (index format 3: exact phrases),
+	 * unless the index keeps none (format 5's default: phrases are
+	 * checked on the stored text); format-2 indexes, still updated as
+	 * they are, keep stopwords without positions, and their phrases
+	 * skip them (query_build.c). */
+	int with_pos = b->idx->settings.positions &&
+	               b->npos < LEDE_MAX_POSITIONS &&
 	               !(SCHEMA_STOPWORDS_POSITIONLESS(b->idx->settings.schema) &&
 	                 analyzer_is_stopword(b->idx->an, t->term, t->term_len));
 
@@ -1398,6 +1501,8 @@ static int on_token(void *ctx, const token *t)
 		klen = t->stem_len;
 	}
 	b->npos++;
+	if (b->pairs && !b->pairs_bad)
+		note_pair(b, key, klen, t->pos);
 	add_prefixed(b, b->pfx, key, klen, t->pos, with_pos);
 	if (b->pfx2)
 		add_prefixed(b, b->pfx2, key, klen, t->pos, with_pos);
@@ -1562,6 +1667,8 @@ static lede_status build_doc(lede_index *idx, const lede_article *a,
 	b.use_stem = 1;
 	b.pfx2 = PFX_TITLE;
 	b.spell = 1;
+	b.pairs = !idx->settings.positions;
+	buf_reset(&idx->pairs);
 	pos = run_text(&b, a->title, a->title ? strlen(a->title) : 0, 1);
 	/* body */
 	b.pfx2 = NULL;
@@ -1569,6 +1676,9 @@ static lede_status build_doc(lede_index *idx, const lede_article *a,
 	run_text(&b, a->body, a->body_len, pos + TITLE_POSITION_GAP);
 	b.simhash = 0;
 	b.spell = 0;
+	if (b.pairs)
+		set_pair_filter(&b);
+	b.pairs = 0;
 	/* byline and outlet words, with positions, no stems */
 	b.use_stem = 0;
 	b.pfx = PFX_BYLINE;

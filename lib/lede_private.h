@@ -219,6 +219,10 @@ typedef struct analyzer_settings {
 	                         these settings came from; 0 = the newest */
 	double bm25_b;        /* format 4: BM25's b, built into the postings
 	                         (negative: not asked for / none) */
+	int positions;        /* 1: word positions in the index (Xapian
+	                         matches phrases); 0 (format 5's default):
+	                         none, phrases are checked against the stored
+	                         text (query_check.c); -1: not asked for */
 } analyzer_settings;
 
 enum {
@@ -325,6 +329,63 @@ const char *const *analyzer_stopword_list(size_t *out_n);
 #define SLOT_HASH 2     /* 8-byte content hash of the article (skip unchanged) */
 #define SLOT_FILE 3     /* 8-byte hash of the source file path, 0 = none */
 #define SLOT_QTERM 4    /* the article's Q term (to delete vanished ones) */
+#define SLOT_PAIRS 5    /* format 5 without positions: the pair filter */
+
+/* The pair filter of an article of an index without positions: a Bloom
+ * filter of the pairs of body and title words (their keys: stems, or the
+ * words) that stand next to each other, PAIR_FILTER_BITS bits a pair
+ * and PAIR_FILTER_HASHES bits set for each (3% false positives). A
+ * phrase whose adjacent words make a pair the filter lacks cannot be in
+ * the article, which the search then need not read (query_check.c): a
+ * phrase of common words that is itself rare ("plan administration": 1
+ * article of the 155 holding both words) would otherwise read and
+ * analyse every article holding its words. Only pairs of ASCII keys are
+ * kept (a CJK bigram shares its position with a unigram); an article with
+ * more than PAIR_FILTER_MAX_PAIRS pairs, or more than PAIR_SAME_POS_MAX
+ * tokens at one position, has no filter and is always read. */
+#define PAIR_FILTER_BITS 8
+#define PAIR_FILTER_HASHES 3
+#define PAIR_FILTER_MAX_PAIRS 32768
+#define PAIR_SAME_POS_MAX 4
+
+static inline uint64_t pair_key_hash(const char *key, size_t len)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)key[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* 1 if key is ASCII (a key the filter can hold). */
+static inline int pair_key_ascii(const char *key, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)key[i] >= 0x80)
+			return 0;
+	return len > 0;
+}
+
+static inline uint64_t pair_hash(uint64_t a, uint64_t b)
+{
+	uint64_t h = a * 0xff51afd7ed558ccdull ^ (b + 0x9e3779b97f4a7c15ull);
+
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
+	return h;
+}
+
+/* Bit i (0 .. PAIR_FILTER_HASHES-1) of pair hash h in a filter of nbits
+ * bits (double hashing, reduced by multiply-shift). */
+static inline uint32_t pair_bit(uint64_t h, unsigned i, uint32_t nbits)
+{
+	uint32_t x = (uint32_t)(h >> 32) + i * ((uint32_t)h | 1u);
+
+	return (uint32_t)(((uint64_t)x * nbits) >> 32);
+}
 
 /* Title words take positions 0.., then this gap, then the body: a phrase
  * cannot span the title and the body. */
@@ -366,17 +427,26 @@ struct xc_reader;
 struct xc_doc;
 
 /* Index format version, stored in metadata; bumped when the schema
- * changes. 4: impact postings: every weighted term's wdf is its BM25
+ * changes. 5: positions are optional, and by default not kept: the
+ * position table was 44% of an index and a third of the indexing time,
+ * and the stored text holds the same information, so a phrase or NEAR is
+ * matched as the AND of its words and checked against the text of the
+ * candidates that could make the page (query_check.c). --positions keeps
+ * them ("positions=1" in the settings). 4: impact postings: every weighted term's wdf is its BM25
  * term frequency already divided by the document's length norm (b is
  * fixed when the index is created), so a search reads no document
  * lengths (xc_doc_set_impacts). 3: English stopwords carry positions
  * (exact phrases: "bank of england" is not "bank to england"). 2: they
  * had none. An older index is still read and written as it is (a
  * format-2 index's phrases skip its stopwords, keeping their gap; a
- * format-3 index is ranked with its document lengths), and a rebuild
+ * format-3 index is ranked with its document lengths; both keep their
+ * positions), and a rebuild
  * (--full) brings it to the newest. */
-#define LEDE_SCHEMA_VERSION 4
+#define LEDE_SCHEMA_VERSION 5
 #define LEDE_SCHEMA_OLDEST 2
+/* 1 if a database of this schema says whether it holds positions (5:
+ * "positions=0|1" in its settings; older ones always do). */
+#define SCHEMA_POSITIONS_SETTING(v) ((v) == 0 || (v) >= 5)
 /* 1 if a database of this schema holds no positions for stopwords. */
 #define SCHEMA_STOPWORDS_POSITIONLESS(v) ((v) != 0 && (v) < 3)
 /* 1 if a database of this schema holds impacts instead of wdfs. */
@@ -447,6 +517,7 @@ struct lede_index {
 	buf rec;                     /* reused record buffer */
 	buf term;                    /* reused term buffer */
 	buf qterm;                   /* the Q term of the article being put */
+	buf pairs;                   /* its word pairs' hashes (uint64_t) */
 	uint64_t pending;            /* changes since the last commit */
 	int lock_fd;                 /* writer: lede.lock, flock()ed; else 0 */
 	char db_name[64];            /* writer: current "db.N", "" = plain */

@@ -40,6 +40,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -1499,8 +1500,34 @@ extern "C" lede_status xc_doc_set_impacts(uint32_t *out_len, xc_doc *d,
 	}
 }
 
-/* Measures docid's impacts again. False if its positions do not give
- * back its plain frequencies (it is then left as it is). */
+/* A document without positions (index format 5's default) gets its
+ * plain frequencies back from its impacts: they all share one norm, which
+ * the sum of the impacts against the length gives, and while the norm is
+ * under the scale each impact rounds back to one frequency. False when
+ * the frequencies found do not add up to the length. */
+static bool plain_from_impacts(std::vector<impact_term> &terms, uint64_t len,
+			       unsigned scale)
+{
+	uint64_t isum = 0, sum = 0;
+
+	for (const impact_term &t : terms)
+		isum += t.cur;
+	if (isum == 0)
+		return false;
+	double norm = (double)scale * (double)len / (double)isum;
+	if (!(norm < scale))
+		return false;
+	for (impact_term &t : terms) {
+		t.plain = (Xapian::termcount)((double)t.cur * norm / scale + 0.5);
+		if (t.plain == 0)
+			return false;
+		sum += t.plain;
+	}
+	return sum == len;
+}
+
+/* Measures docid's impacts again. False if neither its positions nor its
+ * impacts give back its plain frequencies (it is then left as it is). */
 static bool reimpact(Xapian::WritableDatabase &db, Xapian::docid did,
 		     const xc_impact_opts &o)
 {
@@ -1520,7 +1547,10 @@ static bool reimpact(Xapian::WritableDatabase &db, Xapian::docid did,
 			terms.push_back(impact_term{ *t, plain, wdf });
 		}
 	}
-	if (len == 0 || sum != len)
+	if (len == 0)
+		return false;
+	if (sum != len &&
+	    (sum != 0 || !plain_from_impacts(terms, len, o.scale)))
 		return false;
 	apply_impacts(doc, terms, len, o);
 	db.replace_document(did, doc);
@@ -2382,6 +2412,140 @@ static void matching_terms(xc_results &res, const Xapian::Database &db,
 	}
 }
 
+/* An accept callback's failure, carried out of the match. */
+struct accept_error {
+	lede_status st;
+};
+
+struct xc_docview {
+	const Xapian::Database &db;
+	const Xapian::Document &doc;
+	std::string data;
+	bool have_data;
+	std::string value;
+};
+
+extern "C" lede_status xc_docview_value(const char **val, size_t *len,
+					xc_docview *d, uint32_t slot)
+{
+	try {
+		d->value = d->doc.get_value(slot);
+		*val = d->value.data();
+		*len = d->value.size();
+		return LEDE_OK;
+	} catch (...) {
+		*val = "";
+		*len = 0;
+		return map_exception(nullptr, 0);
+	}
+}
+
+extern "C" lede_status xc_docview_data(const char **data, size_t *len,
+				       xc_docview *d)
+{
+	try {
+		if (!d->have_data) {
+			d->data = d->doc.get_data();
+			d->have_data = true;
+		}
+		*data = d->data.data();
+		*len = d->data.size();
+		return LEDE_OK;
+	} catch (...) {
+		*data = nullptr;
+		*len = 0;
+		return map_exception(nullptr, 0);
+	}
+}
+
+/* By the posting lists, as the match reads them, rather than by the
+ * document's term list (see matching_terms). A prefix looks at each term
+ * it starts, at most XC_DOCVIEW_PREFIX_MAX of them. Over several shards
+ * the decider's document knows only its docid within its shard, not
+ * which shard: the term list is read then. */
+#define XC_DOCVIEW_PREFIX_MAX 1000
+extern "C" int xc_docview_has_term(xc_docview *d, const char *term,
+				   size_t len, int prefix)
+{
+	try {
+		Xapian::docid did = d->doc.get_docid();
+		std::string t(term, len);
+		auto holds = [&](const std::string &name) {
+			Xapian::PostingIterator p = d->db.postlist_begin(name);
+			p.skip_to(did);
+			return p != d->db.postlist_end(name) && *p == did;
+		};
+
+		if (d->db.size() != 1) {
+			Xapian::TermIterator i = d->doc.termlist_begin();
+			i.skip_to(t);
+			if (i == d->doc.termlist_end())
+				return 0;
+			const std::string &name = *i;
+			return prefix ? name.compare(0, t.size(), t) == 0
+				      : name == t;
+		}
+		if (!prefix)
+			return holds(t);
+		unsigned n = 0;
+		for (Xapian::TermIterator i = d->db.allterms_begin(t);
+		     i != d->db.allterms_end(t) && n < XC_DOCVIEW_PREFIX_MAX;
+		     ++i, ++n)
+			if (holds(*i))
+				return 1;
+		return 0;
+	} catch (...) {
+		return 0;
+	}
+}
+
+/* Xapian's match decider over xc_search_opts.accept. The data of the
+ * accepted matches is kept (up to XC_ACCEPT_KEEP_MAX of them) for the
+ * page, which would otherwise read and inflate it again: on one database
+ * only, where the decider's docids are the page's. */
+#define XC_ACCEPT_KEEP_MAX 1024
+class AcceptDecider : public Xapian::MatchDecider {
+	const Xapian::Database &db;
+	const xc_search_opts &o;
+
+    public:
+	mutable std::unordered_map<Xapian::docid, std::string> kept;
+
+	AcceptDecider(const Xapian::Database &db_, const xc_search_opts &o_)
+	    : db(db_), o(o_)
+	{
+	}
+
+	bool operator()(const Xapian::Document &doc) const override
+	{
+		xc_docview v{ db, doc, std::string(), false, std::string() };
+		int ok = 1;
+		lede_status st = o.accept(&v, &ok, o.accept_ctx);
+
+		if (st != LEDE_OK)
+			throw accept_error{ st };
+		if (ok && v.have_data && kept.size() < XC_ACCEPT_KEEP_MAX &&
+		    db.size() == 1)
+			kept.emplace(doc.get_docid(), std::move(v.data));
+		return ok != 0;
+	}
+};
+
+/* The data of a hit: kept by the decider, or read now. */
+static std::string hit_data(const AcceptDecider *dec,
+			    const Xapian::Document &doc)
+{
+	if (dec) {
+		auto k = dec->kept.find(doc.get_docid());
+		if (k != dec->kept.end()) {
+			std::string d = std::move(k->second);
+			dec->kept.erase(k); /* a docid shows once */
+			return d;
+		}
+	}
+	return doc.get_data();
+}
+
 /* One attempt: a fresh Enquire (cheap, and never shared between calls),
  * the match, then every hit's data, values, matching terms and collapse
  * count. Throws; the caller retries DatabaseModifiedError. */
@@ -2405,8 +2569,11 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 
 	/* No MSet::fetch(): it is only a prefetch hint, and on 1.4.22 it
 	 * crashes when first > 0 (measured: SIGSEGV in request_doc). */
-	Xapian::MSet mset =
-	    enq.get_mset(o.first, o.max_items, o.check_at_least);
+	std::unique_ptr<AcceptDecider> dec;
+	if (o.accept)
+		dec.reset(new AcceptDecider(db, o));
+	Xapian::MSet mset = enq.get_mset(o.first, o.max_items,
+					 o.check_at_least, nullptr, dec.get());
 	res.rows.clear();
 	res.stats.clear();
 	double scale = o.weight_scale > 0 ? o.weight_scale : 1.0;
@@ -2440,7 +2607,7 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 		row.hit.percent = it.get_percent();
 		row.hit.collapse_count = it.get_collapse_count();
 		if (!o.pick) {
-			row.data = doc.get_data();
+			row.data = hit_data(dec.get(), doc);
 			row.have_data = true;
 		}
 		if (o.no_values) {
@@ -2484,7 +2651,7 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 		for (size_t i = 0; i < res.rows.size(); i++) {
 			if (!want[i])
 				continue;
-			res.rows[i].data = docs[i].get_data();
+			res.rows[i].data = hit_data(dec.get(), docs[i]);
 			res.rows[i].have_data = true;
 		}
 	}
@@ -2595,6 +2762,10 @@ extern "C" lede_status xc_search(xc_results **out, xc_reader *r,
 		delete res;
 		return set_err(r->err, sizeof r->err, e.st, "",
 			       "the caller's pick of hits failed");
+	} catch (const accept_error &e) {
+		delete res;
+		return set_err(r->err, sizeof r->err, e.st, "",
+			       "checking a match against its text failed");
 	} catch (...) {
 		delete res;
 		return fail_reader(r);

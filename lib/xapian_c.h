@@ -43,6 +43,7 @@ typedef struct xc_reader xc_reader;   /* Xapian::Database over 1..n shards */
 typedef struct xc_doc xc_doc;         /* a Xapian::Document being built */
 typedef struct xc_query xc_query;     /* an immutable Xapian::Query */
 typedef struct xc_results xc_results; /* a Xapian::MSet + fetched rows */
+typedef struct xc_docview xc_docview; /* a match, for an accept callback */
 typedef struct xc_stemmer xc_stemmer; /* a Xapian::Stem */
 
 /* Term list callback; return nonzero to stop. term is borrowed for the call. */
@@ -173,10 +174,11 @@ lede_status xc_doc_set_impacts(uint32_t *out_len, xc_doc *d,
 /* The documents of w holding len_term, in docid order from docid from,
  * get their impacts measured again against o's avglen, at most max_docs
  * of them: *out_next is then the docid to go on from (0: all done). A
- * word's plain frequency is the number of its positions; a document
- * whose positions do not add up to its length (over LEDE_MAX_POSITIONS
- * words) is left as it is and counted in *out_inexact. *out_done counts
- * all documents. */
+ * word's plain frequency is the number of its positions, or in a document
+ * with none, its impact times the norm that the impacts' sum against the
+ * length gives; a document whose frequencies found do not add up to its
+ * length (over LEDE_MAX_POSITIONS words; a norm over scale) is left as it
+ * is and counted in *out_inexact. *out_done counts all documents. */
 lede_status xc_writer_reimpact(uint32_t *out_done, uint32_t *out_inexact,
                                uint32_t *out_next, xc_writer *w,
                                uint32_t from, const xc_impact_opts *o);
@@ -309,11 +311,31 @@ typedef struct xc_search_opts {
 	void *pick_ctx;
 	double weight_scale;     /* hits' and terms' weights are reported
 	                            times this (0: as they are) */
+	/* NULL: every match counts. Otherwise Xapian's match decider: called
+	 * for a local match only once it scores well enough to enter the
+	 * page (Xapian weighs it first), it sets *ok to 0 to drop it. A
+	 * non-OK return fails the search with that status. The estimate of
+	 * the total is scaled by the share accepted. Not run on remote
+	 * shards (the caller refuses such a search). */
+	lede_status (*accept)(struct xc_docview *d, int *ok, void *ctx);
+	void *accept_ctx;
 } xc_search_opts;
 
 #define XC_SEARCH_OPTS_INIT                                                   \
 	{ 1, 0, 10, 0, XC_SORT_RELEVANCE, XC_NO_SLOT, 0, 0, XC_NO_SLOT, 1, 0,  \
-	  1.2, 0.0, 1.0, 0.75, 0.5, 3, 0, 0, 0, NULL, NULL, 0.0 }
+	  1.2, 0.0, 1.0, 0.75, 0.5, 3, 0, 0, 0, NULL, NULL, 0.0, NULL, NULL }
+
+/* Its data (the record); borrowed for the call. The data of an accepted
+ * match is kept for the results, so it is read once. */
+lede_status xc_docview_data(const char **data, size_t *len, xc_docview *d);
+/* Its value in slot (streamed in docid order by the match); borrowed for
+ * the call, "" when none. */
+lede_status xc_docview_value(const char **val, size_t *len, xc_docview *d,
+                             uint32_t slot);
+/* 1 if it holds term; with prefix 1, a term starting with it (looked up
+ * in the posting lists). 0 on any failure. */
+int xc_docview_has_term(xc_docview *d, const char *term, size_t len,
+                        int prefix);
 
 /* A pick callback that fetches no data (the caller needs docids only). */
 lede_status xc_pick_none(const struct xc_results *m, unsigned char *want,

@@ -194,6 +194,10 @@ typedef struct query_build_opts {
 	int stopwords_positionless;    /* the index (schema 2) holds no
 					  positions for stopwords: phrases
 					  skip them, keeping their gap */
+	int text_positions;	       /* the index holds no positions: a
+					  phrase or NEAR is the AND of its
+					  words (nothing under a NOT), to be
+					  checked by query_check.c */
 } query_build_opts;
 
 /* Builds the Xapian query for root. *out is the caller's (xc_query_free).
@@ -209,6 +213,28 @@ lede_status query_build(xc_query **out, const qnode *root,
  * *inout unchanged. On failure *inout is unchanged. */
 lede_status query_add_date_filter(xc_query **inout, int64_t lo, int64_t hi,
 				  lede_err *err);
+
+/* The prefix of a field's word terms ("" for body and title words, "S"
+ * for title:, ...), and the indexed form of a word: its stem for body and
+ * title, or the word. */
+const char *query_word_prefix(qfield f);
+const char *query_word_key(const qnode *n, size_t *len);
+
+/* ---------------------------------------------------------------------
+ * query_check.c: phrases and NEAR checked against the stored text (an
+ * index without positions; see the file's comment).
+ * ------------------------------------------------------------------- */
+typedef struct qcheck qcheck;
+/* *out is NULL when root has no phrase or NEAR to check. root and a are
+ * borrowed and must outlive the checker; err receives the messages of
+ * qcheck_doc's failures. */
+lede_status qcheck_new(qcheck **out, const qnode *root, analyzer *a,
+		       lede_err *err);
+/* *ok = 1 if the match d satisfies the whole query: its phrases and NEAR
+ * on its text, the rest as Xapian would. Errors: NOMEM, CORRUPT or
+ * INVALID (a record that does not decode), a read failure. */
+lede_status qcheck_doc(qcheck *c, xc_docview *d, int *ok);
+void qcheck_free(qcheck *c); /* NULL-safe */
 
 /* Sets err to LEDE_ERR_QUERY "prefix 'th*' matches too many words; make it
  * longer", naming the shortest prefix of the tree (the likely culprit) —

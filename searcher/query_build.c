@@ -49,11 +49,13 @@ typedef struct bctx {
 	double title_weight;
 	uint32_t max_expansion;
 	int stop_positionless; /* query_build_opts.stopwords_positionless */
+	int text_positions;    /* query_build_opts.text_positions */
+	int neg;               /* under an odd number of NOTs */
 	lede_err *err;
 } bctx;
 
-/* The prefix of a field's positional word terms. */
-static const char *word_prefix(qfield f)
+/* The prefix of a field's word terms. */
+const char *query_word_prefix(qfield f)
 {
 	switch (f) {
 	case QF_TITLE:
@@ -110,7 +112,7 @@ static lede_status boosted(xc_query **out, xc_query *a, xc_query *b, double w,
 }
 
 /* The indexed form of a body or title word: its stem, or the word. */
-static const char *word_key(const qnode *n, size_t *len)
+const char *query_word_key(const qnode *n, size_t *len)
 {
 	if ((n->field == QF_TEXT || n->field == QF_TITLE) && n->stem) {
 		*len = n->stem_len;
@@ -124,7 +126,7 @@ static lede_status build_word(xc_query **out, const qnode *n, const bctx *c)
 {
 	xc_query *a = NULL, *b = NULL;
 	size_t klen;
-	const char *key = word_key(n, &klen);
+	const char *key = query_word_key(n, &klen);
 	lede_status st;
 
 	switch (n->field) {
@@ -138,7 +140,7 @@ static lede_status build_word(xc_query **out, const qnode *n, const bctx *c)
 		}
 		return boosted(out, a, b, c->title_weight, c->err);
 	default:
-		return term_q(out, word_prefix(n->field), key, klen, c->err);
+		return term_q(out, query_word_prefix(n->field), key, klen, c->err);
 	}
 }
 
@@ -164,6 +166,12 @@ static lede_status build_positional(xc_query **out, const qnode *n,
 	uint32_t window, first = 0, last = 0;
 	size_t m = 0, nstop = 0;
 
+	if (c->text_positions && c->neg) {
+		/* checked on the text (query_check.c): the NOT around it
+		 * must not take out the articles holding its words apart */
+		free(v);
+		return xc_query_match_nothing(out, c->err);
+	}
 	if (v == NULL)
 		return err_set(c->err, LEDE_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < n->nkids; i++)
@@ -171,18 +179,22 @@ static lede_status build_positional(xc_query **out, const qnode *n,
 	for (size_t i = 0; i < n->nkids && st == LEDE_OK; i++) {
 		const qnode *w = n->kids[i];
 		size_t klen;
-		const char *key = word_key(w, &klen);
+		const char *key = query_word_key(w, &klen);
 		if (positionless(w, c) && nstop < n->nkids)
 			continue;
 		if (m == 0)
 			first = w->pos;
 		last = w->pos;
-		st = term_q(&v[m++], word_prefix(w->field), key, klen, c->err);
+		st = term_q(&v[m++], query_word_prefix(w->field), key, klen, c->err);
 	}
 	if (st == LEDE_OK && m == 1) {
 		*out = v[0];
 		v[0] = NULL;
-	} else if (st == LEDE_OK && nstop == n->nkids) {
+	} else if (st == LEDE_OK &&
+		   (nstop == n->nkids || c->text_positions)) {
+		/* all stopwords of a schema-2 index; or an index without
+		 * positions, whose phrases are checked on the text of the
+		 * matches (query_check.c): the AND weighs as the phrase */
 		st = xc_query_combine(out, XC_Q_AND,
 				      (const xc_query *const *)v, m, 0,
 				      c->err);
@@ -269,7 +281,7 @@ static int starts_with(const char *s, size_t n, const char *p, size_t pn)
  * prefix starts with the other, the shorter covers both. */
 static lede_status build_prefix(xc_query **out, const qnode *n, const bctx *c)
 {
-	const char *pfx = word_prefix(n->field);
+	const char *pfx = query_word_prefix(n->field);
 	qlist l = {0};
 	xc_query *x = NULL;
 	lede_status st;
@@ -485,7 +497,10 @@ static lede_status build_and(xc_query **out, const qnode *n, const bctx *c,
 		const qnode *k = n->kids[i];
 		xc_query *x = NULL;
 		if (k->kind == QN_NOT) {
-			st = build(&x, k->kids[0], c, depth + 1);
+			bctx nc = *c;
+
+			nc.neg = !c->neg;
+			st = build(&x, k->kids[0], &nc, depth + 1);
 			if (st == LEDE_OK)
 				st = qlist_push(&neg, x, c->err);
 		} else {
@@ -592,10 +607,13 @@ static lede_status build(xc_query **out, const qnode *n, const bctx *c,
 		return build_and(out, n, c, depth);
 	case QN_OR:
 		return build_or(out, n, c, depth);
-	case QN_NOT:
+	case QN_NOT: {
+		bctx nc = *c;
+
+		nc.neg = !c->neg;
 		st = xc_query_match_all(&a, c->err);
 		if (st == LEDE_OK)
-			st = build(&x, n->kids[0], c, depth + 1);
+			st = build(&x, n->kids[0], &nc, depth + 1);
 		if (st == LEDE_OK) {
 			st = apply2(&a, XC_Q_AND_NOT, x, c->err);
 			x = NULL;
@@ -607,6 +625,7 @@ static lede_status build(xc_query **out, const qnode *n, const bctx *c,
 		xc_query_free(a);
 		xc_query_free(x);
 		return st;
+	}
 	}
 	return err_set(c->err, LEDE_ERR_INTERNAL, "unknown query node %d",
 		       (int)n->kind);
@@ -628,6 +647,8 @@ lede_status query_build(xc_query **out, const qnode *root,
 			      ? o->max_prefix_expansion
 			      : QUERY_MAX_PREFIX_EXPANSION;
 	c.stop_positionless = o && o->stopwords_positionless;
+	c.text_positions = o && o->text_positions;
+	c.neg = 0;
 	c.err = err;
 	st = build(&q, root, &c, 0);
 	if (st == LEDE_OK && qnode_is_filter(root)) {

@@ -903,6 +903,12 @@ static lede_status set_bm25(lede_index *idx, xc_search_opts *so,
 	return LEDE_OK;
 }
 
+/* xc_search's accept callback: phrases checked on the text. */
+static lede_status accept_match(xc_docview *d, int *ok, void *ctx)
+{
+	return qcheck_doc(ctx, d, ok);
+}
+
 LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
                                  const char *query,
                                  const lede_search_opts *opts)
@@ -917,6 +923,7 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 	xc_query *q = NULL, *base = NULL;
 	xc_results *m = NULL;
 	lede_results *res = NULL;
+	qcheck *qc = NULL;
 	pick_ctx pk;
 	lede_err err;
 	lede_status st;
@@ -969,10 +976,28 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 	bo.title_weight = o->title_weight > 0 ? o->title_weight : 0;
 	bo.stopwords_positionless =
 	    SCHEMA_STOPWORDS_POSITIONLESS(idx->settings.schema);
+	bo.text_positions = !idx->settings.positions;
 	st = query_build(&q, root, &bo, &err);
+	if (st == LEDE_OK && bo.text_positions)
+		st = qcheck_new(&qc, root, idx->an, &err);
 	if (st != LEDE_OK) {
 		index_fail_err(idx, &err);
 		goto out;
+	}
+	if (qc != NULL) {
+		unsigned nremote, nlocal;
+
+		shards_count_remote(&nremote, &nlocal, idx->path);
+		if (nremote > 0) {
+			st = index_fail(idx, LEDE_ERR_UNSUPPORTED,
+			                "%s: phrases and NEAR over remote shards "
+			                "need their indexes built with word "
+			                "positions (lede-index --positions)",
+			                idx->path);
+			goto out;
+		}
+		so.accept = accept_match;
+		so.accept_ctx = qc;
 	}
 	if (o->expand > 0) {
 		/* The query before its filters, to expand later. */
@@ -1020,6 +1045,10 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 		st = expand_query(idx, &q, base, o, &so);
 		if (st != LEDE_OK)
 			goto out;
+		/* The feedback articles held the phrases; the expanded query
+		 * ORs in other words, and its phrases rank as their words
+		 * together, as the words added do. */
+		so.accept = NULL;
 	}
 
 	pk.o = o;
@@ -1032,7 +1061,13 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 	so.values_mask = (rerank ? 1u << SLOT_DATE | 1u << SLOT_SIMHASH : 0) |
 	                 (o->explain ? 1u << SLOT_QTERM : 0);
 	so.no_values = so.values_mask == 0;
+	err_clear(&err);
 	st = xc_search(&m, idx->r, q, &so);
+	if (st != LEDE_OK && err.status != LEDE_OK) {
+		/* the text check of a match failed: its message */
+		index_fail_err(idx, &err);
+		goto out;
+	}
 	if (st == LEDE_ERR_QUERY) {
 		query_wildcard_error(&err, root);
 		index_fail_err(idx, &err);
@@ -1097,6 +1132,7 @@ out:
 	xc_results_free(m);
 	xc_query_free(q);
 	xc_query_free(base);
+	qcheck_free(qc);
 	qnode_free(root);
 	return st;
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bats
-# Index formats: a format-4 index holds BM25's length normalisation in its
-# postings (b fixed when it is built); an index of format 3, built by an
-# earlier lede, is still searched and updated as it is, and a rebuild
-# brings it to format 4.
+# Index formats: since format 4 an index holds BM25's length normalisation
+# in its postings (b fixed when it is built); since format 5 it keeps no
+# word positions unless built with --positions, and phrases are checked on
+# the stored text. An index of format 3, built by an earlier lede, is still
+# searched and updated as it is, and a rebuild brings it to the newest
+# format, keeping its positions.
 
 setup() {
 	B=${LEDE_BIN:-$BATS_TEST_DIRNAME/../../build}
@@ -35,7 +37,7 @@ old_index() {
 	[ "${lines[3]}" = "-- Q0 f3src/2022-03-01-nato-deployed-troops.md 4 1.690593 lede" ]
 }
 
-@test "a format-3 index is updated as it is; --full makes it format 4" {
+@test "a format-3 index is updated as it is; --full makes it the newest format" {
 	old_index
 	cp "$TOP"/corpus/text/2024-09-18-brazil-selic-sao-paulo.md f3src/
 	run "$B/lede-index" -q -i f3 f3src
@@ -53,6 +55,53 @@ old_index() {
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "f3src/2022-07-21-ecb-raises-rates.md" ]
 	[ "${#lines[@]}" -eq 3 ]
+	# it had positions, and keeps them
+	[ -s "f3/$(sed -n 's/^auto //p' f3/XAPIANDB)/position.glass" ]
+}
+
+# Phrases, NEAR, and both under OR and NOT, in every field that has them.
+PHRASES=('"interest rates"' '"central bank"' 'bank -"central bank"'
+	'"prime minister" OR election' 'rates NEAR/5 inflation'
+	'"bank of england"' 'title:"interest rates"' 'title:"defense spending"'
+	'"chip shortage" -carmakers' '(nato OR "defense spending") -"steady rise"'
+	'spending NEAR/2 defense' '"steady rise in defense"' 'NOT "interest rates"'
+	'by:"tom becker"' 'source:"meridian news"' 'by:(tom NEAR/1 becker)'
+	'"le" OR "de la"')
+
+@test "without positions (the default), phrases and NEAR match exactly what positions match" {
+	run "$B/lede-index" -q -i np "$TOP/corpus"
+	[ "$status" -eq 0 ]
+	run "$B/lede-index" -q -i wp --positions "$TOP/corpus"
+	[ "$status" -eq 0 ]
+	[ ! -e "np/$(sed -n 's/^auto //p' np/XAPIANDB)/position.glass" ]
+	[ -s "wp/$(sed -n 's/^auto //p' wp/XAPIANDB)/position.glass" ]
+	total=0
+	for q in "${PHRASES[@]}"; do
+		# same articles, ranks and scores; counted exactly
+		diff <("$B/lede-search" -i np --exact-count --trec -n 50 -- "$q") \
+			<("$B/lede-search" -i wp --exact-count --trec -n 50 -- "$q")
+		diff <("$B/lede-search" -i np --exact-count --count -- "$q") \
+			<("$B/lede-search" -i wp --exact-count --count -- "$q")
+		total=$((total + $("$B/lede-search" -i np --exact-count --count -- "$q")))
+	done
+	# the queries do match: 13 articles say "interest rates", 37 do not
+	[ "$("$B/lede-search" -i np --exact-count --count '"interest rates"')" = 13 ]
+	[ "$("$B/lede-search" -i np --exact-count --count 'NOT "interest rates"')" = 37 ]
+	[ "$total" -gt 100 ]
+	# words in another order are no phrase
+	[ "$("$B/lede-search" -i np --exact-count --count 'rates interest')" = 13 ]
+	[ "$("$B/lede-search" -i np --exact-count --count '"rates interest"')" = 0 ]
+	# the choice is fixed at creation
+	run "$B/lede-index" -q -i np --positions "$TOP/corpus"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"created without positions"* ]]
+	# snippets and updates work as before
+	run "$B/lede-search" -i np --color=never '"central bank"'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"central bank"* || "$output" == *"Central Bank"* ]]
+	run "$B/lede-index" -q -i np --full "$TOP/corpus"
+	[ "$status" -eq 0 ]
+	[ "$("$B/lede-search" -i np --exact-count --count '"interest rates"')" = 13 ]
 }
 
 @test "lede-index --b and --avglen are fixed when an index is created" {

@@ -474,13 +474,18 @@ damage() { # damage FILE HOW
 	make_corpus "$A" 250
 	run "$B/lede-index" -i "$TMP/good" --no-progress --jobs 1 "$A"
 	[ "$status" -eq 0 ]
+	# positions live only in an index built with them
+	run "$B/lede-index" -i "$TMP/goodpos" --positions --no-progress --jobs 1 "$A"
+	[ "$status" -eq 0 ]
 	cases=0
 	corrupt=0
 	upstream=0
 	for f in postlist.glass docdata.glass termlist.glass position.glass iamglass XAPIANDB; do
+		good=$TMP/good
+		[ "$f" = position.glass ] && good=$TMP/goodpos
 		for how in empty half short head garble noise; do
 			rm -rf "$IDX"
-			cp -a "$TMP/good" "$IDX"
+			cp -a "$good" "$IDX"
 			if [ "$f" = XAPIANDB ]; then p=$IDX/XAPIANDB; else p=$(live_db)/$f; fi
 			damage "$p" "$how"
 			for cmd in "lede-search --count parliament" \

@@ -20,12 +20,14 @@ setup_file() {
 	# One length for b to measure against (index format 4 builds it into
 	# the postings): indexes built apart score as one only when they
 	# share it.
+	# The local index keeps no positions (its phrases are checked on the
+	# text); the served ones keep them, as a server must for phrases.
 	"$B/lede-index" -i all -q --avglen 40 all.jsonl
 	for k in 1 2 3; do
-		"$B/lede-index" -i idx$k -q --avglen 40 part$k.jsonl
+		"$B/lede-index" -i idx$k -q --avglen 40 --positions part$k.jsonl
 	done
 	# a time-sharded index, served whole: the server follows its stub
-	"$B/lede-index" -i years -q --avglen 40 --shard-by year all.jsonl
+	"$B/lede-index" -i years -q --avglen 40 --positions --shard-by year all.jsonl
 	# ports from the pid, so parallel runs do not collide
 	base=$((20000 + ($$ % 2000) * 3))
 	mkdir R
@@ -44,7 +46,14 @@ setup_file() {
 	echo $! >srv4.pid
 	mkdir RY
 	echo "remote 127.0.0.1:$((base + 4))" >RY/XAPIANDB
-	for k in 1 2 3 4; do
+	# an index without positions, served
+	db=$(sed -n 's/^auto //p' all/XAPIANDB)
+	setsid xapian-tcpsrv --port "$((base + 5))" --interface 127.0.0.1 "all/$db" \
+		>srv5.log 2>&1 3>&- &
+	echo $! >srv5.pid
+	mkdir RN
+	echo "remote 127.0.0.1:$((base + 5))" >RN/XAPIANDB
+	for k in 1 2 3 4 5; do
 		for t in $(seq 1 50); do
 			grep -q "Listening" srv$k.log 2>/dev/null && break
 			sleep 0.1
@@ -55,7 +64,7 @@ setup_file() {
 
 teardown_file() {
 	[ -n "${RDIR:-}" ] || return 0
-	for k in 1 2 3 4; do
+	for k in 1 2 3 4 5; do
 		[ -f "$RDIR/srv$k.pid" ] && kill "$(cat "$RDIR/srv$k.pid")" 2>/dev/null
 	done
 	rm -rf "$RDIR"
@@ -191,4 +200,15 @@ PY
 	run "$B/lede-search" -i R harbour
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"remote shard 127.0.0.1:$((base + 2)) (R/XAPIANDB line 2) is unreachable"* ]]
+}
+
+@test "an index without positions served remotely: words work, a phrase says what it needs" {
+	run "$B/lede-search" -i RN --count 'harbour ferry'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$("$B/lede-search" -i all --count 'harbour ferry')" ]
+	run "$B/lede-search" -i RN '"port fees"'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"phrases and NEAR over remote shards need their indexes built with word positions (lede-index --positions)"* ]]
+	run "$B/lede-search" -i RN 'harbour NEAR/3 council'
+	[ "$status" -eq 2 ]
 }

@@ -592,7 +592,8 @@ static void test_impacts(void **state)
 			 LEDE_OK);
 	assert_int_equal(wdf_of(w, "a"), 32);
 	assert_int_equal(wdf_of(w, "b"), 16);
-	/* a word without positions: its plain frequency is unknown */
+	/* a word without positions (index format 5): its plain frequency
+	 * comes back from the impacts, 64 at norm 1: 2 */
 	xc_doc_clear(d);
 	assert_int_equal(xc_doc_add_term(d, "c", 1, 2), LEDE_OK);
 	assert_int_equal(xc_doc_add_boolean_term(d, "Qtwo", 4), LEDE_OK);
@@ -609,9 +610,27 @@ static void test_impacts(void **state)
 	assert_int_equal(xc_writer_reimpact(&done, &inexact, &next, w, next,
 					    &o),
 			 LEDE_OK);
-	assert_int_equal(inexact, 1);
+	assert_int_equal(inexact, 0);
 	assert_int_equal(next, 0);
-	assert_int_equal(wdf_of(w, "c"), 64);
+	/* against 4: norm 0.5 + 0.5 * max(2/4, 0.5) = 0.75, 32 * 2 / 0.75 */
+	assert_int_equal(wdf_of(w, "c"), 85);
+	/* ... unless the norm reaches the scale, where impacts no longer
+	 * round back to one frequency: 100 words against an average of 1
+	 * (norm 50.5) */
+	xc_doc_clear(d);
+	assert_int_equal(xc_doc_add_term(d, "e", 1, 100), LEDE_OK);
+	assert_int_equal(xc_doc_add_boolean_term(d, "Qthree", 6), LEDE_OK);
+	o.avglen = 1;
+	assert_int_equal(xc_doc_set_impacts(&len, d, &o), LEDE_OK);
+	assert_int_equal(xc_writer_upsert(NULL, w, "Qthree", 6, d), LEDE_OK);
+	assert_int_equal(wdf_of(w, "e"), 63);
+	o.avglen = 50;
+	o.max_docs = 100;
+	assert_int_equal(xc_writer_reimpact(&done, &inexact, &next, w, 3, &o),
+			 LEDE_OK);
+	assert_int_equal(done, 1);
+	assert_int_equal(inexact, 1);
+	assert_int_equal(wdf_of(w, "e"), 63);
 	o.scale = 0;
 	assert_int_equal(xc_doc_set_impacts(NULL, d, &o), LEDE_ERR_INVALID);
 	xc_doc_free(d);
