@@ -357,6 +357,60 @@ static void test_settings_mismatch(void **state)
 	lede_index_close(idx);
 }
 
+/* Index format 5: positions are kept only when asked for, on create;
+ * phrases match alike either way (an embedding program's view). */
+static uint64_t phrase_total(lede_index *idx, const char *q)
+{
+	lede_search_opts so = LEDE_SEARCH_OPTS_INIT;
+	lede_results *res = NULL;
+	uint64_t n;
+
+	so.exact_count = 1;
+	assert_int_equal(lede_search(&res, idx, q, &so), LEDE_OK);
+	n = lede_results_total(res);
+	lede_results_free(res);
+	return n;
+}
+
+static void test_positions(void **state)
+{
+	static const char *const qs[] = { "\"defense spending\"",
+		                          "\"spending defense\"",
+		                          "spending -\"defense spending\"",
+		                          "defense NEAR/2 spending",
+		                          "defense NEAR/5 spending",
+		                          "\"interest rates\" OR budget" };
+	static const uint64_t want[] = { 1, 0, 1, 1, 2, 2 };
+	lede_open_opts oo = LEDE_OPEN_OPTS_INIT;
+	lede_index *np = create("np", NULL), *wp = NULL;
+	(void)state;
+
+	oo.flags = LEDE_OPEN_CREATE;
+	oo.positions = 1;
+	assert_int_equal(lede_index_open(&wp, index_path("wp"), &oo), LEDE_OK);
+	fill(np);
+	fill(wp);
+	for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+		assert_int_equal(phrase_total(np, qs[i]), want[i]);
+		assert_int_equal(phrase_total(wp, qs[i]), want[i]);
+	}
+	lede_index_close(np);
+	lede_index_close(wp);
+	/* fixed on create */
+	oo.flags = LEDE_OPEN_WRITE;
+	assert_int_equal(lede_index_open(&np, index_path("np"), &oo),
+	                 LEDE_ERR_SETTINGS);
+	assert_non_null(strstr(lede_errmsg(np), "without positions"));
+	lede_index_close(np);
+	oo.positions = 2;
+	assert_int_equal(lede_index_open(&np, index_path("np"), &oo),
+	                 LEDE_ERR_INVALID);
+	lede_index_close(np);
+	oo.positions = -1;
+	assert_int_equal(lede_index_open(&np, index_path("np"), &oo), LEDE_OK);
+	lede_index_close(np);
+}
+
 /* Index format 4: BM25's length normalisation lives in the postings. */
 static double score_of(lede_index *idx, const char *query, const char *id,
                        double b)
@@ -731,6 +785,7 @@ int main(void)
 		cmocka_unit_test(test_suggestion_keeps_fields),
 		cmocka_unit_test(test_total_is_honest),
 		cmocka_unit_test(test_settings_mismatch),
+		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_impacts),
 		cmocka_unit_test(test_bad_articles),
 		cmocka_unit_test(test_read_only_and_lock),
