@@ -540,7 +540,7 @@ damage() { # damage FILE HOW
 	for f in termlist.glass postlist.glass; do
 		rm -rf "$IDX" && cp -a "$TMP/good" "$IDX" && damage "$(live_db)/$f" garble
 		run timeout -k 5 60 "$B/lede-index" -i "$IDX" --no-progress --full --jobs 1 "$A"
-		[ "$status" -eq 0 ]
+		[ "$status" -eq 0 ] || { echo "--full on garbled $f: exit $status: $output"; false; }
 		[ "$(count parliament)" = 250 ]
 		if command -v xapian-check >/dev/null; then
 			xapian-check "$(live_db)" >/dev/null
