@@ -36,6 +36,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <map>
 #include <memory>
 #include <new>
@@ -2417,12 +2418,16 @@ struct accept_error {
 	lede_status st;
 };
 
+/* A failure inside a docview call (a reader overtaken by a writer, say)
+ * is kept and thrown again once the callback returns, so that xc_search
+ * reopens and retries as for any other failure of the match. */
 struct xc_docview {
 	const Xapian::Database &db;
 	const Xapian::Document &doc;
 	std::string data;
 	bool have_data;
 	std::string value;
+	std::exception_ptr failure;
 };
 
 extern "C" lede_status xc_docview_value(const char **val, size_t *len,
@@ -2436,7 +2441,8 @@ extern "C" lede_status xc_docview_value(const char **val, size_t *len,
 	} catch (...) {
 		*val = "";
 		*len = 0;
-		return map_exception(nullptr, 0);
+		d->failure = std::current_exception();
+		return LEDE_ERR_IO;
 	}
 }
 
@@ -2454,7 +2460,8 @@ extern "C" lede_status xc_docview_data(const char **data, size_t *len,
 	} catch (...) {
 		*data = nullptr;
 		*len = 0;
-		return map_exception(nullptr, 0);
+		d->failure = std::current_exception();
+		return LEDE_ERR_IO;
 	}
 }
 
@@ -2495,6 +2502,7 @@ extern "C" int xc_docview_has_term(xc_docview *d, const char *term,
 				return 1;
 		return 0;
 	} catch (...) {
+		d->failure = std::current_exception();
 		return 0;
 	}
 }
@@ -2518,10 +2526,13 @@ class AcceptDecider : public Xapian::MatchDecider {
 
 	bool operator()(const Xapian::Document &doc) const override
 	{
-		xc_docview v{ db, doc, std::string(), false, std::string() };
+		xc_docview v{ db, doc, std::string(), false, std::string(),
+			      nullptr };
 		int ok = 1;
 		lede_status st = o.accept(&v, &ok, o.accept_ctx);
 
+		if (v.failure)
+			std::rethrow_exception(v.failure);
 		if (st != LEDE_OK)
 			throw accept_error{ st };
 		if (ok && v.have_data && kept.size() < XC_ACCEPT_KEEP_MAX &&

@@ -326,14 +326,17 @@ typedef struct xc_search_opts {
 	  1.2, 0.0, 1.0, 0.75, 0.5, 3, 0, 0, 0, NULL, NULL, 0.0, NULL, NULL }
 
 /* Its data (the record); borrowed for the call. The data of an accepted
- * match is kept for the results, so it is read once. */
+ * match is kept for the results, so it is read once. A failure to read
+ * (IO, and *data NULL) is raised again in xc_search when the callback
+ * returns, whatever it returns: a reader overtaken by a writer reopens
+ * and runs the search again. */
 lede_status xc_docview_data(const char **data, size_t *len, xc_docview *d);
 /* Its value in slot (streamed in docid order by the match); borrowed for
- * the call, "" when none. */
+ * the call, "" when none. Failures as for xc_docview_data. */
 lede_status xc_docview_value(const char **val, size_t *len, xc_docview *d,
                              uint32_t slot);
 /* 1 if it holds term; with prefix 1, a term starting with it (looked up
- * in the posting lists). 0 on any failure. */
+ * in the posting lists). 0 on failure, raised as for xc_docview_data. */
 int xc_docview_has_term(xc_docview *d, const char *term, size_t len,
                         int prefix);
 
