@@ -1413,15 +1413,17 @@ static uint64_t sim_value(doc_builder *b)
 	return sim;
 }
 
-/* Notes the pairs key makes with the keys of the position before (see
- * PAIR_FILTER_BITS). A position may hold several tokens; a non-ASCII one
- * breaks the chain. */
-static void note_pair(doc_builder *b, const char *key, size_t klen,
-                      uint32_t pos)
+/* Notes the pairs key (t's) makes with the keys of the position before
+ * (see PAIR_FILTER_BITS). A position may hold several tokens; a stopword
+ * or a non-ASCII key breaks the chain. */
+static void note_pair(doc_builder *b, const token *t, const char *key,
+                      size_t klen)
 {
+	uint32_t pos = t->pos;
 	uint64_t h;
 
-	if (!pair_key_ascii(key, klen)) {
+	if (!pair_key_ascii(key, klen) ||
+	    analyzer_is_stopword(b->idx->an, t->term, t->term_len)) {
 		b->nprev = b->ncur = 0;
 		b->pair_pos = 0;
 		return;
@@ -1502,7 +1504,7 @@ static int on_token(void *ctx, const token *t)
 	}
 	b->npos++;
 	if (b->pairs && !b->pairs_bad)
-		note_pair(b, key, klen, t->pos);
+		note_pair(b, t, key, klen);
 	add_prefixed(b, b->pfx, key, klen, t->pos, with_pos);
 	if (b->pfx2)
 		add_prefixed(b, b->pfx2, key, klen, t->pos, with_pos);

@@ -277,7 +277,7 @@ static lede_status get_record(qcheck *c)
 		return LEDE_OK;
 	st = xc_docview_data(&data, &len, c->doc);
 	if (st != LEDE_OK)
-		return err_set(c->err, st, "cannot read a matching article");
+		return st; /* xc_search reports it, or reopens and retries */
 	c->have_rec = 1;
 	return record_decode(&c->rec, data, len, c->err);
 }
@@ -404,9 +404,13 @@ static lede_status pairs_may_hold(qcheck *c, const qphrase *p, int *out)
 	for (size_t i = 0; i + 1 < n->nkids; i++) {
 		uint64_t h;
 
-		if (n->kids[i + 1]->pos != n->kids[i]->pos + 1 ||
+		const qnode *a = n->kids[i], *z = n->kids[i + 1];
+
+		if (z->pos != a->pos + 1 ||
 		    !pair_key_ascii(s[i].key, s[i].klen) ||
-		    !pair_key_ascii(s[i + 1].key, s[i + 1].klen))
+		    !pair_key_ascii(s[i + 1].key, s[i + 1].klen) ||
+		    analyzer_is_stopword(c->a, a->term, a->term_len) ||
+		    analyzer_is_stopword(c->a, z->term, z->term_len))
 			continue;
 		h = pair_hash(pair_key_hash(s[i].key, s[i].klen),
 			      pair_key_hash(s[i + 1].key, s[i + 1].klen));
@@ -431,8 +435,7 @@ static lede_status phrase_holds(qcheck *c, qphrase *p, int *out)
 		lede_status st = pairs_may_hold(c, p, &may);
 
 		if (st != LEDE_OK)
-			return err_set(c->err, st, "cannot read a match's "
-				       "word pairs");
+			return st; /* as in get_record */
 		if (!may) {
 			p->result = 0;
 			*out = 0;

@@ -536,10 +536,19 @@ damage() { # damage FILE HOW
 	run "$B/lede-search" -i "$IDX" --count parliament
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"index is corrupt: XAPIANDB names db."*", which is missing"* ]]
-	# --full rebuilds a damaged index beside it
+	# --full rebuilds a damaged index beside it. The postlist table also
+	# holds the settings a rebuild starts from: when the garbling hits
+	# them (or the blocks leading to them), --full says the index is
+	# corrupt instead (seen in about 1 run in 40, as the bytes of a build
+	# vary a little from run to run).
 	for f in termlist.glass postlist.glass; do
 		rm -rf "$IDX" && cp -a "$TMP/good" "$IDX" && damage "$(live_db)/$f" garble
 		run timeout -k 5 60 "$B/lede-index" -i "$IDX" --no-progress --full --jobs 1 "$A"
+		if [ "$f" = postlist.glass ] && [ "$status" -eq 2 ] &&
+			[[ "$output" == *"index is corrupt: "* ]]; then
+			echo "# --full on garbled $f: $output" >&3
+			continue
+		fi
 		[ "$status" -eq 0 ] || { echo "--full on garbled $f: exit $status: $output"; false; }
 		[ "$(count parliament)" = 250 ]
 		if command -v xapian-check >/dev/null; then
