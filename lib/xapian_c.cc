@@ -2469,7 +2469,8 @@ extern "C" lede_status xc_docview_data(const char **data, size_t *len,
  * document's term list (see matching_terms). A prefix looks at each term
  * it starts, at most XC_DOCVIEW_PREFIX_MAX of them. Over several shards
  * the decider's document knows only its docid within its shard, not
- * which shard: the term list is read then. */
+ * which shard: the term list is read then (the one place a search reads
+ * one; libxapian 1.4 trusts its bytes, see matching_terms). */
 #define XC_DOCVIEW_PREFIX_MAX 1000
 extern "C" int xc_docview_has_term(xc_docview *d, const char *term,
 				   size_t len, int prefix)
