@@ -2519,6 +2519,9 @@ class AcceptDecider : public Xapian::MatchDecider {
 
     public:
 	mutable std::unordered_map<Xapian::docid, std::string> kept;
+	bool page_docids = false; /* called on the MSet's documents, whose
+				     docids are the page's on any number of
+				     databases (see accept_ahead) */
 
 	AcceptDecider(const Xapian::Database &db_, const xc_search_opts &o_)
 	    : db(db_), o(o_)
@@ -2537,7 +2540,7 @@ class AcceptDecider : public Xapian::MatchDecider {
 		if (st != LEDE_OK)
 			throw accept_error{ st };
 		if (ok && v.have_data && kept.size() < XC_ACCEPT_KEEP_MAX &&
-		    db.size() == 1)
+		    (db.size() == 1 || page_docids))
 			kept.emplace(doc.get_docid(), std::move(v.data));
 		return ok != 0;
 	}
@@ -2556,6 +2559,85 @@ static std::string hit_data(const AcceptDecider *dec,
 		}
 	}
 	return doc.get_data();
+}
+
+/* The accept check ahead of the match, for a page ranked by relevance
+ * alone: Xapian ranks the first XC_ACCEPT_AHEAD_MIN matches without a
+ * decider, and they are checked in rank order; while too few pass, it
+ * ranks XC_ACCEPT_AHEAD_GROWTH times as many (each match is checked once).
+ * Every match Xapian did not rank scores no higher than the last it did
+ * (and on a tie comes after it), so once the page and one more are
+ * accepted, the page is exactly what the decider would give: the checks
+ * are about the page over the share accepted, where the decider checks
+ * every match that beats the page's weakest so far (about k ln(N/k) of
+ * N). Past XC_ACCEPT_AHEAD_MAX matches the decider runs as usual. */
+#define XC_ACCEPT_AHEAD_MIN 24
+#define XC_ACCEPT_AHEAD_GROWTH 4
+#define XC_ACCEPT_AHEAD_MAX 6144
+
+struct accept_pass {
+	Xapian::MSet mset;
+	std::vector<Xapian::MSetIterator> page; /* the accepted, shown */
+	uint32_t lower, est, upper;
+};
+
+/* False when the check must fall back to the decider. */
+static bool accept_ahead(accept_pass &out, Xapian::Enquire &enq,
+			 const xc_search_opts &o, AcceptDecider &dec)
+{
+	uint64_t need = (uint64_t)o.first + o.max_items + 1;
+	std::unordered_map<Xapian::docid, bool> seen;
+
+	if (o.sort != XC_SORT_RELEVANCE || o.collapse_slot != XC_NO_SLOT ||
+	    o.bool_weight || o.check_at_least > need)
+		return false;
+	for (uint64_t ahead = std::max<uint64_t>(2 * need,
+						 XC_ACCEPT_AHEAD_MIN);
+	     ahead <= XC_ACCEPT_AHEAD_MAX; ahead *= XC_ACCEPT_AHEAD_GROWTH) {
+		uint32_t accepted = 0, checked = 0;
+
+		out.page.clear();
+		out.mset = enq.get_mset(Xapian::doccount(0),
+					Xapian::doccount(ahead),
+					Xapian::doccount(0));
+		bool all = out.mset.size() < ahead; /* every match is here */
+		dec.page_docids = true;
+		for (Xapian::MSetIterator it = out.mset.begin();
+		     it != out.mset.end() && (all || accepted < need); ++it) {
+			auto known = seen.find(*it);
+			bool ok;
+
+			if (known != seen.end()) {
+				ok = known->second;
+			} else {
+				ok = dec(it.get_document());
+				seen.emplace(*it, ok);
+			}
+			checked++;
+			if (!ok)
+				continue;
+			if (accepted >= o.first &&
+			    accepted < o.first + o.max_items)
+				out.page.push_back(it);
+			accepted++;
+		}
+		dec.page_docids = false;
+		if (!all && accepted < need)
+			continue;
+		if (all) {
+			out.lower = out.est = out.upper = accepted;
+		} else {
+			uint32_t rejected = checked - accepted;
+			out.lower = accepted;
+			out.upper = out.mset.get_matches_upper_bound() - rejected;
+			out.est = (uint32_t)(out.mset.get_matches_estimated() *
+					     (double)accepted / checked + 0.5);
+			out.est = std::max(out.lower,
+					   std::min(out.est, out.upper));
+		}
+		return true;
+	}
+	return false;
 }
 
 /* One attempt: a fresh Enquire (cheap, and never shared between calls),
@@ -2582,17 +2664,35 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 	/* No MSet::fetch(): it is only a prefetch hint, and on 1.4.22 it
 	 * crashes when first > 0 (measured: SIGSEGV in request_doc). */
 	std::unique_ptr<AcceptDecider> dec;
-	if (o.accept)
+	accept_pass ahead;
+	bool two_pass = false;
+	Xapian::MSet mset;
+	std::vector<Xapian::MSetIterator> items;
+
+	if (o.accept) {
 		dec.reset(new AcceptDecider(db, o));
-	Xapian::MSet mset = enq.get_mset(o.first, o.max_items,
-					 o.check_at_least, nullptr, dec.get());
+		two_pass = accept_ahead(ahead, enq, o, *dec);
+	}
+	if (two_pass) {
+		mset = ahead.mset;
+		items = ahead.page;
+		res.lower = ahead.lower;
+		res.est = ahead.est;
+		res.upper = ahead.upper;
+	} else {
+		mset = enq.get_mset(o.first, o.max_items, o.check_at_least,
+				    nullptr, dec.get());
+		for (Xapian::MSetIterator it = mset.begin(); it != mset.end();
+		     ++it)
+			items.push_back(it);
+		res.lower = mset.get_matches_lower_bound();
+		res.est = mset.get_matches_estimated();
+		res.upper = mset.get_matches_upper_bound();
+	}
 	res.rows.clear();
 	res.stats.clear();
 	double scale = o.weight_scale > 0 ? o.weight_scale : 1.0;
 
-	res.lower = mset.get_matches_lower_bound();
-	res.est = mset.get_matches_estimated();
-	res.upper = mset.get_matches_upper_bound();
 	for (Xapian::TermIterator t = q.get_unique_terms_begin();
 	     t != q.get_unique_terms_end(); ++t) {
 		if ((*t).empty())
@@ -2605,16 +2705,17 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 		}
 		res.stats[*t] = std::make_pair(mset.get_termfreq(*t), tw * scale);
 	}
-	res.rows.reserve(mset.size());
+	res.rows.reserve(items.size());
 	std::vector<Xapian::Document> docs;
-	docs.reserve(mset.size());
-	for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+	docs.reserve(items.size());
+	for (size_t i = 0; i < items.size(); i++) {
+		const Xapian::MSetIterator &it = items[i];
 		xc_row row;
 		docs.push_back(it.get_document());
 		const Xapian::Document &doc = docs.back();
 
 		row.hit.docid = *it;
-		row.hit.rank = it.get_rank();
+		row.hit.rank = two_pass ? o.first + (uint32_t)i : it.get_rank();
 		row.hit.weight = it.get_weight() * scale;
 		row.hit.percent = it.get_percent();
 		row.hit.collapse_count = it.get_collapse_count();

@@ -411,6 +411,68 @@ static void test_positions(void **state)
 	lede_index_close(np);
 }
 
+/* Pages of a phrase that one match in ten holds: without positions the
+ * matches are checked ahead of the match, ranking more of them while too
+ * few hold it (xapian_c.cc accept_ahead); every page, score and count
+ * must be what positions give. */
+static void page_ids(lede_index *idx, const char *q, unsigned offset,
+                     char *out, size_t cap)
+{
+	lede_search_opts so = LEDE_SEARCH_OPTS_INIT;
+	lede_results *res = NULL;
+	size_t len = 0;
+
+	so.offset = offset;
+	so.limit = 10;
+	so.snippets = 0;
+	assert_int_equal(lede_search(&res, idx, q, &so), LEDE_OK);
+	out[0] = '\0';
+	for (size_t i = 0; i < lede_results_count(res); i++) {
+		const lede_hit *h = lede_results_hit(res, i);
+		len += (size_t)snprintf(out + len, cap - len, "%s:%.6f ",
+		                        h->article.id, h->score);
+	}
+	lede_results_free(res);
+}
+
+static void test_phrase_pages(void **state)
+{
+	lede_open_opts oo = LEDE_OPEN_OPTS_INIT;
+	lede_index *np = create("pp-np", NULL), *wp = NULL;
+	char a[2048], b[2048], id[32], body[512];
+	(void)state;
+
+	oo.flags = LEDE_OPEN_CREATE;
+	oo.positions = 1;
+	assert_int_equal(lede_index_open(&wp, index_path("pp-wp"), &oo),
+	                 LEDE_OK);
+	for (int i = 0; i < 300; i++) {
+		int n = 0;
+
+		snprintf(id, sizeof id, "d%03d", i);
+		/* both words everywhere, side by side in one article in ten;
+		 * lengths vary so scores do not tie */
+		n += snprintf(body + n, sizeof body - n, "%s",
+		              i % 10 == 3 ? "harbour ferry" : "harbour old ferry");
+		for (int k = 0; k < i % 17; k++)
+			n += snprintf(body + n, sizeof body - n, " filler%d", k);
+		add(np, id, "", body, 1700000000);
+		add(wp, id, "", body, 1700000000);
+	}
+	assert_int_equal(lede_index_commit(np), LEDE_OK);
+	assert_int_equal(lede_index_commit(wp), LEDE_OK);
+	for (unsigned off = 0; off <= 30; off += 10) {
+		page_ids(np, "\"harbour ferry\"", off, a, sizeof a);
+		page_ids(wp, "\"harbour ferry\"", off, b, sizeof b);
+		assert_string_equal(a, b);
+	}
+	assert_int_equal(phrase_total(np, "\"harbour ferry\""), 30);
+	assert_int_equal(phrase_total(wp, "\"harbour ferry\""), 30);
+	assert_int_equal(phrase_total(np, "\"ferry harbour\""), 0);
+	lede_index_close(np);
+	lede_index_close(wp);
+}
+
 /* Index format 4: BM25's length normalisation lives in the postings. */
 static double score_of(lede_index *idx, const char *query, const char *id,
                        double b)
@@ -786,6 +848,7 @@ int main(void)
 		cmocka_unit_test(test_total_is_honest),
 		cmocka_unit_test(test_settings_mismatch),
 		cmocka_unit_test(test_positions),
+		cmocka_unit_test(test_phrase_pages),
 		cmocka_unit_test(test_impacts),
 		cmocka_unit_test(test_bad_articles),
 		cmocka_unit_test(test_read_only_and_lock),
