@@ -311,12 +311,14 @@ typedef struct xc_search_opts {
 	void *pick_ctx;
 	double weight_scale;     /* hits' and terms' weights are reported
 	                            times this (0: as they are) */
-	/* NULL: every match counts. Otherwise Xapian's match decider: called
-	 * for a local match only once it scores well enough to enter the
-	 * page (Xapian weighs it first), it sets *ok to 0 to drop it. A
-	 * non-OK return fails the search with that status. The estimate of
-	 * the total is scaled by the share accepted. Not run on remote
-	 * shards (the caller refuses such a search). */
+	/* NULL: every match counts. Otherwise it sets *ok to 0 to drop a
+	 * match. For a page ranked by relevance alone it is called on the
+	 * best-ranked matches in rank order until the page and one more
+	 * pass (Xapian ranking more while too few do); otherwise as Xapian's
+	 * match decider, on each match that scores well enough to enter the
+	 * page. A non-OK return fails the search with that status. The
+	 * estimate of the total is scaled by the share accepted. Not run on
+	 * remote shards (the caller refuses such a search). */
 	lede_status (*accept)(struct xc_docview *d, int *ok, void *ctx);
 	void *accept_ctx;
 } xc_search_opts;

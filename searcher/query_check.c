@@ -7,10 +7,14 @@
  * which is all a position list says. query_build gives Xapian each phrase
  * or NEAR as the AND of its words (the same weight Xapian gives a phrase;
  * under a NOT, as nothing, so the relaxed query matches a superset), and
- * the search's accept callback (xc_search_opts.accept, a Xapian match
- * decider) calls qcheck_doc for each match that scores well enough to
- * enter the page: Xapian weighs first, so a frequent phrase costs the
- * candidates the page could take, not every article holding its words.
+ * the search's accept callback (xc_search_opts.accept) calls qcheck_doc
+ * for the matches that could make the page: the best-ranked ones in rank
+ * order until the page is full, or, for a page sorted otherwise, each
+ * match Xapian finds that beats the page's weakest (xapian_c.cc
+ * accept_ahead and AcceptDecider). A frequent phrase so costs about the
+ * page, not every article holding its words; a rare phrase of common
+ * words is mostly turned away by the article's pair filter
+ * (PAIR_FILTER_BITS) before its text is read.
  *
  * qcheck_doc analyses the fields a phrase lives in with the indexer's own
  * analyzer and positions (title from 1, the body TITLE_POSITION_GAP after
