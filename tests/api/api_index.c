@@ -409,6 +409,22 @@ static void test_positions(void **state)
 	oo.positions = -1;
 	assert_int_equal(lede_index_open(&np, index_path("np"), &oo), LEDE_OK);
 	lede_index_close(np);
+	/* a caller built before version 3 (its struct ends before
+	 * positions, which is then never read) gets the default */
+	oo.version = 2;
+	oo.positions = 99;
+	oo.flags = LEDE_OPEN_CREATE;
+	assert_int_equal(lede_index_open(&np, index_path("np2"), &oo),
+	                 LEDE_OK);
+	fill(np);
+	assert_int_equal(phrase_total(np, "\"defense spending\""), 1);
+	lede_index_close(np);
+	oo.version = 3;
+	oo.positions = 1;
+	oo.flags = LEDE_OPEN_WRITE;
+	assert_int_equal(lede_index_open(&np, index_path("np2"), &oo),
+	                 LEDE_ERR_SETTINGS);
+	lede_index_close(np);
 }
 
 /* Pages of a phrase that one match in ten holds: without positions the
