@@ -191,8 +191,8 @@ typedef struct lede_open_opts {
  * working. */
 #define LEDE_OPEN_OPTS_VERSION 3
 #define LEDE_OPEN_OPTS_INIT                                                   \
-	{ LEDE_OPEN_OPTS_VERSION, LEDE_OPEN_READ, NULL, -1, 0, NULL, -1.0, 0.0, \
-	  -1 }
+	{ LEDE_OPEN_OPTS_VERSION, LEDE_OPEN_READ, NULL, -1, 0, NULL, -1.0,    \
+	  0.0, -1 }
 
 /*
  * Opens (or with LEDE_OPEN_CREATE creates) the index at path, a directory.

@@ -170,7 +170,8 @@ static lede_status settings_parse(analyzer_settings *s, int *shard_by,
 	}
 	if (SCHEMA_POSITIONS_SETTING(ver)) {
 		sp = strstr(tmp, " positions=");
-		if (sp == NULL || sscanf(sp, " positions=%d", &positions) != 1 ||
+		if (sp == NULL ||
+		    sscanf(sp, " positions=%d", &positions) != 1 ||
 		    (positions != 0 && positions != 1))
 			return LEDE_ERR_CORRUPT;
 	}
@@ -487,7 +488,8 @@ static lede_status settings_check(lede_index *idx, analyzer_settings *want,
 		return index_fail(idx, LEDE_ERR_SETTINGS,
 		                  "%s: index was created %s positions, not %s; "
 		                  "build one %s them in a new directory",
-		                  idx->path, have.positions ? "with" : "without",
+		                  idx->path,
+		                  have.positions ? "with" : "without",
 		                  want->positions ? "with" : "without",
 		                  want->positions ? "with" : "without");
 	/* An older index has no b in its postings; a rebuild (--full) will

@@ -434,16 +434,16 @@ struct xc_doc;
  * and the stored text holds the same information, so a phrase or NEAR is
  * matched as the AND of its words and checked against the text of the
  * candidates that could make the page (query_check.c). --positions keeps
- * them ("positions=1" in the settings). 4: impact postings: every weighted term's wdf is its BM25
- * term frequency already divided by the document's length norm (b is
- * fixed when the index is created), so a search reads no document
- * lengths (xc_doc_set_impacts). 3: English stopwords carry positions
- * (exact phrases: "bank of england" is not "bank to england"). 2: they
- * had none. An older index is still read and written as it is (a
- * format-2 index's phrases skip its stopwords, keeping their gap; a
- * format-3 index is ranked with its document lengths; both keep their
- * positions), and a rebuild
- * (--full) brings it to the newest. */
+ * them ("positions=1" in the settings). 4: impact postings: every
+ * weighted term's wdf is its BM25 term frequency already divided by the
+ * document's length norm (b is fixed when the index is created), so a
+ * search reads no document lengths (xc_doc_set_impacts). 3: English
+ * stopwords carry positions (exact phrases: "bank of england" is not
+ * "bank to england"). 2: they had none. An older index is still read and
+ * written as it is (a format-2 index's phrases skip its stopwords,
+ * keeping their gap; a format-3 index is ranked with its document
+ * lengths; both keep their positions), and a rebuild (--full) brings it
+ * to the newest. */
 #define LEDE_SCHEMA_VERSION 5
 #define LEDE_SCHEMA_OLDEST 2
 /* 1 if a database of this schema says whether it holds positions (5:

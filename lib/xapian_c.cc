@@ -1519,7 +1519,8 @@ static bool plain_from_impacts(std::vector<impact_term> &terms, uint64_t len,
 	if (!(norm < scale))
 		return false;
 	for (impact_term &t : terms) {
-		t.plain = (Xapian::termcount)((double)t.cur * norm / scale + 0.5);
+		t.plain = (Xapian::termcount)((double)t.cur * norm / scale +
+					      0.5);
 		if (t.plain == 0)
 			return false;
 		sum += t.plain;
@@ -2629,7 +2630,8 @@ static bool accept_ahead(accept_pass &out, Xapian::Enquire &enq,
 		} else {
 			uint32_t rejected = checked - accepted;
 			out.lower = accepted;
-			out.upper = out.mset.get_matches_upper_bound() - rejected;
+			out.upper =
+			    out.mset.get_matches_upper_bound() - rejected;
 			out.est = (uint32_t)(out.mset.get_matches_estimated() *
 					     (double)accepted / checked + 0.5);
 			out.est = std::max(out.lower,

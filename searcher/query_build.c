@@ -140,7 +140,8 @@ static lede_status build_word(xc_query **out, const qnode *n, const bctx *c)
 		}
 		return boosted(out, a, b, c->title_weight, c->err);
 	default:
-		return term_q(out, query_word_prefix(n->field), key, klen, c->err);
+		return term_q(out, query_word_prefix(n->field), key, klen,
+			      c->err);
 	}
 }
 
@@ -185,7 +186,8 @@ static lede_status build_positional(xc_query **out, const qnode *n,
 		if (m == 0)
 			first = w->pos;
 		last = w->pos;
-		st = term_q(&v[m++], query_word_prefix(w->field), key, klen, c->err);
+		st = term_q(&v[m++], query_word_prefix(w->field), key, klen,
+			    c->err);
 	}
 	if (st == LEDE_OK && m == 1) {
 		*out = v[0];

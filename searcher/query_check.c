@@ -65,7 +65,8 @@ struct qcheck {
 	size_t nslots;
 	qphrase *ph;
 	size_t nph;
-	unsigned char first[G_COUNT][256]; /* first bytes of each group's keys */
+	unsigned char first[G_COUNT][256]; /* first bytes of the keys of
+					      each group */
 	int analysed[G_COUNT];
 	record rec;
 	int have_rec;
@@ -522,7 +523,8 @@ static lede_status eval(qcheck *c, const qnode *n, int known, int *out,
 	lede_status st = LEDE_OK;
 
 	if (depth > QUERY_MAX_TREE_DEPTH)
-		return err_set(c->err, LEDE_ERR_QUERY, "query nested too deeply");
+		return err_set(c->err, LEDE_ERR_QUERY,
+			       "query nested too deeply");
 	if (is_positional(n)) {
 		for (size_t i = 0; i < c->nph; i++)
 			if (c->ph[i].n == n)

@@ -990,9 +990,10 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 		shards_count_remote(&nremote, &nlocal, idx->path);
 		if (nremote > 0) {
 			st = index_fail(idx, LEDE_ERR_UNSUPPORTED,
-			                "%s: phrases and NEAR over remote shards "
-			                "need their indexes built with word "
-			                "positions (lede-index --positions)",
+			                "%s: phrases and NEAR over remote "
+			                "shards need their indexes built with "
+			                "word positions (lede-index "
+			                "--positions)",
 			                idx->path);
 			goto out;
 		}

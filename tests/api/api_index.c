@@ -469,9 +469,11 @@ static void test_phrase_pages(void **state)
 		/* both words everywhere, side by side in one article in ten;
 		 * lengths vary so scores do not tie */
 		n += snprintf(body + n, sizeof body - n, "%s",
-		              i % 10 == 3 ? "harbour ferry" : "harbour old ferry");
+		              i % 10 == 3 ? "harbour ferry"
+		                          : "harbour old ferry");
 		for (int k = 0; k < i % 17; k++)
-			n += snprintf(body + n, sizeof body - n, " filler%d", k);
+			n += snprintf(body + n, sizeof body - n, " filler%d",
+			              k);
 		add(np, id, "", body, 1700000000);
 		add(wp, id, "", body, 1700000000);
 	}
