@@ -45,6 +45,9 @@ typedef struct qslot {
 	int group;
 	size_t ph;     /* its phrase (index in qcheck.ph) */
 	int last;      /* the phrase's last word */
+	int paired;    /* it and the next word make a pair the filter holds
+			  (PAIR_FILTER_BITS): */
+	uint64_t pair; /* ... this pair's hash */
 	uint32_t *pos; /* ascending */
 	size_t n, cap;
 } qslot;
@@ -151,6 +154,23 @@ static void collect(qcheck *c, const qnode *n, unsigned depth)
 		s->last = i + 1 == n->nkids;
 		if (s->klen > 0)
 			c->first[s->group][(unsigned char)s->key[0]] = 1;
+	}
+	/* the pairs an article's filter would hold, as lib/index.c
+	 * note_pair makes them: adjacent words of body or title, ASCII
+	 * keys, no stopword */
+	for (size_t i = 0; n->kind == QN_PHRASE && i + 1 < n->nkids; i++) {
+		qslot *s = &c->slots[p->first + i], *z = s + 1;
+		const qnode *a = n->kids[i], *b = n->kids[i + 1];
+
+		s->paired = (s->group == G_TEXT || s->group == G_TITLE) &&
+			    b->pos == a->pos + 1 &&
+			    pair_key_ascii(s->key, s->klen) &&
+			    pair_key_ascii(z->key, z->klen) &&
+			    !analyzer_is_stopword(c->a, a->term, a->term_len) &&
+			    !analyzer_is_stopword(c->a, b->term, b->term_len);
+		if (s->paired)
+			s->pair = pair_hash(pair_key_hash(s->key, s->klen),
+					    pair_key_hash(z->key, z->klen));
 	}
 }
 
@@ -391,36 +411,28 @@ static int near_within(qslot *s, size_t m, uint32_t window)
  * phrase (it then cannot hold it); 1 if it may, or has no filter. */
 static lede_status pairs_may_hold(qcheck *c, const qphrase *p, int *out)
 {
-	const qnode *n = p->n;
 	const qslot *s = &c->slots[p->first];
+	size_t m = p->n->nkids, i;
 	const unsigned char *f;
 	const char *v;
 	size_t len;
 	lede_status st;
 
 	*out = 1;
-	if (n->kind != QN_PHRASE || s[0].group == G_BYLINE ||
-	    s[0].group == G_SOURCE)
-		return LEDE_OK;
+	for (i = 0; i + 1 < m && !s[i].paired; i++)
+		;
+	if (i + 1 >= m)
+		return LEDE_OK; /* no pair to look for: no read */
 	st = xc_docview_value(&v, &len, c->doc, SLOT_PAIRS);
 	if (st != LEDE_OK || len == 0 || len > UINT32_MAX / 8)
 		return st;
 	f = (const unsigned char *)v;
-	for (size_t i = 0; i + 1 < n->nkids; i++) {
-		uint64_t h;
-
-		const qnode *a = n->kids[i], *z = n->kids[i + 1];
-
-		if (z->pos != a->pos + 1 ||
-		    !pair_key_ascii(s[i].key, s[i].klen) ||
-		    !pair_key_ascii(s[i + 1].key, s[i + 1].klen) ||
-		    analyzer_is_stopword(c->a, a->term, a->term_len) ||
-		    analyzer_is_stopword(c->a, z->term, z->term_len))
+	for (; i + 1 < m; i++) {
+		if (!s[i].paired)
 			continue;
-		h = pair_hash(pair_key_hash(s[i].key, s[i].klen),
-			      pair_key_hash(s[i + 1].key, s[i + 1].klen));
 		for (unsigned k = 0; k < PAIR_FILTER_HASHES; k++) {
-			uint32_t bit = pair_bit(h, k, (uint32_t)len * 8);
+			uint32_t bit = pair_bit(s[i].pair, k,
+						(uint32_t)len * 8);
 			if (!(f[bit >> 3] & (1u << (bit & 7)))) {
 				*out = 0;
 				return LEDE_OK;

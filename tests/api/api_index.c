@@ -372,6 +372,18 @@ static uint64_t phrase_total(lede_index *idx, const char *q)
 	return n;
 }
 
+/* Opens name with oo, expecting status; closes it again. */
+static void open_expect(const char *name, const lede_open_opts *oo,
+                        lede_status want)
+{
+	lede_index *idx = NULL;
+
+	assert_int_equal(lede_index_open(&idx, index_path(name), oo), want);
+	if (want == LEDE_ERR_SETTINGS)
+		assert_non_null(strstr(lede_errmsg(idx), "positions"));
+	lede_index_close(idx);
+}
+
 static void test_positions(void **state)
 {
 	static const char *const qs[] = { "\"defense spending\"",
@@ -403,12 +415,9 @@ static void test_positions(void **state)
 	assert_non_null(strstr(lede_errmsg(np), "without positions"));
 	lede_index_close(np);
 	oo.positions = 2;
-	assert_int_equal(lede_index_open(&np, index_path("np"), &oo),
-	                 LEDE_ERR_INVALID);
-	lede_index_close(np);
+	open_expect("np", &oo, LEDE_ERR_INVALID);
 	oo.positions = -1;
-	assert_int_equal(lede_index_open(&np, index_path("np"), &oo), LEDE_OK);
-	lede_index_close(np);
+	open_expect("np", &oo, LEDE_OK);
 	/* a caller built before version 3 (its struct ends before
 	 * positions, which is then never read) gets the default */
 	oo.version = 2;
@@ -422,9 +431,7 @@ static void test_positions(void **state)
 	oo.version = 3;
 	oo.positions = 1;
 	oo.flags = LEDE_OPEN_WRITE;
-	assert_int_equal(lede_index_open(&np, index_path("np2"), &oo),
-	                 LEDE_ERR_SETTINGS);
-	lede_index_close(np);
+	open_expect("np2", &oo, LEDE_ERR_SETTINGS);
 }
 
 /* Pages of a phrase that one match in ten holds: without positions the

@@ -552,9 +552,26 @@ static uint64_t wdf_of(xc_writer *w, const char *term)
 	return total;
 }
 
+/* Puts a document of one positionless word, wdf times, with its impacts
+ * against avglen, under the id term q. */
+static void put_positionless(xc_writer *w, xc_doc *d, const char *word,
+			     uint32_t wdf, const char *q, double avglen,
+			     xc_impact_opts *o)
+{
+	uint32_t len;
+
+	xc_doc_clear(d);
+	assert_int_equal(xc_doc_add_term(d, word, strlen(word), wdf), LEDE_OK);
+	assert_int_equal(xc_doc_add_boolean_term(d, q, strlen(q)), LEDE_OK);
+	o->avglen = avglen;
+	assert_int_equal(xc_doc_set_impacts(&len, d, o), LEDE_OK);
+	assert_int_equal(xc_writer_upsert(NULL, w, q, strlen(q), d), LEDE_OK);
+}
+
 /* Impacts (index format 4): round(32 wdf / norm), norm = 0.5 + 0.5
- * max(len / avglen, 0.5); measured again from positions; a document
- * whose positions do not add up to its length is left as it is. */
+ * max(len / avglen, 0.5); measured again from positions, or in a
+ * document without any, from the impacts; one whose frequencies cannot
+ * be found again is left as it is. */
 static void test_impacts(void **state)
 {
 	fixture *f = *state;
@@ -594,12 +611,7 @@ static void test_impacts(void **state)
 	assert_int_equal(wdf_of(w, "b"), 16);
 	/* a word without positions (index format 5): its plain frequency
 	 * comes back from the impacts, 64 at norm 1: 2 */
-	xc_doc_clear(d);
-	assert_int_equal(xc_doc_add_term(d, "c", 1, 2), LEDE_OK);
-	assert_int_equal(xc_doc_add_boolean_term(d, "Qtwo", 4), LEDE_OK);
-	o.avglen = 2;
-	assert_int_equal(xc_doc_set_impacts(&len, d, &o), LEDE_OK);
-	assert_int_equal(xc_writer_upsert(NULL, w, "Qtwo", 4, d), LEDE_OK);
+	put_positionless(w, d, "c", 2, "Qtwo", 2, &o);
 	assert_int_equal(wdf_of(w, "c"), 64);
 	o.avglen = 4;
 	o.max_docs = 1;
@@ -617,12 +629,7 @@ static void test_impacts(void **state)
 	/* ... unless the norm reaches the scale, where impacts no longer
 	 * round back to one frequency: 100 words against an average of 1
 	 * (norm 50.5) */
-	xc_doc_clear(d);
-	assert_int_equal(xc_doc_add_term(d, "e", 1, 100), LEDE_OK);
-	assert_int_equal(xc_doc_add_boolean_term(d, "Qthree", 6), LEDE_OK);
-	o.avglen = 1;
-	assert_int_equal(xc_doc_set_impacts(&len, d, &o), LEDE_OK);
-	assert_int_equal(xc_writer_upsert(NULL, w, "Qthree", 6, d), LEDE_OK);
+	put_positionless(w, d, "e", 100, "Qthree", 1, &o);
 	assert_int_equal(wdf_of(w, "e"), 63);
 	o.avglen = 50;
 	o.max_docs = 100;
