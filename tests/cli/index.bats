@@ -62,6 +62,31 @@ count() { "$B/lede-search" -i "$IDX" --count "$@"; }
 	[ "$(count harbour)" = 299 ]
 }
 
+@test "a rerun over one of two roots prunes only under the root it walks" {
+	# past FILE_PRELOAD_MIN files, prune reads only the records no walked
+	# file has: here the other root's, which must stay
+	O=$TMP/other
+	mkdir -p "$O"
+	for i in $(seq 1 150); do
+		printf 'Brief %s\n\nThe harbour office logged vessel %s.\n' \
+			"$i" "$i" >"$A/brief$i.txt"
+		printf 'Note %s\n\nThe airport office logged flight %s.\n' \
+			"$i" "$i" >"$O/note$i.txt"
+	done
+	index "$A" "$O"
+	[[ "$output" == *"added 303, updated 0, removed 0, unchanged 0"* ]]
+	rm "$A/brief9.txt"
+	index "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"added 0, updated 0, removed 1, unchanged 152,"* ]]
+	[ "$(count harbour)" = 149 ]
+	[ "$(count airport)" = 150 ]
+	rm "$O/note3.txt"
+	index "$O" "$A"
+	[[ "$output" == *"added 0, updated 0, removed 1, unchanged 301,"* ]]
+	[ "$(count airport)" = 149 ]
+}
+
 @test "a changed file is updated, a touched one is not" {
 	index "$A"
 	sleep 0.01
