@@ -1007,6 +1007,10 @@ static lede_status reader_open(lede_index *idx, xc_reader **out)
 	}
 	if (st != LEDE_OK)
 		return index_fail(idx, st, "%s: %s", idx->path, err.msg);
+	/* Searches ask which kind of shards they read (phrases, "did you
+	 * mean"): counted once per reader, not per search. */
+	shards_count_remote(&idx->reader_remote, &idx->reader_local,
+	                    idx->path);
 	return LEDE_OK;
 }
 

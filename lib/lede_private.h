@@ -513,6 +513,8 @@ struct lede_index {
 	struct xc_writer *w;         /* writing handles */
 	struct xc_reader *r;         /* opened lazily for search */
 	int reader_stale;            /* a commit happened since r opened */
+	unsigned reader_remote;      /* the stub r was opened from: remote */
+	unsigned reader_local;       /* and local databases (shards.c) */
 	analyzer *an;
 	analyzer_settings settings;
 	struct xc_doc *doc;          /* reused document builder */

@@ -2721,10 +2721,6 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 		row.hit.weight = it.get_weight() * scale;
 		row.hit.percent = it.get_percent();
 		row.hit.collapse_count = it.get_collapse_count();
-		if (!o.pick) {
-			row.data = hit_data(dec.get(), doc);
-			row.have_data = true;
-		}
 		if (o.no_values) {
 			/* none */
 		} else if (o.values_mask == 0) {
@@ -2734,17 +2730,25 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 		}
 		res.rows.push_back(std::move(row));
 	}
+	/* Records and values are read in docid order: glass's cursor keeps
+	 * the blocks on its last path through the B-tree, so hits in rank
+	 * order, jumping about, read a branch block again and again (one
+	 * pread of 8 KB each); and it keeps each value slot's docid-ordered
+	 * chunk last read, so alternating slots read a chunk (often a block)
+	 * per value. */
+	std::vector<size_t> order(res.rows.size());
+	for (size_t i = 0; i < order.size(); i++)
+		order[i] = i;
+	std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+		return res.rows[a].hit.docid < res.rows[b].hit.docid;
+	});
+	for (size_t i : order) {
+		if (o.pick)
+			break;
+		res.rows[i].data = hit_data(dec.get(), docs[i]);
+		res.rows[i].have_data = true;
+	}
 	if (!o.no_values && o.values_mask != 0 && !res.rows.empty()) {
-		/* Slot by slot, in docid order: glass keeps each slot's
-		 * values in docid-ordered chunks and remembers the last one
-		 * read, so hits in rank order, alternating slots, read a
-		 * chunk (often a block) per value. */
-		std::vector<size_t> order(res.rows.size());
-		for (size_t i = 0; i < order.size(); i++)
-			order[i] = i;
-		std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-			return res.rows[a].hit.docid < res.rows[b].hit.docid;
-		});
 		for (uint32_t s = 0; s < 32; s++) {
 			if (!(o.values_mask & (UINT32_C(1) << s)))
 				continue;
@@ -2763,7 +2767,7 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 		lede_status st = o.pick(&res, want.data(), o.pick_ctx);
 		if (st != LEDE_OK)
 			throw pick_error{st};
-		for (size_t i = 0; i < res.rows.size(); i++) {
+		for (size_t i : order) {
 			if (!want[i])
 				continue;
 			res.rows[i].data = hit_data(dec.get(), docs[i]);

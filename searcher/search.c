@@ -541,14 +541,14 @@ static char *suggest(search_ctx *sc, const qnode *root, const char *q,
                      char **notice)
 {
 	suggest_ctx c;
-	unsigned nremote, nlocal;
+	unsigned nremote = sc->idx->reader_remote;
+	unsigned nlocal = sc->idx->reader_local;
 	buf out = BUF_INIT;
 	size_t copied = 0;
 	char *res = NULL;
 
 	memset(&c, 0, sizeof c);
 	c.sc = sc;
-	shards_count_remote(&nremote, &nlocal, sc->idx->path);
 	c.local = nlocal > 0;
 	suggest_walk(&c, root, 0);
 	if (nremote > 0 && c.looked > 0) {
@@ -985,10 +985,7 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 		goto out;
 	}
 	if (qc != NULL) {
-		unsigned nremote, nlocal;
-
-		shards_count_remote(&nremote, &nlocal, idx->path);
-		if (nremote > 0) {
+		if (idx->reader_remote > 0) {
 			st = index_fail(idx, LEDE_ERR_UNSUPPORTED,
 			                "%s: phrases and NEAR over remote "
 			                "shards need their indexes built with "
