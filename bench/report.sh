@@ -176,14 +176,15 @@ awk -F'\t' -v classes="$classes" 'NR > 1 { v[$1, $2, $3] = $6
 			}
 			print line } }' "$RAW/query.tsv"
 echo
-echo "Pass by pass (mean ms; pass 1 includes the cold caches of a fresh process):"
+echo "Pass by pass (mean / p50 / p99 ms; pass 1 includes the cold caches of a fresh process, and the blocks of the index the page cache no longer held):"
 echo
 echo "| tool | scale | pass 1 | pass 2 | pass 3 |"
 echo "|---|---:|---:|---:|---:|"
-awk -F'\t' 'NR > 1 && $3 ~ /^pass=/ { p = substr($3, 6); v[$1, $2, p] = $5
+awk -F'\t' 'NR > 1 && $3 ~ /^pass=/ { p = substr($3, 6)
+		v[$1, $2, p] = sprintf("%.3f / %.3f / %.3f", $5, $6, $7)
 		if (!(($1, $2) in seen)) { seen[$1, $2] = 1; keys[++nk] = $1 SUBSEP $2 } }
 	END { for (i = 1; i <= nk; i++) { split(keys[i], k, SUBSEP)
-		printf "| %s | x%s | %.3f | %.3f | %.3f |\n", (k[1] == "scriptindex" ? "xapian" : k[1]),
+		printf "| %s | x%s | %s | %s | %s |\n", (k[1] == "scriptindex" ? "xapian" : k[1]),
 			k[2], v[k[1], k[2], 1], v[k[1], k[2], 2], v[k[1], k[2], 3] } }' "$RAW/query.tsv"
 echo
 echo "## One process per query"
