@@ -2580,8 +2580,8 @@ static std::string hit_data(const AcceptDecider *dec,
  * with the page, the counts estimated from the share accepted, as after a
  * ranking that did not hold them all. (48 first, not 24: a phrase of
  * frequent words that one article in three or four holds, such as "pct
- * last year", then needs one ranking of its words' AND, not two; the
- * phrases of the benchmark took 9% fewer instructions, their slowest 25-35%
+ * last year", then needs one ranking of its words' AND, not two: the
+ * benchmark's phrases took 12% fewer instructions, their slowest 22-34%
  * fewer.) */
 #define XC_ACCEPT_COUNT_ALL_MAX 24
 
@@ -2754,11 +2754,9 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 	std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
 		return res.rows[a].hit.docid < res.rows[b].hit.docid;
 	});
-	for (size_t i : order) {
-		if (o.pick)
-			break;
-		res.rows[i].data = hit_data(dec.get(), docs[i]);
-		res.rows[i].have_data = true;
+	for (size_t i = 0; !o.pick && i < order.size(); i++) {
+		res.rows[order[i]].data = hit_data(dec.get(), docs[order[i]]);
+		res.rows[order[i]].have_data = true;
 	}
 	if (!o.no_values && o.values_mask != 0 && !res.rows.empty()) {
 		for (uint32_t s = 0; s < 32; s++) {
