@@ -2754,10 +2754,6 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 	std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
 		return res.rows[a].hit.docid < res.rows[b].hit.docid;
 	});
-	for (size_t i = 0; !o.pick && i < order.size(); i++) {
-		res.rows[order[i]].data = hit_data(dec.get(), docs[order[i]]);
-		res.rows[order[i]].have_data = true;
-	}
 	if (!o.no_values && o.values_mask != 0 && !res.rows.empty()) {
 		for (uint32_t s = 0; s < 32; s++) {
 			if (!(o.values_mask & (UINT32_C(1) << s)))
@@ -2770,19 +2766,20 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 			}
 		}
 	}
+	/* Without a pick every row's data is wanted. */
+	std::vector<unsigned char> want(res.rows.size() + 1, !o.pick);
 	if (o.pick) {
 		/* called for an empty result too: a rerun after a reopen
 		 * must replace what the pick of an earlier attempt left */
-		std::vector<unsigned char> want(res.rows.size() + 1, 0);
 		lede_status st = o.pick(&res, want.data(), o.pick_ctx);
 		if (st != LEDE_OK)
 			throw pick_error{st};
-		for (size_t i : order) {
-			if (!want[i])
-				continue;
-			res.rows[i].data = hit_data(dec.get(), docs[i]);
-			res.rows[i].have_data = true;
-		}
+	}
+	for (size_t i : order) {
+		if (!want[i])
+			continue;
+		res.rows[i].data = hit_data(dec.get(), docs[i]);
+		res.rows[i].have_data = true;
 	}
 	if (o.matching_terms)
 		matching_terms(res, db, q);
