@@ -129,8 +129,14 @@ enum {
 	LANG_ENGLISH_STOP = 1u << 2,
 	/* The stemmer only strips and rewrites suffixes, so an ASCII word's
 	 * stem starts with the word's first byte (not so for stemmers that
-	 * strip prefixes: Indonesian, Arabic, Dutch Kraaij-Pohlmann). */
-	LANG_STEM_KEEPS_FIRST = 1u << 3
+	 * strip prefixes: Indonesian, Arabic, Dutch Kraaij-Pohlmann; nor
+	 * Lovins, which stems "ul" and "ular" to "l"). */
+	LANG_STEM_KEEPS_FIRST = 1u << 3,
+	/* ... and its second byte, but for y -> i (dying -> die, ay -> ai):
+	 * the English stemmers change nothing before their R1 region, which
+	 * starts at the third letter at the earliest, bar those exceptions.
+	 * Checked on the 46,461 words of Reuters-21578 for each stemmer. */
+	LANG_STEM_KEEPS_TWO = 1u << 4
 };
 
 /* One cache line. */
@@ -170,7 +176,7 @@ struct analyzer {
 	char *arena; /* spilled entries */
 	size_t arena_len;
 	size_t entries;
-	const unsigned char *first; /* analyzer_only_first: 256 flags */
+	const lead_set *lead; /* analyzer_only_lead */
 	utf8_word w;
 	char acc[LEDE_MAX_WORD_BYTES];	    /* normalized, accented word */
 	char fold[LEDE_MAX_WORD_BYTES];	    /* accent-folded word */
@@ -350,20 +356,62 @@ lede_status analyzer_new(analyzer **out, const analyzer_settings *s,
 	    !strcmp(lang, "lovins") || !strcmp(lang, "earlyenglish") ||
 	    !strcmp(lang, "none"))
 		a->lang_flags |= LANG_ENGLISH_STOP;
-	if (in_list("english porter lovins earlyenglish french german "
-		    "spanish italian portuguese none",
+	if (in_list("english porter earlyenglish french german spanish "
+		    "italian portuguese none",
 		    lang))
 		a->lang_flags |= LANG_STEM_KEEPS_FIRST;
+	if (in_list("english porter earlyenglish none", lang))
+		a->lang_flags |= LANG_STEM_KEEPS_TWO;
 	*out = a;
 	return LEDE_OK;
 }
 
-int analyzer_only_first(analyzer *a, const unsigned char *first)
+void lead_set_add(lead_set *s, const char *key, size_t len)
 {
-	if (first != NULL && !(a->lang_flags & LANG_STEM_KEEPS_FIRST))
+	unsigned char b0, b1;
+
+	if (len == 0)
+		return;
+	b0 = (unsigned char)key[0];
+	s->first[b0] = 1;
+	if (len == 1) {
+		s->pair[b0 & 63] = ~UINT64_C(0);
+		return;
+	}
+	b1 = (unsigned char)key[1];
+	s->pair[b0 & 63] |= UINT64_C(1) << (b1 & 63);
+	if (b1 == 'i')
+		s->pair[b0 & 63] |= UINT64_C(1) << ('y' & 63);
+}
+
+int analyzer_only_lead(analyzer *a, const lead_set *s)
+{
+	if (s != NULL && !(a->lang_flags & LANG_STEM_KEEPS_FIRST))
 		return 0;
-	a->first = first;
-	return first != NULL;
+	a->lead = s;
+	return s != NULL;
+}
+
+/* b1 is the second byte of the word, 0 for a word of one byte; a
+ * non-ASCII one could be anything once folded. */
+static inline int lead_wants(const analyzer *a, unsigned char b0,
+			     unsigned char b1)
+{
+	const lead_set *s = a->lead;
+
+	if (!s->first[b0])
+		return 0;
+	if (!(a->lang_flags & LANG_STEM_KEEPS_TWO) || b1 >= 0x80)
+		return 1;
+	return (int)((s->pair[b0 & 63] >> (b1 & 63)) & 1);
+}
+
+int analyzer_lead_wants(const analyzer *a, const char *term, size_t len)
+{
+	if (a->lead == NULL || len == 0 || (unsigned char)term[0] >= 0x80)
+		return 1;
+	return lead_wants(a, (unsigned char)term[0],
+			  len > 1 ? (unsigned char)term[1] : 0);
 }
 
 void analyzer_free(analyzer *a)
@@ -689,7 +737,8 @@ static void ascii_term(run *r, size_t start, size_t end, size_t n, uint32_t h,
 	cached c;
 
 	if (a->stemmer == NULL || (flags & TOKEN_NUMBER) ||
-	    (a->first && !a->first[(unsigned char)a->term[0]])) {
+	    (a->lead && !lead_wants(a, (unsigned char)a->term[0],
+				    (unsigned char)a->term[1]))) {
 		emit(r, a->term, n, NULL, 0, start, end, r->pos, flags);
 		next_pos(r);
 		return;
@@ -786,9 +835,14 @@ static size_t fast_ascii_word(run *r, size_t i, size_t lim)
 				: i + LEDE_MAX_WORD_BYTES;
 	unsigned char c;
 
-	if (r->a->first && !r->a->first[ascii_alnum_lower[t[i]]]) {
-		/* analyzer_only_first: a word no caller wants, whose token
-		 * would be dropped anyway; only its position counts. */
+	if (r->a->lead &&
+	    !lead_wants(r->a, ascii_alnum_lower[t[i]],
+			i + 1 < lim ? ascii_alnum_lower[t[i + 1]] : 0)) {
+		/* analyzer_only_lead: a word no caller wants, whose token
+		 * would be dropped anyway; only its position counts. (Its
+		 * second byte is 0 unless it is a letter or digit: then the
+		 * word is one byte long here, or the general scanner takes
+		 * it.) */
 		while (j < max && ascii_alnum_lower[t[j]])
 			j++;
 		if (j < lim && (j == max || !ascii_word_ends(t, j, lim)))

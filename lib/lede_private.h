@@ -283,16 +283,34 @@ lede_status analyzer_normalize(analyzer *a, buf *out, const char *s,
  * which store these without positions). */
 int analyzer_is_stopword(const analyzer *a, const char *term, size_t len);
 
-/* For a caller that only wants keys starting with certain bytes (the
- * snippet builder, which looks for a query's few words in a whole body):
- * first[b] != 0 for each wanted first byte, NULL to clear. Until cleared,
- * an ASCII word whose first byte is not wanted (its key could not be
- * wanted: the stemmer keeps the first byte) skips the stem cache and the
+/* The keys a caller wants, by how they start (analyzer_only_lead): each
+ * key's first byte, and its first two bytes as a pair (bit b1 & 63 of row
+ * b0 & 63; collisions only let more words through). Zero it, then add
+ * each key with lead_set_add. */
+typedef struct lead_set {
+	unsigned char first[256];
+	uint64_t pair[64];
+} lead_set;
+
+void lead_set_add(lead_set *s, const char *key, size_t len);
+
+/* For a caller that only wants certain keys (the snippet builder and the
+ * phrase check, which look for a query's few words in a whole body): an
+ * ASCII word whose key cannot be wanted skips the stem cache and the
  * stemmer: a plain word is not reported at all, only its position is
  * counted; a word with joins or periods is reported unstemmed. The caller
- * must drop such tokens anyway. first is borrowed. Returns 1 if set, 0
- * (and nothing changes) for languages whose stemmers strip prefixes. */
-int analyzer_only_first(analyzer *a, const unsigned char *first);
+ * must drop such tokens anyway (analyzer_lead_wants). Which words cannot
+ * be wanted depends on the stemmer: one that only strips and rewrites
+ * suffixes keeps a word's first byte; the English ones (english, porter,
+ * earlyenglish) also keep the second, except that a y there may become i
+ * (dying -> die), so a pair ending in i lets the y through too. s is
+ * borrowed; NULL clears it. Returns 1 if set, 0 (and nothing changes) for
+ * languages whose stemmers strip prefixes. */
+int analyzer_only_lead(analyzer *a, const lead_set *s);
+
+/* 0 if the ASCII-led term[0..len) cannot have a key the set given to
+ * analyzer_only_lead wants; 1 otherwise, and when none is set. */
+int analyzer_lead_wants(const analyzer *a, const char *term, size_t len);
 
 /* Space-separated list of the language names analyzer_new accepts. Static. */
 const char *analyzer_languages(void);

@@ -68,8 +68,7 @@ struct qcheck {
 	size_t nslots;
 	qphrase *ph;
 	size_t nph;
-	unsigned char first[G_COUNT][256]; /* first bytes of the keys of
-					      each group */
+	lead_set lead[G_COUNT]; /* how the keys of each group start */
 	int analysed[G_COUNT];
 	record rec;
 	int have_rec;
@@ -152,8 +151,7 @@ static void collect(qcheck *c, const qnode *n, unsigned depth)
 		s->group = group_of(n->kids[i]->field);
 		s->ph = c->nph - 1;
 		s->last = i + 1 == n->nkids;
-		if (s->klen > 0)
-			c->first[s->group][(unsigned char)s->key[0]] = 1;
+		lead_set_add(&c->lead[s->group], s->key, s->klen);
 	}
 	/* the pairs an article's filter would hold, as lib/index.c
 	 * note_pair makes them: adjacent words of body or title, ASCII
@@ -323,7 +321,7 @@ static lede_status analyse(qcheck *c, int g)
 	c->analysed[g] = 1;
 	c->cur_group = g;
 	c->st = LEDE_OK;
-	(void)analyzer_only_first(c->a, c->first[g]);
+	(void)analyzer_only_lead(c->a, &c->lead[g]);
 	switch (g) {
 	case G_TEXT:
 	case G_TITLE:
@@ -338,7 +336,7 @@ static lede_status analyse(qcheck *c, int g)
 		run(c, a->source, a->source ? strlen(a->source) : 0, 1);
 		break;
 	}
-	analyzer_only_first(c->a, NULL);
+	analyzer_only_lead(c->a, NULL);
 	if (c->st != LEDE_OK && c->st != LEDE_ERR_INTERRUPTED)
 		return err_set(c->err, c->st, "out of memory");
 	return LEDE_OK;

@@ -132,7 +132,7 @@ typedef struct sctx {
 	unsigned char prefix_len[LEDE_MAX_WORD_BYTES + 1];
 	int have_prefix;
 	/* text side */
-	const unsigned char *first; /* wanted first bytes, or NULL: all */
+	int lead; /* analyzer_only_lead set: drop tokens it does not want */
 	rec *recs;
 	size_t nrecs, caprecs;
 	cover *cov;
@@ -385,8 +385,7 @@ static int on_token(void *ctx, const token *t)
 	int32_t tid, x;
 
 	/* an ASCII-led word no query key or prefix starts like */
-	if (c->first && (unsigned char)t->term[0] < 0x80 &&
-	    !c->first[(unsigned char)t->term[0]])
+	if (c->lead && !analyzer_lead_wants(c->a, t->term, t->term_len))
 		return 0;
 	tid = lookup(c, NS_KEY, key, klen);
 	if (tid >= 0 && cover_links(c, tid, r, &hit) != 0)
@@ -553,15 +552,14 @@ static lede_status match(sctx *c, const qnode *q, int title, snippet_idf_fn idf,
 		return LEDE_OK;
 	/* Most words of a body start unlike every query word: those skip
 	 * stemming and the lookups (a fifth of a search's time). */
-	unsigned char first[256] = {0};
+	lead_set lead;
+	memset(&lead, 0, sizeof lead);
 	for (size_t i = 0; i < c->nterms; i++)
-		if (c->terms[i].n > 0)
-			first[(unsigned char)c->terms[i].s[0]] = 1;
-	if (analyzer_only_first(c->a, first))
-		c->first = first;
+		lead_set_add(&lead, c->terms[i].s, c->terms[i].n);
+	c->lead = analyzer_only_lead(c->a, &lead);
 	st = analyzer_run(c->a, c->text, c->len, 0, on_token, c, NULL);
-	analyzer_only_first(c->a, NULL);
-	c->first = NULL;
+	analyzer_only_lead(c->a, NULL);
+	c->lead = 0;
 	if (c->st != LEDE_OK)
 		return c->st;
 	if (st != LEDE_OK && st != LEDE_ERR_INTERRUPTED)

@@ -962,14 +962,12 @@ static void test_interrupt(void **state)
 
 /* ---- stopwords, normalize, cache --------------------------------------- */
 
-/* analyzer_only_first: unwanted ASCII-led words come unstemmed, wanted
- * ones as always; languages whose stemmers strip prefixes refuse it. */
 /* Words ending at ' . , : the fast path takes those that join nothing,
  * and must end, place and flag them exactly as the general scanner does
  * (which still takes the joins: 3.5, 1,000, U.S., it's, www.x). */
 static void test_word_ends(void **state)
 {
-	unsigned char first[256] = {0};
+	lead_set lead;
 	toks k;
 	(void)state;
 	assert_string_equal(
@@ -984,8 +982,9 @@ static void test_word_ends(void **state)
 	/* Unwanted words at ' . , are only counted too (3.5, a join, still
 	 * goes through the general scanner, which reports it); the wanted
 	 * ones keep their positions. */
-	first['e'] = 1;
-	assert_int_equal(analyzer_only_first(g_en, first), 1);
+	memset(&lead, 0, sizeof lead);
+	lead_set_add(&lead, "e", 1);
+	assert_int_equal(analyzer_only_lead(g_en, &lead), 1);
 	run_str(g_en, &k, "Oil, rates. end, 3.5 ends'");
 	assert_int_equal(k.n, 3);
 	assert_string_equal(k.t[0].term, "end");
@@ -995,17 +994,21 @@ static void test_word_ends(void **state)
 	assert_string_equal(k.t[2].term, "ends");
 	assert_int_equal(k.t[2].pos, 4);
 	free(k.t);
-	assert_int_equal(analyzer_only_first(g_en, NULL), 0);
+	assert_int_equal(analyzer_only_lead(g_en, NULL), 0);
 }
 
-static void test_only_first(void **state)
+/* analyzer_only_lead: unwanted ASCII-led words come unstemmed, wanted
+ * ones as always; languages whose stemmers strip prefixes refuse it. */
+static void test_only_lead(void **state)
 {
-	unsigned char first[256] = {0};
-	analyzer *id = new_an("indonesian", 1);
+	lead_set lead;
+	analyzer *id = new_an("indonesian", 1), *lov = new_an("lovins", 1);
+	analyzer *de = new_an("german", 1);
 	toks k;
 	(void)state;
-	first['b'] = 1;
-	assert_int_equal(analyzer_only_first(g_en, first), 1);
+	memset(&lead, 0, sizeof lead);
+	lead_set_add(&lead, "bank", 4);
+	assert_int_equal(analyzer_only_lead(g_en, &lead), 1);
 	run_str(g_en, &k, "Banks running U.S. Zürich banked");
 	/* running: not wanted, not reported, but its position counts */
 	assert_int_equal(k.n, 4);
@@ -1019,12 +1022,55 @@ static void test_only_first(void **state)
 	assert_int_equal(k.t[3].pos, 4);
 	assert_int_equal(k.t[3].start, strlen("Banks running U.S. Zürich "));
 	free(k.t);
-	assert_int_equal(analyzer_only_first(g_en, NULL), 0);
+	assert_int_equal(analyzer_only_lead(g_en, NULL), 0);
 	run_str(g_en, &k, "running");
 	assert_string_equal(k.t[0].stem, "run");
 	free(k.t);
-	assert_int_equal(analyzer_only_first(id, first), 0);
+	/* Two bytes for English: "bonds" starts like no key; "dying"
+	 * stems to "die", so a key "di.." lets "dy.." through; a key of
+	 * one byte wants every word starting with it. */
+	memset(&lead, 0, sizeof lead);
+	lead_set_add(&lead, "bank", 4);
+	lead_set_add(&lead, "die", 3);
+	lead_set_add(&lead, "x", 1);
+	assert_int_equal(analyzer_only_lead(g_en, &lead), 1);
+	run_str(g_en, &k, "Bonds dying b banked by Xerox x U.S.");
+	assert_int_equal(k.n, 5);
+	assert_string_equal(k.t[0].stem, "die");
+	assert_int_equal(k.t[0].pos, 1);
+	assert_string_equal(k.t[1].stem, "bank");
+	assert_int_equal(k.t[1].pos, 3);
+	assert_string_equal(k.t[2].stem, "xerox");
+	assert_int_equal(k.t[2].pos, 5);
+	assert_string_equal(k.t[3].term, "x");
+	assert_false(k.t[4].has_stem); /* U.S.: reported unstemmed */
+	assert_int_equal(k.t[4].pos, 7);
+	free(k.t);
+	assert_true(analyzer_lead_wants(g_en, "dyed", 4));
+	assert_true(analyzer_lead_wants(g_en, "bankers", 7));
+	assert_false(analyzer_lead_wants(g_en, "bonds", 5));
+	assert_false(analyzer_lead_wants(g_en, "b", 1));
+	assert_false(analyzer_lead_wants(g_en, "us", 2));
+	assert_true(analyzer_lead_wants(g_en, "x-ray", 5));
+	assert_true(analyzer_lead_wants(g_en, "\xc3\xa9t\xc3\xa9", 5));
+	assert_int_equal(analyzer_only_lead(g_en, NULL), 0);
+	assert_true(analyzer_lead_wants(g_en, "bonds", 5));
+	/* Other stemmers keep only the first byte: German wants "bonds"
+	 * for "bank" (its stemmer might turn a second "ae" into "ä"). */
+	assert_int_equal(analyzer_only_lead(de, &lead), 1);
+	assert_true(analyzer_lead_wants(de, "bonds", 5));
+	assert_false(analyzer_lead_wants(de, "rates", 5));
+	analyzer_only_lead(de, NULL);
+	/* Stemmers that strip prefixes refuse: Indonesian, and Lovins,
+	 * which stems "ular" to "l". */
+	assert_int_equal(analyzer_only_lead(id, &lead), 0);
+	assert_int_equal(analyzer_only_lead(lov, &lead), 0);
+	run_str(lov, &k, "ular");
+	assert_string_equal(k.t[0].stem, "l");
+	free(k.t);
 	analyzer_free(id);
+	analyzer_free(lov);
+	analyzer_free(de);
 }
 
 static void test_stopwords(void **state)
@@ -1193,7 +1239,7 @@ int main(void)
 	    cmocka_unit_test(test_interrupt),
 	    cmocka_unit_test(test_stopwords),
 	    cmocka_unit_test(test_word_ends),
-	    cmocka_unit_test(test_only_first),
+	    cmocka_unit_test(test_only_lead),
 	    cmocka_unit_test(test_normalize),
 	    cmocka_unit_test(test_stem_cache),
 	};
