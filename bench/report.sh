@@ -140,6 +140,21 @@ echo "## Queries, in-process (top 10 with snippets, 200 queries × 3 passes)"
 echo
 echo "Drivers: bench/query_lede.c (lede_search, 2 snippet fragments of ~160 characters), bench/query_fts5.c (MATCH, ORDER BY rank = bm25, snippet() of 24 tokens), bench/query_xapian.cc (QueryParser, BM25, MSet::snippet of 160 characters over the stored text, on the scriptindex database)."
 echo
+if [ -s "$RAW/query-runs.tsv" ]; then
+	nruns=$(awk -F'\t' 'NR > 1 && $1 > m { m = $1 } END { print m + 0 }' "$RAW/query-runs.tsv")
+	echo "Each driver ran $nruns times, the tools in turn (lede, then its peers, then lede again, ...); every figure below is the median of the runs' figures, so that a host that slows down for a minute moves one run and not the result. The runs (p50 / p99 ms, all queries):"
+	echo
+	echo "| tool | scale | $(i=1; while [ $i -le "$nruns" ]; do printf 'run %d | ' $i; i=$((i + 1)); done | sed 's/ | $//') |"
+	echo "|---|---:|$(i=1; while [ $i -le "$nruns" ]; do printf -- '---:|'; i=$((i + 1)); done)"
+	awk -F'\t' -v nr="$nruns" 'NR > 1 && $4 == "all" { k = $2 SUBSEP $3
+			if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
+			v[k, $1] = sprintf("%.3f / %.3f", $7, $8) }
+		END { for (i = 1; i <= nk; i++) { split(keys[i], kk, SUBSEP)
+			line = sprintf("| %s | x%s |", (kk[1] == "scriptindex" ? "xapian" : kk[1]), kk[2])
+			for (r = 1; r <= nr; r++) line = line " " v[keys[i], r] " |"
+			print line } }' "$RAW/query-runs.tsv"
+	echo
+fi
 echo "| tool | scale | mean ms | p50 ms | p99 ms | max ms | hits returned (of 600 × 10) | zero-hit runs |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 awk -F'\t' 'NR > 1 && $3 == "all" { printf "| %s | x%s | %.3f | %.3f | %.3f | %.3f | %s | %s |\n",

@@ -8,6 +8,8 @@
 #   BENCH_SCALES="1 4"     corpus scales (x16: BENCH_SCALES="1 4 16")
 #   BENCH_TOOLS="lede scriptindex omindex fts5"
 #   BENCH_REPS=1           builds per tool at x1 (the median is reported)
+#   BENCH_QUERY_RUNS=3     runs of each query driver, in turn with the
+#                          other tools' (each figure: the median run's)
 #   BENCH_COLD=20          queries run as one process each (0: none)
 #   BENCH_PROFILE=1        profile lede-index (perf, else callgrind; 0: no)
 #   BENCH_DATA=DIR         the directory holding reuters21578/
@@ -23,6 +25,7 @@ W=$B/bench
 SCALES=${BENCH_SCALES:-1 4}
 TOOLS=${BENCH_TOOLS:-lede scriptindex omindex fts5}
 REPS=${BENCH_REPS:-1}
+QRUNS=${BENCH_QUERY_RUNS:-3}
 COLD=${BENCH_COLD:-20}
 PROFILE=${BENCH_PROFILE:-1}
 DATA=${BENCH_DATA:-$(dirname "$PROJ")/shared/data}
@@ -207,16 +210,19 @@ index_tool() { # index_tool TOOL SCALE REP
 
 # ---- queries --------------------------------------------------------------
 QTSV=$RAW/query.tsv
-printf 'tool\tscale\tscope\tn\tmean_ms\tp50_ms\tp99_ms\tmax_ms\thits\tzero\n' > "$QTSV"
-query_tool() { # query_tool TOOL SCALE
-	tool=$1 s=$2 I=$W/idx-x$2
+QRTSV=$RAW/query-runs.tsv
+QHEAD='tool\tscale\tscope\tn\tmean_ms\tp50_ms\tp99_ms\tmax_ms\thits\tzero'
+printf "$QHEAD\n" > "$QTSV"
+printf "run\t$QHEAD\n" > "$QRTSV"
+query_tool() { # query_tool TOOL SCALE RUN
+	tool=$1 s=$2 run=$3 I=$W/idx-x$2
 	case $tool in
 	lede) drv=query_lede db=$I/lede ;;
 	scriptindex) drv=query_xapian db=$I/scriptindex ;;
 	fts5) drv=query_fts5 db=$I/fts5.db ;;
 	*) return 0 ;;
 	esac
-	out=$RAW/query-$tool-x$s
+	out=$RAW/query-$tool-x$s-r$run
 	# the index's files read once, as the corpus is before indexing: the
 	# host may have let part of them go since the build, and the first
 	# pass would time its disk
@@ -224,15 +230,34 @@ query_tool() { # query_tool TOOL SCALE
 	"$W/$drv" "$db" "$QUERIES" "$out.tsv" > "$out.txt" 2> "$out.err" ||
 		{ say "  $drv failed: $(tail -1 "$out.err")"; return 0; }
 	# "all n= mean= ..." and "class=C n= ..." lines -> rows
-	awk -v t="$tool" -v s="$s" '
+	awk -v t="$tool" -v s="$s" -v r="$run" '
 		$1 == "all" || $1 ~ /^class=/ || $1 ~ /^pass=/ {
 			scope = $1; sub(/^class=/, "", scope)
 			for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-			printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t, s, scope,
+			printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r, t, s, scope,
 				v["n"], v["mean"], v["p50"], v["p99"], v["max"], v["hits"], v["zero"]
 			delete v
-		}' "$out.txt" >> "$QTSV"
-	say "  $tool x$s queries: $(grep '^all' "$out.txt")"
+		}' "$out.txt" >> "$QRTSV"
+	say "  $tool x$s queries, run $run: $(grep '^all' "$out.txt")"
+}
+
+# query.tsv: per tool, scale and scope, the median over the runs of each
+# figure (a host that slows down for a minute moves one run, not the
+# result); hits and zero-hit runs are the same in every run.
+query_medians() {
+	awk -F'\t' 'NR > 1 { k = $2 FS $3 FS $4
+			if (!(k in n)) { keys[++nk] = k; h[k] = $10; z[k] = $11; c[k] = $5 }
+			n[k]++; for (f = 6; f <= 9; f++) v[k, f, n[k]] = $f }
+		function med(k, f,    m, i, j, t, a) {
+			m = n[k]; for (i = 1; i <= m; i++) a[i] = v[k, f, i]
+			for (i = 2; i <= m; i++) { t = a[i]
+				for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]
+				a[j + 1] = t }
+			return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2 }
+		END { for (i = 1; i <= nk; i++) { k = keys[i]
+			printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k, c[k],
+				med(k, 6), med(k, 7), med(k, 8), med(k, 9), h[k], z[k] } }' \
+		"$QRTSV" >> "$QTSV"
 }
 
 # One process per query: lede-search, and the peers' CLIs for reference.
@@ -295,10 +320,16 @@ for s in $SCALES; do
 		for t in $TOOLS; do index_tool "$t" "$s" "$rep"; done
 		rep=$((rep + 1))
 	done
-	for t in $TOOLS; do query_tool "$t" "$s"; done
+	run=1
+	while [ $run -le "$QRUNS" ]; do
+		for t in $TOOLS; do query_tool "$t" "$s" "$run"; done
+		run=$((run + 1))
+	done
 	for t in $TOOLS; do cold_tool "$t" "$s"; done
 	if [ "${BENCH_KEEP:-0}" != 1 ] && [ "$s" != 1 ]; then rm -rf "$W/idx-x$s"; fi
 done
+
+query_medians
 
 # ---- profile of lede-index ------------------------------------------------------
 PROF=$OUT/profile-index.txt
