@@ -352,9 +352,12 @@ typedef struct lede_update_opts {
 	unsigned jobs;                /* worker threads for a build from
 	                                 scratch (new index or full): each
 	                                 builds part of the index, then the
-	                                 parts are merged by compaction. 0 or
-	                                 1: one thread. Results are the same
-	                                 whatever the number. */
+	                                 parts are merged by compaction; and
+	                                 with 2 or more, the files of a big
+	                                 directory are stat'ed by two threads
+	                                 (a no-change rerun is mostly that).
+	                                 0 or 1: one thread. Results are the
+	                                 same whatever the number. */
 } lede_update_opts;
 
 #define LEDE_UPDATE_OPTS_VERSION 1

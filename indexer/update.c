@@ -357,6 +357,68 @@ static int cmp_dir_entry(const void *a, const void *b)
 	              ((const dir_entry *)b)->name);
 }
 
+/* A directory of at least this many entries has them stat'ed by two
+ * threads when the update may use more than one (lede_update_opts.jobs):
+ * the kernel's work for fstatat is most of a no-change rerun, and on two
+ * cores two threads took 0.13 s where one took 0.19 s for the 76,172
+ * files of the benchmark's x4 corpus. A smaller directory is not worth a
+ * thread's start (tens of microseconds). */
+#define WALK_STAT_SPLIT_MIN 256
+
+/* Stats ents[lo..hi) relative to the directory dfd. */
+typedef struct stat_job {
+	int dfd;
+	dir_entry *ents;
+	const char *names;
+	size_t lo, hi;
+} stat_job;
+
+static void stat_range(const stat_job *j)
+{
+	struct stat sb;
+
+	for (size_t i = j->lo; i < j->hi; i++) {
+		dir_entry *en = &j->ents[i];
+
+		if (fstatat(j->dfd, j->names + en->name_at, &sb, 0) != 0) {
+			en->err = errno;
+			continue;
+		}
+		en->err = 0;
+		en->mode = sb.st_mode;
+		en->dev = sb.st_dev;
+		en->ino = sb.st_ino;
+		en->size = sb.st_size;
+		en->mtim = sb.st_mtim;
+	}
+}
+
+static void *stat_thread(void *arg)
+{
+	stat_range(arg);
+	return NULL;
+}
+
+/* Stats ents[0..n): in two halves, one on a second thread, when the
+ * directory is big and the caller allows threads; else here. */
+static void stat_entries(int dfd, dir_entry *ents, const char *names,
+                         size_t n, int split)
+{
+	stat_job mine = { dfd, ents, names, 0, n }, other = mine;
+	pthread_t th;
+	int threaded = 0;
+
+	if (split && n >= WALK_STAT_SPLIT_MIN) {
+		mine.hi = other.lo = n / 2;
+		threaded = pthread_create(&th, NULL, stat_thread, &other) == 0;
+		if (!threaded)
+			mine.hi = n;
+	}
+	stat_range(&mine);
+	if (threaded)
+		pthread_join(th, NULL);
+}
+
 /* out = dir "/" name (out's memory is kept from one entry to the next:
  * formatting and allocating each path took a fifth of a no-change rerun). */
 static void path_join(buf *out, const char *dir, const char *name)
@@ -408,18 +470,11 @@ static lede_status walk(update *u, const char *abs, const char *rel, int root,
 			st = LEDE_ERR_NOMEM;
 			break;
 		}
-		if (fstatat(dirfd(d), e->d_name, &sb, 0) != 0) {
-			ents[n].err = errno;
-		} else {
-			ents[n].err = 0;
-			ents[n].mode = sb.st_mode;
-			ents[n].dev = sb.st_dev;
-			ents[n].ino = sb.st_ino;
-			ents[n].size = sb.st_size;
-			ents[n].mtim = sb.st_mtim;
-		}
 		n++;
 	}
+	if (st == LEDE_OK)
+		stat_entries(dirfd(d), ents, names.data, n,
+		             u->o->jobs > 1);
 	closedir(d);
 	for (size_t i = 0; i < n; i++)
 		ents[i].name = names.data + ents[i].name_at;

@@ -1230,10 +1230,7 @@ static lede_status choose(const sctx *c, unsigned nfrags, size_t frag_chars,
 	seen = calloc(c->nunits, sizeof *seen);
 	shown = calloc(c->nunits, sizeof *shown);
 	anchor = calloc(c->nrecs, 1);
-	cands = malloc(
-	    (SNIPPET_MAX_CANDIDATES + SNIPPET_UNIT_ANCHORS * c->nunits + 1) *
-	    sizeof *cands);
-	if (!stamp || !seen || !shown || !anchor || !cands)
+	if (!stamp || !seen || !shown || !anchor)
 		goto out;
 	/* Anchors: every highlighted record, or when there are too many,
 	 * every stride-th plus the first few of each unit. */
@@ -1249,6 +1246,15 @@ static lede_status choose(const sctx *c, unsigned nfrags, size_t frag_chars,
 		if (h++ % stride == 0)
 			anchor[i] = 1;
 	}
+	/* As many windows as anchors: at most SNIPPET_MAX_CANDIDATES plus
+	 * SNIPPET_UNIT_ANCHORS per unit, and mostly a handful (an array for
+	 * the bound would be 64 KB a snippet). */
+	size_t nanchor = 0;
+	for (size_t i = 0; i < c->nrecs; i++)
+		nanchor += anchor[i];
+	cands = malloc(nanchor * sizeof *cands);
+	if (cands == NULL)
+		goto out;
 	for (size_t i = 0; i < c->nrecs; i++) {
 		if (!anchor[i])
 			continue;

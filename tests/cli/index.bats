@@ -36,30 +36,37 @@ count() { "$B/lede-search" -i "$IDX" --count "$@"; }
 }
 
 @test "a rerun over hundreds of files reads none but the changed ones" {
-	# past FILE_PRELOAD_MIN (256) files, the records are read in one pass
+	# past FILE_PRELOAD_MIN (256) files, the records are read in one pass;
+	# past WALK_STAT_SPLIT_MIN (256) entries, with --jobs 2, two threads
+	# stat the directory's files, each half of them
 	for i in $(seq 1 300); do
 		printf 'Brief %s\n\nThe harbour office logged vessel %s.\n' \
 			"$i" "$i" >"$A/brief$i.txt"
 	done
 	index "$A"
 	[[ "$output" == *"added 303, updated 0, removed 0, unchanged 0"* ]]
-	index -v "$A"
+	index -v --jobs 2 "$A"
 	[ "$status" -eq 0 ]
 	[[ "$output" != *"reading"* ]]
 	[[ "$output" == *"added 0, updated 0, removed 0, unchanged 303,"* ]]
 	sleep 0.01
 	echo "A late line about tugboats." >>"$A/brief7.txt"
+	echo "A late line about tugboats." >>"$A/brief270.txt"
 	touch "$A/brief8.txt"
 	rm "$A/brief9.txt"
 	printf 'Brief new\n\nA new vessel.\n' >"$A/brief301.txt"
-	index -v "$A"
+	index -v --jobs 2 "$A"
 	[ "$status" -eq 0 ]
-	[ "$(grep -c reading <<<"$output")" -eq 2 ]
+	[ "$(grep -c reading <<<"$output")" -eq 3 ]
 	[[ "$output" == *"reading $A/brief7.txt"* ]]
+	[[ "$output" == *"reading $A/brief270.txt"* ]]
 	[[ "$output" == *"reading $A/brief301.txt"* ]]
-	[[ "$output" == *"added 1, updated 1, removed 1, unchanged 301,"* ]]
-	[ "$(count tugboats)" = 1 ]
+	[[ "$output" == *"added 1, updated 2, removed 1, unchanged 300,"* ]]
+	[ "$(count tugboats)" = 2 ]
 	[ "$(count harbour)" = 299 ]
+	# the same with one thread: nothing left to do
+	index -v --jobs 1 "$A"
+	[[ "$output" == *"added 0, updated 0, removed 0, unchanged 303,"* ]]
 }
 
 @test "a rerun over one of two roots prunes only under the root it walks" {
