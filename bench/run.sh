@@ -9,7 +9,8 @@
 #   BENCH_TOOLS="lede scriptindex omindex fts5"
 #   BENCH_REPS=1           builds per tool at x1 (the median is reported)
 #   BENCH_QUERY_RUNS=3     runs of each query driver, in turn with the
-#                          other tools' (each figure: the median run's)
+#                          other tools' (each figure, mean, p50, p99 and
+#                          max alike: its median over the runs)
 #   BENCH_COLD=20          queries run as one process each (0: none)
 #   BENCH_PROFILE=1        profile lede-index (perf, else callgrind; 0: no)
 #   BENCH_DATA=DIR         the directory holding reuters21578/
@@ -254,6 +255,9 @@ query_medians() {
 				for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]
 				a[j + 1] = t }
 			return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2 }
+		NR > 1 && ($10 != h[k] || $11 != z[k]) {
+			printf "bench: %s run %s: %s hits, %s zero-hit, not %s and %s as in run 1\n",
+				k, $1, $10, $11, h[k], z[k] > "/dev/stderr" }
 		END { for (i = 1; i <= nk; i++) { k = keys[i]
 			printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k, c[k],
 				med(k, 6), med(k, 7), med(k, 8), med(k, 9), h[k], z[k] } }' \

@@ -2,8 +2,9 @@
  * fuzz_analyzer.c - libFuzzer target for lib/analyzer.c and lib/utf8.c.
  *
  * Runs the analyzer over arbitrary bytes with two settings (English with
- * accent folding, plus one of French without folding, Turkish, "none" or
- * Russian, chosen by the first byte) and aborts on any broken invariant:
+ * accent folding, plus one of French without folding, Turkish, "none",
+ * Russian, Porter, Lovins, German or Dutch, chosen by the first byte) and
+ * aborts on any broken invariant:
  *  - every byte range lies inside the text and is non-empty;
  *  - every term and stem is non-empty, at most LEDE_MAX_WORD_BYTES, valid
  *    UTF-8 without NUL;
@@ -11,6 +12,11 @@
  *    takes the next position, a bigram the position of its first unigram;
  *  - the range maps back: text[start:end] analyzed alone gives the same
  *    term first;
+ *  - with a lead set (analyzer_only_lead) made of keys and key prefixes of
+ *    the text's own tokens, every token whose key or term starts with one
+ *    of them comes out exactly as without the set: same range, position,
+ *    term and stem (the filter may only ever skip words nobody wants; its
+ *    two-byte rule rests on what the stemmers do to a word's start);
  *  - analyzer_normalize, utf8_fold and utf8_sanitize give valid UTF-8, and
  *    utf8_valid agrees with utf8_sanitize's count of bad bytes.
  * Built by `make fuzz` (clang, libFuzzer) and replayed over its saved
@@ -154,10 +160,143 @@ static void run_one(analyzer *a, const char *text, size_t len, uint32_t base)
 	free(s.k);
 }
 
+/* Tokens of one run, for comparing a run under a lead set with one
+ * without. */
+typedef struct tok {
+	size_t start, end;
+	uint32_t pos;
+	unsigned flags;
+	size_t term_off, term_len, stem_off, stem_len; /* in toks.mem */
+	int has_stem;
+} tok;
+
+typedef struct toks {
+	tok *v;
+	size_t n, cap;
+	buf mem;
+} toks;
+
+static int collect(void *ctx, const token *t)
+{
+	toks *k = ctx;
+	tok *x;
+
+	if (k->n == k->cap) {
+		k->cap = k->cap ? 2 * k->cap : 64;
+		k->v = realloc(k->v, k->cap * sizeof *k->v);
+		CHECK(k->v != NULL);
+	}
+	x = &k->v[k->n++];
+	x->start = t->start;
+	x->end = t->end;
+	x->pos = t->pos;
+	x->flags = t->flags;
+	x->term_off = k->mem.len;
+	x->term_len = t->term_len;
+	buf_append(&k->mem, t->term, t->term_len);
+	x->has_stem = t->stem != NULL;
+	x->stem_off = k->mem.len;
+	x->stem_len = t->stem ? t->stem_len : 0;
+	if (t->stem)
+		buf_append(&k->mem, t->stem, t->stem_len);
+	CHECK(k->mem.status == LEDE_OK);
+	return 0;
+}
+
+static const char *tok_key(const toks *k, const tok *t, size_t *len)
+{
+	*len = t->has_stem ? t->stem_len : t->term_len;
+	return k->mem.data + (t->has_stem ? t->stem_off : t->term_off);
+}
+
+static int starts_with(const char *s, size_t n, const char *p, size_t pn)
+{
+	return pn <= n && memcmp(s, p, pn) == 0;
+}
+
+/* Lead keys: every LEAD_KEY_EVERY-th token's key whole, and the next
+ * one's first 1-3 bytes (a prefix query's lead); at most LEAD_MAX_KEYS. */
+#define LEAD_KEY_EVERY 4
+#define LEAD_MAX_KEYS 64
+
+static void check_lead(analyzer *a, const char *text, size_t len)
+{
+	toks all, some;
+	lead_set ls;
+	const char *key[LEAD_MAX_KEYS];
+	size_t klen[LEAD_MAX_KEYS], nkeys = 0, j = 0;
+
+	memset(&all, 0, sizeof all);
+	memset(&some, 0, sizeof some);
+	all.mem = (buf)BUF_INIT;
+	some.mem = (buf)BUF_INIT;
+	CHECK(analyzer_run(a, text, len, 0, collect, &all, NULL) == LEDE_OK);
+	memset(&ls, 0, sizeof ls);
+	for (size_t i = 0; i < all.n && nkeys < LEAD_MAX_KEYS; i++) {
+		size_t kl;
+		const char *kk = tok_key(&all, &all.v[i], &kl);
+
+		if (i % LEAD_KEY_EVERY == 1 && kl > 1)
+			kl = 1 + i % 3 < kl ? 1 + i % 3 : kl;
+		else if (i % LEAD_KEY_EVERY != 0)
+			continue;
+		key[nkeys] = kk;
+		klen[nkeys++] = kl;
+		lead_set_add(&ls, kk, kl);
+	}
+	if (analyzer_only_lead(a, &ls)) {
+		CHECK(analyzer_run(a, text, len, 0, collect, &some, NULL) ==
+		      LEDE_OK);
+		analyzer_only_lead(a, NULL);
+		for (size_t i = 0; i < all.n; i++) {
+			const tok *t = &all.v[i];
+			const char *term = all.mem.data + t->term_off;
+			size_t kl;
+			const char *kk = tok_key(&all, t, &kl);
+			int wanted = 0;
+
+			for (size_t q = 0; q < nkeys && !wanted; q++)
+				wanted = starts_with(kk, kl, key[q], klen[q]) ||
+					 starts_with(term, t->term_len, key[q],
+						     klen[q]);
+			while (j < some.n && some.v[j].start < t->start)
+				j++;
+			if (!wanted)
+				continue;
+			/* the same token among those starting here */
+			size_t m = j;
+			while (m < some.n && some.v[m].start == t->start &&
+			       (some.v[m].end != t->end ||
+				some.v[m].pos != t->pos ||
+				some.v[m].flags != t->flags))
+				m++;
+			if (m >= some.n || some.v[m].start != t->start) {
+				fprintf(stderr,
+					"lead filter skipped '%.*s' at %zu\n",
+					(int)t->term_len, term, t->start);
+				abort();
+			}
+			const tok *u = &some.v[m];
+			CHECK(u->term_len == t->term_len &&
+			      memcmp(some.mem.data + u->term_off, term,
+				     t->term_len) == 0);
+			CHECK(u->has_stem == t->has_stem &&
+			      u->stem_len == t->stem_len &&
+			      memcmp(some.mem.data + u->stem_off,
+				     all.mem.data + t->stem_off,
+				     t->stem_len) == 0);
+		}
+	}
+	free(all.v);
+	free(some.v);
+	buf_free(&all.mem);
+	buf_free(&some.mem);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* Created once: creating a stemmer per input would dominate. */
-	static analyzer *en, *other[4];
+	static analyzer *en, *other[8];
 	const char *text = (const char *)data;
 	buf b = BUF_INIT;
 	size_t nbad = 0, n;
@@ -169,11 +308,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		other[1] = make("turkish", 1);
 		other[2] = make("none", 1);
 		other[3] = make("russian", 0);
+		other[4] = make("porter", 1);
+		other[5] = make("lovins", 1);
+		other[6] = make("german", 1);
+		other[7] = make("dutch", 1);
 	}
 	if (size > FUZZ_MAX_INPUT)
 		size = FUZZ_MAX_INPUT;
 	run_one(en, text, size, 0);
-	run_one(other[size ? data[0] % 4 : 0], text, size, 1000);
+	run_one(other[size ? data[0] % 8 : 0], text, size, 1000);
+	check_lead(en, text, size);
+	check_lead(other[size ? data[0] % 8 : 0], text, size);
 
 	n = size < FUZZ_MAX_WORD ? size : FUZZ_MAX_WORD;
 	st = analyzer_normalize(en, &b, text, n);
