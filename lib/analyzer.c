@@ -805,7 +805,7 @@ static const unsigned char ascii_alnum_lower[256] = {
  * digit (3.5, 1,000); an acronym needs a letter after its period, and a
  * "www." host a letter or digit. Sentence ends and commas are about a
  * tenth of the words of news text. */
-static int ascii_word_ends(const unsigned char *t, size_t j, size_t lim)
+static inline int ascii_word_ends(const unsigned char *t, size_t j, size_t lim)
 {
 	unsigned char c, d;
 
@@ -823,7 +823,7 @@ static int ascii_word_ends(const unsigned char *t, size_t j, size_t lim)
 }
 
 /* The common case in one pass: [A-Za-z0-9]+ that ends as ascii_word_ends
- * says. Lowercases and hashes while it scans. Returns the word's end, or
+ * says, lowercased as it is scanned. Returns the word's end, or
  * 0 when the general scanner must decide (joins, acronyms, URLs,
  * non-ASCII, long words). */
 static size_t fast_ascii_word(run *r, size_t i, size_t lim)
