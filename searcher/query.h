@@ -306,6 +306,25 @@ lede_status snippet_highlight_all(snippet_frag *out, analyzer *a,
 /* Frees what *f holds and zeroes it. NULL-safe. */
 void snippet_frag_clear(snippet_frag *f);
 
+/* What snippet_make and snippet_highlight_all can keep from one hit of a
+ * search to the next: the query's units, for the body and for titles, and
+ * the memory of an article's matches. A cache serves one query: pass the
+ * same q, idf and idf_ctx to every _cached call with it, and free it
+ * before q. snippet_cache_new returns NULL on NOMEM; snippet_cache_free is
+ * NULL-safe. */
+typedef struct snippet_cache snippet_cache;
+snippet_cache *snippet_cache_new(void);
+void snippet_cache_free(snippet_cache *sc);
+/* snippet_make and snippet_highlight_all with a cache (NULL: none). */
+lede_status snippet_make_cached(snippet_frag **out, size_t *out_n,
+				analyzer *a, const char *text, size_t len,
+				const qnode *q, snippet_idf_fn idf,
+				void *idf_ctx, const snippet_opts *o,
+				snippet_cache *sc);
+lede_status snippet_highlight_all_cached(snippet_frag *out, analyzer *a,
+					 const char *text, size_t len,
+					 const qnode *q, snippet_cache *sc);
+
 /* 1 if a fragment may start or end at byte i of t[0..len) without
  * splitting a word: the text's edges, next to a space, or between CJK
  * characters (scripts written without spaces). i must be a character

@@ -363,7 +363,8 @@ out:
 static lede_status fill_hit(lede_results *res, size_t i, search_ctx *sc,
                             const xc_results *m, const cand *c,
                             const qnode *root, const lede_search_opts *o,
-                            const xc_search_opts *so, unsigned rank)
+                            const xc_search_opts *so, unsigned rank,
+                            snippet_cache *scache)
 {
 	lede_index *idx = sc->idx;
 	hit_store *s = &res->store[i];
@@ -388,9 +389,9 @@ static lede_status fill_hit(lede_results *res, size_t i, search_ctx *sc,
 	if (o->snippets > 0 && s->rec.art.body_len > 0) {
 		sopt.nfrags = o->snippets;
 		sopt.frag_chars = o->snippet_chars;
-		st = snippet_make(&s->frags, &s->nfrags, idx->an,
-		                  s->rec.art.body, s->rec.art.body_len, root,
-		                  idf_of, sc, &sopt);
+		st = snippet_make_cached(&s->frags, &s->nfrags, idx->an,
+		                         s->rec.art.body, s->rec.art.body_len,
+		                         root, idf_of, sc, &sopt, scache);
 		if (st != LEDE_OK)
 			return index_fail(idx, st, "out of memory");
 		s->lfrags = calloc(s->nfrags ? s->nfrags : 1, sizeof *s->lfrags);
@@ -408,8 +409,10 @@ static lede_status fill_hit(lede_results *res, size_t i, search_ctx *sc,
 		h->nsnippets = s->nfrags;
 	}
 	if (s->rec.art.title) {
-		st = snippet_highlight_all(&s->title, idx->an, s->rec.art.title,
-		                           strlen(s->rec.art.title), root);
+		st = snippet_highlight_all_cached(&s->title, idx->an,
+		                                  s->rec.art.title,
+		                                  strlen(s->rec.art.title),
+		                                  root, scache);
 		if (st != LEDE_OK)
 			return index_fail(idx, st, "out of memory");
 		s->ltitle.text = s->title.text;
@@ -931,6 +934,7 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 	int rerank;
 	buf desc = BUF_INIT;
 	uint32_t lo = 0, est = 0, hi = 0;
+	snippet_cache *scache = NULL;
 
 	API_REFUSE_NULL(out);
 	*out = NULL;
@@ -1106,10 +1110,19 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 			st = index_fail(idx, sc.st, "out of memory");
 			goto out;
 		}
+		/* The snippets' query side is built once for the page. */
+		if (n > 0) {
+			scache = snippet_cache_new();
+			if (scache == NULL) {
+				st = index_fail(idx, LEDE_ERR_NOMEM,
+				                "out of memory");
+				goto out;
+			}
+		}
 		for (size_t i = 0; i < n; i++) {
 			res->n = i + 1;
 			st = fill_hit(res, i, &sc, m, &cands[first + i], root, o,
-			              &so, (unsigned)(o->offset + i + 1));
+			              &so, (unsigned)(o->offset + i + 1), scache);
 			if (st != LEDE_OK)
 				goto out;
 		}
@@ -1123,6 +1136,7 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 	*out = res;
 	res = NULL;
 out:
+	snippet_cache_free(scache);
 	buf_free(&desc);
 	lede_results_free(res);
 	words_free(&sc);

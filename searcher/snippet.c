@@ -131,6 +131,7 @@ typedef struct sctx {
 	size_t nunits, capunits;
 	unsigned char prefix_len[LEDE_MAX_WORD_BYTES + 1];
 	int have_prefix;
+	int borrowed; /* the query side is a snippet_cache's */
 	/* text side */
 	int lead; /* analyzer_only_lead set: drop tokens it does not want */
 	rec *recs;
@@ -519,7 +520,7 @@ static int cmp_cover(const void *a, const void *b)
 	return (x->unit > y->unit) - (x->unit < y->unit);
 }
 
-static void sctx_free(sctx *c)
+static void free_query_side(sctx *c)
 {
 	for (size_t i = 0; i < c->nunits; i++) {
 		free(c->units[i].tids);
@@ -529,34 +530,131 @@ static void sctx_free(sctx *c)
 	free(c->terms);
 	free(c->table);
 	free(c->links);
+}
+
+/* What stays the same from one hit of a search to the next: the query
+ * side of a context, for the body (0) and for titles (1), with its lead
+ * set, and the text side's buffers (their memory, not their contents). */
+struct snippet_cache {
+	sctx side[2];
+	int built[2];
+	lead_set lead[2];
+	rec *recs;
+	size_t caprecs;
+	cover *cov;
+	size_t capcov;
+};
+
+snippet_cache *snippet_cache_new(void)
+{
+	return calloc(1, sizeof(snippet_cache));
+}
+
+void snippet_cache_free(snippet_cache *sc)
+{
+	if (sc == NULL)
+		return;
+	for (int k = 0; k < 2; k++)
+		free_query_side(&sc->side[k]);
+	free(sc->recs);
+	free(sc->cov);
+	free(sc);
+}
+
+/* Frees c, or gives its buffers back to the cache it borrowed from. */
+static void sctx_free(sctx *c, snippet_cache *sc)
+{
+	if (c->borrowed) {
+		free(sc->recs);
+		free(sc->cov);
+		sc->recs = c->recs;
+		sc->caprecs = c->caprecs;
+		sc->cov = c->cov;
+		sc->capcov = c->capcov;
+		return;
+	}
+	free_query_side(c);
 	free(c->recs);
 	free(c->cov);
+}
+
+/* The lead set of c's keys and prefixes. */
+static void make_lead(const sctx *c, lead_set *lead)
+{
+	memset(lead, 0, sizeof *lead);
+	for (size_t i = 0; i < c->nterms; i++)
+		lead_set_add(lead, c->terms[i].s, c->terms[i].n);
+}
+
+/* Step 1 into c, from the cache when it has this query's side. */
+static lede_status query_side(sctx *c, const qnode *q, int title,
+			      snippet_idf_fn idf, void *ictx,
+			      snippet_cache *sc, lead_set *lead,
+			      const lead_set **use)
+{
+	sctx *qs;
+
+	if (sc == NULL) {
+		if (collect_units(c, q, 0, title, idf, ictx, 0) != 0)
+			return LEDE_ERR_NOMEM;
+		make_lead(c, lead);
+		*use = lead;
+		return LEDE_OK;
+	}
+	qs = &sc->side[title];
+	if (!sc->built[title]) {
+		/* a failed build starts again from nothing */
+		free_query_side(qs);
+		memset(qs, 0, sizeof *qs);
+		if (collect_units(qs, q, 0, title, idf, ictx, 0) != 0)
+			return LEDE_ERR_NOMEM;
+		make_lead(qs, &sc->lead[title]);
+		sc->built[title] = 1;
+	}
+	c->terms = qs->terms;
+	c->nterms = qs->nterms;
+	c->table = qs->table;
+	c->tcap = qs->tcap;
+	c->links = qs->links;
+	c->nlinks = qs->nlinks;
+	c->units = qs->units;
+	c->nunits = qs->nunits;
+	memcpy(c->prefix_len, qs->prefix_len, sizeof c->prefix_len);
+	c->have_prefix = qs->have_prefix;
+	c->borrowed = 1;
+	c->recs = sc->recs;
+	c->caprecs = sc->caprecs;
+	c->cov = sc->cov;
+	c->capcov = sc->capcov;
+	sc->recs = NULL;
+	sc->cov = NULL;
+	*use = &sc->lead[title];
+	return LEDE_OK;
 }
 
 /* Steps 1-3: units, tokens, phrase and NEAR resolution; coverage sorted by
  * record. Returns LEDE_OK or NOMEM (or an analyzer failure). */
 static lede_status match(sctx *c, const qnode *q, int title, snippet_idf_fn idf,
-			 void *ictx)
+			 void *ictx, snippet_cache *sc)
 {
 	size_t maxnw = 0;
 	size_t *scratch = NULL;
 	int32_t *slot_of = NULL;
 	uint32_t *count = NULL;
 	lede_status st;
+	lead_set own;
+	const lead_set *lead = NULL;
 
 	if (q == NULL)
 		return LEDE_OK;
-	if (collect_units(c, q, 0, title, idf, ictx, 0) != 0)
-		return LEDE_ERR_NOMEM;
+	st = query_side(c, q, title, idf, ictx, sc, &own, &lead);
+	if (st != LEDE_OK)
+		return st;
 	if (c->nunits == 0)
 		return LEDE_OK;
 	/* Most words of a body start unlike every query word: those skip
 	 * stemming and the lookups (a fifth of a search's time). */
-	lead_set lead;
-	memset(&lead, 0, sizeof lead);
-	for (size_t i = 0; i < c->nterms; i++)
-		lead_set_add(&lead, c->terms[i].s, c->terms[i].n);
-	c->lead = analyzer_only_lead(c->a, &lead);
+	c->lead = analyzer_only_lead(c->a, lead);
 	st = analyzer_run(c->a, c->text, c->len, 0, on_token, c, NULL);
 	analyzer_only_lead(c->a, NULL);
 	c->lead = 0;
@@ -1358,6 +1456,16 @@ lede_status snippet_make(snippet_frag **out, size_t *out_n, analyzer *a,
 			 snippet_idf_fn idf, void *idf_ctx,
 			 const snippet_opts *o)
 {
+	return snippet_make_cached(out, out_n, a, text, len, q, idf, idf_ctx,
+				   o, NULL);
+}
+
+lede_status snippet_make_cached(snippet_frag **out, size_t *out_n,
+				analyzer *a, const char *text, size_t len,
+				const qnode *q, snippet_idf_fn idf,
+				void *idf_ctx, const snippet_opts *o,
+				snippet_cache *sc)
+{
 	sctx c;
 	unsigned nfrags = o && o->nfrags ? o->nfrags : SNIPPET_DEFAULT_FRAGS;
 	size_t chars =
@@ -1382,7 +1490,7 @@ lede_status snippet_make(snippet_frag **out, size_t *out_n, analyzer *a,
 	c.a = a;
 	c.text = text;
 	c.len = len;
-	st = match(&c, q, 0, idf, idf_ctx);
+	st = match(&c, q, 0, idf, idf_ctx, sc);
 	if (st == LEDE_OK)
 		st = choose(&c, nfrags, chars, chosen, &nchosen);
 	if (st == LEDE_OK)
@@ -1416,12 +1524,19 @@ lede_status snippet_make(snippet_frag **out, size_t *out_n, analyzer *a,
 	*out_n = nchosen;
 out:
 	free(hr);
-	sctx_free(&c);
+	sctx_free(&c, sc);
 	return st;
 }
 
 lede_status snippet_highlight_all(snippet_frag *out, analyzer *a,
 				  const char *text, size_t len, const qnode *q)
+{
+	return snippet_highlight_all_cached(out, a, text, len, q, NULL);
+}
+
+lede_status snippet_highlight_all_cached(snippet_frag *out, analyzer *a,
+					 const char *text, size_t len,
+					 const qnode *q, snippet_cache *sc)
 {
 	sctx c;
 	range *hr = NULL;
@@ -1435,7 +1550,7 @@ lede_status snippet_highlight_all(snippet_frag *out, analyzer *a,
 	c.a = a;
 	c.text = text ? text : "";
 	c.len = len;
-	st = len ? match(&c, q, 1, NULL, NULL) : LEDE_OK;
+	st = len ? match(&c, q, 1, NULL, NULL, sc) : LEDE_OK;
 	if (st == LEDE_OK)
 		st = merge_ranges(&hr, &nhr, &c);
 	if (st == LEDE_OK)
@@ -1443,6 +1558,6 @@ lede_status snippet_highlight_all(snippet_frag *out, analyzer *a,
 	if (st == LEDE_OK)
 		out->src_end = len;
 	free(hr);
-	sctx_free(&c);
+	sctx_free(&c, sc);
 	return st;
 }

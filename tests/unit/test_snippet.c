@@ -139,6 +139,73 @@ static void expect_title(const char *q, const char *text, const char *want)
 	qnode_free(n);
 }
 
+/* A cache shared by the hits of one search (snippet_cache) changes
+ * nothing: every article's fragments and title highlights are the ones
+ * the uncached calls give, for phrases, prefixes and NEAR, with a title:
+ * word, one cache per query. */
+static void test_cache_same_output(void **state)
+{
+	static const char *const queries[] = {
+	    "\"defense spending\" nato title:budget",
+	    "negotiat* OR (troops NEAR/3 border) -china",
+	};
+	static const char *const texts[] = {
+	    "NATO allies agreed to raise defense spending. The budget "
+	    "talks went on while troops massed at the border.",
+	    "Negotiators met again in negotiatory mood. Defense ministers "
+	    "said spending on troops would rise; China was not at the table.",
+	    "A budget with no match in the body at all.",
+	    "",
+	};
+	snippet_opts o = {2, 60};
+
+	(void)state;
+	for (size_t qi = 0; qi < 2; qi++) {
+		qnode *n = parse(queries[qi]);
+		snippet_cache *sc = snippet_cache_new();
+
+		assert_non_null(sc);
+		for (size_t ti = 0; ti < 4; ti++) {
+			const char *t = texts[ti];
+			snippet_frag *f1 = NULL, *f2 = NULL, h1, h2;
+			size_t n1 = 0, n2 = 0;
+			buf b1 = BUF_INIT, b2 = BUF_INIT;
+
+			assert_int_equal(snippet_make(&f1, &n1, an, t,
+						      strlen(t), n, NULL, NULL,
+						      &o),
+					 LEDE_OK);
+			assert_int_equal(snippet_make_cached(&f2, &n2, an, t,
+							     strlen(t), n, NULL,
+							     NULL, &o, sc),
+					 LEDE_OK);
+			render(&b1, f1, n1);
+			render(&b2, f2, n2);
+			assert_string_equal(b1.data, b2.data);
+			buf_reset(&b1);
+			buf_reset(&b2);
+			assert_int_equal(snippet_highlight_all(&h1, an, t,
+							       strlen(t), n),
+					 LEDE_OK);
+			assert_int_equal(snippet_highlight_all_cached(
+					     &h2, an, t, strlen(t), n, sc),
+					 LEDE_OK);
+			render(&b1, &h1, 1);
+			render(&b2, &h2, 1);
+			assert_string_equal(b1.data, b2.data);
+			buf_free(&b1);
+			buf_free(&b2);
+			snippet_free(f1, n1);
+			snippet_free(f2, n2);
+			snippet_frag_clear(&h1);
+			snippet_frag_clear(&h2);
+		}
+		snippet_cache_free(sc);
+		qnode_free(n);
+	}
+	snippet_cache_free(NULL);
+}
+
 static void test_exact_ranges(void **state)
 {
 	const char *text = "Leaders deployed troops.";
@@ -660,6 +727,7 @@ int main(void)
 	    cmocka_unit_test(test_10k_matches),
 	    cmocka_unit_test(test_8mb_body),
 	    cmocka_unit_test(test_options_clamped),
+	    cmocka_unit_test(test_cache_same_output),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
