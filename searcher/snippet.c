@@ -586,7 +586,8 @@ static void make_lead(const sctx *c, lead_set *lead)
 		lead_set_add(lead, c->terms[i].s, c->terms[i].n);
 }
 
-/* Step 1 into c, from the cache when it has this query's side. */
+/* Step 1 into c: built here, or borrowed from the cache (built there on
+ * its first use), with the cache's buffers for the text side. */
 static lede_status query_side(sctx *c, const qnode *q, int title,
 			      snippet_idf_fn idf, void *ictx,
 			      snippet_cache *sc, lead_set *lead,
