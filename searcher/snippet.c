@@ -561,12 +561,11 @@ void snippet_cache_free(snippet_cache *sc)
 	free(sc);
 }
 
-/* Frees c, or gives its buffers back to the cache it borrowed from. */
+/* Frees c, or gives its buffers back to the cache it borrowed them from
+ * (which holds none meanwhile). */
 static void sctx_free(sctx *c, snippet_cache *sc)
 {
 	if (c->borrowed) {
-		free(sc->recs);
-		free(sc->cov);
 		sc->recs = c->recs;
 		sc->caprecs = c->caprecs;
 		sc->cov = c->cov;

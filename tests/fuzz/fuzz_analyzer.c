@@ -181,11 +181,7 @@ static int collect(void *ctx, const token *t)
 	toks *k = ctx;
 	tok *x;
 
-	if (k->n == k->cap) {
-		k->cap = k->cap ? 2 * k->cap : 64;
-		k->v = realloc(k->v, k->cap * sizeof *k->v);
-		CHECK(k->v != NULL);
-	}
+	CHECK(lede_grow(&k->v, &k->cap, k->n, sizeof *k->v, 64) == 0);
 	x = &k->v[k->n++];
 	x->start = t->start;
 	x->end = t->end;
