@@ -381,8 +381,9 @@ typedef struct lede_update_opts {
  * LEDE_ERR_READ_ONLY; LEDE_ERR_INTERRUPTED; LEDE_ERR_NOT_FOUND (a path does
  * not exist); LEDE_ERR_IO (disk full: the index keeps its last commit);
  * LEDE_ERR_BATCH_LOST; LEDE_ERR_NOMEM; LEDE_ERR_INVALID (an unknown opts
- * version, paths NULL with n > 0, idx NULL, a map entry lede_map_check
- * refuses: nothing is read).
+ * version, paths NULL with n > 0, a NULL entry in paths, include or
+ * exclude (the message names its index), idx NULL, a map entry
+ * lede_map_check refuses: nothing is read or changed).
  */
 LEDE_API lede_status lede_index_update(lede_index *idx,
                                        const char *const *paths, size_t n,

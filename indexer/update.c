@@ -2514,6 +2514,20 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 		                  opts->version);
 	if (paths == NULL && n)
 		return index_fail(idx, LEDE_ERR_INVALID, "NULL paths");
+	/* A NULL entry is the caller's mistake too: refused before anything
+	 * is walked or written, not met halfway through the walk. */
+	for (size_t k = 0; k < n; k++)
+		if (paths[k] == NULL)
+			return index_fail(idx, LEDE_ERR_INVALID,
+			                  "paths[%zu] is NULL", k);
+	for (size_t k = 0; k < opts->ninclude; k++)
+		if (opts->include == NULL || opts->include[k] == NULL)
+			return index_fail(idx, LEDE_ERR_INVALID,
+			                  "include[%zu] is NULL", k);
+	for (size_t k = 0; k < opts->nexclude; k++)
+		if (opts->exclude == NULL || opts->exclude[k] == NULL)
+			return index_fail(idx, LEDE_ERR_INVALID,
+			                  "exclude[%zu] is NULL", k);
 	/* A bad mapping is the caller's mistake, not a file's: refuse the
 	 * run rather than skip every file. */
 	for (size_t k = 0; k < opts->nmap; k++)

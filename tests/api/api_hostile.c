@@ -3,9 +3,10 @@
  * line cannot carry it: a 10 MB query, 10,000 terms, 10,000 nested
  * parentheses, a prefix matching every word, queries of invalid UTF-8 and
  * control bytes; articles over the size limit, with invalid UTF-8 or with
- * terminal escapes; NULL handles and unknown flags. Each must give a status and a message (or a bounded
- * answer), never a crash, a hang or unbounded memory (the sanitizer run
- * checks the last two kinds of failure as well).
+ * terminal escapes; NULL handles, NULL list entries and unknown flags.
+ * Each must give a status and a message (or a bounded answer), never a
+ * crash, a hang or unbounded memory (the sanitizer run checks the last two
+ * kinds of failure as well).
  *
  * Includes nothing but <lede.h> (and cmocka).
  */
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <lede.h>
@@ -305,6 +307,45 @@ static void test_null_handles(void **state)
 				 LEDE_ERR_INVALID);
 		assert_non_null(strstr(lede_errmsg(idx), "b=auhtor"));
 		assert_int_equal(us.files_seen, 0);
+	}
+	{
+		/* A NULL entry in paths (or include, exclude) is refused
+		 * before anything is read or changed, naming the entry:
+		 * it once crashed the walk after the good entries. */
+		lede_update_opts uo = LEDE_UPDATE_OPTS_INIT;
+		const char *inc[] = {"*.txt", NULL};
+		const char *paths[] = {NULL, NULL};
+		lede_update_stats us;
+		uint64_t before = 0, after = 0;
+		char sub[96], file[128];
+		FILE *fp;
+
+		snprintf(sub, sizeof sub, "%s/nullpaths", dir);
+		snprintf(file, sizeof file, "%s/new.txt", sub);
+		assert_int_equal(mkdir(sub, 0755), 0);
+		fp = fopen(file, "w");
+		assert_non_null(fp);
+		fputs("Walrus news\n\nA walrus came ashore.\n", fp);
+		fclose(fp);
+		paths[0] = sub;
+		assert_int_equal(lede_index_count(&before, idx), LEDE_OK);
+		assert_int_equal(lede_index_update(idx, paths, 2, NULL, &us),
+				 LEDE_ERR_INVALID);
+		assert_non_null(strstr(lede_errmsg(idx), "paths[1]"));
+		assert_int_equal(us.files_seen, 0);
+		uo.include = inc;
+		uo.ninclude = 2;
+		assert_int_equal(lede_index_update(idx, paths, 1, &uo, &us),
+				 LEDE_ERR_INVALID);
+		assert_non_null(strstr(lede_errmsg(idx), "include[1]"));
+		uo.ninclude = 0;
+		uo.exclude = NULL;
+		uo.nexclude = 1;
+		assert_int_equal(lede_index_update(idx, paths, 1, &uo, &us),
+				 LEDE_ERR_INVALID);
+		assert_non_null(strstr(lede_errmsg(idx), "exclude[0]"));
+		assert_int_equal(lede_index_count(&after, idx), LEDE_OK);
+		assert_int_equal(after, before);
 	}
 	assert_int_equal(lede_parse_date(NULL, &hi, "2025", 0),
 			 LEDE_ERR_INVALID);
