@@ -16,7 +16,9 @@
  *      document costs about two adds); after the file, documents tagged
  *      with the file that did not reappear are deleted;
  *   4. with prune, files that were indexed under a given directory and are
- *      gone have their articles deleted.
+ *      gone have their articles deleted. A file the walk could not reach
+ *      (under a directory it could not open or list, or an entry it could
+ *      not stat) is not gone: its articles stay until a run can tell.
  *
  * Commits happen every commit_every articles. A kill between commits loses
  * only that work: files not yet recorded are read again on the next run,
@@ -121,6 +123,10 @@ typedef struct update {
 	size_t nroots;
 	id_set seen;          /* ids delivered by the current file */
 	id_set walked;        /* hashes of walked absolute paths (prune) */
+	buf unreached;        /* absolute paths of the directories and
+	                         entries the walk could not read, each
+	                         NUL-terminated: prune keeps what is under
+	                         them */
 	id_set read_files;    /* started_empty: hashes of the paths whose
 	                         reading has begun */
 	id_set restoring;     /* ids whose winning copy vanished, losers due */
@@ -429,6 +435,23 @@ static void path_join(buf *out, const char *dir, const char *name)
 	buf_append_str(out, name);
 }
 
+/* The walk could not read path (a directory it could not open or list,
+ * or an entry it could not stat; err is the errno, 0 for none): counted
+ * as a failed file, and kept in u->unreached, so that prune does not take
+ * the files under it for deleted ones: they are kept as they are, as an
+ * unreadable file's are, until a run reaches them. ENOENT is the
+ * exception: the entry names nothing any more (a dangling symbolic link,
+ * or deleted during the walk), so what was indexed from it is gone. */
+static lede_status unreached(update *u, const char *path, int err)
+{
+	u->st->files_failed++;
+	if (err == ENOENT)
+		return LEDE_OK;
+	if (buf_append(&u->unreached, path, strlen(path) + 1) != LEDE_OK)
+		return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
+	return LEDE_OK;
+}
+
 /* Walks dir recursively. abs and rel are the directory's absolute path and
  * id path. Hidden entries are skipped; symlinks are followed, but a
  * directory already on the current path (a loop) is reported and skipped. */
@@ -447,17 +470,29 @@ static lede_status walk(update *u, const char *abs, const char *rel, int root,
 		problem(u, abs, LEDE_ERR_TOO_BIG,
 		        "directory nesting over %d levels: skipped",
 		        UPDATE_MAX_DEPTH);
-		u->st->files_failed++;
-		return LEDE_OK;
+		return unreached(u, abs, 0);
 	}
 	d = opendir(abs);
 	if (d == NULL) {
+		int err = errno;
 		problem(u, abs, LEDE_ERR_IO, "cannot open directory: %s",
-		        strerror(errno));
-		u->st->files_failed++;
-		return LEDE_OK;
+		        strerror(err));
+		return unreached(u, abs, err);
 	}
-	while ((e = readdir(d)) != NULL) {
+	for (;;) {
+		errno = 0;
+		e = readdir(d);
+		if (e == NULL) {
+			/* a listing cut short would look like deletions */
+			int err = errno;
+			if (err != 0) {
+				problem(u, abs, LEDE_ERR_IO,
+				        "cannot read directory: %s",
+				        strerror(err));
+				st = unreached(u, abs, err);
+			}
+			break;
+		}
 		if (e->d_name[0] == '.')
 			continue;
 		if (lede_grow(&ents, &cap, n, sizeof *ents, 64) != 0) {
@@ -492,7 +527,7 @@ static lede_status walk(update *u, const char *abs, const char *rel, int root,
 		} else if (en->err != 0) {
 			problem(u, a.data, LEDE_ERR_IO, "cannot stat: %s",
 			        strerror(en->err));
-			u->st->files_failed++;
+			st = unreached(u, a.data, en->err);
 		} else if (S_ISDIR(en->mode)) {
 			int loop = 0;
 			for (int k = 0; k < depth; k++)
@@ -881,7 +916,7 @@ static int hash_file(uint64_t *out, const char *path, buf *keep, int *kept)
  */
 #define META_DUP_PREFIX "lede:dup:"
 
-static int under_root(const update *u, const char *path);
+static int file_gone(const update *u, const char *path);
 
 /* Path order: byte order, except that '/' sorts before every other byte,
  * which orders a directory's files as the walk reads them ("a/z" before
@@ -978,11 +1013,12 @@ static int arbitrate(void *ctx, uint64_t old_file)
 	} else if (nomem) {
 		return PUT_REPLACE; /* the copy read last wins, as of old */
 	} else if (!recorded_path(u, old_file, &u->other) ||
-	           (u->o->prune && under_root(u, u->other.data)) ||
-	           stat(u->other.data, &sb) != 0) {
-		/* not on disk any more, or about to be pruned (under a root
-		 * but not walked). Without prune, a file under a root that
-		 * was not walked (--exclude) still exists: not a rename. */
+	           (u->o->prune && file_gone(u, u->other.data)) ||
+	           (stat(u->other.data, &sb) != 0 &&
+	            (errno == ENOENT || errno == ENOTDIR))) {
+		/* not on disk any more, or about to be pruned. A file the
+		 * walk could not reach, or one not walked without prune
+		 * (--exclude), still exists: not a rename. */
 		return PUT_MOVE;
 	}
 	if (u->other.status != LEDE_OK)
@@ -1692,23 +1728,42 @@ static lede_status reread_losers(update *u)
 
 /* ---- pruning ----------------------------------------------------------- */
 
+/* Whether path is inside the directory dir (not dir itself). */
+static int path_inside(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 &&
+	       (path[n] == '/' || (n == 1 && dir[0] == '/'));
+}
+
 static int under_root(const update *u, const char *path)
 {
-	for (size_t i = 0; i < u->nroots; i++) {
-		const char *r = u->roots_abs[i];
-		size_t n;
-		if (r == NULL)
-			continue;
-		n = strlen(r);
-		if (strncmp(path, r, n) == 0 &&
-		    (path[n] == '/' || (n == 1 && r[0] == '/')))
+	for (size_t i = 0; i < u->nroots; i++)
+		if (u->roots_abs[i] && path_inside(path, u->roots_abs[i]))
 			return 1;
-	}
 	return 0;
 }
 
-/* One pass over the file records (prune): those of files under a walked
- * root that the walk did not see, as "key\0path\0" pairs. */
+/* Whether the file at path, which has a record, is gone: the walk of a
+ * directory argument it is under did not see it, and could read every
+ * directory on its way (u->unreached). */
+static int file_gone(const update *u, const char *path)
+{
+	if (!under_root(u, path) ||
+	    set_has(&u->walked, hash64(path, strlen(path), 0)))
+		return 0;
+	for (size_t p = 0; p < u->unreached.len;) {
+		const char *un = u->unreached.data + p;
+		if (strcmp(path, un) == 0 || path_inside(path, un))
+			return 0;
+		p += strlen(un) + 1;
+	}
+	return 1;
+}
+
+/* One pass over the file records (prune): those of gone files (file_gone),
+ * as "key\0path\0" pairs. */
 typedef struct vanished_ctx {
 	update *u;
 	buf gone;
@@ -1723,8 +1778,7 @@ static int on_file_record(void *ctx, const char *key, size_t klen,
 	if (path == NULL)
 		return 0;
 	path++;
-	if (under_root(c->u, path) &&
-	    !set_has(&c->u->walked, hash64(path, strlen(path), 0))) {
+	if (file_gone(c->u, path)) {
 		buf_append(&c->gone, key, klen);
 		buf_append_byte(&c->gone, 0);
 		buf_append_str(&c->gone, path);
@@ -2544,6 +2598,7 @@ LEDE_API lede_status lede_index_update(lede_index *idx,
 	u.scratch = (buf)BUF_INIT;
 	u.content = (buf)BUF_INIT;
 	u.other = (buf)BUF_INIT;
+	u.unreached = (buf)BUF_INIT;
 	u.have_dups = -1;
 	idx->errmsg[0] = '\0';
 
@@ -2675,6 +2730,7 @@ done:
 	free(u.roots_abs);
 	free(u.seen.slot);
 	free(u.walked.slot);
+	buf_free(&u.unreached);
 	free(u.unwalked);
 	free(u.read_files.slot);
 	free(u.restoring.slot);

@@ -332,6 +332,57 @@ slow_index() { # slow_index MS ARGS... (in the background: sets pid)
 	[ "$("${NOBODY[@]}" "$B/lede-search" -i "$IDX" --count harbour)" = 1 ]
 }
 
+@test "permissions: articles under a directory that cannot be opened or its entries stat'ed are kept, not pruned" {
+	need_unprivileged
+	mkdir -p "$A/2024" "$A/2023"
+	printf 'Kept\n\nThe walrus on top.\n' >"$A/top.txt"
+	printf 'Gone\n\nThe walrus deleted.\n' >"$A/gone.txt"
+	printf 'Old\n\nThe walrus archived.\n' >"$A/2024/old.txt"
+	printf 'Older\n\nThe walrus of 2023.\n' >"$A/2023/older.txt"
+	chmod 777 "$TMP"
+	run "${NOBODY[@]}" "$B/lede-index" -i "$IDX" --no-progress "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"added 4,"* ]]
+	# 2024 cannot be opened; 2023 can be listed but its entries not
+	# stat'ed (read without search permission); gone.txt is deleted
+	chmod 000 "$A/2024"
+	chmod 644 "$A/2023"
+	rm "$A/gone.txt"
+	run "${NOBODY[@]}" "$B/lede-index" -i "$IDX" --no-progress "$A"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"2024: cannot open directory: Permission denied"* ]]
+	[[ "$output" == *"older.txt: cannot stat: Permission denied"* ]]
+	[[ "$output" == *"removed 1, unchanged 1, skipped 2"* ]]
+	[ "$(count walrus)" = 3 ]
+	[ "$(count archived)" = 1 ]
+	[ "$(count 2023)" = 1 ]
+	# readable again: nothing to redo; then a deletion there is pruned
+	chmod 755 "$A/2024" "$A/2023"
+	run "${NOBODY[@]}" "$B/lede-index" -i "$IDX" --no-progress "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"added 0, updated 0, removed 0, unchanged 3,"* ]]
+	rm "$A/2024/old.txt"
+	run "${NOBODY[@]}" "$B/lede-index" -i "$IDX" --no-progress "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"removed 1, unchanged 2,"* ]]
+	[ "$(count archived)" = 0 ]
+}
+
+@test "a dangling symbolic link: reported, and the articles of the file it named are pruned" {
+	printf 'Linked\n\nThe zebra story.\n' >"$TMP/target.txt"
+	ln -s "$TMP/target.txt" "$A/link.txt"
+	run "$B/lede-index" -i "$IDX" --no-progress "$A"
+	[ "$status" -eq 0 ]
+	[ "$(count zebra)" = 1 ]
+	rm "$TMP/target.txt"
+	run "$B/lede-index" -i "$IDX" --no-progress "$A"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"link.txt: cannot stat: No such file or directory"* ]]
+	[[ "$output" == *"removed 1,"* ]]
+	run count zebra
+	[ "$output" = 0 ]
+}
+
 @test "paths: spaces, newlines, escapes and invalid UTF-8 in names; symlink loops; FIFOs and devices" {
 	mkdir -p "$A/sub"
 	art() { printf 'Title %s\n\nThe harbour council met about %s.\n' "$2" "$2" >"$1"; }
