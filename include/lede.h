@@ -337,7 +337,10 @@ typedef struct lede_update_opts {
 	lede_format format;           /* LEDE_FORMAT_AUTO: per file */
 	const char *const *map;       /* JSONL field map, "srcfield=name" */
 	size_t nmap;
-	const char *const *include;   /* glob patterns on file names; none = all */
+	const char *const *include;   /* glob patterns on file names; none = all.
+	                                 Files left out by include or exclude
+	                                 are outside the update: their
+	                                 articles stay as they are */
 	size_t ninclude;
 	const char *const *exclude;   /* glob patterns on names to skip */
 	size_t nexclude;
@@ -371,7 +374,9 @@ typedef struct lede_update_opts {
  * stdin). Incremental: unchanged files are skipped after a stat; changed
  * files are re-read and only their changed articles replaced; articles that
  * vanished from a file are deleted; with prune, files gone from a given
- * directory have their articles removed. Commits every commit_every
+ * directory have their articles removed (not those of files that include
+ * or exclude leave out, nor those under a directory or entry the walk
+ * could not read, which are reported and kept). Commits every commit_every
  * articles, each commit recording which files it completed, so a killed
  * update loses at most the work since the last commit and a rerun resumes.
  *

@@ -18,7 +18,9 @@
  *   4. with prune, files that were indexed under a given directory and are
  *      gone have their articles deleted. A file the walk could not reach
  *      (under a directory it could not open or list, or an entry it could
- *      not stat) is not gone: its articles stay until a run can tell.
+ *      not stat) is not gone: its articles stay until a run can tell; nor
+ *      is one whose name --include/--exclude leave out: it is outside
+ *      the run.
  *
  * Commits happen every commit_every articles. A kill between commits loses
  * only that work: files not yet recorded are read again on the next run,
@@ -1017,8 +1019,8 @@ static int arbitrate(void *ctx, uint64_t old_file)
 	           (stat(u->other.data, &sb) != 0 &&
 	            (errno == ENOENT || errno == ENOTDIR))) {
 		/* not on disk any more, or about to be pruned. A file the
-		 * walk could not reach, or one not walked without prune
-		 * (--exclude), still exists: not a rename. */
+		 * walk could not reach or left out (--exclude), or any file
+		 * not walked without prune, still exists: not a rename. */
 		return PUT_MOVE;
 	}
 	if (u->other.status != LEDE_OK)
@@ -1746,12 +1748,17 @@ static int under_root(const update *u, const char *path)
 }
 
 /* Whether the file at path, which has a record, is gone: the walk of a
- * directory argument it is under did not see it, and could read every
- * directory on its way (u->unreached). */
+ * directory argument it is under did not see it, though it could read
+ * every directory on its way (u->unreached) and its name is one the run's
+ * --include and --exclude select (a file they leave out is outside the
+ * run, not deleted: its articles stay as they are). */
 static int file_gone(const update *u, const char *path)
 {
+	const char *name = strrchr(path, '/');
+
 	if (!under_root(u, path) ||
-	    set_has(&u->walked, hash64(path, strlen(path), 0)))
+	    set_has(&u->walked, hash64(path, strlen(path), 0)) ||
+	    !name_selected(u, name ? name + 1 : path))
 		return 0;
 	for (size_t p = 0; p < u->unreached.len;) {
 		const char *un = u->unreached.data + p;

@@ -116,6 +116,30 @@ count() { "$B/lede-search" -i "$IDX" --count "$@"; }
 	[ "$(count defense)" = 2 ]
 }
 
+@test "--include and --exclude: files they leave out are kept as they are, not pruned" {
+	printf 'Brief\n\nThe defense brief in markdown.\n' >"$A/brief.md"
+	index "$A"
+	[ "$(count defense)" = 4 ]
+	# a selected file deleted is pruned; the files left out stay
+	rm "$A/story1.txt"
+	index --include 'story*' "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"added 0, updated 0, removed 1, unchanged 2,"* ]]
+	[ "$(count defense)" = 3 ]
+	[ "$(count markdown)" = 1 ]
+	index --exclude '*.txt' "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"removed 0, unchanged 1,"* ]]
+	[ "$(count defense)" = 3 ]
+	# a file left out and deleted goes at the next run that selects it
+	rm "$A/brief.md"
+	index --include '*.txt' "$A"
+	[ "$(count markdown)" = 1 ]
+	index "$A"
+	[[ "$output" == *"removed 1, unchanged 2,"* ]]
+	[ "$(count markdown)" = 0 ]
+}
+
 @test "JSONL: an edited line is updated, a removed line deleted" {
 	printf '%s\n' '{"id":"j1","title":"One","body":"alpha text"}' \
 		'{"id":"j2","title":"Two","body":"beta text"}' \
