@@ -125,6 +125,9 @@ typedef struct update {
 	size_t nroots;
 	id_set seen;          /* ids delivered by the current file */
 	id_set walked;        /* hashes of walked absolute paths (prune) */
+	dev_t index_dev;      /* the index's own directory, which the walk */
+	ino_t index_ino;      /* skips (index_known) */
+	int index_known;
 	buf unreached;        /* absolute paths of the directories and
 	                         entries the walk could not read, each
 	                         NUL-terminated: prune keeps what is under
@@ -454,9 +457,21 @@ static lede_status unreached(update *u, const char *path, int err)
 	return LEDE_OK;
 }
 
+/* Whether (dev, ino) is the index's own directory. It holds the
+ * databases, the parts of a parallel build, a rebuild's new database and
+ * the lock: walked as part of an archive, it would be read as articles
+ * (its stub file as text, the rest as binary files to skip), every run.
+ * Compared by device and inode, so symlinks and relative paths to it are
+ * caught as well. */
+static int is_index_dir(const update *u, dev_t dev, ino_t ino)
+{
+	return u->index_known && u->index_dev == dev && u->index_ino == ino;
+}
+
 /* Walks dir recursively. abs and rel are the directory's absolute path and
- * id path. Hidden entries are skipped; symlinks are followed, but a
- * directory already on the current path (a loop) is reported and skipped. */
+ * id path. Hidden entries and the index's own directory are skipped;
+ * symlinks are followed, but a directory already on the current path (a
+ * loop) is reported and skipped. */
 static lede_status walk(update *u, const char *abs, const char *rel, int root,
                         dir_id *stack, int depth)
 {
@@ -536,7 +551,10 @@ static lede_status walk(update *u, const char *abs, const char *rel, int root,
 				if (stack[k].dev == en->dev &&
 				    stack[k].ino == en->ino)
 					loop = 1;
-			if (loop) {
+			if (is_index_dir(u, en->dev, en->ino)) {
+				/* the index inside the archive: skipped
+				 * silently, as hidden entries are */
+			} else if (loop) {
 				problem(u, a.data, LEDE_ERR_INVALID,
 				        "symbolic link loop: skipped");
 			} else {
@@ -572,6 +590,11 @@ static lede_status collect(update *u, const char *const *paths, size_t n)
 	if (u->roots_abs == NULL)
 		return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
 	u->nroots = n;
+	if (stat(u->idx->path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		u->index_dev = sb.st_dev;
+		u->index_ino = sb.st_ino;
+		u->index_known = 1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		char abs[PATH_MAX];
 		const char *p = paths[i];
@@ -590,7 +613,13 @@ static lede_status collect(update *u, const char *const *paths, size_t n)
 		if (realpath(p, abs) == NULL)
 			return index_fail(u->idx, LEDE_ERR_IO, "%s: %s", p,
 			                  strerror(errno));
-		if (S_ISDIR(sb.st_mode)) {
+		if (S_ISDIR(sb.st_mode) &&
+		    is_index_dir(u, sb.st_dev, sb.st_ino)) {
+			problem(u, p, LEDE_ERR_INVALID,
+			        "the index's own directory: skipped");
+			u->st->files_failed++;
+			st = LEDE_OK;
+		} else if (S_ISDIR(sb.st_mode)) {
 			/* ids: "<dir name>/<relative path>" */
 			const char *base = strrchr(abs, '/');
 			base = (base && base[1]) ? base + 1 : abs;

@@ -140,6 +140,26 @@ count() { "$B/lede-search" -i "$IDX" --count "$@"; }
 	[ "$(count markdown)" = 0 ]
 }
 
+@test "an index inside the archive is not indexed, however it is reached" {
+	I=$A/news.idx
+	ln -s news.idx "$A/link"
+	run "$B/lede-index" -i "$I" --no-progress "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"added 3, updated 0, removed 0, unchanged 0, skipped 0"* ]]
+	# a rerun, from the archive with relative paths: nothing to do
+	run sh -c "cd '$A' && '$B/lede-index' -i news.idx --no-progress ."
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"added 0, updated 0, removed 0, unchanged 3, skipped 0"* ]]
+	run "$B/lede-search" -i "$I" --ids auto
+	[ "$status" -eq 1 ]
+	[ "$("$B/lede-search" -i "$I" --count defense)" = 3 ]
+	# the index given as the path to index: reported, exit 1
+	run "$B/lede-index" -i "$I" --no-progress "$A/link"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"link: the index's own directory: skipped"* ]]
+	[ "$("$B/lede-search" -i "$I" --count defense)" = 3 ]
+}
+
 @test "JSONL: an edited line is updated, a removed line deleted" {
 	printf '%s\n' '{"id":"j1","title":"One","body":"alpha text"}' \
 		'{"id":"j2","title":"Two","body":"beta text"}' \
