@@ -197,6 +197,8 @@ typedef struct reader_stream reader_stream;
 typedef struct reader_run {
 	const char *name;    /* file name for messages */
 	const char *id_base; /* for fallback ids */
+	int content_ids;     /* stdin: fallback ids hash the article
+				(reader_emit) */
 	int64_t mtime;	     /* date of last resort, or LEDE_NO_DATE */
 	const reader_opts *opts;
 	const reader_sink *sink;
@@ -240,10 +242,11 @@ int reader_article_date(reader_article *a, const char *s, size_t len);
  * control characters dropped, short fields trimmed, whitespace collapsed
  * and capped at LEDE_MAX_FIELD_BYTES, body capped at LEDE_MAX_ARTICLE_BYTES,
  * lang reduced to a lowercase ISO 639 code. An empty id becomes
- * fallback_id. No date: mtime when use_mtime, and no_date is counted.
- * An empty body skips the record ("no body", counted). where names the
- * record. Returns LEDE_OK or the status that stops the read (the sink's,
- * or NOMEM). */
+ * fallback_id, or on stdin id_base ":" and a hash of the article (see
+ * content_id in reader.c). No date: mtime when use_mtime, and no_date is
+ * counted. An empty body skips the record ("no body", counted). where
+ * names the record. Returns LEDE_OK or the status that stops the read
+ * (the sink's, or NOMEM). */
 lede_status reader_emit(reader_run *r, reader_article *a, const char *where,
 			const char *fallback_id, int use_mtime);
 

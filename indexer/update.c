@@ -33,7 +33,9 @@
  * Article ids that a format does not provide are derived from the file's
  * path relative to the directory argument, prefixed by that directory's
  * name ("corpus/text/a.txt"), so they do not change with the working
- * directory of a cron job. The file records use the absolute path.
+ * directory of a cron job; from stdin, from the article's content
+ * ("stdin:" and a hash, see reader_emit). The file records use the
+ * absolute path.
  */
 #include <dirent.h>
 #include <pthread.h>

@@ -688,3 +688,31 @@ snapshot() {
 	[[ "$output" == *'"title":"Piped title"'* ]]
 	[[ "$output" == *'"date":null'* ]]
 }
+
+@test "stdin: articles without ids from daily feeds are kept apart; the same article again is unchanged" {
+	feed() { run sh -c "printf '%s\n' '$1' | '$B/lede-index' -i '$IDX' --no-progress -"; }
+	feed '{"title":"Monday","body":"gecko monday"}'
+	[ "$status" -eq 0 ]
+	feed '{"title":"Tuesday","body":"gecko tuesday"}'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"added 1, updated 0, removed 0, unchanged 0,"* ]]
+	[ "$(count gecko)" = 2 ]
+	run "$B/lede-search" -i "$IDX" --ids gecko
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" == stdin:???????????????? ]]
+	[[ "${lines[1]}" == stdin:???????????????? ]]
+	[ "${lines[0]}" != "${lines[1]}" ]
+	# Monday's feed again, keys in another order: the same article
+	feed '{"body":"gecko monday", "title":"Monday"}'
+	[[ "$output" == *"added 0, updated 0, removed 0, unchanged 1,"* ]]
+	[ "$(count gecko)" = 2 ]
+	# text on stdin no longer shares the one id "stdin"
+	run sh -c "printf 'One\n\nThe okapi one.\n' | '$B/lede-index' -i '$IDX' --no-progress -"
+	run sh -c "printf 'Two\n\nThe okapi two.\n' | '$B/lede-index' -i '$IDX' --no-progress -"
+	[ "$(count okapi)" = 2 ]
+	# records of a file keep their path#LINE ids
+	printf '%s\n' '{"title":"Wed","body":"gecko wednesday"}' >"$A/feed.jsonl"
+	index "$A/feed.jsonl"
+	run "$B/lede-search" -i "$IDX" --ids wednesday
+	[[ "$output" == *"feed.jsonl#1" ]]
+}

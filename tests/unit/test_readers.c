@@ -1532,6 +1532,75 @@ static void test_paths(void **state)
 	got_free(g);
 }
 
+/* Reads data as stdin ("-") into g. */
+static void read_as_stdin(got *g, const char *data)
+{
+	char path[] = "/tmp/lede-test-stdin-XXXXXX";
+	int fd = mkstemp(path), saved = dup(0);
+
+	assert_true(fd >= 0 && saved >= 0);
+	assert_int_equal(write(fd, data, strlen(data)), (ssize_t)strlen(data));
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(dup2(fd, 0), 0);
+	close(fd);
+	unlink(path);
+	assert_int_equal(reader_read_path("-", "stdin", LEDE_NO_DATE, NULL,
+					  sink_of(g), &g->st, &g->err),
+			 LEDE_OK);
+	assert_int_equal(dup2(saved, 0), 0);
+	close(saved);
+}
+
+/* An article from stdin without an id of its own gets "stdin:" and a hash
+ * of its title, URL, date and body: the same article (whatever its keys'
+ * order, spacing and escapes) the same id, different ones different ids;
+ * a url or id still wins, and a file's records keep path#LINE. */
+static void test_stdin_ids(void **state)
+{
+	const char *jl =
+	    "{\"title\":\"Monday\",\"body\":\"gecko monday\"}\n"
+	    "{\"title\":\"Tuesday\",\"body\":\"gecko tuesday\"}\n"
+	    "{ \"body\": \"gecko monday\", \"title\": \"Mon\\u0064ay\" }\n"
+	    "{\"title\":\"Monday\",\"body\":\"gecko monday\","
+	    "\"date\":\"2025-02-13\"}\n"
+	    "{\"title\":\"Monday\",\"body\":\"gecko monday\","
+	    "\"author\":\"Ann Lee\"}\n"
+	    "{\"body\":\"gecko\",\"url\":\"https://example.com/g\"}\n"
+	    "{\"body\":\"gecko\",\"id\":\"own\"}\n";
+	got *g = got_new();
+
+	(void)state;
+	read_as_stdin(g, jl);
+	assert_int_equal(g->n, 7);
+	assert_int_equal(strncmp(g->a[0].id, "stdin:", 6), 0);
+	assert_int_equal(strlen(g->a[0].id), 6 + 16);
+	assert_string_not_equal(g->a[0].id, g->a[1].id);
+	assert_string_equal(g->a[0].id, g->a[2].id); /* keys, spaces, escapes */
+	assert_string_not_equal(g->a[0].id, g->a[3].id); /* dated */
+	assert_string_equal(g->a[0].id, g->a[4].id); /* byline: in place */
+	assert_string_equal(g->a[5].id, "https://example.com/g");
+	assert_string_equal(g->a[6].id, "own");
+	got_free(g);
+
+	/* text on stdin: no longer the one id "stdin" */
+	g = got_new();
+	read_as_stdin(g, "Text title\n\nA gecko in the text.\n");
+	assert_int_equal(g->n, 1);
+	assert_int_equal(strncmp(g->a[0].id, "stdin:", 6), 0);
+	got_free(g);
+
+	/* the same records from memory (a file): path#LINE as before */
+	g = got_new();
+	assert_int_equal(reader_read_mem(jl, strlen(jl), "f.jsonl", "f.jsonl",
+					 LEDE_NO_DATE, NULL, sink_of(g), &g->st,
+					 &g->err),
+			 LEDE_OK);
+	assert_int_equal(g->n, 7);
+	assert_string_equal(g->a[0].id, "f.jsonl#1");
+	assert_string_equal(g->a[2].id, "f.jsonl#3");
+	got_free(g);
+}
+
 static void test_sink_stops(void **state)
 {
 	size_t jl;
@@ -1679,6 +1748,7 @@ int main(void)
 	    cmocka_unit_test(test_jsonl_blank_lines),
 	    cmocka_unit_test(test_stop_poll),
 	    cmocka_unit_test(test_paths),
+	    cmocka_unit_test(test_stdin_ids),
 	    cmocka_unit_test(test_sink_stops),
 	    cmocka_unit_test(test_forced_formats_on_garbage),
 	    cmocka_unit_test(test_pathological),
