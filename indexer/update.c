@@ -581,12 +581,58 @@ static lede_status walk(update *u, const char *abs, const char *rel, int root,
 	return st;
 }
 
+/* The ids of a directory argument's files start with the directory's name
+ * (collect), so two different directories of one name, such as x/wire and
+ * y/wire, would give different articles one id, and one of them would be
+ * lost as a duplicate. Refused before anything is read. */
+static lede_status check_root_names(update *u, const char *const *paths,
+                                    size_t n)
+{
+	char (*abs)[PATH_MAX] = calloc(n ? n : 1, sizeof *abs);
+	lede_status st = LEDE_OK;
+	struct stat sb;
+
+	if (abs == NULL)
+		return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < n && st == LEDE_OK; i++) {
+		const char *bi;
+
+		if (strcmp(paths[i], "-") == 0 || stat(paths[i], &sb) != 0 ||
+		    !S_ISDIR(sb.st_mode) || realpath(paths[i], abs[i]) == NULL)
+			continue; /* collect reports what is wrong with it */
+		bi = strrchr(abs[i], '/') + 1;
+		for (size_t j = 0; j < i; j++) {
+			const char *bj;
+			if (abs[j][0] == '\0' || strcmp(abs[i], abs[j]) == 0)
+				continue;
+			bj = strrchr(abs[j], '/') + 1;
+			if (strcmp(bi, bj) == 0 && bi[0] != '\0') {
+				st = index_fail(u->idx, LEDE_ERR_INVALID,
+				                "%s and %s are both named '%s': "
+				                "article ids start with the "
+				                "directory's name, so their "
+				                "files would share ids; index "
+				                "their parent directories "
+				                "instead", paths[j], paths[i],
+				                bi);
+				break;
+			}
+		}
+	}
+	free(abs);
+	return st;
+}
+
 /* Resolves each path argument and walks it. */
 static lede_status collect(update *u, const char *const *paths, size_t n)
 {
 	dir_id stack[UPDATE_MAX_DEPTH];
 	struct stat sb;
 	lede_status st;
+
+	st = check_root_names(u, paths, n);
+	if (st != LEDE_OK)
+		return st;
 
 	u->roots_abs = calloc(n ? n : 1, sizeof *u->roots_abs);
 	if (u->roots_abs == NULL)

@@ -716,3 +716,20 @@ snapshot() {
 	run "$B/lede-search" -i "$IDX" --ids wednesday
 	[[ "$output" == *"feed.jsonl#1" ]]
 }
+
+@test "two directories of one name in one run are refused before anything is read" {
+	mkdir -p "$TMP/x/wire" "$TMP/y/wire"
+	printf 'From X\n\nThe bison of x.\n' >"$TMP/x/wire/1.txt"
+	printf 'From Y\n\nThe bison of y.\n' >"$TMP/y/wire/1.txt"
+	index "$A" "$TMP/x/wire" "$TMP/y/wire"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"x/wire and "*"y/wire are both named 'wire'"* ]]
+	[ "$(count defense)" = 0 ]
+	# their parents are fine: ids x/wire/1.txt and y/wire/1.txt
+	index "$TMP/x" "$TMP/y"
+	[ "$status" -eq 0 ]
+	[ "$(count bison)" = 2 ]
+	# the same directory twice is one directory
+	index "$TMP/x/wire" "$TMP/x/wire/../wire"
+	[ "$status" -eq 0 ]
+}
