@@ -515,7 +515,8 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 
 /* Hits in this page. */
 LEDE_API size_t lede_results_count(const lede_results *r);
-/* Estimated number of matching articles (exact with opts.exact_count). */
+/* Estimated number of matching articles (exact with opts.exact_count),
+ * whatever the page: also when opts.offset is past the last match. */
 LEDE_API uint64_t lede_results_total(const lede_results *r);
 /* Hit i (0-based) of this page, or NULL past the end. Borrowed. */
 LEDE_API const lede_hit *lede_results_hit(const lede_results *r, size_t i);

@@ -596,7 +596,8 @@ static char *suggest(search_ctx *sc, const qnode *root, const char *q,
 
 /* The number of matches to report, from Xapian's bounds lo <= est <= hi:
  * exact when they agree (the matcher saw every match), and never fewer
- * than the hits up to the end of this page (shown). With collapse, the
+ * than the hits up to the end of this page (shown: 0 for an empty page,
+ * whose offset is past the matches and proves none). With collapse, the
  * copies folded among the ncand candidates into nshow groups come off;
  * when every match was a candidate the count of groups is exact. */
 static uint64_t reported_total(uint32_t lo, uint32_t est, uint32_t hi,
@@ -1097,7 +1098,7 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 
 		res->total = reported_total(lo, est, hi, ncand, nshow,
 		                            o->collapse,
-		                            (uint64_t)o->offset + n);
+		                            n ? (uint64_t)o->offset + n : 0);
 		res->hits = calloc(n ? n : 1, sizeof *res->hits);
 		res->store = calloc(n ? n : 1, sizeof *res->store);
 		if (res->hits == NULL || res->store == NULL) {

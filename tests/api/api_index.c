@@ -325,6 +325,18 @@ static void test_total_is_honest(void **state)
 	assert_int_equal(lede_results_count(res), 0);
 	assert_int_equal(lede_results_total(res), 7);
 	lede_results_free(res);
+	/* far past the end, counted exactly or not: the empty page proves no
+	 * match, the total is not the offset (it was 100) */
+	so.offset = 100;
+	for (int exact = 0; exact <= 1; exact++) {
+		so.exact_count = exact;
+		assert_int_equal(lede_search(&res, idx, "harbour", &so),
+		                 LEDE_OK);
+		assert_int_equal(lede_results_count(res), 0);
+		assert_int_equal(lede_results_total(res), 7);
+		lede_results_free(res);
+	}
+	so.exact_count = 0;
 	so.offset = 0;
 	so.recency_days = 30;
 	assert_int_equal(lede_search(&res, idx, "harbour", &so), LEDE_OK);

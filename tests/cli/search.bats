@@ -164,6 +164,21 @@ for h in hits:
 	[ "$output" = n3 ]
 }
 
+@test "an --offset past the last match keeps the true total" {
+	# defense is in n1 and n3: an empty page proves no third match (the
+	# total was the offset, 100, before)
+	for o in "" --exact-count --collapse "--recency 30"; do
+		search --count $o --offset 100 defense
+		[ "$output" = 2 ]
+		search --json $o --offset 100 defense
+		[ "$status" -eq 1 ]
+		[[ "$output" == *'"total":2,"returned":0'* ]]
+	done
+	search --offset 100 defense
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no articles past --offset 100 (about 2 match)"* ]]
+}
+
 @test "--collapse folds the syndicated copies and shows the earliest" {
 	search --ids ferry
 	[ "${#lines[@]}" -eq 3 ]
