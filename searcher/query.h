@@ -47,8 +47,8 @@
 /* Deepest nesting of parentheses: the parser recurses per level, so this
  * bounds its stack (and that of every walk over the tree). */
 #define QUERY_MAX_DEPTH 64
-/* Largest NEAR/n distance; bigger ones are clamped. Past a few hundred words
- * NEAR is just AND with a costly position check. */
+/* Largest NEAR/n distance; a bigger one (or 0) is an error. Past a few
+ * hundred words NEAR is just AND with a costly position check. */
 #define QUERY_MAX_NEAR 1000
 /* Deepest tree the parser can build: per parenthesis level at most five
  * operator nodes (the implicit AND, the --any OR, explicit AND and OR, NOT)
@@ -148,14 +148,15 @@ typedef struct query_opts {
  *                  parentheses nested too deeply"; "column N: bad date 'X'
  *                  (use YYYY, YYYY-MM, YYYY-MM-DD or A..B)"; "column N:
  *                  prefix 'a*' is too short ..."; "column N: bad NEAR
- *                  distance 'NEAR/x' ..."; "column N: NEAR joins words and
- *                  phrases, not ..." (a group, prefix, filter or exclusion
+ *                  distance 'NEAR/x' ..." (not 1..QUERY_MAX_NEAR);
+ *                  "column N: NEAR joins words and phrases, not ..." (a
+ *                  group, prefix, filter, exclusion or another operator
  *                  beside NEAR); "column N: title: has no value ..." (a
  *                  field name followed by nothing, a space or ')')
  *  LEDE_ERR_NOMEM  out of memory
  * Bad syntax is otherwise repaired: unbalanced quotes and parentheses are
  * closed, stray operators (a leading or trailing AND, OR, NOT, NEAR)
- * dropped. */
+ * dropped, a run of AND and OR read as its first. */
 lede_status query_parse(qnode **out, analyzer *a, const char *q, size_t len,
 			const query_opts *o, lede_err *err);
 void qnode_free(qnode *n); /* NULL-safe */

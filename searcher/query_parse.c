@@ -25,8 +25,9 @@
  * quote or parenthesis is assumed at the end, a stray ')' or an operator
  * with nothing on one side is dropped. Errors are kept for what cannot be
  * guessed without returning nonsense: a malformed date, a one-letter prefix,
- * a malformed NEAR/n or one beside a group, prefix or filter (which has no
- * positions to be near to), a field name with no value (`title:` alone),
+ * a malformed or out-of-range NEAR/n, one beside a group, prefix or filter
+ * (which has no positions to be near to) or beside another operator, a
+ * field name with no value (`title:` alone),
  * an empty query, and the limits.
  */
 #include <limits.h>
@@ -446,8 +447,9 @@ static int field_lookup(qfield *f, const char *s, size_t n)
 	return 0;
 }
 
-/* Digits a NEAR/n distance may have before it is clamped unread: keeps
- * read_digits far from overflow (QUERY_MAX_NEAR has 4). */
+/* Digits of a NEAR/n distance read, leading zeros aside: more is past
+ * QUERY_MAX_NEAR (4 digits) unread, and read_digits stays far from
+ * overflow. */
 #define NEAR_MAX_DIGITS 9
 
 /* Recognizes the uppercase keywords on the word q[s..e). Returns 1 (a
@@ -469,13 +471,16 @@ static int keyword(lexer *L, size_t s, size_t e)
 	if (n >= 4 && memcmp(w, "NEAR", 4) == 0) {
 		int64_t d = QUERY_DEFAULT_NEAR;
 		if (n > 4) {
+			size_t z = 5;
 			if (w[4] != '/')
 				return 0; /* NEARBY, NEARLY: words */
-			size_t nd = n - 5;
-			int digits = nd > 0;
-			for (size_t i = 5; i < n; i++)
-				digits &= w[i] >= '0' && w[i] <= '9';
-			if (!digits) {
+			while (z + 1 < n && w[z] == '0')
+				z++;
+			/* not digits, 0 or past QUERY_MAX_NEAR: an error,
+			 * never a distance the user did not type */
+			d = n - z > NEAR_MAX_DIGITS ? -1
+						    : read_digits(w + z, n - z);
+			if (d < 1 || d > QUERY_MAX_NEAR) {
 				char v[MSG_VALUE_BYTES + 16];
 				msg_value(v, sizeof v, w, n);
 				err_set(L->err, LEDE_ERR_QUERY,
@@ -485,12 +490,6 @@ static int keyword(lexer *L, size_t s, size_t e)
 					lex_col(L, s), v, QUERY_MAX_NEAR);
 				return -2;
 			}
-			d = nd > NEAR_MAX_DIGITS ? QUERY_MAX_NEAR
-						 : read_digits(w + 5, nd);
-			if (d > QUERY_MAX_NEAR)
-				d = QUERY_MAX_NEAR;
-			if (d < 1)
-				d = 1;
 		}
 		x = lex_push(L, LX_NEAR, s);
 		if (x == NULL)
@@ -1321,6 +1320,24 @@ static qnode *parse_atom(parser *p, qfield ctx, unsigned depth)
 	}
 }
 
+static int is_binary_op(lxkind k)
+{
+	return k == LX_AND || k == LX_OR || k == LX_NEAR;
+}
+
+/* NEAR right after or before another operator (`a NEAR NEAR b`, `a NEAR
+ * OR b`, `a OR NEAR b`, `a NOT NEAR b`): dropping one of the two, as runs
+ * of AND and OR are repaired, would drop NEAR's constraint or make it up.
+ * An error at col, the NEAR's column. */
+static void fail_near_beside_op(parser *p, size_t col)
+{
+	fail(p, LEDE_ERR_QUERY);
+	err_set(p->err, LEDE_ERR_QUERY,
+		"column %zu: NEAR joins words and phrases, not another "
+		"operator (AND, OR, NOT, NEAR)",
+		col);
+}
+
 static qnode *parse_near(parser *p, qfield ctx, unsigned depth)
 {
 	qnode *left = parse_atom(p, ctx, depth);
@@ -1336,6 +1353,10 @@ static qnode *parse_near(parser *p, qfield ctx, unsigned depth)
 				"column %zu: NEAR joins words and phrases, not "
 				"an excluded one (write the exclusion apart)",
 				col);
+			break;
+		}
+		if (is_binary_op(k)) {
+			fail_near_beside_op(p, col);
 			break;
 		}
 		if (!starts_operand(k))
@@ -1356,6 +1377,10 @@ static qnode *parse_unary(parser *p, qfield ctx, unsigned depth)
 		neg ^= 1;
 		p->at++;
 	}
+	if (neg && peek(p) == LX_NEAR) {
+		fail_near_beside_op(p, p->lx[p->at].col);
+		return NULL;
+	}
 	if (!starts_operand(peek(p)))
 		return NULL; /* NOT with nothing after it */
 	n = parse_near(p, ctx, depth);
@@ -1371,12 +1396,14 @@ static qnode *parse_unary(parser *p, qfield ctx, unsigned depth)
 	return x;
 }
 
-/* Skips a run of binary operators after one was taken: `a OR OR b`,
- * `a AND OR b` mean the first. */
+/* Skips a run of AND and OR after one was taken: `a OR OR b`, `a AND OR
+ * b` mean the first; a NEAR in the run is an error. */
 static void skip_ops(parser *p)
 {
-	while (peek(p) == LX_AND || peek(p) == LX_OR || peek(p) == LX_NEAR)
+	while (peek(p) == LX_AND || peek(p) == LX_OR)
 		p->at++;
+	if (peek(p) == LX_NEAR)
+		fail_near_beside_op(p, p->lx[p->at].col);
 }
 
 static qnode *parse_or(parser *p, qfield ctx, unsigned depth)

@@ -256,11 +256,11 @@ static void test_near(void **state)
 	    {"apple NEAR/2 pie NEAR/4 tart", "(near/4 apple pie tart)"},
 	    {"\"apple pie\" NEAR/3 cream", "(near/3 apple pie cream)"},
 	    {"the NEAR/2 end", "(near/2 the end)"},
-	    {"apple NEAR/0 pie", "(near/1 apple pie)"},
-	    {"apple NEAR/999999 pie", "(near/1000 apple pie)"},
+	    {"apple NEAR/1 pie", "(near/1 apple pie)"},
+	    {"apple NEAR/1000 pie", "(near/1000 apple pie)"},
 	    {"(apple) NEAR/3 pie", "(near/3 apple pie)"},
 	    {"apple NEAR/0012 pie", "(near/12 apple pie)"},
-	    {"apple NEAR/12345678901234567890 pie", "(near/1000 apple pie)"},
+	    {"apple NEAR/0000000000001000 pie", "(near/1000 apple pie)"},
 	    {"title:apple NEAR/2 pie", "(near/2 title:apple pie)"},
 	    {"apple NEAR", "apple~appl"},
 	};
@@ -273,6 +273,33 @@ static void test_near(void **state)
 	expect_err("nato NEAR/ spending", 19, "column 6: bad NEAR distance");
 	expect_err("nato NEAR/3x spending", 21, "column 6: bad NEAR distance");
 	expect_err("nato NEAR/-3 spending", 21, "column 6: bad NEAR distance");
+	/* Out of range: the same error, never a distance clamped into it
+	 * (NEAR/0 ran as NEAR/1, NEAR/99999999999 as NEAR/1000). */
+	static const char *const range[] = {
+	    "nato NEAR/0 spending", "nato NEAR/000 spending",
+	    "nato NEAR/1001 spending", "nato NEAR/999999 spending",
+	    "nato NEAR/99999999999 spending",
+	    "nato NEAR/12345678901234567890 spending"};
+	for (size_t i = 0; i < sizeof range / sizeof range[0]; i++)
+		expect_err(range[i], strlen(range[i]),
+			   "column 6: bad NEAR distance 'NEAR/");
+	expect_err("nato NEAR/0 spending", 20,
+		   "(use NEAR/n, n a number of words from 1 to 1000)");
+	/* NEAR beside another operator: an error at the NEAR, not an AND or
+	 * OR without it (nato NEAR NEAR spending ran as nato AND spending) */
+	expect_err("nato NEAR NEAR spending", 23,
+		   "column 6: NEAR joins words and phrases, not another "
+		   "operator");
+	expect_err("nato NEAR/3 OR spending", 23,
+		   "column 6: NEAR joins words and phrases, not another");
+	expect_err("nato NEAR AND spending", 22,
+		   "column 6: NEAR joins words and phrases, not another");
+	expect_err("nato OR NEAR spending", 21,
+		   "column 9: NEAR joins words and phrases, not another");
+	expect_err("nato AND OR NEAR/2 spending", 27,
+		   "column 13: NEAR joins words and phrases, not another");
+	expect_err("nato NOT NEAR spending", 22,
+		   "column 10: NEAR joins words and phrases, not another");
 	expect_err("(a b) NEAR/3 c", 14,
 		   "column 7: NEAR joins words and phrases, not a group");
 	expect_err("(apple pie) NEAR/3 cream", 24,
