@@ -414,6 +414,18 @@ LEDE_API lede_status lede_map_check(const char *entry);
  * Searching
  * =================================================================== */
 
+/* Largest values lede_search accepts for the numeric options (NaN and
+ * infinities never): each is far past any useful setting, and keeps the
+ * BM25 arithmetic finite (k1 = 1e308 gave scores of NaN).
+ * k1: past a few tens BM25 counts term frequency almost linearly
+ * (research grids stop near 3). */
+#define LEDE_MAX_K1 1000.0
+/* title_weight: a title match worth this many body matches. */
+#define LEDE_MAX_TITLE_WEIGHT 1000.0
+/* recency_days: a half-life of 10,000 years, longer than any dated
+ * archive. */
+#define LEDE_MAX_RECENCY_DAYS 3652500.0
+
 typedef enum lede_sort {
 	LEDE_SORT_RELEVANCE = 0,
 	LEDE_SORT_NEWEST = 1,     /* date descending, then relevance */
@@ -432,14 +444,18 @@ typedef struct lede_search_opts {
 	const char *section;      /* section/topic filter, or NULL */
 	const char *lang;         /* language code filter, or NULL */
 	int collapse;             /* 1: fold near-duplicate copies of a story */
-	double recency_days;      /* > 0: multiply scores by 2^(-age/this) */
+	double recency_days;      /* > 0: multiply scores by 2^(-age/this),
+	                             at most LEDE_MAX_RECENCY_DAYS; <= 0:
+	                             off */
 	unsigned snippets;        /* fragments per hit (default 2; 0 = none) */
 	unsigned snippet_chars;   /* about this long (default 160) */
-	double k1, b;             /* BM25; negative = lede's defaults. An
+	double k1, b;             /* BM25: k1 up to LEDE_MAX_K1, b up to 1;
+	                             negative = lede's defaults. An
 	                             index of format 4 has b built in
 	                             (lede_open_opts.b): another b is
 	                             LEDE_ERR_INVALID there */
-	double title_weight;      /* negative = default */
+	double title_weight;      /* up to LEDE_MAX_TITLE_WEIGHT; negative =
+	                             default */
 	int64_t now;              /* "now" for relative dates; 0 = the clock */
 	int exact_count;          /* 1: count every match (slower) */
 	int explain;              /* 1: per hit, each query term's weight */
@@ -504,7 +520,9 @@ typedef struct lede_results lede_results;
  * and 2 are accepted; any other is LEDE_ERR_INVALID. With opts->expand the
  * query runs twice (feedback, then the expanded query).
  * Returns LEDE_OK (also when nothing matched); LEDE_ERR_QUERY (bad query:
- * lede_errmsg says what and at which column); LEDE_ERR_INVALID;
+ * lede_errmsg says what and at which column); LEDE_ERR_INVALID (among
+ * others: k1, b, title_weight or recency_days NaN, infinite or past its
+ * LEDE_MAX_* bound);
  * LEDE_ERR_CORRUPT; LEDE_ERR_IO; LEDE_ERR_NETWORK (remote shard down);
  * LEDE_ERR_STALE (a writer committed faster than the search could finish,
  * even after many retries: rare, only under a writer committing many times

@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,7 @@ static void usage(FILE *f)
 "      --lang CODE       only this language (en, de, fr, ...)\n"
 "      --collapse        fold near-duplicate copies of a story\n"
 "      --recency DAYS    favour recent articles: score halves every DAYS\n"
+"                        (over 0, at most 3652500)\n"
 "      --snippets N      snippet fragments per hit (default 2, 0 = none)\n"
 "      --snippet-length CHARS  about this long each (default 160)\n"
 "      --json            one JSON object per line: hits, then a summary\n"
@@ -94,8 +96,9 @@ static void usage(FILE *f)
 "      --explain         show the parsed query and each term's weight\n"
 "      --color WHEN      highlight with colour: auto (default), always, never\n"
 "      --mark OPEN,CLOSE highlight with these strings, e.g. '<b>,</b>'\n"
-"      --k1 X, --b X     BM25 parameters (research use; an index of\n"
-"                        format 4 holds its b: lede-index --b)\n"
+"      --k1 X, --b X     BM25 parameters (research use; k1 0 to 1000, b 0\n"
+"                        to 1; an index of format 4 holds its b:\n"
+"                        lede-index --b)\n"
 "  -V, --version         print the version\n"
 "  -h, --help            this help\n"
 "\n"
@@ -128,15 +131,20 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned max)
 	return (unsigned)v;
 }
 
-static double parse_double(const char *opt, const char *s)
+/* s as a number from 0 to max (over 0 when positive). NaN and the
+ * infinities, which strtod reads too ("nan", "inf"), are refused. */
+static double parse_double(const char *opt, const char *s, double max,
+                           int positive)
 {
 	char *end;
 	double v;
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || *end || v < 0)
-		die("%s: expected a non-negative number, got '%s'", opt, s);
+	if (errno || end == s || *end || !isfinite(v) || v < 0 || v > max ||
+	    (positive && v == 0))
+		die("%s: expected a number %s %.15g, got '%s'", opt,
+		    positive ? "over 0, at most" : "from 0 to", max, s);
 	return v;
 }
 
@@ -316,6 +324,17 @@ static void json_field(const char *name, const char *v)
 		fputs("null", stdout);
 }
 
+/* A score or weight: JSON has no NaN or infinity, so such a value (which
+ * the library's bounds on k1, b and the weights keep out) is null rather
+ * than a line no parser reads. */
+static void json_number(double v)
+{
+	if (isfinite(v))
+		printf("%.6f", v);
+	else
+		fputs("null", stdout);
+}
+
 static void json_fragment(const lede_fragment *f)
 {
 	fputs("{\"text\":", stdout);
@@ -340,8 +359,8 @@ static void print_json(const cli *c, const lede_results *r, double secs)
 		char date[32];
 
 		format_date(date, sizeof date, a->date, 1);
-		printf("{\"type\":\"hit\",\"rank\":%u,\"score\":%.6f", h->rank,
-		       h->score);
+		printf("{\"type\":\"hit\",\"rank\":%u,\"score\":", h->rank);
+		json_number(h->score);
 		json_field("id", a->id);
 		json_field("title", a->title);
 		json_field("date", a->date == LEDE_NO_DATE ? NULL : date);
@@ -405,7 +424,9 @@ static void print_json(const cli *c, const lede_results *r, double secs)
 				fputs("{\"term\":", stdout);
 				json_str(h->explain[k].term,
 				         strlen(h->explain[k].term));
-				printf(",\"weight\":%.6f}", h->explain[k].weight);
+				fputs(",\"weight\":", stdout);
+				json_number(h->explain[k].weight);
+				fputc('}', stdout);
 			}
 			fputc(']', stdout);
 		}
@@ -607,9 +628,8 @@ int main(int argc, char **argv)
 		case OPT_LANG: c.so.lang = optarg; break;
 		case OPT_COLLAPSE: c.so.collapse = 1; break;
 		case OPT_RECENCY:
-			c.so.recency_days = parse_double("--recency", optarg);
-			if (c.so.recency_days <= 0)
-				die("--recency: expected a half-life in days > 0");
+			c.so.recency_days = parse_double(
+			    "--recency", optarg, LEDE_MAX_RECENCY_DAYS, 1);
 			break;
 		case OPT_SNIPPETS: c.so.snippets = parse_uint("--snippets", optarg, 16); break;
 		case OPT_SNIPLEN: c.so.snippet_chars = parse_uint("--snippet-length", optarg, 4096); break;
@@ -636,12 +656,10 @@ int main(int argc, char **argv)
 			c.mark_close = comma + 1;
 			break;
 		}
-		case OPT_K1: c.so.k1 = parse_double("--k1", optarg); break;
-		case OPT_B:
-			c.so.b = parse_double("--b", optarg);
-			if (c.so.b > 1)
-				die("--b: expected a number from 0 to 1");
+		case OPT_K1:
+			c.so.k1 = parse_double("--k1", optarg, LEDE_MAX_K1, 0);
 			break;
+		case OPT_B: c.so.b = parse_double("--b", optarg, 1.0, 0); break;
 		case 'V': printf("lede-search %s\n", lede_version()); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_ERROR;

@@ -880,6 +880,19 @@ static lede_status pick_hits(const xc_results *m, unsigned char *want,
 	return LEDE_OK;
 }
 
+/* LEDE_OK if the option name's value v is a number (not NaN, not
+ * infinite) up to max, else LEDE_ERR_INVALID naming it. Such values made
+ * scores NaN (k1 = 1e308) or meant nothing (NaN ran as the default). */
+static lede_status check_number(lede_index *idx, const char *name, double v,
+                                double max)
+{
+	if (isfinite(v) && v <= max)
+		return LEDE_OK;
+	return index_fail(idx, LEDE_ERR_INVALID,
+	                  "%s=%g: expected a number up to %.15g", name, v,
+	                  max);
+}
+
 /* BM25's parameters for the index searched. A format-4 index holds
  * impacts (lib/index.c): its postings carry b already, so the match runs
  * with b = 0 (no document lengths read) and k1 in impact units, and the
@@ -963,6 +976,18 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 		return index_fail(idx, LEDE_ERR_INVALID,
 		                  "limit %u is over %u; page with offset",
 		                  o->limit, SEARCH_MAX_LIMIT);
+	/* negative values keep their meaning: the default, recency off */
+	st = check_number(idx, "k1", o->k1, LEDE_MAX_K1);
+	if (st == LEDE_OK)
+		st = check_number(idx, "b", o->b, 1.0);
+	if (st == LEDE_OK)
+		st = check_number(idx, "title_weight", o->title_weight,
+		                  LEDE_MAX_TITLE_WEIGHT);
+	if (st == LEDE_OK)
+		st = check_number(idx, "recency_days", o->recency_days,
+		                  LEDE_MAX_RECENCY_DAYS);
+	if (st != LEDE_OK)
+		return st;
 	st = index_reader(idx);
 	if (st != LEDE_OK)
 		return st;

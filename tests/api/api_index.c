@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,6 +234,60 @@ static void test_bad_query(void **state)
 	assert_null(res);
 	assert_non_null(strstr(lede_errmsg(idx), "column"));
 	assert_int_equal(lede_search(&res, idx, "   ", NULL), LEDE_ERR_QUERY);
+	lede_index_close(idx);
+}
+
+/* The numeric options: NaN, infinities and values past their LEDE_MAX_*
+ * bound are LEDE_ERR_INVALID naming the option (k1 = INFINITY gave every
+ * hit the score NaN, in no order; NaN ran as the default); the bounds
+ * themselves give finite scores in order. */
+static void test_numeric_options(void **state)
+{
+	lede_index *idx = create("numbers", NULL);
+	lede_results *res = (lede_results *)1;
+	lede_search_opts so;
+	static const struct {
+		const char *name;
+		double v;
+	} bad[] = {
+	    {"k1", INFINITY},   {"k1", -INFINITY},  {"k1", NAN},
+	    {"k1", 1e308},      {"k1", 1001},       {"b", NAN},
+	    {"b", INFINITY},    {"b", 1.5},         {"title_weight", INFINITY},
+	    {"title_weight", NAN}, {"title_weight", 1e308},
+	    {"recency_days", NAN}, {"recency_days", INFINITY},
+	    {"recency_days", 1e300},
+	};
+	(void)state;
+
+	fill(idx);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		so = (lede_search_opts)LEDE_SEARCH_OPTS_INIT;
+		if (!strcmp(bad[i].name, "k1"))
+			so.k1 = bad[i].v;
+		else if (!strcmp(bad[i].name, "b"))
+			so.b = bad[i].v;
+		else if (!strcmp(bad[i].name, "title_weight"))
+			so.title_weight = bad[i].v;
+		else
+			so.recency_days = bad[i].v;
+		res = (lede_results *)1;
+		if (lede_search(&res, idx, "defense", &so) != LEDE_ERR_INVALID)
+			fail_msg("%s=%g accepted", bad[i].name, bad[i].v);
+		assert_null(res);
+		assert_non_null(strstr(lede_errmsg(idx), bad[i].name));
+	}
+	so = (lede_search_opts)LEDE_SEARCH_OPTS_INIT;
+	so.k1 = LEDE_MAX_K1;
+	so.title_weight = LEDE_MAX_TITLE_WEIGHT;
+	so.recency_days = LEDE_MAX_RECENCY_DAYS;
+	assert_int_equal(lede_search(&res, idx, "defense", &so), LEDE_OK);
+	assert_int_equal(lede_results_count(res), 2);
+	for (size_t i = 0; i < 2; i++)
+		assert_true(isfinite(lede_results_hit(res, i)->score) &&
+		            lede_results_hit(res, i)->score > 0);
+	assert_true(lede_results_hit(res, 0)->score >=
+	            lede_results_hit(res, 1)->score);
+	lede_results_free(res);
 	lede_index_close(idx);
 }
 
@@ -881,6 +936,7 @@ int main(void)
 		cmocka_unit_test(test_sort_and_dates),
 		cmocka_unit_test(test_keep_stopwords_expand),
 		cmocka_unit_test(test_bad_query),
+		cmocka_unit_test(test_numeric_options),
 		cmocka_unit_test(test_suggestion_keeps_fields),
 		cmocka_unit_test(test_total_is_honest),
 		cmocka_unit_test(test_settings_mismatch),

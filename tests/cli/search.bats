@@ -179,6 +179,33 @@ for h in hits:
 	[[ "$output" == *"no articles past --offset 100 (about 2 match)"* ]]
 }
 
+@test "--k1, --b, --recency: nan, inf and out-of-range numbers are errors; the bounds rank" {
+	# --k1 inf printed "score":-nan (no JSON parser reads it), in no order
+	for a in "--k1 inf" "--k1 1e308" "--k1 nan" "--k1 1001" "--k1 -1" \
+	    "--b nan" "--b inf" "--b 1.5" "--recency nan" "--recency inf" \
+	    "--recency 0" "--recency 1e7"; do
+		search --json $a defense
+		[ "$status" -eq 2 ]
+		[[ "$output" == "lede-search: ${a%% *}: expected a number "* ]]
+		[[ "$output" != *'"type"'* ]]
+	done
+	search --k1 nan defense
+	[[ "$output" == *"--k1: expected a number from 0 to 1000, got 'nan'"* ]]
+	search --recency inf defense
+	[[ "$output" == *"--recency: expected a number over 0, at most 3652500, got 'inf'"* ]]
+	command -v python3 >/dev/null || skip "python3 needed to parse JSON"
+	search --json --explain --k1 1000 --recency 3652500 defense
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | python3 -c '
+import json, sys
+def no(c):
+    raise ValueError(c)
+lines = [json.loads(l, parse_constant=no) for l in sys.stdin]
+s = [l["score"] for l in lines if l["type"] == "hit"]
+assert len(s) == 2 and s == sorted(s, reverse=True) and s[-1] > 0, s
+'
+}
+
 @test "--collapse folds the syndicated copies and shows the earliest" {
 	search --ids ferry
 	[ "${#lines[@]}" -eq 3 ]
