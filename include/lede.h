@@ -467,8 +467,11 @@ typedef struct lede_search_opts {
 	                             AND they only remove them */
 	unsigned expand;          /* > 0: pseudo-relevance feedback: the best
 	                             terms of the top `expand` hits are added
-	                             to the query (ORed, weighted down) and it
-	                             is run again. 0: off (default) */
+	                             to the query (ORed with its words,
+	                             weighted down) and it is run again; its
+	                             filters and exclusions still hold. Only
+	                             with LEDE_SORT_RELEVANCE. 0: off
+	                             (default) */
 	unsigned expand_terms;    /* terms added by expand (0: default 20) */
 } lede_search_opts;
 

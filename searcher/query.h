@@ -199,6 +199,16 @@ typedef struct query_build_opts {
 					  phrase or NEAR is the AND of its
 					  words (nothing under a NOT), to be
 					  checked by query_check.c */
+	const xc_query *feedback;      /* or NULL: the words pseudo-
+					  relevance feedback adds, weighted
+					  (borrowed). ORed with the query's
+					  scored part (its words, phrases,
+					  NEAR, prefixes, ORs) as
+					  alternatives; the filters and
+					  exclusions of the whole query (of
+					  a root AND) still apply. A query
+					  without a scored part only ranks
+					  by them (AND_MAYBE). */
 } query_build_opts;
 
 /* Builds the Xapian query for root. *out is the caller's (xc_query_free).
@@ -231,6 +241,12 @@ typedef struct qcheck qcheck;
  * qcheck_doc's failures. */
 lede_status qcheck_new(qcheck **out, const qnode *root, analyzer *a,
 		       lede_err *err);
+/* For the query built with query_build_opts.feedback, whose scored part
+ * an article may now match by the feedback words alone: from now on
+ * qcheck_doc checks only the exclusions of the whole query (the NOT
+ * parts of a root AND, or a NOT root). Returns 1 if one of them holds a
+ * phrase or NEAR to check, else 0 (the search needs no checker). */
+int qcheck_exclusions_only(qcheck *c);
 /* *ok = 1 if the match d satisfies the whole query: its phrases and NEAR
  * on its text, the rest as Xapian would. Errors: NOMEM, CORRUPT or
  * INVALID (a record that does not decode), a read failure. */

@@ -36,6 +36,12 @@
  *    scaled by 0 as a whole.
  *  - NOT x inside an AND becomes AND_NOT; elsewhere (a pure negative query,
  *    `a OR -b`) it is "all documents AND_NOT x".
+ *  - Pseudo-relevance feedback (query_build_opts.feedback): the added words
+ *    are ORed with the query's scored part, below the FILTER and AND_NOT
+ *    of a root AND, so they find related articles without the query's
+ *    words (what RELEVANCE.md measured: a plain word query is exactly
+ *    "query OR added") but never one the query's filters or exclusions
+ *    leave out.
  * Recursion follows the tree, whose depth the parser bounds
  * (QUERY_MAX_TREE_DEPTH).
  */
@@ -48,9 +54,10 @@
 typedef struct bctx {
 	double title_weight;
 	uint32_t max_expansion;
-	int stop_positionless; /* query_build_opts.stopwords_positionless */
-	int text_positions;    /* query_build_opts.text_positions */
-	int neg;               /* under an odd number of NOTs */
+	int stop_positionless;	  /* query_build_opts.stopwords_positionless */
+	int text_positions;	  /* query_build_opts.text_positions */
+	int neg;		  /* under an odd number of NOTs */
+	const xc_query *feedback; /* query_build_opts.feedback */
 	lede_err *err;
 } bctx;
 
@@ -485,9 +492,40 @@ static lede_status apply2(xc_query **q, xc_qop op, xc_query *r, lede_err *err)
 static lede_status build(xc_query **out, const qnode *n, const bctx *c,
 			 unsigned depth);
 
-/* AND: scoring kids ANDed, then FILTERed by the filter kids, then the
- * NOT kids subtracted. No scoring kid: the filters (or every document)
- * with zero weight. */
+/* 1 if the kid k of an AND scores (words, phrases, groups of them), 0 if
+ * it only restricts: a NOT, a filter. */
+static int scores(const qnode *k)
+{
+	return k->kind != QN_NOT && !qnode_is_filter(k);
+}
+
+/* 1 if the query root scores: an AND when one of its kids does. */
+static int root_scores(const qnode *root)
+{
+	if (root->kind != QN_AND)
+		return scores(root);
+	for (size_t i = 0; i < root->nkids; i++)
+		if (scores(root->kids[i]))
+			return 1;
+	return 0;
+}
+
+/* *q = op(*q, fb): consumes *q (even on failure), borrows fb. */
+static lede_status join_feedback(xc_query **q, xc_qop op, const xc_query *fb,
+				 lede_err *err)
+{
+	const xc_query *v[2] = {*q, fb};
+	xc_query *o = NULL;
+	lede_status st = xc_query_combine(&o, op, v, 2, 0, err);
+
+	xc_query_free(*q);
+	*q = o;
+	return st;
+}
+
+/* AND: scoring kids ANDed (at the root, ORed with the feedback words),
+ * then FILTERed by the filter kids, then the NOT kids subtracted. No
+ * scoring kid: the filters (or every document) with zero weight. */
 static lede_status build_and(xc_query **out, const qnode *n, const bctx *c,
 			     unsigned depth)
 {
@@ -508,15 +546,16 @@ static lede_status build_and(xc_query **out, const qnode *n, const bctx *c,
 		} else {
 			st = build(&x, k, c, depth + 1);
 			if (st == LEDE_OK)
-				st = qlist_push(qnode_is_filter(k) ? &filt
-								   : &pos,
-						x, c->err);
+				st = qlist_push(scores(k) ? &pos : &filt, x,
+						c->err);
 		}
 	}
 	if (st != LEDE_OK)
 		goto out;
 	if (pos.n > 0) {
 		st = qlist_combine(&q, XC_Q_AND, &pos, c->err);
+		if (st == LEDE_OK && depth == 0 && c->feedback)
+			st = join_feedback(&q, XC_Q_OR, c->feedback, c->err);
 		if (st == LEDE_OK && filt.n > 0) {
 			st = qlist_combine(&r, XC_Q_AND, &filt, c->err);
 			if (st == LEDE_OK)
@@ -651,14 +690,24 @@ lede_status query_build(xc_query **out, const qnode *root,
 	c.stop_positionless = o && o->stopwords_positionless;
 	c.text_positions = o && o->text_positions;
 	c.neg = 0;
+	c.feedback = o ? o->feedback : NULL;
 	c.err = err;
 	st = build(&q, root, &c, 0);
 	if (st == LEDE_OK && qnode_is_filter(root)) {
 		/* Only filters: match them, rank nothing. */
-		st = xc_query_scale(out, 0.0, q, err);
+		xc_query *s = NULL;
+
+		st = xc_query_scale(&s, 0.0, q, err);
 		xc_query_free(q);
-		return st;
+		q = s;
 	}
+	/* A root AND that scores took the feedback in (build_and). A
+	 * query that does not score (a NOT, filters) has nothing the
+	 * feedback words could be alternatives to: they only rank. */
+	if (st == LEDE_OK && c.feedback && !root_scores(root))
+		st = join_feedback(&q, XC_Q_AND_MAYBE, c.feedback, err);
+	else if (st == LEDE_OK && c.feedback && root->kind != QN_AND)
+		st = join_feedback(&q, XC_Q_OR, c.feedback, err);
 	if (st == LEDE_OK)
 		*out = q;
 	else

@@ -27,7 +27,9 @@
  * The whole query is then evaluated on the article. A part without phrases
  * that must hold for Xapian to have matched (a conjunct of the root AND)
  * is known true; one under OR or NOT is looked up in the posting lists
- * (xc_docview_has_term), as are the other branches of that OR.
+ * (xc_docview_has_term), as are the other branches of that OR. A query
+ * expanded by pseudo-relevance feedback matches by the added words too:
+ * only its exclusions are evaluated then (qcheck_exclusions_only).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +76,7 @@ struct qcheck {
 	int have_rec;
 	int cur_group; /* while analysing */
 	xc_docview *doc;
+	int exclusions_only; /* qcheck_exclusions_only */
 	lede_status st;
 	lede_err *err;
 };
@@ -565,6 +568,44 @@ static lede_status eval(qcheck *c, const qnode *n, int known, int *out,
 	}
 }
 
+/* 1 if n is an exclusion of the whole query: the query is NOT n, or n
+ * is a NOT kid of the root AND. */
+static int whole_exclusion(const qcheck *c, const qnode *n)
+{
+	return n->kind == QN_NOT && (n == c->root || c->root->kind == QN_AND);
+}
+
+int qcheck_exclusions_only(qcheck *c)
+{
+	const qnode *r = c->root;
+
+	c->exclusions_only = 1;
+	if (whole_exclusion(c, r))
+		return has_positional(r, 0);
+	for (size_t i = 0; r->kind == QN_AND && i < r->nkids; i++)
+		if (whole_exclusion(c, r->kids[i]) &&
+		    has_positional(r->kids[i], 1))
+			return 1;
+	return 0;
+}
+
+/* The exclusions of the whole query on the article (filters hold: Xapian
+ * applied them). */
+static lede_status eval_exclusions(qcheck *c, int *out)
+{
+	const qnode *r = c->root;
+	lede_status st = LEDE_OK;
+
+	*out = 1;
+	if (whole_exclusion(c, r))
+		return eval(c, r, 0, out, 0);
+	for (size_t i = 0;
+	     r->kind == QN_AND && i < r->nkids && *out && st == LEDE_OK; i++)
+		if (whole_exclusion(c, r->kids[i]))
+			st = eval(c, r->kids[i], 0, out, 1);
+	return st;
+}
+
 lede_status qcheck_doc(qcheck *c, xc_docview *d, int *ok)
 {
 	lede_status st;
@@ -582,7 +623,8 @@ lede_status qcheck_doc(qcheck *c, xc_docview *d, int *ok)
 		c->have_rec = 0;
 	}
 	memset(&c->rec, 0, sizeof c->rec);
-	st = eval(c, c->root, 1, ok, 0);
+	st = c->exclusions_only ? eval_exclusions(c, ok)
+				: eval(c, c->root, 1, ok, 0);
 	c->doc = NULL;
 	return st;
 }

@@ -673,13 +673,16 @@ static int expansion_term(void *ctx, const char *term, size_t len,
 /*
  * Pseudo-relevance feedback (Rocchio/RM3 style, with Xapian's expansion
  * weights): runs *q for its top o->expand hits, takes the best terms of
- * those documents (xc_reader_expand), and replaces *q with base OR the
- * added terms, each scaled by SEARCH_EXPAND_WEIGHT times its weight
- * relative to the best one, the caller's filters applied again. base is
- * *q before its filters. Nothing found: *q is left as it was.
+ * those documents (xc_reader_expand), and replaces *q with root built
+ * again (bo, with the added terms as its feedback: ORed with the query's
+ * words, under its filters and exclusions, see query_build), each term
+ * scaled by SEARCH_EXPAND_WEIGHT times its weight relative to the best
+ * one, the caller's filters applied again, and sets *expanded. Nothing
+ * found: *q is left as it was, *expanded 0.
  */
 static lede_status expand_query(lede_index *idx, xc_query **q,
-                                const xc_query *base,
+                                int *expanded, const qnode *root,
+                                const query_build_opts *bo,
                                 const lede_search_opts *o,
                                 const xc_search_opts *so0)
 {
@@ -688,11 +691,12 @@ static lede_status expand_query(lede_index *idx, xc_query **q,
 	uint32_t docids[SEARCH_EXPAND_MAX];
 	unsigned want = o->expand_terms ? o->expand_terms : SEARCH_EXPAND_TERMS;
 	expansion e;
-	xc_query *added = NULL, *or2 = NULL, *nq = NULL;
-	const xc_query *pair[2];
+	query_build_opts fbo = *bo;
+	xc_query *added = NULL, *nq = NULL;
 	size_t nd;
 	lede_status st;
 
+	*expanded = 0;
 	memset(&e, 0, sizeof e);
 	e.idx = idx;
 	if (want > SEARCH_EXPAND_MAX)
@@ -755,29 +759,26 @@ static lede_status expand_query(lede_index *idx, xc_query **q,
 	st = xc_query_combine(&added, XC_Q_OR, (const xc_query *const *)e.terms,
 	                      e.n, 0, &e.err);
 	if (st == LEDE_OK) {
-		pair[0] = base;
-		pair[1] = added;
-		st = xc_query_combine(&or2, XC_Q_OR, pair, 2, 0, &e.err);
+		fbo.feedback = added;
+		st = query_build(&nq, root, &fbo, &e.err);
 	}
 	if (st != LEDE_OK) {
 		st = index_fail_err(idx, &e.err);
 		goto out;
 	}
-	nq = or2;
-	or2 = NULL;
 	st = add_filters(idx, &nq, o);
 	if (st != LEDE_OK)
 		goto out;
 	xc_query_free(*q);
 	*q = nq;
 	nq = NULL;
+	*expanded = 1;
 out:
 	for (size_t i = 0; e.terms && i < e.n; i++)
 		xc_query_free(e.terms[i]);
 	free(e.terms);
 	free(e.w);
 	xc_query_free(added);
-	xc_query_free(or2);
 	xc_query_free(nq);
 	return st;
 }
@@ -937,7 +938,7 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 	query_build_opts bo;
 	xc_search_opts so = XC_SEARCH_OPTS_INIT;
 	qnode *root = NULL;
-	xc_query *q = NULL, *base = NULL;
+	xc_query *q = NULL;
 	xc_results *m = NULL;
 	lede_results *res = NULL;
 	qcheck *qc = NULL;
@@ -1027,16 +1028,6 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 		so.accept = accept_match;
 		so.accept_ctx = qc;
 	}
-	if (o->expand > 0) {
-		/* The query before its filters, to expand later. */
-		const xc_query *one[1] = { q };
-
-		st = xc_query_combine(&base, XC_Q_OR, one, 1, 0, &err);
-		if (st != LEDE_OK) {
-			index_fail_err(idx, &err);
-			goto out;
-		}
-	}
 	st = add_filters(idx, &q, o);
 	if (st != LEDE_OK)
 		goto out;
@@ -1069,14 +1060,17 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 		                    : cal > UINT32_MAX ? UINT32_MAX
 		                                       : (uint32_t)cal;
 	}
-	if (base != NULL && o->sort == LEDE_SORT_RELEVANCE) {
-		st = expand_query(idx, &q, base, o, &so);
+	if (o->expand > 0 && o->sort == LEDE_SORT_RELEVANCE) {
+		int expanded;
+
+		st = expand_query(idx, &q, &expanded, root, &bo, o, &so);
 		if (st != LEDE_OK)
 			goto out;
-		/* The feedback articles held the phrases; the expanded query
-		 * ORs in other words, and its phrases rank as their words
-		 * together, as the words added do. */
-		so.accept = NULL;
+		/* The expanded query matches by the added words too, and its
+		 * phrases rank as their words together, as the words added
+		 * do: only the exclusions' phrases are checked. */
+		if (expanded && qc != NULL && !qcheck_exclusions_only(qc))
+			so.accept = NULL;
 	}
 
 	pk.o = o;
@@ -1169,7 +1163,6 @@ out:
 	free(pk.cands);
 	xc_results_free(m);
 	xc_query_free(q);
-	xc_query_free(base);
 	qcheck_free(qc);
 	qnode_free(root);
 	return st;

@@ -185,6 +185,34 @@ static void test_keep_stopwords_expand(void **state)
 	assert_int_equal(lede_search(&res, idx, "troops", &so), LEDE_OK);
 	assert_int_equal(lede_results_count(res), 1);
 	lede_results_free(res);
+	so.since = LEDE_NO_DATE;
+	/* and the query's own filters and exclusions, a phrase's too (this
+	 * index keeps no positions: checked on the text): a3 joined each
+	 * of these before, the added words ORed above the query's
+	 * constraints; AND or OR alike */
+	for (int any = 0; any <= 1; any++) {
+		static const char *const qs[] = {
+		    "troops date:2025", "troops -schools", "troops NOT ministers",
+		    "troops -\"schools and defense\"",
+		    "troops -(budget OR schools) date:2024..2026"};
+		so.any = any;
+		for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+			assert_int_equal(lede_search(&res, idx, qs[i], &so),
+			                 LEDE_OK);
+			if (lede_results_count(res) != 1)
+				fail_msg("[%s] any=%d: %zu hits", qs[i], any,
+				         lede_results_count(res));
+			assert_string_equal(lede_results_hit(res, 0)->article.id,
+			                    "a1");
+			lede_results_free(res);
+		}
+	}
+	/* a phrase that does not exclude a3 leaves it to the added words */
+	assert_int_equal(
+	    lede_search(&res, idx, "troops -\"defense schools\"", &so),
+	    LEDE_OK);
+	assert_int_equal(lede_results_count(res), 2);
+	lede_results_free(res);
 	/* a version 1 caller: the new fields are not read */
 	so = (lede_search_opts)LEDE_SEARCH_OPTS_INIT;
 	so.version = 1;

@@ -324,3 +324,19 @@ JSONL
 	run "$B/lede-search" -i "$d/idx" --ids --expand x sank
 	[ "$status" -eq 2 ]
 }
+
+@test "--expand keeps the query's filters and exclusions (a phrase's too); the added words still find articles without the query's" {
+	ids() { search --ids --expand 1 "$@"; echo "$output" | sort | tr '\n' ' '; }
+	# troops is only in n1; its words bring the budget debate (n3) and
+	# the ferry stories (n4-n6)
+	[ "$(ids troops)" = "n1 n3 n4 n5 n6 " ]
+	# which used to come back past each of these
+	for m in "" --any; do
+		[ "$(ids $m 'troops section:world')" = "n1 " ]
+		[ "$(ids $m 'troops date:2025')" = "n1 " ]
+		[ "$(ids $m 'troops -schools')" = "n1 n4 n5 n6 " ]
+		[ "$(ids $m 'troops NOT ferry date:2023..2025')" = "n1 n3 " ]
+		[ "$(ids $m 'troops -"the budget"')" = "n1 n4 n5 n6 " ]
+		[ "$(ids $m 'ferry -"police said"')" = "n1 n4 n5 " ]
+	done
+}

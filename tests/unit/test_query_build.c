@@ -516,6 +516,40 @@ static void test_wildcard_too_broad(void **state)
 	buf_free(&b);
 }
 
+/* Pseudo-relevance feedback's words join the query's scored part as
+ * alternatives, under the filters and exclusions of the whole query; a
+ * query that does not score gets them as ranking only. */
+static void test_feedback(void **state)
+{
+	query_build_opts bo = {0};
+	xc_query *fb = NULL;
+	lede_err err;
+
+	(void)state;
+	assert_int_equal(xc_query_term(&fb, "fog", 3, 1, 0, &err), LEDE_OK);
+	bo.feedback = fb;
+	/* a plain word query: exactly "query OR added", as measured */
+	expect_xdesc("sank", &bo,
+		     "Query(((sank AND_MAYBE 0.5 * Ssank) OR fog))");
+	expect_xdesc("sank -rocks", &bo,
+		     "Query((((sank AND_MAYBE 0.5 * Ssank) OR fog) AND_NOT "
+		     "(rock AND_MAYBE 0.5 * Srock)))");
+	expect_xdesc("sank coast section:world", &bo,
+		     "Query(((((sank AND_MAYBE 0.5 * Ssank) AND (coast "
+		     "AND_MAYBE 0.5 * Scoast)) OR fog) FILTER Kworld))");
+	/* nothing scores: the added words only rank */
+	expect_xdesc("-rocks", &bo,
+		     "Query(((<alldocuments> AND_NOT (rock AND_MAYBE 0.5 * "
+		     "Srock)) AND_MAYBE fog))");
+	expect_xdesc("section:world", &bo, "Query((0 * Kworld AND_MAYBE fog))");
+	/* a group's own exclusion stays with it */
+	expect_xdesc("(sank -rocks) OR ferry", &bo,
+		     "Query(((((sank AND_MAYBE 0.5 * Ssank) AND_NOT (rock "
+		     "AND_MAYBE 0.5 * Srock)) OR (ferri AND_MAYBE 0.5 * "
+		     "Sferri)) OR fog))");
+	xc_query_free(fb);
+}
+
 static void test_build_errors(void **state)
 {
 	xc_query *x = NULL;
@@ -536,6 +570,7 @@ int main(void)
 	    cmocka_unit_test(test_search_fields_and_filters),
 	    cmocka_unit_test(test_date_filter_api),
 	    cmocka_unit_test(test_wildcard_too_broad),
+	    cmocka_unit_test(test_feedback),
 	    cmocka_unit_test(test_build_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
