@@ -276,8 +276,10 @@ static void test_near(void **state)
 	/* Out of range: the same error, never a distance clamped into it
 	 * (NEAR/0 ran as NEAR/1, NEAR/99999999999 as NEAR/1000). */
 	static const char *const range[] = {
-	    "nato NEAR/0 spending", "nato NEAR/000 spending",
-	    "nato NEAR/1001 spending", "nato NEAR/999999 spending",
+	    "nato NEAR/0 spending",
+	    "nato NEAR/000 spending",
+	    "nato NEAR/1001 spending",
+	    "nato NEAR/999999 spending",
 	    "nato NEAR/99999999999 spending",
 	    "nato NEAR/12345678901234567890 spending"};
 	for (size_t i = 0; i < sizeof range / sizeof range[0]; i++)
