@@ -209,6 +209,9 @@ typedef struct lede_open_opts {
  * LEDE_ERR_CORRUPT; LEDE_ERR_INVALID (unknown language: the message lists
  * the available ones; bad opts: an unknown version or flag bits; no path;
  * out NULL); LEDE_ERR_IO (permissions, disk); LEDE_ERR_NOMEM.
+ * Every setting is checked before anything is written: a create refused
+ * with LEDE_ERR_INVALID leaves no directory at path (or an empty one as
+ * it was).
  */
 LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
                                      const lede_open_opts *opts);

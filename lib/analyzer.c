@@ -226,6 +226,11 @@ static int in_list(const char *list, const char *word)
 	return 0;
 }
 
+int analyzer_lang_known(const char *lang)
+{
+	return in_list(languages, lang);
+}
+
 /* Elisions (Lucene's French, Italian and Catalan article lists, merged:
  * none of them is a word of another of the three that takes an
  * apostrophe). Sorted for bsearch. */
@@ -331,7 +336,7 @@ lede_status analyzer_new(analyzer **out, const analyzer_settings *s,
 	 * defaults: english, folding on. */
 	lang = s && s->lang[0] ? s->lang : "english";
 	if (strnlen(lang, sizeof a->settings.lang) == sizeof a->settings.lang ||
-	    !in_list(languages, lang)) {
+	    !analyzer_lang_known(lang)) {
 		free(a);
 		return err_set(err, LEDE_ERR_INVALID,
 			       "unknown language '%.*s'; available: %s",

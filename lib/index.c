@@ -1078,9 +1078,13 @@ LEDE_API lede_status lede_index_open(lede_index **out, const char *path,
 	if (idx->flags & LEDE_OPEN_CREATE)
 		idx->flags |= LEDE_OPEN_WRITE;
 
+	/* Every setting is checked before anything is written: a create
+	 * refused after mkdir would leave an index that stores the bad
+	 * setting and that no later open accepts. */
 	memset(&want, 0, sizeof want);
-	if (opts->lang) {
-		if (strlen(opts->lang) >= sizeof want.lang)
+	if (opts->lang && opts->lang[0]) {
+		if (strlen(opts->lang) >= sizeof want.lang ||
+		    !analyzer_lang_known(opts->lang))
 			return index_fail(idx, LEDE_ERR_INVALID,
 			                  "unknown language '%s'; available: %s",
 			                  opts->lang, analyzer_languages());

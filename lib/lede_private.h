@@ -315,6 +315,9 @@ int analyzer_lead_wants(const analyzer *a, const char *term, size_t len);
 /* Space-separated list of the language names analyzer_new accepts. Static. */
 const char *analyzer_languages(void);
 
+/* 1 if analyzer_new accepts lang (one of analyzer_languages()), else 0. */
+int analyzer_lang_known(const char *lang);
+
 /* The English stopword list analyzer_is_stopword uses, byte-sorted
  * (static; *out_n receives its length). For tests and tools. */
 const char *const *analyzer_stopword_list(size_t *out_n);

@@ -452,6 +452,49 @@ static void test_settings_mismatch(void **state)
 	lede_index_close(idx);
 }
 
+/* A create refused for a bad setting writes nothing: no directory, and
+ * an empty directory the caller made stays empty, so the next create with
+ * good settings succeeds. Once, an unknown language was stored first and
+ * refused after, leaving an index no open accepted. */
+static void test_refused_create_writes_nothing(void **state)
+{
+	lede_open_opts oo = LEDE_OPEN_OPTS_INIT;
+	lede_index *idx = NULL;
+	struct stat sb;
+	char cmd[192];
+	(void)state;
+
+	oo.flags = LEDE_OPEN_CREATE;
+	for (int k = 0; k < 5; k++) {
+		lede_open_opts bad = oo;
+		switch (k) {
+		case 0: bad.lang = "klingon"; break;
+		case 1: bad.lang = "englishenglishenglishenglishenglish"; break;
+		case 2: bad.shard_by = "week"; break;
+		case 3: bad.b = 2; break;
+		case 4: bad.positions = 2; break;
+		}
+		assert_int_equal(lede_index_open(&idx, index_path("new"), &bad),
+		                 LEDE_ERR_INVALID);
+		lede_index_close(idx);
+		assert_int_not_equal(stat(index_path("new"), &sb), 0);
+	}
+	assert_int_equal(mkdir(index_path("empty"), 0755), 0);
+	oo.lang = "klingon";
+	assert_int_equal(lede_index_open(&idx, index_path("empty"), &oo),
+	                 LEDE_ERR_INVALID);
+	assert_non_null(strstr(lede_errmsg(idx), "unknown language 'klingon'"));
+	lede_index_close(idx);
+	snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s')\"",
+	         index_path("empty"));
+	assert_int_equal(system(cmd), 0);
+	oo.lang = "french";
+	assert_int_equal(lede_index_open(&idx, index_path("empty"), &oo),
+	                 LEDE_OK);
+	assert_string_equal(lede_index_lang(idx), "french");
+	lede_index_close(idx);
+}
+
 /* Index format 5: positions are kept only when asked for, on create;
  * phrases match alike either way (an embedding program's view). */
 static uint64_t phrase_total(lede_index *idx, const char *q)
@@ -968,6 +1011,7 @@ int main(void)
 		cmocka_unit_test(test_suggestion_keeps_fields),
 		cmocka_unit_test(test_total_is_honest),
 		cmocka_unit_test(test_settings_mismatch),
+		cmocka_unit_test(test_refused_create_writes_nothing),
 		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_phrase_pages),
 		cmocka_unit_test(test_impacts),

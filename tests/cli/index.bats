@@ -416,6 +416,26 @@ snapshot() {
 	[ "$status" -eq 2 ]
 }
 
+@test "a refused setting on create writes nothing; the corrected run creates the index" {
+	index --lang englsh "$A"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown language 'englsh'; available: none arabic"* ]]
+	[ ! -e "$IDX" ]
+	index --lang english "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"added 3,"* ]]
+	[ "$(count defense)" = 3 ]
+	# an empty directory made beforehand stays as it was
+	mkdir "$TMP/empty"
+	run "$B/lede-index" -i "$TMP/empty" --lang klingon "$A"
+	[ "$status" -eq 2 ]
+	[ -z "$(ls -A "$TMP/empty")" ]
+	run "$B/lede-index" -i "$TMP/empty" --lang french "$A"
+	[ "$status" -eq 0 ]
+	run "$B/lede-search" -i "$TMP/empty" --count defense
+	[ "$output" = 3 ]
+}
+
 @test "a second indexer exits 75 naming the holder; --wait waits" {
 	index "$A"
 	mkfifo "$TMP/fifo"
