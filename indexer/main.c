@@ -116,7 +116,8 @@ static void usage(FILE *f)
 "                        --full): default the number of CPUs, at most 8;\n"
 "                        with 2 or more, a rerun stats big directories'\n"
 "                        files on two threads\n"
-"  -q, --quiet           print nothing but errors\n"
+"  -q, --quiet           no progress bar and no summary: print only errors\n"
+"                        and each record or file skipped (file:line)\n"
 "  -v, --verbose         print every file read\n"
 "      --progress, --no-progress  progress bar (default: on a terminal)\n"
 "  -V, --version         print the version\n"
@@ -266,9 +267,13 @@ static int on_event(void *ctx, const lede_event *ev)
 
 	switch (ev->kind) {
 	case LEDE_EVENT_PROBLEM:
-		c->problems++;
-		if (c->quiet)
+		/* --quiet still names every record or file skipped, so that
+		 * cron mail says what went wrong; a warning (status OK: a
+		 * duplicate id, a date that did not parse, a body cut; the
+		 * article is kept) is not printed. */
+		if (c->quiet && ev->status == LEDE_OK)
 			break;
+		c->problems++;
 		if (c->problems > MAX_PROBLEM_LINES && !c->verbose)
 			break;
 		clear_bar(c);
@@ -560,10 +565,9 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	code = (stats.skipped || stats.files_failed) ? EXIT_SKIPPED : EXIT_DONE;
+	if (c.problems > MAX_PROBLEM_LINES && !c.verbose)
+		say("... and %u more problems", c.problems - MAX_PROBLEM_LINES);
 	if (!c.quiet) {
-		if (c.problems > MAX_PROBLEM_LINES && !c.verbose)
-			say("... and %u more problems",
-			        c.problems - MAX_PROBLEM_LINES);
 		fprintf(stderr,
 		        "%s: added %llu, updated %llu, removed %llu, unchanged "
 		        "%llu, skipped %llu (%.1f s)\n", prog,

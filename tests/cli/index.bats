@@ -183,6 +183,23 @@ count() { "$B/lede-search" -i "$IDX" --count "$@"; }
 	[ "$(count good)" = 2 ]
 }
 
+@test "--quiet: no summary, but each skipped record with file and line" {
+	printf '%s\n' '{"id":"ok1","body":"first good"}' '{"id": broken' \
+		'{"id":"ok2","body":"second good"}' >"$A/bad.jsonl"
+	printf 'binary\0\0\0data' >"$A/blob.txt"
+	index --quiet "$A"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"lede-index: $A/bad.jsonl:2: malformed JSON at column 13"* ]]
+	[[ "$output" == *"lede-index: $A/blob.txt: "* ]]
+	[[ "$output" == *"lede-index: 2 records or files skipped" ]]
+	[[ "$output" != *"added"* ]]
+	[ "$(count good)" = 2 ]
+	# a clean rerun prints nothing
+	index --quiet "$A"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
 @test "duplicate ids across files: the later wins and is reported" {
 	printf '%s\n' '{"id":"dup","body":"from the first file"}' >"$A/a.jsonl"
 	printf '%s\n' '{"id":"dup","body":"from the second file"}' >"$A/b.jsonl"
