@@ -185,6 +185,27 @@ static void die(int code, const char *fmt, ...)
 	exit(code);
 }
 
+/* Dies for the option getopt_long refused (opt ':' for a missing value,
+ * '?' otherwise; arg: the argument it was in), naming it as typed. */
+static void bad_option(int opt, const char *arg, const struct option *longs)
+{
+	int is_long = strncmp(arg, "--", 2) == 0, n = 0;
+	char name[64];
+
+	if (is_long)
+		snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+	else
+		snprintf(name, sizeof name, "-%c", optopt);
+	if (opt == ':')
+		die(EXIT_ERROR, "option %s needs a value", name);
+	if (is_long && optopt != 0) /* --name=value, name takes none */
+		die(EXIT_ERROR, "option %s takes no value", name);
+	for (const struct option *o = longs; is_long && o->name; o++)
+		n += strncmp(o->name, name + 2, strlen(name + 2)) == 0;
+	die(EXIT_ERROR, "%s option %s (try --help)",
+	    n > 1 ? "ambiguous" : "unknown", name);
+}
+
 static unsigned parse_uint(const char *opt, const char *s, unsigned max)
 {
 	char *end;
@@ -398,8 +419,10 @@ int main(int argc, char **argv)
 	uo.include = inc;
 	uo.exclude = exc;
 	oo.flags = LEDE_OPEN_CREATE;
-	while ((opt = getopt_long(argc, argv, "i:f:qvVh", long_opts, NULL)) !=
-	       -1) {
+	/* The leading ':' turns getopt's own messages off: a missing value
+	 * comes back as ':', and bad_option() names the option as typed. */
+	while ((opt = getopt_long(argc, argv, ":i:f:qvVh", long_opts,
+	                          NULL)) != -1) {
 		switch (opt) {
 		case 'i': index = optarg; break;
 		case 'f':
@@ -486,7 +509,7 @@ int main(int argc, char **argv)
 		case OPT_NOPROGRESS: progress = 0; break;
 		case 'V': printf("lede-index %s\n", lede_version()); return 0;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_ERROR;
+		default: bad_option(opt, argv[optind - 1], long_opts);
 		}
 	}
 	if (index == NULL || *index == '\0')

@@ -85,7 +85,8 @@ static void usage(FILE *f)
 "      --snippets N      snippet fragments per hit (default 2, 0 = none)\n"
 "      --snippet-length CHARS  about this long each (default 160)\n"
 "      --json            one JSON object per line: hits, then a summary\n"
-"      --trec QID        TREC run lines: QID Q0 ID RANK SCORE TAG\n"
+"      --trec QID        TREC run lines: QID Q0 ID RANK SCORE TAG (QID\n"
+"                        and TAG: one word each, no spaces)\n"
 "      --run-tag TAG     the TREC run tag (default lede)\n"
 "      --count           print only the number of matching articles\n"
 "      --ids             print only article ids, one per line\n"
@@ -130,6 +131,23 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned max)
 	if (errno || end == s || *end || s[0] == '-' || v > max)
 		die("%s: expected a number from 0 to %u, got '%s'", opt, max, s);
 	return (unsigned)v;
+}
+
+/* A TREC run line is six fields split at white space: the query id and
+ * the run tag must each be one word of printable characters, or the
+ * line has another number of fields. Returns s, or dies naming opt. */
+static const char *trec_field(const char *opt, const char *s)
+{
+	size_t n = strlen(s), i = 0, len;
+	uint32_t cp;
+
+	while (i < n && text_next(s + i, n - i, &len, &cp) == TEXT_PLAIN &&
+	       cp != ' ')
+		i += len;
+	if (n == 0 || i < n)
+		die("%s: expected one word with no spaces or control "
+		    "characters, got '%s'", opt, s);
+	return s;
 }
 
 /* s as a number from 0 to max (over 0 when positive). NaN and the
@@ -507,11 +525,34 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* Whether the long option typed as name[0..len) takes a value: the
+ * option of that exact name, else the first one it abbreviates (as
+ * getopt_long accepts). Unknown: 0, and getopt_long reports it. */
+static int long_opt_takes_value(const char *name, size_t len)
+{
+	const struct option *abbrev = NULL;
+
+	if (len == 0)
+		return 0;
+	for (const struct option *o = long_opts; o->name; o++) {
+		if (strncmp(o->name, name, len) != 0)
+			continue;
+		if (o->name[len] == '\0')
+			return o->has_arg == required_argument;
+		if (abbrev == NULL)
+			abbrev = o;
+	}
+	return abbrev && abbrev->has_arg == required_argument;
+}
+
 /* Reorders argv so that query words come after "--": a query may hold
  * "-china" anywhere, which getopt would read as options (-c hina). Only
  * the exact short options (-i DIR, -n N, -V, -h) and --long options are
- * options; any other argument starting with '-' is a query word. Returns
- * a new argv (the strings are argv's) or NULL when out of memory. */
+ * options; any other argument starting with '-' is a query word. An
+ * option that takes a value is given the next argument; when none
+ * follows, this dies ("option --trec needs a value"): getopt would take
+ * the "--" put before the query words instead. Returns a new argv (the
+ * strings are argv's) or NULL when out of memory. */
 static char **split_query_words(int argc, char **argv, int *out_argc)
 {
 	char **nv = calloc((size_t)argc + 2, sizeof *nv);
@@ -526,31 +567,34 @@ static char **split_query_words(int argc, char **argv, int *out_argc)
 	nv[n++] = argv[0];
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		int takes_value;
+
 		if (strcmp(a, "--") == 0) {
 			while (++i < argc)
 				words[nw++] = argv[i];
 			break;
 		}
 		if (strncmp(a, "--", 2) == 0) {
-			const struct option *o;
 			size_t len = strcspn(a + 2, "=");
-			nv[n++] = argv[i];
-			for (o = long_opts; o->name; o++)
-				if (strlen(o->name) == len &&
-				    strncmp(o->name, a + 2, len) == 0)
-					break;
-			if (o->name && o->has_arg == required_argument &&
-			    a[2 + len] != '=' && i + 1 < argc)
-				nv[n++] = argv[++i];
+			takes_value = a[2 + len] != '=' &&
+			              long_opt_takes_value(a + 2, len);
 		} else if (strcmp(a, "-i") == 0 || strcmp(a, "-n") == 0) {
-			nv[n++] = argv[i];
-			if (i + 1 < argc)
-				nv[n++] = argv[++i];
+			takes_value = 1;
 		} else if (strcmp(a, "-V") == 0 || strcmp(a, "-h") == 0) {
-			nv[n++] = argv[i];
+			takes_value = 0;
 		} else {
 			words[nw++] = argv[i];
+			continue;
 		}
+		nv[n++] = argv[i];
+		if (!takes_value)
+			continue;
+		if (i + 1 == argc) {
+			free(nv);
+			free(words);
+			die("option %s needs a value", a);
+		}
+		nv[n++] = argv[++i];
 	}
 	nv[n++] = "--";
 	for (int k = 0; k < nw; k++)
@@ -635,8 +679,11 @@ int main(int argc, char **argv)
 		case OPT_SNIPPETS: c.so.snippets = parse_uint("--snippets", optarg, 16); break;
 		case OPT_SNIPLEN: c.so.snippet_chars = parse_uint("--snippet-length", optarg, 4096); break;
 		case OPT_JSON: c.mode = OUT_JSON; break;
-		case OPT_TREC: c.mode = OUT_TREC; c.trec_qid = optarg; break;
-		case OPT_RUNTAG: c.run_tag = optarg; break;
+		case OPT_TREC:
+			c.mode = OUT_TREC;
+			c.trec_qid = trec_field("--trec", optarg);
+			break;
+		case OPT_RUNTAG: c.run_tag = trec_field("--run-tag", optarg); break;
 		case OPT_COUNT: c.mode = OUT_COUNT; break;
 		case OPT_IDS: c.mode = OUT_IDS; break;
 		case OPT_EXACT: c.so.exact_count = 1; break;

@@ -27,14 +27,14 @@ old_index() {
 
 @test "a format-3 index ranks as the lede that built it did, any b" {
 	old_index
-	run "$B/lede-search" -i f3 --b 0.75 'nato OR rates OR election' --trec
+	run "$B/lede-search" -i f3 --b 0.75 'nato OR rates OR election' --trec q
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "-- Q0 f3src/2022-07-21-ecb-raises-rates.md 1 3.358538 lede" ]
-	[ "${lines[3]}" = "-- Q0 f3src/2022-03-01-nato-deployed-troops.md 4 1.661144 lede" ]
-	[ "${lines[6]}" = "-- Q0 f3src/2022-10-30-brazil-runoff.md 7 1.329146 lede" ]
-	run "$B/lede-search" -i f3 'nato OR rates OR election' --trec
+	[ "${lines[0]}" = "q Q0 f3src/2022-07-21-ecb-raises-rates.md 1 3.358538 lede" ]
+	[ "${lines[3]}" = "q Q0 f3src/2022-03-01-nato-deployed-troops.md 4 1.661144 lede" ]
+	[ "${lines[6]}" = "q Q0 f3src/2022-10-30-brazil-runoff.md 7 1.329146 lede" ]
+	run "$B/lede-search" -i f3 'nato OR rates OR election' --trec q
 	[ "$status" -eq 0 ]
-	[ "${lines[3]}" = "-- Q0 f3src/2022-03-01-nato-deployed-troops.md 4 1.690593 lede" ]
+	[ "${lines[3]}" = "q Q0 f3src/2022-03-01-nato-deployed-troops.md 4 1.690593 lede" ]
 }
 
 @test "a format-3 index is updated as it is; --full makes it the newest format" {
@@ -78,8 +78,8 @@ PHRASES=('"interest rates"' '"central bank"' 'bank -"central bank"'
 	total=0
 	for q in "${PHRASES[@]}"; do
 		# same articles, ranks and scores; counted exactly
-		diff <("$B/lede-search" -i np --exact-count --trec -n 50 -- "$q") \
-			<("$B/lede-search" -i wp --exact-count --trec -n 50 -- "$q")
+		diff <("$B/lede-search" -i np --exact-count --trec q -n 50 -- "$q") \
+			<("$B/lede-search" -i wp --exact-count --trec q -n 50 -- "$q")
 		diff <("$B/lede-search" -i np --exact-count --count -- "$q") \
 			<("$B/lede-search" -i wp --exact-count --count -- "$q")
 		total=$((total + $("$B/lede-search" -i np --exact-count --count -- "$q")))

@@ -157,6 +157,45 @@ for h in hits:
 	[ "$(echo "${lines[1]}" | wc -w)" -eq 6 ]
 }
 
+@test "--trec and --run-tag: an empty value or one with spaces is refused" {
+	for bad in 'q 1' '' "$(printf 'q\t1')"; do
+		search --trec "$bad" defense
+		[ "$status" -eq 2 ]
+		[[ "$output" == "lede-search: --trec: expected one word with no spaces or control characters, got '"* ]]
+		search --trec 42 --run-tag "$bad" defense
+		[ "$status" -eq 2 ]
+		[[ "$output" == "lede-search: --run-tag: expected one word"* ]]
+	done
+	search --trec=q-7 --run-tag=run.1 defense
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "q-7 Q0 n1 1 "*" run.1" ]]
+}
+
+@test "an option missing its value is an error, never the next option or --" {
+	for o in --trec --run-tag --limit -n -i --index --sort; do
+		search defense "$o"
+		[ "$status" -eq 2 ]
+		[ "$output" = "lede-search: option $o needs a value" ]
+	done
+	# an abbreviated option takes its value like the full name
+	search --lim 1 --ids defense
+	[ "$status" -eq 0 ]
+	[ "$output" = n1 ]
+	for o in --jobs --commit-every -i --lang; do
+		run "$B/lede-index" -i "$SDIR/new" "$SDIR/news.jsonl" "$o"
+		[ "$status" -eq 2 ]
+		[ "$output" = "lede-index: option $o needs a value" ]
+	done
+	[ ! -e "$SDIR/new" ]
+	run "$B/lede-index" -i "$SDIR/new" --co "$SDIR/news.jsonl"
+	[ "$status" -eq 2 ]
+	[ "$output" = "lede-index: ambiguous option --co (try --help)" ]
+	run "$B/lede-index" -i "$SDIR/new" --nosuch "$SDIR/news.jsonl"
+	[ "$output" = "lede-index: unknown option --nosuch (try --help)" ]
+	run "$B/lede-index" -i "$SDIR/new" --full=1 "$SDIR/news.jsonl"
+	[ "$output" = "lede-index: option --full takes no value" ]
+}
+
 @test "--count counts, --limit and --offset page" {
 	search --count --any defense rates ferry
 	[ "$output" = 6 ]
