@@ -362,9 +362,15 @@ typedef struct lede_update_opts {
 	                                 with 2 or more, the files of a big
 	                                 directory are stat'ed by two threads
 	                                 (a no-change rerun is mostly that).
-	                                 0 or 1: one thread. Results are the
+	                                 0 or 1: one thread; at most
+	                                 LEDE_MAX_JOBS. Results are the
 	                                 same whatever the number. */
 } lede_update_opts;
+
+/* Most worker threads of an update (lede_update_opts.jobs): each holds a
+ * Xapian writer with its own buffers, so memory grows with the count; a
+ * larger jobs runs this many. */
+#define LEDE_MAX_JOBS 16
 
 #define LEDE_UPDATE_OPTS_VERSION 1
 #define LEDE_UPDATE_OPTS_INIT                                                 \

@@ -50,6 +50,9 @@
 /* Default --jobs: the CPUs, up to this many (each job holds a Xapian
  * writer's buffers; past a few, the merge and the disk are the limit). */
 #define MAX_DEFAULT_JOBS 8
+/* Largest --commit-every: a batch that big is the whole run for most
+ * archives, and what a kill loses. */
+#define MAX_COMMIT_EVERY 10000000
 /* Longest --wait, in seconds (a day). */
 #define MAX_WAIT_SECONDS 86400
 /* Most --include/--exclude/--map options. */
@@ -110,12 +113,13 @@ static void usage(FILE *f)
 "      --no-prune        keep articles of files that disappeared\n"
 "      --full            re-read every file, changed or not\n"
 "      --compact         compact the index afterwards (smaller, faster)\n"
-"      --commit-every N  articles per commit (default 2000)\n"
-"      --wait SECONDS    wait this long for another indexer (default 0)\n"
+"      --commit-every N  articles per commit (default 2000, 1 to %d)\n"
+"      --wait SECONDS    wait this long for another indexer (default 0,\n"
+"                        at most %d)\n"
 "      --jobs N          threads for a build from scratch (a new index or\n"
-"                        --full): default the number of CPUs, at most 8;\n"
-"                        with 2 or more, a rerun stats big directories'\n"
-"                        files on two threads\n"
+"                        --full), 1 to %d: default the number of CPUs, at\n"
+"                        most %d; with 2 or more, a rerun stats big\n"
+"                        directories' files on two threads\n"
 "  -q, --quiet           no progress bar and no summary: print only errors\n"
 "                        and each record or file skipped (file:line)\n"
 "  -v, --verbose         print every file read\n"
@@ -133,7 +137,8 @@ static void usage(FILE *f)
 "\n"
 "Exit status: 0 done; 1 done, some records or files skipped; 2 error or\n"
 "interrupted; 75 index locked by another indexer (cron: retry later).\n",
-	        prog);
+	        prog, MAX_COMMIT_EVERY, MAX_WAIT_SECONDS, LEDE_MAX_JOBS,
+	        MAX_DEFAULT_JOBS);
 }
 
 /* Writes s to stderr with what could drive the terminal defused: file
@@ -206,16 +211,18 @@ static void bad_option(int opt, const char *arg, const struct option *longs)
 	    n > 1 ? "ambiguous" : "unknown", name);
 }
 
-static unsigned parse_uint(const char *opt, const char *s, unsigned max)
+/* s as a number from lo to hi, or dies naming opt and that range. */
+static unsigned parse_uint(const char *opt, const char *s, unsigned lo,
+                           unsigned hi)
 {
 	char *end;
 	unsigned long v;
 
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v > max)
-		die(EXIT_ERROR, "%s: expected a number from 0 to %u, got '%s'",
-		    opt, max, s);
+	if (errno || end == s || *end || s[0] == '-' || v < lo || v > hi)
+		die(EXIT_ERROR, "%s: expected a number from %u to %u, got '%s'",
+		    opt, lo, hi, s);
 	return (unsigned)v;
 }
 
@@ -491,17 +498,14 @@ int main(int argc, char **argv)
 		case OPT_COMPACT: compact = 1; break;
 		case OPT_COMMIT:
 			uo.commit_every = parse_uint("--commit-every", optarg,
-			                             10000000);
-			if (uo.commit_every == 0)
-				die(EXIT_ERROR, "--commit-every: must be at least 1");
+			                             1, MAX_COMMIT_EVERY);
 			break;
 		case OPT_WAIT:
-			wait_s = parse_uint("--wait", optarg, MAX_WAIT_SECONDS);
+			wait_s = parse_uint("--wait", optarg, 0,
+			                    MAX_WAIT_SECONDS);
 			break;
 		case OPT_JOBS:
-			jobs = parse_uint("--jobs", optarg, 16);
-			if (jobs == 0)
-				die(EXIT_ERROR, "--jobs: must be at least 1");
+			jobs = parse_uint("--jobs", optarg, 1, LEDE_MAX_JOBS);
 			break;
 		case 'q': c.quiet = 1; break;
 		case 'v': c.verbose = 1; break;

@@ -74,9 +74,8 @@
  * bounded). One read instead of two, and the hash always matches the
  * bytes indexed, even when the file changes during the run. */
 #define UPDATE_SLURP_MAX (1u << 20)
-/* Most worker threads for a parallel build: each holds a Xapian writer
- * with its own buffers, so memory grows with the count. */
-#define UPDATE_MAX_JOBS 16
+/* Most worker threads for a parallel build (the public cap, lede.h). */
+#define UPDATE_MAX_JOBS LEDE_MAX_JOBS
 /* Events a worker may queue before it waits for the caller's thread to
  * deliver them: bounds memory when every record of a file is bad. */
 #define UPDATE_MAX_QUEUED 4096

@@ -33,6 +33,10 @@
 #define MAX_QUERY_BYTES (1u << 20)
 /* Largest --limit: a bigger page is an export; use --offset to page. */
 #define MAX_LIMIT 10000
+/* Snippet fragments per hit, and their length in characters: more is a
+ * copy of the article, not a snippet. */
+#define MAX_SNIPPETS 16
+#define MAX_SNIPPET_CHARS 4096
 /* --expand: feedback documents beyond this are not "the top" any more
  * (the library caps them at the same value). */
 #define MAX_EXPAND 100
@@ -69,7 +73,8 @@ static void usage(FILE *f)
 "\n"
 "Options:\n"
 "  -i, --index DIR       index directory (default: $LEDE_INDEX)\n"
-"  -n, --limit N         hits to show (default 10, 1 to %u)\n"
+"  -n, --limit N         hits to show (default 10, 1 to %d; --count for\n"
+"                        the number of matches alone)\n"
 "      --offset N        skip the first N hits\n"
 "      --any             match any word instead of all\n"
 "      --sort ORDER      relevance (default), date (newest first), -date\n"
@@ -82,8 +87,10 @@ static void usage(FILE *f)
 "      --collapse        fold near-duplicate copies of a story\n"
 "      --recency DAYS    favour recent articles: score halves every DAYS\n"
 "                        (over 0, at most 3652500)\n"
-"      --snippets N      snippet fragments per hit (default 2, 0 = none)\n"
-"      --snippet-length CHARS  about this long each (default 160)\n"
+"      --snippets N      snippet fragments per hit (default 2, 0 = none,\n"
+"                        at most %d)\n"
+"      --snippet-length CHARS  about this long each (default 160, at\n"
+"                        most %d)\n"
 "      --json            one JSON object per line: hits, then a summary\n"
 "      --trec QID        TREC run lines: QID Q0 ID RANK SCORE TAG (QID\n"
 "                        and TAG: one word each, no spaces)\n"
@@ -92,9 +99,9 @@ static void usage(FILE *f)
 "      --ids             print only article ids, one per line\n"
 "      --exact-count     count every match (slower on big indexes)\n"
 "      --expand N        pseudo-relevance feedback: OR the best words of\n"
-"                        the top N hits into the query and search again;\n"
-"                        its filters and exclusions still hold (best with\n"
-"                        --any; off by default)\n"
+"                        the top N hits (at most %d) into the query and\n"
+"                        search again; its filters and exclusions still\n"
+"                        hold (best with --any; off by default)\n"
 "      --explain         show the parsed query and each term's weight\n"
 "      --color WHEN      highlight with colour: auto (default), always, never\n"
 "      --mark OPEN,CLOSE highlight with these strings, e.g. '<b>,</b>'\n"
@@ -106,7 +113,7 @@ static void usage(FILE *f)
 "\n"
 "Exit status: 0 hits found, 1 no hits, 2 error (bad query, no index, ...).\n"
 "NO_COLOR in the environment turns colour off.\n",
-	        prog, MAX_LIMIT);
+	        prog, MAX_LIMIT, MAX_SNIPPETS, MAX_SNIPPET_CHARS, MAX_EXPAND);
 }
 
 static void die(const char *fmt, ...)
@@ -121,15 +128,18 @@ static void die(const char *fmt, ...)
 	exit(EXIT_ERROR);
 }
 
-static unsigned parse_uint(const char *opt, const char *s, unsigned max)
+/* s as a number from lo to hi, or dies naming opt and that range. */
+static unsigned parse_uint(const char *opt, const char *s, unsigned lo,
+                           unsigned hi)
 {
 	char *end;
 	unsigned long v;
 
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v > max)
-		die("%s: expected a number from 0 to %u, got '%s'", opt, max, s);
+	if (errno || end == s || *end || s[0] == '-' || v < lo || v > hi)
+		die("%s: expected a number from %u to %u, got '%s'", opt, lo, hi,
+		    s);
 	return (unsigned)v;
 }
 
@@ -643,15 +653,15 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'i': c.index = optarg; break;
 		case 'n':
-			c.so.limit = parse_uint("--limit", optarg, MAX_LIMIT);
 			/* A page of no hits would exit 1 ("no hits") whatever
 			 * matched: say what to use instead. */
-			if (c.so.limit == 0)
-				die("--limit: expected a number from 1 to %u "
-				    "(for the number of matches alone, use "
+			if (strcmp(optarg, "0") == 0)
+				die("--limit: expected a number from 1 to %d, got "
+				    "'0' (for the number of matches alone, use "
 				    "--count)", MAX_LIMIT);
+			c.so.limit = parse_uint("--limit", optarg, 1, MAX_LIMIT);
 			break;
-		case OPT_OFFSET: c.so.offset = parse_uint("--offset", optarg, INT_MAX); break;
+		case OPT_OFFSET: c.so.offset = parse_uint("--offset", optarg, 0, INT_MAX); break;
 		case OPT_ANY: c.so.any = 1; break;
 		case OPT_SORT:
 			if (strcmp(optarg, "relevance") == 0)
@@ -676,8 +686,8 @@ int main(int argc, char **argv)
 			c.so.recency_days = parse_double(
 			    "--recency", optarg, LEDE_MAX_RECENCY_DAYS, 1);
 			break;
-		case OPT_SNIPPETS: c.so.snippets = parse_uint("--snippets", optarg, 16); break;
-		case OPT_SNIPLEN: c.so.snippet_chars = parse_uint("--snippet-length", optarg, 4096); break;
+		case OPT_SNIPPETS: c.so.snippets = parse_uint("--snippets", optarg, 0, MAX_SNIPPETS); break;
+		case OPT_SNIPLEN: c.so.snippet_chars = parse_uint("--snippet-length", optarg, 0, MAX_SNIPPET_CHARS); break;
 		case OPT_JSON: c.mode = OUT_JSON; break;
 		case OPT_TREC:
 			c.mode = OUT_TREC;
@@ -687,7 +697,7 @@ int main(int argc, char **argv)
 		case OPT_COUNT: c.mode = OUT_COUNT; break;
 		case OPT_IDS: c.mode = OUT_IDS; break;
 		case OPT_EXACT: c.so.exact_count = 1; break;
-		case OPT_EXPAND: c.so.expand = parse_uint("--expand", optarg, MAX_EXPAND); break;
+		case OPT_EXPAND: c.so.expand = parse_uint("--expand", optarg, 0, MAX_EXPAND); break;
 		case OPT_EXPLAIN: c.explain = 1; c.so.explain = 1; break;
 		case OPT_COLOR: color = optarg; break;
 		case OPT_MARK: {

@@ -196,6 +196,37 @@ for h in hits:
 	[ "$output" = "lede-index: option --full takes no value" ]
 }
 
+@test "number options: the error states the range each accepts" {
+	search --limit 0 defense
+	[ "$status" -eq 2 ]
+	[ "$output" = "lede-search: --limit: expected a number from 1 to 10000, got '0' (for the number of matches alone, use --count)" ]
+	search --limit x defense
+	[ "$output" = "lede-search: --limit: expected a number from 1 to 10000, got 'x'" ]
+	search --limit 10001 defense
+	[ "$status" -eq 2 ]
+	search --limit 10000 --ids defense
+	[ "$status" -eq 0 ]
+	search --snippets 17 defense
+	[ "$output" = "lede-search: --snippets: expected a number from 0 to 16, got '17'" ]
+	search --expand 101 defense
+	[ "$output" = "lede-search: --expand: expected a number from 0 to 100, got '101'" ]
+	for r in "--jobs 0:1 to 16, got '0'" "--jobs 17:1 to 16, got '17'" \
+		"--commit-every 0:1 to 10000000, got '0'" \
+		"--wait -1:0 to 86400, got '-1'"; do
+		set -- ${r%%:*}
+		run "$B/lede-index" -i "$SDIR/new" "$1" "$2" "$SDIR/news.jsonl"
+		[ "$status" -eq 2 ]
+		[ "$output" = "lede-index: $1: expected a number from ${r#*:}" ]
+	done
+	# the help and the man page state the same ranges
+	run "$B/lede-index" --help
+	[[ "$output" == *"1 to 16: default the number of CPUs, at"*"most 8"* ]]
+	[[ "$output" == *"(default 2000, 1 to 10000000)"* ]]
+	grep -q 'is 1 to 16; the default is the' "$BATS_TEST_DIRNAME/../../docs/lede-index.1"
+	run "$B/lede-index" -i "$SDIR/new" --jobs 16 "$SDIR/news.jsonl"
+	[ "$status" -eq 0 ]
+}
+
 @test "--count counts, --limit and --offset page" {
 	search --count --any defense rates ferry
 	[ "$output" = 6 ]
