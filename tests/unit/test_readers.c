@@ -1713,6 +1713,70 @@ static void test_pathological(void **state)
 	}
 }
 
+/* Past libxml2's 256 levels of nesting (HTML_PARSER_MAX_DEPTH), a page
+ * of up to 20,000 tags (HTML_DEEP_MAX_TAGS) is read whole: once, its text
+ * was dropped from the depth on, and the article lost as "no body". A
+ * bigger page keeps the limit (libxml2's recovery from stray end tags is
+ * depth x tags) and is reported; the worst page under the budget still
+ * parses in time. */
+static void test_html_deep(void **state)
+{
+	got *g = got_new();
+	buf b = BUF_INIT;
+	size_t len;
+	char *data;
+	clock_t t0;
+	double secs;
+
+	(void)state;
+	buf_append_str(&b, "<html><head><title>Deep page</title></head><body>");
+	for (int i = 0; i < 300; i++)
+		buf_append_str(&b, "<div>");
+	buf_append_str(&b, "<p>heron text</p>");
+	for (int i = 0; i < 300; i++)
+		buf_append_str(&b, "</div>");
+	buf_append_str(&b, "<p>after</p></body></html>");
+	assert_int_equal(b.status, LEDE_OK);
+	assert_int_equal(read_mem(g, b.data, b.len, "deep.html", NULL),
+			 LEDE_OK);
+	assert_int_equal(g->n, 1);
+	assert_int_equal(g->np, 0);
+	assert_str(g->a[0].title, "Deep page");
+	assert_str(g->a[0].body, "heron text\n\nafter");
+
+	/* over the budget: what precedes the limit is kept, and reported */
+	buf_reset(&b);
+	buf_append_str(&b, "<html><body><p>egret first</p>");
+	for (int i = 0; i < 300; i++)
+		buf_append_str(&b, "<div>");
+	buf_append_str(&b, "<p>ibis text</p>");
+	for (int i = 0; i < 20000; i++)
+		buf_append_str(&b, "<br>");
+	buf_append_str(&b, "</body></html>");
+	assert_int_equal(b.status, LEDE_OK);
+	assert_int_equal(read_mem(g, b.data, b.len, "big.html", NULL),
+			 LEDE_OK);
+	assert_int_equal(g->n, 2);
+	assert_true(has_problem(g, "big.html",
+				"HTML nested over 256 levels in a page of over "
+				"20000 tags: the rest of the page is not read"));
+	assert_int_equal(g->p[0].s, LEDE_OK); /* a warning, not a skip */
+	assert_str(g->a[1].body, "egret first");
+	buf_free(&b);
+
+	/* the worst page of 20,000 tags: each stray end tag scans every
+	 * element still open */
+	data = repeat("<html><body>", "<div></x>", "", 9 * 9999 + 12, &len);
+	t0 = clock();
+	assert_int_equal(read_mem(g, data, len, "stray.html", NULL),
+			 LEDE_OK);
+	secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	if (secs > PATHOLOGICAL_SECONDS)
+		fail_msg("stray.html took %.1f s", secs);
+	free(data);
+	got_free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1737,6 +1801,7 @@ int main(void)
 	    cmocka_unit_test(test_reuters),
 	    cmocka_unit_test(test_html),
 	    cmocka_unit_test(test_html_minimal),
+	    cmocka_unit_test(test_html_deep),
 	    cmocka_unit_test(test_bad_utf8_and_latin1),
 	    cmocka_unit_test(test_cleaning),
 	    cmocka_unit_test(test_binary_and_empty),
