@@ -27,7 +27,10 @@
  *    says so through date_note, for the reader to warn. IANA names are not
  *    resolved: libc resolves them only through the process-global TZ
  *    (setenv + tzset + localtime_r), which races with the readers running
- *    in parallel threads, and lede does not parse zoneinfo files itself.
+ *    in parallel threads, and lede does not parse zoneinfo files itself;
+ *  - an impossible time or offset after a date ("25:00", "10:61",
+ *    "+25:00") makes the whole date unreadable (TIME_IMPOSSIBLE): taking
+ *    the date alone would hide a typo or a corrupt feed.
  *
  * Day counting is Howard Hinnant's days_from_civil (proleptic Gregorian),
  * so no libc time function (timegm, mktime, TZ) is involved.
@@ -43,6 +46,12 @@
 /* Longest month, weekday or zone word we compare (bytes, lowercase UTF-8:
  * "septiembre", "donnerstag", Cyrillic "сентября" is 16). */
 #define DATE_WORD_MAX 20
+
+/* What time_of_day, zone and numeric_offset return for a time or an
+ * offset that is written out but impossible ("25:00", "10:61",
+ * "+25:00"): the date it follows is malformed, not a date without a
+ * time, and is reported like any other unreadable date. */
+#define TIME_IMPOSSIBLE ((size_t)-1)
 
 /* 年 月 日: the year, month and day marks of Chinese and Japanese dates. */
 #define CJK_YEAR "\xe5\xb9\xb4"
@@ -520,11 +529,14 @@ static size_t unknown_zone(const char *s, size_t len, size_t i)
 }
 
 /* Reads a numeric offset at s[i]: "+01:00", "-0500", "+01". Sets *off
- * (minutes east) and returns the index after it, or i if none. */
+ * (minutes east) and returns the index after it, or i if none, or
+ * TIME_IMPOSSIBLE for hours and minutes out of range ("+25:00", "+0560").
+ * A bare "+25" is no offset (after a blank it may be a number of the
+ * text). */
 static size_t numeric_offset(const char *s, size_t len, size_t i, int *off)
 {
 	size_t k = i + 1, nd;
-	int sign, h, m = 0;
+	int sign, h, m = -1;
 
 	if (!(i + 1 < len && (s[i] == '+' || s[i] == '-') &&
 	      is_digit((unsigned char)s[i + 1])))
@@ -544,16 +556,19 @@ static size_t numeric_offset(const char *s, size_t len, size_t i, int *off)
 	} else {
 		return i;
 	}
-	if (h > 14 || m > 59)
+	if (m < 0 && h > 14)
 		return i;
-	*off = sign * (h * 60 + m);
+	if (h > 14 || m > 59)
+		return TIME_IMPOSSIBLE;
+	*off = sign * (h * 60 + (m < 0 ? 0 : m));
 	return k;
 }
 
 /* Reads a zone at s[i]: "Z", a numeric offset, or a name from zone_table
  * optionally followed by an offset ("GMT+1", "UTC+05:30"). Sets *off
- * (minutes east); returns the index after it, or i if none. A US generic
- * name (ET, CT, MT, PT) sets *us to 1 and *off to its standard offset. */
+ * (minutes east); returns the index after it, or i if none, or
+ * TIME_IMPOSSIBLE (numeric_offset). A US generic name (ET, CT, MT, PT)
+ * sets *us to 1 and *off to its standard offset. */
 static size_t zone(const char *s, size_t len, size_t i, int *off, int *us)
 {
 	char w[DATE_WORD_MAX + 1];
@@ -576,6 +591,8 @@ static size_t zone(const char *s, size_t len, size_t i, int *off, int *us)
 		}
 	}
 	k = numeric_offset(s, len, i + n, &o);
+	if (k == TIME_IMPOSSIBLE)
+		return k;
 	if (k == i + n && n == 0)
 		return i;
 	*off = base + o;
@@ -585,26 +602,35 @@ static size_t zone(const char *s, size_t len, size_t i, int *off, int *us)
 /* Reads a time of day at s[i]: "10:00", "10:00:00.79", "3:15 p.m.", with
  * an optional zone, on day number day (local). Sets *secs (seconds since
  * midnight, zone applied, may be negative or over a day) and returns the
- * index after it, or 0 when there is no valid time at i. An unresolvable
- * zone after the time is consumed, *secs is 0 (no time of day) and the
- * zone is copied to note (when not NULL). */
+ * index after it, 0 when there is no time at i, or TIME_IMPOSSIBLE when
+ * one is written (H:MM or HH:MM) but out of range: hour over 24 (24 only as
+ * 24:00:00), minute over 59, second over 60, an a.m./p.m. hour not from
+ * 1 to 12, an impossible offset. An unresolvable zone after the time is
+ * consumed, *secs is 0 (no time of day) and the zone is copied to note
+ * (when not NULL). */
 static size_t time_of_day(const char *s, size_t len, size_t i, int64_t day,
 			  int64_t *secs, date_note *note)
 {
 	int h, m, sec = 0, off = 0, us = 0;
-	size_t j = i, save;
+	size_t j = i, save, nh = digits(s, len, &j, 3, &h);
 
-	if (digits(s, len, &j, 3, &h) == 0 || h > 24)
+	if (nh == 0)
 		return 0;
 	if (j >= len || s[j] != ':')
 		return 0;
 	j++;
-	if (digits(s, len, &j, 3, &m) != 2 || m > 59)
+	if (digits(s, len, &j, 3, &m) != 2)
 		return 0;
+	if (h > 24 && nh == 3)
+		return 0; /* Reuters-21578's "605:12:19.12": noise, no time */
+	if (h > 24 || m > 59)
+		return TIME_IMPOSSIBLE;
 	if (j + 1 < len && s[j] == ':' && is_digit((unsigned char)s[j + 1])) {
 		j++;
-		if (digits(s, len, &j, 3, &sec) != 2 || sec > 60)
+		if (digits(s, len, &j, 3, &sec) != 2)
 			return 0;
+		if (sec > 60)
+			return TIME_IMPOSSIBLE;
 		if (sec == 60)
 			sec = 59; /* leap second: keep it in the same minute */
 		if (j + 1 < len && (s[j] == '.' || s[j] == ',') &&
@@ -615,7 +641,7 @@ static size_t time_of_day(const char *s, size_t len, size_t i, int64_t day,
 		}
 	}
 	if (h == 24 && (m != 0 || sec != 0))
-		return 0;
+		return TIME_IMPOSSIBLE;
 	/* am/pm: "am", "pm", "a.m.", "p.m.", any case, after optional blank. */
 	save = j;
 	j = skip_blanks(s, len, j);
@@ -632,7 +658,7 @@ static size_t time_of_day(const char *s, size_t len, size_t i, int64_t day,
 				k++;
 			if (!(k < len && is_alpha((unsigned char)s[k]))) {
 				if (h < 1 || h > 12)
-					return 0;
+					return TIME_IMPOSSIBLE;
 				h = (h % 12) + (pm ? 12 : 0);
 				save = k;
 			}
@@ -648,6 +674,8 @@ static size_t time_of_day(const char *s, size_t len, size_t i, int64_t day,
 
 			if (b > j) {
 				k = zone(s, len, b, &off, &us);
+				if (k == TIME_IMPOSSIBLE)
+					return k;
 				if (k == b) {
 					size_t n = unknown_zone(s, len, b);
 
@@ -664,6 +692,8 @@ static size_t time_of_day(const char *s, size_t len, size_t i, int64_t day,
 				}
 			}
 		}
+		if (k == TIME_IMPOSSIBLE)
+			return k;
 		j = k;
 	}
 	if (us && us_dst(day, h))
@@ -674,7 +704,8 @@ static size_t time_of_day(const char *s, size_t len, size_t i, int64_t day,
 
 /* After a date ending at i: an optional time ("T10:00", " 10:00", ", 10:00",
  * " at 10:00", " à 10:00", " um 10:00"). Adds it to *t and returns the new
- * end, or i when no valid time follows. */
+ * end, i when no time follows, or 0 (no date) when the time is
+ * impossible. */
 static size_t opt_time(const char *s, size_t len, size_t i, int64_t *t,
 		       date_note *note)
 {
@@ -699,6 +730,8 @@ static size_t opt_time(const char *s, size_t len, size_t i, int64_t *t,
 			j = skip_blanks(s, len, j + 2);
 	}
 	k = time_of_day(s, len, j, *t / 86400, &secs, note);
+	if (k == TIME_IMPOSSIBLE)
+		return 0;
 	if (k == 0)
 		return i;
 	*t += secs;
@@ -763,11 +796,15 @@ static size_t iso_date(const char *s, size_t len, size_t i, int64_t *t,
 		int hms;
 		size_t n = digits(s, len, &k, 7, &hms);
 
-		if (n == 6 && hms / 10000 < 24 && (hms / 100) % 100 < 60 &&
-		    hms % 100 < 61) {
+		if (n == 6) {
 			int off = 0, us = 0;
 
+			if (!(hms / 10000 < 24 && (hms / 100) % 100 < 60 &&
+			      hms % 100 < 61))
+				return 0; /* impossible, as in opt_time */
 			k = zone(s, len, k, &off, &us);
+			if (k == TIME_IMPOSSIBLE)
+				return 0;
 			if (us && us_dst(*t / 86400, hms / 10000))
 				off += 60;
 			*t += (int64_t)(hms / 10000) * 3600 +

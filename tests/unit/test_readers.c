@@ -325,6 +325,23 @@ static void test_date_table(void **state)
 	    {"February 30, 2025", 0, 0, 0, 0, 0, 0, 0},
 	    {"13 Smarch 2025", 0, 0, 0, 0, 0, 0, 0},
 	    {"2025-02-13T25:00:00", 0, 0, 0, 0, 0, 0, 0},
+	    /* impossible times and offsets: the date is malformed too */
+	    {"2025-02-13T25:00:00Z", 0, 0, 0, 0, 0, 0, 0},
+	    {"2025-02-13 10:60", 0, 0, 0, 0, 0, 0, 0},
+	    {"2025-02-13T10:00:61Z", 0, 0, 0, 0, 0, 0, 0},
+	    {"2025-02-13T24:30:00Z", 0, 0, 0, 0, 0, 0, 0},
+	    {"2025-02-13T10:00:00+25:00", 0, 0, 0, 0, 0, 0, 0},
+	    {"2025-02-13T10:00:00-0560", 0, 0, 0, 0, 0, 0, 0},
+	    {"Thu, 13 Feb 2025 10:00:00 +2500", 0, 0, 0, 0, 0, 0, 0},
+	    {"13 Feb 2025 10:00 GMT+15:00", 0, 0, 0, 0, 0, 0, 0},
+	    {"February 13, 2025 13:00 PM", 0, 0, 0, 0, 0, 0, 0},
+	    {"February 13, 2025 0:30 a.m.", 0, 0, 0, 0, 0, 0, 0},
+	    {"20250213T250000Z", 0, 0, 0, 0, 0, 0, 0},
+	    {"20250213T100000+2500", 0, 0, 0, 0, 0, 0, 0},
+	    /* the edges that are possible */
+	    {"2025-02-13T24:00:00Z", 1, 2025, 2, 14, 0, 0, 0},
+	    {"2025-02-13T10:00:00+14:00", 1, 2025, 2, 12, 20, 0, 0},
+	    {"2025-02-13T10:00:00-12:59", 1, 2025, 2, 13, 22, 59, 0},
 	};
 
 	(void)state;
@@ -366,6 +383,10 @@ static void test_date_scan(void **state)
 	    {"2025-02-13: report", 10, 2025, 2, 13},
 	    {"no date here", 0, 0, 0, 0},
 	    {"Feb 13 (Reuters) -", 0, 0, 0, 0},
+	    /* an impossible time makes the whole date unreadable */
+	    {"2025-02-13T25:00:00Z", 0, 0, 0, 0},
+	    {"2025-02-13T10:00:00+25:00 report", 0, 0, 0, 0},
+	    {"FEBRUARY 13, 2025 10:75 – Stating", 0, 0, 0, 0},
 	};
 
 	(void)state;
@@ -379,6 +400,34 @@ static void test_date_scan(void **state)
 		if (n > 0)
 			assert_int_equal(t, utc(cases[i].y, cases[i].mo,
 						cases[i].d, 0, 0, 0));
+	}
+	/* A bare "+25" after a time is text, not an offset. */
+	{
+		static const char text[] = "February 13, 2025 10:00 +25 points";
+		int64_t t = 0;
+
+		assert_int_equal(date_scan(&t, text, sizeof text - 1), 23);
+		assert_int_equal(t, utc(2025, 2, 13, 10, 0, 0));
+	}
+	/* An impossible time in a JSONL date: reported and counted like any
+	 * unreadable date; the article is kept, undated. */
+	{
+		static const char text[] =
+		    "{\"body\":\"x\",\"date\":\"2025-02-13T25:00:00Z\"}\n"
+		    "{\"body\":\"y\",\"date\":\"2025-02-13T10:00+25:00\"}\n";
+		got *g = got_new();
+
+		assert_int_equal(
+		    read_mem(g, text, sizeof text - 1, "t.jsonl", NULL),
+		    LEDE_OK);
+		assert_int_equal(g->n, 2);
+		assert_int_equal(g->a[0].date, LEDE_NO_DATE);
+		assert_int_equal(g->a[1].date, LEDE_NO_DATE);
+		assert_true(has_problem(g, "t.jsonl:1",
+					"unparseable date \"2025-02-13T25:00:00Z\""));
+		assert_true(has_problem(g, "t.jsonl:2", "unparseable date"));
+		assert_int_equal(g->st.bad_date, 2);
+		got_free(g);
 	}
 	/* Never reads past len. */
 	assert_int_equal(date_scan(&(int64_t){0}, "2025-02-13", 7), 0);
