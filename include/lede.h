@@ -308,7 +308,9 @@ typedef struct lede_update_stats {
 	uint64_t duplicates;      /* ids in two files: the copy latest in
 	                             path order is kept */
 	uint64_t bad_utf8;        /* articles with invalid UTF-8 replaced */
-	uint64_t no_date;         /* articles without a date */
+	uint64_t no_date;         /* articles without a date of their own
+	                             (a text or HTML file's mtime stands
+	                             in; others stay undated) */
 	uint64_t bad_date;        /* unparseable dates (left empty) */
 	uint64_t bytes_read;      /* input bytes read */
 	uint64_t commits;         /* commits made */

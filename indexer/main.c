@@ -361,8 +361,9 @@ static void say_quality(const lede_update_stats *s)
 	}
 	if (s->no_date && n < sizeof line)
 		n += (size_t)snprintf(line + n, sizeof line - n,
-		                      "%s%llu article%s had no date (text and "
-		                      "HTML files: their mtime)", sep,
+		                      "%s%llu article%s had no date (a text or "
+		                      "HTML file's mtime stands in; others stay "
+		                      "undated)", sep,
 		                      (unsigned long long)s->no_date,
 		                      s->no_date == 1 ? "" : "s");
 	if (n > 0)

@@ -560,6 +560,36 @@ snapshot() {
 	[ "$(count defense)" = 3 ]
 }
 
+@test "rename: articles with their own ids keep them, path ids change" {
+	printf -- '---\ntitle: Fm story\nid: fm-1\n---\n\nThe osprey flew.\n' >"$A/fm.md"
+	printf '<html><head><title>H</title></head><body><p>The merlin flew.</p></body></html>' >"$A/p.html"
+	printf '%s\n' '{"url":"https://x.example/a","body":"The hobby flew."}' '{"body":"The falcon flew."}' >"$A/u.jsonl"
+	printf '<DOC>\n<DOCNO>T-1</DOCNO>\n<TEXT>The harrier flew.</TEXT>\n</DOC>\n' >"$A/t.trec"
+	index "$A"
+	for f in fm.md p.html u.jsonl t.trec story1.txt; do
+		mv "$A/$f" "$A/x-$f"
+	done
+	index "$A"
+	[ "$status" -eq 0 ]
+	# kept: fm-1, the JSONL url, T-1 and the unchanged stories 2 and 3;
+	# path ids: the HTML page, the id-less JSONL line, story1
+	[[ "$output" == *"added 3, updated 0, removed 3, unchanged 5,"* ]]
+	run "$B/lede-search" -i "$IDX" --ids --any osprey merlin hobby falcon harrier
+	[ "$(printf '%s\n' "$output" | LC_ALL=C sort | tr '\n' ' ')" = "T-1 archive/x-p.html archive/x-u.jsonl#2 fm-1 https://x.example/a " ]
+}
+
+@test "a TREC record over 8 MiB is skipped, the file's other records read" {
+	{ printf '<DOC>\n<DOCNO>big</DOCNO>\n<TEXT>\n'
+	  yes 'The harbour council met again.' | head -c 9000000
+	  printf '</TEXT>\n</DOC>\n<DOC>\n<DOCNO>small</DOCNO>\n<TEXT>A calm harbour.</TEXT>\n</DOC>\n'
+	} >"$A/big.trec"
+	index "$A"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"big.trec:1: record over 8388608 bytes; skipped"* ]]
+	run "$B/lede-search" -i "$IDX" --ids harbour
+	[ "$output" = small ]
+}
+
 @test "bad files among good ones: exit 1, the good ones indexed" {
 	printf 'binary\0\0\0data' >"$A/blob.txt"
 	printf '\037\213\010\000garbage' >"$A/broken.jsonl.gz"
@@ -712,7 +742,7 @@ snapshot() {
 	index "$A"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"lede-index: added 3, updated 0, removed 0, unchanged 3, skipped 0 ("*" s)"* ]]
-	[[ "$output" == *"lede-index: 1 date could not be read (kept undated), 1 article had invalid UTF-8 (replaced), 1 article had no date"* ]]
+	[[ "$output" == *"lede-index: 1 date could not be read (kept undated), 1 article had invalid UTF-8 (replaced), 1 article had no date (a text or HTML file's mtime stands in; others stay undated)"* ]]
 	index --quiet --full "$A"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
