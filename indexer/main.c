@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -521,6 +522,14 @@ int main(int argc, char **argv)
 		die(EXIT_ERROR, "no index given: use -i DIR or set LEDE_INDEX");
 	if (optind >= argc && !compact && expire == INT64_MIN)
 		die(EXIT_ERROR, "no input paths given (try --help)");
+	/* A mistyped path is refused before the index is opened: a first
+	 * run would otherwise leave an empty index behind. The library
+	 * checks again (a path can vanish meanwhile). */
+	for (int k = optind; k < argc; k++) {
+		struct stat sb;
+		if (strcmp(argv[k], "-") != 0 && stat(argv[k], &sb) != 0)
+			die(EXIT_ERROR, "%s: %s", argv[k], strerror(errno));
+	}
 	if (jobs == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		jobs = n < 1 ? 1 : n > MAX_DEFAULT_JOBS ? MAX_DEFAULT_JOBS

@@ -424,9 +424,11 @@ snapshot() {
 	run "$B/lede-index" "$A"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"no index given"* ]]
-	index "$TMP/missing"
+	index "$A" "$TMP/missing"
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"missing"* ]]
+	[[ "$output" == *"$TMP/missing: No such file or directory"* ]]
+	# refused before the index is opened: a first run leaves none
+	[ ! -e "$IDX" ]
 	index --format nosuch "$A"
 	[ "$status" -eq 2 ]
 	index --wait abc "$A"
