@@ -55,7 +55,8 @@ ALL_CXXFLAGS = -std=c++17 -Wall -Wextra -fPIC -fvisibility=hidden $(SANFLAGS) $(
 
 # Library: lib/, the readers and indexing core in indexer/, the query,
 # search and snippet core in searcher/. The CLIs are main.c (+ cli_*.c).
-CLI_INDEX_SRC := indexer/main.c $(wildcard indexer/cli_*.c) searcher/cli_text.c
+CLI_INDEX_SRC := indexer/main.c $(wildcard indexer/cli_*.c) searcher/cli_opts.c \
+	searcher/cli_text.c
 CLI_SEARCH_SRC := searcher/main.c $(wildcard searcher/cli_*.c)
 LIB_C_SRC := $(sort $(wildcard lib/*.c) \
 	$(filter-out $(CLI_INDEX_SRC),$(wildcard indexer/*.c)) \

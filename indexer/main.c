@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "lede.h"
+#include "../searcher/cli_opts.h"
 #include "../searcher/cli_text.h"
 
 #if defined(__GNUC__)
@@ -195,21 +196,10 @@ static void die(int code, const char *fmt, ...)
  * '?' otherwise; arg: the argument it was in), naming it as typed. */
 static void bad_option(int opt, const char *arg, const struct option *longs)
 {
-	int is_long = strncmp(arg, "--", 2) == 0, n = 0;
-	char name[64];
+	char msg[128];
 
-	if (is_long)
-		snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
-	else
-		snprintf(name, sizeof name, "-%c", optopt);
-	if (opt == ':')
-		die(EXIT_ERROR, "option %s needs a value", name);
-	if (is_long && optopt != 0) /* --name=value, name takes none */
-		die(EXIT_ERROR, "option %s takes no value", name);
-	for (const struct option *o = longs; is_long && o->name; o++)
-		n += strncmp(o->name, name + 2, strlen(name + 2)) == 0;
-	die(EXIT_ERROR, "%s option %s (try --help)",
-	    n > 1 ? "ambiguous" : "unknown", name);
+	cli_option_problem(msg, sizeof msg, opt, arg, longs);
+	die(EXIT_ERROR, "%s", msg);
 }
 
 /* s as a number from lo to hi, or dies naming opt and that range. */

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_opts.h"
 #include "cli_text.h"
 #include "lede.h"
 
@@ -649,7 +650,11 @@ int main(int argc, char **argv)
 	atexit(free_reordered);
 	if (argv == NULL)
 		die("out of memory");
-	while ((opt = getopt_long(argc, argv, "i:n:Vh", long_opts, NULL)) != -1) {
+	/* The leading ':' turns getopt's own messages off: cli_option_problem
+	 * names a bad option as typed (a missing value cannot reach getopt:
+	 * split_query_words). */
+	while ((opt = getopt_long(argc, argv, ":i:n:Vh", long_opts, NULL)) !=
+	       -1) {
 		switch (opt) {
 		case 'i': c.index = optarg; break;
 		case 'n':
@@ -720,7 +725,12 @@ int main(int argc, char **argv)
 		case OPT_B: c.so.b = parse_double("--b", optarg, 1.0, 0); break;
 		case 'V': printf("lede-search %s\n", lede_version()); return 0;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_ERROR;
+		default: {
+			char msg[128];
+			cli_option_problem(msg, sizeof msg, opt,
+			                   argv[optind - 1], long_opts);
+			die("%s", msg);
+		}
 		}
 	}
 	if (c.index == NULL || *c.index == '\0')

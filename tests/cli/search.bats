@@ -194,6 +194,14 @@ for h in hits:
 	[ "$output" = "lede-index: unknown option --nosuch (try --help)" ]
 	run "$B/lede-index" -i "$SDIR/new" --full=1 "$SDIR/news.jsonl"
 	[ "$output" = "lede-index: option --full takes no value" ]
+	# lede-search says the same, in one line, not getopt's and the usage
+	search --nosuch defense
+	[ "$status" -eq 2 ]
+	[ "$output" = "lede-search: unknown option --nosuch (try --help)" ]
+	search --s date defense
+	[ "$output" = "lede-search: ambiguous option --s (try --help)" ]
+	search --json=1 defense
+	[ "$output" = "lede-search: option --json takes no value" ]
 }
 
 @test "number options: the error states the range each accepts" {

@@ -1,0 +1,36 @@
+/*
+ * cli_opts.c - the message lede-index and lede-search give for an option
+ * getopt_long refused, in place of getopt's own (which names the program
+ * by its full path and, in lede-search, came with the whole usage text).
+ * Both programs pass an optstring starting with ':' so that getopt stays
+ * silent and a missing value comes back as ':'.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_opts.h"
+
+void cli_option_problem(char *msg, size_t n, int opt, const char *arg,
+			const struct option *longs)
+{
+	int is_long = strncmp(arg, "--", 2) == 0, matches = 0;
+	char name[64];
+
+	if (is_long)
+		snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="),
+			 arg);
+	else
+		snprintf(name, sizeof name, "-%c", optopt);
+	if (opt == ':') {
+		snprintf(msg, n, "option %s needs a value", name);
+		return;
+	}
+	if (is_long && optopt != 0) { /* --name=value, name takes none */
+		snprintf(msg, n, "option %s takes no value", name);
+		return;
+	}
+	for (const struct option *o = longs; is_long && o->name; o++)
+		matches += strncmp(o->name, name + 2, strlen(name + 2)) == 0;
+	snprintf(msg, n, "%s option %s (try --help)",
+		 matches > 1 ? "ambiguous" : "unknown", name);
+}
