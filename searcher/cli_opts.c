@@ -10,10 +10,29 @@
 
 #include "cli_opts.h"
 
+/* Whether getopt_long's complaint is about the long option arg ("--name"
+ * or "--name=value"): an unknown one leaves optopt 0, a known one sets it
+ * to its val. Partway through a cluster of short options ("--full -xq"),
+ * arg is still the argument before the cluster, and optopt the letter. */
+static int about_long(const char *arg, const struct option *longs)
+{
+	size_t len;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return 0;
+	if (optopt == 0)
+		return 1;
+	len = strcspn(arg + 2, "=");
+	for (const struct option *o = longs; o->name; o++)
+		if (strncmp(o->name, arg + 2, len) == 0 && o->val == optopt)
+			return 1;
+	return 0;
+}
+
 void cli_option_problem(char *msg, size_t n, int opt, const char *arg,
 			const struct option *longs)
 {
-	int is_long = strncmp(arg, "--", 2) == 0, matches = 0;
+	int is_long = about_long(arg, longs), matches = 0;
 	char name[64];
 
 	if (is_long)

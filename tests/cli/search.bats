@@ -194,6 +194,9 @@ for h in hits:
 	[ "$output" = "lede-index: unknown option --nosuch (try --help)" ]
 	run "$B/lede-index" -i "$SDIR/new" --full=1 "$SDIR/news.jsonl"
 	[ "$output" = "lede-index: option --full takes no value" ]
+	# a bad letter in a cluster after a long option is named as itself
+	run "$B/lede-index" -i "$SDIR/new" --full -xq "$SDIR/news.jsonl"
+	[ "$output" = "lede-index: unknown option -x (try --help)" ]
 	# lede-search says the same, in one line, not getopt's and the usage
 	search --nosuch defense
 	[ "$status" -eq 2 ]
