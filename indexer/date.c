@@ -29,8 +29,14 @@
  *    (setenv + tzset + localtime_r), which races with the readers running
  *    in parallel threads, and lede does not parse zoneinfo files itself;
  *  - an impossible time or offset after a date ("25:00", "10:61",
- *    "+25:00") makes the whole date unreadable (TIME_IMPOSSIBLE): taking
- *    the date alone would hide a typo or a corrupt feed.
+ *    "+25:00", TIME_IMPOSSIBLE) is not taken: after an impossible time
+ *    the scan gives the date alone, at midnight UTC; an impossible offset
+ *    after a good time is left unread, the time kept ("10:00-16:00" is a
+ *    range); either way it sets date_note.bad_time. A date field
+ *    (reader_article_date) is then unreadable, since taking the date alone
+ *    would hide a typo or a corrupt feed; a date at the start of a text
+ *    (a dateline: "March 3, 2020 10:00-16:00 - Delegates ...") keeps its
+ *    day, since prose follows it.
  *
  * Day counting is Howard Hinnant's days_from_civil (proleptic Gregorian),
  * so no libc time function (timegm, mktime, TZ) is involved.
@@ -49,9 +55,21 @@
 
 /* What time_of_day, zone and numeric_offset return for a time or an
  * offset that is written out but impossible ("25:00", "10:61",
- * "+25:00"): the date it follows is malformed, not a date without a
- * time, and is reported like any other unreadable date. */
+ * "+25:00"): the date it follows stands alone, with date_note.bad_time
+ * set (see the rules above). */
 #define TIME_IMPOSSIBLE ((size_t)-1)
+
+/* For a time or offset that is impossible (TIME_IMPOSSIBLE): notes it and
+ * returns end: where the date alone ends, or (an impossible offset) the time
+ * without it. */
+static size_t bad_time(date_note *note, size_t end)
+{
+	if (note != NULL) {
+		note->bad_time = 1;
+		note->zone[0] = '\0';
+	}
+	return end;
+}
 
 /* 年 月 日: the year, month and day marks of Chinese and Japanese dates. */
 #define CJK_YEAR "\xe5\xb9\xb4"
@@ -605,7 +623,8 @@ static size_t zone(const char *s, size_t len, size_t i, int *off, int *us)
  * index after it, 0 when there is no time at i, or TIME_IMPOSSIBLE when
  * one is written (H:MM or HH:MM) but out of range: hour over 24 (24 only as
  * 24:00:00), minute over 59, second over 60, an a.m./p.m. hour not from
- * 1 to 12, an impossible offset. An unresolvable zone after the time is
+ * 1 to 12. An impossible offset after it is left unread and noted
+ * (date_note.bad_time). An unresolvable zone after the time is
  * consumed, *secs is 0 (no time of day) and the zone is copied to note
  * (when not NULL). */
 static size_t time_of_day(const char *s, size_t len, size_t i, int64_t day,
@@ -674,8 +693,8 @@ static size_t time_of_day(const char *s, size_t len, size_t i, int64_t day,
 
 			if (b > j) {
 				k = zone(s, len, b, &off, &us);
-				if (k == TIME_IMPOSSIBLE)
-					return k;
+				if (k == TIME_IMPOSSIBLE) /* "10:00 +2000 x" */
+					k = bad_time(note, b);
 				if (k == b) {
 					size_t n = unknown_zone(s, len, b);
 
@@ -692,8 +711,8 @@ static size_t time_of_day(const char *s, size_t len, size_t i, int64_t day,
 				}
 			}
 		}
-		if (k == TIME_IMPOSSIBLE)
-			return k;
+		if (k == TIME_IMPOSSIBLE) /* "10:00-16:00", a range */
+			k = bad_time(note, j);
 		j = k;
 	}
 	if (us && us_dst(day, h))
@@ -731,7 +750,7 @@ static size_t opt_time(const char *s, size_t len, size_t i, int64_t *t,
 	}
 	k = time_of_day(s, len, j, *t / 86400, &secs, note);
 	if (k == TIME_IMPOSSIBLE)
-		return 0;
+		return bad_time(note, i);
 	if (k == 0)
 		return i;
 	*t += secs;
@@ -801,10 +820,10 @@ static size_t iso_date(const char *s, size_t len, size_t i, int64_t *t,
 
 			if (!(hms / 10000 < 24 && (hms / 100) % 100 < 60 &&
 			      hms % 100 < 61))
-				return 0; /* impossible, as in opt_time */
+				return bad_time(note, j); /* as in opt_time */
 			k = zone(s, len, k, &off, &us);
 			if (k == TIME_IMPOSSIBLE)
-				return 0;
+				return bad_time(note, j);
 			if (us && us_dst(*t / 86400, hms / 10000))
 				off += 60;
 			*t += (int64_t)(hms / 10000) * 3600 +
@@ -954,8 +973,10 @@ size_t date_scan_note(int64_t *out, const char *s, size_t len, date_note *note)
 	size_t i, end;
 	int64_t t = 0;
 
-	if (note != NULL)
+	if (note != NULL) {
 		note->zone[0] = '\0';
+		note->bad_time = 0;
+	}
 	if (s == NULL)
 		return 0;
 	i = skip_blanks(s, len, 0);

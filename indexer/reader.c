@@ -717,7 +717,9 @@ int reader_article_date(reader_article *a, const char *s, size_t len)
 		i++;
 	if (i == len)
 		return 0;
-	if (date_scan_note(&t, s + i, len - i, &note) > 0) {
+	/* A date field's impossible time or offset makes it unreadable:
+	 * the date alone would hide a typo or a corrupt feed. */
+	if (date_scan_note(&t, s + i, len - i, &note) > 0 && !note.bad_time) {
 		a->date = t;
 		buf_reset(&a->date_text);
 		reader_article_zone(a, &note);

@@ -149,7 +149,8 @@ int date_parse(int64_t *out, const char *s, size_t len);
 /* Like date_parse but reads one date at the START of s and ignores what
  * follows (datelines: "FEBRUARY 13, 2025 - Stating that..."). Returns the
  * bytes consumed (0: no date there). A malformed time after a good date
- * ("31-MAR-1987 605:12") is left unconsumed and the date counts alone.
+ * ("31-MAR-1987 605:12"), or an impossible one ("10:61", see date_note),
+ * is left unconsumed and the date counts alone.
  * Zones: numeric offsets, unambiguous names (UTC GMT CET EST PDT JST ...),
  * and the US generic ET CT MT PT by the US daylight-saving rule of the
  * date; after an unresolvable zone ("IST", "Europe/Paris") the date is
@@ -163,9 +164,13 @@ size_t date_scan(int64_t *out, const char *s, size_t len);
 /* What a scan saw besides the date: zone is the name of a time zone that
  * followed the time and could not be resolved ("IST", "Europe/Paris"),
  * "" if none. When set, the date was kept at midnight UTC of its day and
- * the time of day dropped. */
+ * the time of day dropped. bad_time is 1 when an impossible time or
+ * offset followed the date ("25:00", "10:61", "+25:00"): the scan ended
+ * with the date alone, at midnight UTC, which a date field must not take
+ * (reader_article_date) and a dateline may. */
 typedef struct date_note {
 	char zone[DATE_NOTE_ZONE_MAX + 1];
+	int bad_time;
 } date_note;
 
 /* date_scan and date_parse reporting an unresolved zone in *note (may be

@@ -383,10 +383,21 @@ static void test_date_scan(void **state)
 	    {"2025-02-13: report", 10, 2025, 2, 13},
 	    {"no date here", 0, 0, 0, 0},
 	    {"Feb 13 (Reuters) -", 0, 0, 0, 0},
-	    /* an impossible time makes the whole date unreadable */
-	    {"2025-02-13T25:00:00Z", 0, 0, 0, 0},
-	    {"2025-02-13T10:00:00+25:00 report", 0, 0, 0, 0},
-	    {"FEBRUARY 13, 2025 10:75 – Stating", 0, 0, 0, 0},
+	    /* an impossible time: the date alone (a date field rejects it
+	     * through date_note.bad_time, below) */
+	    {"2025-02-13T25:00:00Z", 10, 2025, 2, 13},
+	    {"FEBRUARY 13, 2025 10:75 – Stating", 17, 2025, 2, 13},
+	    {"20250213T250000Z", 8, 2025, 2, 13},
+	};
+	/* an impossible offset after a good time: the time, the offset
+	 * left unread */
+	static const struct {
+		const char *s;
+		size_t consumed;
+	} offsets[] = {
+	    {"2025-02-13T10:00:00+25:00 report", 19},
+	    {"March 3, 2020 10:00-16:00 - Delegates", 19},
+	    {"March 3, 2020 10:00 +2000 readers", 19},
 	};
 
 	(void)state;
@@ -400,6 +411,44 @@ static void test_date_scan(void **state)
 		if (n > 0)
 			assert_int_equal(t, utc(cases[i].y, cases[i].mo,
 						cases[i].d, 0, 0, 0));
+	}
+	for (size_t i = 0; i < sizeof offsets / sizeof offsets[0]; i++) {
+		int64_t t = 0;
+		const char *o = offsets[i].s;
+
+		assert_int_equal(date_scan(&t, o, strlen(o)),
+				 offsets[i].consumed);
+		assert_int_equal(t % 86400, 10 * 3600);
+	}
+	/* Which of them had an impossible time: date_note.bad_time. */
+	{
+		static const char *const bad[] = {
+		    "2025-02-13T25:00:00Z", "March 3, 2020 10:00-16:00 - x",
+		    "20250213T250000Z", "February 13, 2025 13:00 PM"};
+		date_note note;
+		int64_t t = 0;
+
+		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			assert_true(date_scan_note(&t, bad[i], strlen(bad[i]),
+						   &note) > 0);
+			assert_int_equal(note.bad_time, 1);
+		}
+		assert_true(date_scan_note(&t, "2025-02-13T10:00:00Z", 20,
+					   &note) == 20);
+		assert_int_equal(note.bad_time, 0);
+	}
+	/* A dateline with a time range keeps its date and time. */
+	{
+		static const char text[] = "Summit\n\nMARCH 3, 2020 10:00-16:00 - "
+					   "Delegates met.\n";
+		got *g = got_new();
+
+		assert_int_equal(read_mem(g, text, sizeof text - 1, "d.txt",
+					  NULL),
+				 LEDE_OK);
+		assert_int_equal(g->n, 1);
+		assert_int_equal(g->a[0].date, utc(2020, 3, 3, 10, 0, 0));
+		got_free(g);
 	}
 	/* A bare "+25" after a time is text, not an offset. */
 	{
