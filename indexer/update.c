@@ -580,45 +580,81 @@ static lede_status walk(update *u, const char *abs, const char *rel, int root,
 	return st;
 }
 
-/* The ids of a directory argument's files start with the directory's name
- * (collect), so two different directories of one name, such as x/wire and
- * y/wire, would give different articles one id, and one of them would be
- * lost as a duplicate. Refused before anything is read. */
-static lede_status check_root_names(update *u, const char *const *paths,
-                                    size_t n)
+/* The name a directory argument gives its files' ids (collect), or NULL
+ * for another argument. */
+static const char *root_name(const update *u, size_t i)
 {
-	char (*abs)[PATH_MAX] = calloc(n ? n : 1, sizeof *abs);
+	const char *r = u->roots_abs[i];
+
+	return r && r[1] ? strrchr(r, '/') + 1 : NULL;
+}
+
+/* Article ids from paths are a directory argument's name and the path
+ * below it, or a file argument as typed: two different files must not
+ * come out with one id, or one of the articles would be lost as a
+ * duplicate. Checked once the files are listed, before any is read:
+ * two directories of one name (x/wire, y/wire), or a file argument
+ * (wire/a.txt) that a directory argument of that name (x/wire) lists
+ * under the same id. */
+static lede_status check_ids_apart(update *u)
+{
+	buf b = BUF_INIT;
 	lede_status st = LEDE_OK;
-	struct stat sb;
+	size_t *dirs = calloc(u->nroots ? u->nroots : 1, sizeof *dirs), nd = 0;
 
-	if (abs == NULL)
+	if (dirs == NULL)
 		return index_fail(u->idx, LEDE_ERR_NOMEM, "out of memory");
-	for (size_t i = 0; i < n && st == LEDE_OK; i++) {
-		const char *bi;
-
-		if (strcmp(paths[i], "-") == 0 || stat(paths[i], &sb) != 0 ||
-		    !S_ISDIR(sb.st_mode) || realpath(paths[i], abs[i]) == NULL)
-			continue; /* collect reports what is wrong with it */
-		bi = strrchr(abs[i], '/') + 1;
-		for (size_t j = 0; j < i; j++) {
-			const char *bj;
-			if (abs[j][0] == '\0' || strcmp(abs[i], abs[j]) == 0)
-				continue;
-			bj = strrchr(abs[j], '/') + 1;
-			if (strcmp(bi, bj) == 0 && bi[0] != '\0') {
+	for (size_t i = 0; i < u->nroots && st == LEDE_OK; i++) {
+		const char *bi = root_name(u, i);
+		if (bi == NULL)
+			continue;
+		for (size_t k = 0; k < nd && st == LEDE_OK; k++) {
+			size_t j = dirs[k];
+			if (strcmp(bi, root_name(u, j)) == 0 &&
+			    strcmp(u->roots_abs[i], u->roots_abs[j]) != 0)
 				st = index_fail(u->idx, LEDE_ERR_INVALID,
 				                "%s and %s are both named '%s': "
 				                "article ids start with the "
 				                "directory's name, so their "
 				                "files would share ids; index "
 				                "their parent directories "
-				                "instead", paths[j], paths[i],
-				                bi);
-				break;
-			}
+				                "instead", u->roots_abs[j],
+				                u->roots_abs[i], bi);
+		}
+		dirs[nd++] = i;
+	}
+	for (size_t k = 0; nd > 0 && k < u->nfiles && st == LEDE_OK; k++) {
+		const file_entry *f = &u->files[k];
+		const char *rest = strchr(f->id_base, '/');
+
+		if (f->is_stdin || u->roots_abs[f->root] != NULL || !rest)
+			continue;
+		for (size_t d = 0; d < nd && st == LEDE_OK; d++) {
+			size_t j = dirs[d];
+			const char *bj = root_name(u, j);
+			if (strlen(bj) != (size_t)(rest - f->id_base) ||
+			    strncmp(bj, f->id_base, strlen(bj)) != 0)
+				continue;
+			buf_reset(&b);
+			buf_append_str(&b, u->roots_abs[j]);
+			buf_append_str(&b, rest);
+			if (b.status != LEDE_OK)
+				st = index_fail(u->idx, LEDE_ERR_NOMEM,
+				                "out of memory");
+			else if (strcmp(b.data, f->abs) != 0 &&
+			         set_has(&u->walked, hash64(b.data, b.len, 0)))
+				st = index_fail(u->idx, LEDE_ERR_INVALID,
+				                "%s and %s would both get the "
+				                "article id '%s' (a file "
+				                "argument's id is its path as "
+				                "given): give the file as an "
+				                "absolute path, or index the "
+				                "directories' parents",
+				                f->abs, b.data, f->id_base);
 		}
 	}
-	free(abs);
+	buf_free(&b);
+	free(dirs);
 	return st;
 }
 
@@ -628,10 +664,6 @@ static lede_status collect(update *u, const char *const *paths, size_t n)
 	dir_id stack[UPDATE_MAX_DEPTH];
 	struct stat sb;
 	lede_status st;
-
-	st = check_root_names(u, paths, n);
-	if (st != LEDE_OK)
-		return st;
 
 	u->roots_abs = calloc(n ? n : 1, sizeof *u->roots_abs);
 	if (u->roots_abs == NULL)
@@ -688,7 +720,7 @@ static lede_status collect(update *u, const char *const *paths, size_t n)
 		if (st != LEDE_OK)
 			return st;
 	}
-	return LEDE_OK;
+	return check_ids_apart(u);
 }
 
 /* ---- file records ------------------------------------------------------ */

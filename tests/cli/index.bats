@@ -786,7 +786,7 @@ snapshot() {
 	[[ "$output" == *"feed.jsonl#1" ]]
 }
 
-@test "two directories of one name in one run are refused before anything is read" {
+@test "two files that would share a path id in one run are refused before anything is read" {
 	mkdir -p "$TMP/x/wire" "$TMP/y/wire"
 	printf 'From X\n\nThe bison of x.\n' >"$TMP/x/wire/1.txt"
 	printf 'From Y\n\nThe bison of y.\n' >"$TMP/y/wire/1.txt"
@@ -800,5 +800,13 @@ snapshot() {
 	[ "$(count bison)" = 2 ]
 	# the same directory twice is one directory
 	index "$TMP/x/wire" "$TMP/x/wire/../wire"
+	[ "$status" -eq 0 ]
+	# a file argument's id is its path as given: wire/1.txt from $TMP/y
+	# would be the id of x/wire's 1.txt too
+	cd "$TMP/y"
+	index "$TMP/x/wire" wire/1.txt
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"y/wire/1.txt and $TMP/x/wire/1.txt would both get the article id 'wire/1.txt'"* ]]
+	index "$TMP/x/wire" "$TMP/y/wire/1.txt"
 	[ "$status" -eq 0 ]
 }
