@@ -206,15 +206,12 @@ static void bad_option(int opt, const char *arg, const struct option *longs)
 static unsigned parse_uint(const char *opt, const char *s, unsigned lo,
                            unsigned hi)
 {
-	char *end;
-	unsigned long v;
+	unsigned v;
+	char msg[256];
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < lo || v > hi)
-		die(EXIT_ERROR, "%s: expected a number from %u to %u, got '%s'",
-		    opt, lo, hi, s);
-	return (unsigned)v;
+	if (cli_parse_uint(&v, opt, s, lo, hi, msg, sizeof msg) != 0)
+		die(EXIT_ERROR, "%s", msg);
+	return v;
 }
 
 static double parse_real(const char *opt, const char *s, double lo,

@@ -1,11 +1,14 @@
 /*
- * cli_opts.c - the message lede-index and lede-search give for an option
- * getopt_long refused, in place of getopt's own (which names the program
- * by its full path and, in lede-search, came with the whole usage text).
- * Both programs pass an optstring starting with ':' so that getopt stays
- * silent and a missing value comes back as ':'.
+ * cli_opts.c - what lede-index and lede-search share in reading their
+ * options: the message for an option getopt_long refused, in place of
+ * getopt's own (which names the program by its full path and, in
+ * lede-search, came with the whole usage text; both programs pass an
+ * optstring starting with ':' so that getopt stays silent and a missing
+ * value comes back as ':'), and numbers read with their range checked.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli_opts.h"
@@ -52,4 +55,22 @@ void cli_option_problem(char *msg, size_t n, int opt, const char *arg,
 		matches += strncmp(o->name, name + 2, strlen(name + 2)) == 0;
 	snprintf(msg, n, "%s option %s (try --help)",
 		 matches > 1 ? "ambiguous" : "unknown", name);
+}
+
+int cli_parse_uint(unsigned *out, const char *opt, const char *s, unsigned lo,
+		   unsigned hi, char *msg, size_t n)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < lo || v > hi) {
+		snprintf(msg, n,
+			 "%s: expected a number from %u to %u, got '%s'", opt,
+			 lo, hi, s);
+		return -1;
+	}
+	*out = (unsigned)v;
+	return 0;
 }

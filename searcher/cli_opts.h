@@ -1,6 +1,6 @@
 /*
- * cli_opts.h - the message lede-index and lede-search give for an option
- * getopt_long refused. See cli_opts.c.
+ * cli_opts.h - what lede-index and lede-search share in reading their
+ * options. See cli_opts.c.
  */
 #ifndef LEDE_CLI_OPTS_H
 #define LEDE_CLI_OPTS_H
@@ -16,5 +16,10 @@
  * --help)", "ambiguous option --s (try --help)". */
 void cli_option_problem(char *msg, size_t n, int opt, const char *arg,
 			const struct option *longs);
+
+/* s as a number from lo to hi into *out: 0, or -1 with what is wrong in
+ * msg (n bytes), naming opt and the range. */
+int cli_parse_uint(unsigned *out, const char *opt, const char *s, unsigned lo,
+		   unsigned hi, char *msg, size_t n);
 
 #endif

@@ -133,15 +133,12 @@ static void die(const char *fmt, ...)
 static unsigned parse_uint(const char *opt, const char *s, unsigned lo,
                            unsigned hi)
 {
-	char *end;
-	unsigned long v;
+	unsigned v;
+	char msg[256];
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < lo || v > hi)
-		die("%s: expected a number from %u to %u, got '%s'", opt, lo, hi,
-		    s);
-	return (unsigned)v;
+	if (cli_parse_uint(&v, opt, s, lo, hi, msg, sizeof msg) != 0)
+		die("%s", msg);
+	return v;
 }
 
 /* A TREC run line is six fields split at white space: the query id and
