@@ -2511,8 +2511,12 @@ extern "C" int xc_docview_has_term(xc_docview *d, const char *term,
 
 /* Xapian's match decider over xc_search_opts.accept. The data of the
  * accepted matches is kept (up to XC_ACCEPT_KEEP_MAX of them) for the
- * page, which would otherwise read and inflate it again: on one database
- * only, where the decider's docids are the page's. */
+ * page, which would otherwise read and inflate it again, under the
+ * page's docid: Document::get_docid() is the docid within its own
+ * database, which on several databases (time shards, a stub) another
+ * shard's document shares, so it serves as the key on one database
+ * only; accept_ahead, which knows the MSet's docid, gives it as
+ * page_docid. */
 #define XC_ACCEPT_KEEP_MAX 1024
 class AcceptDecider : public Xapian::MatchDecider {
 	const Xapian::Database &db;
@@ -2520,9 +2524,8 @@ class AcceptDecider : public Xapian::MatchDecider {
 
     public:
 	mutable std::unordered_map<Xapian::docid, std::string> kept;
-	bool page_docids = false; /* called on the MSet's documents, whose
-				     docids are the page's on any number of
-				     databases (see accept_ahead) */
+	Xapian::docid page_docid = 0; /* the MSet's docid of the document
+					 checked, or 0 (in the match) */
 
 	AcceptDecider(const Xapian::Database &db_, const xc_search_opts &o_)
 	    : db(db_), o(o_)
@@ -2541,18 +2544,20 @@ class AcceptDecider : public Xapian::MatchDecider {
 		if (st != LEDE_OK)
 			throw accept_error{ st };
 		if (ok && v.have_data && kept.size() < XC_ACCEPT_KEEP_MAX &&
-		    (db.size() == 1 || page_docids))
-			kept.emplace(doc.get_docid(), std::move(v.data));
+		    (db.size() == 1 || page_docid != 0))
+			kept.emplace(page_docid ? page_docid : doc.get_docid(),
+				     std::move(v.data));
 		return ok != 0;
 	}
 };
 
-/* The data of a hit: kept by the decider, or read now. */
-static std::string hit_data(const AcceptDecider *dec,
+/* The data of the hit did (the page's docid): kept by the decider, or
+ * read now. */
+static std::string hit_data(const AcceptDecider *dec, Xapian::docid did,
 			    const Xapian::Document &doc)
 {
 	if (dec) {
-		auto k = dec->kept.find(doc.get_docid());
+		auto k = dec->kept.find(did);
 		if (k != dec->kept.end()) {
 			std::string d = std::move(k->second);
 			dec->kept.erase(k); /* a docid shows once */
@@ -2614,7 +2619,6 @@ static bool accept_ahead(accept_pass &out, Xapian::Enquire &enq,
 		bool count_all =
 		    all && out.mset.size() <= XC_ACCEPT_COUNT_ALL_MAX;
 		Xapian::MSetIterator it = out.mset.begin();
-		dec.page_docids = true;
 		for (; it != out.mset.end() && (count_all || accepted < need);
 		     ++it) {
 			auto known = seen.find(*it);
@@ -2623,7 +2627,9 @@ static bool accept_ahead(accept_pass &out, Xapian::Enquire &enq,
 			if (known != seen.end()) {
 				ok = known->second;
 			} else {
+				dec.page_docid = *it;
 				ok = dec(it.get_document());
+				dec.page_docid = 0;
 				seen.emplace(*it, ok);
 			}
 			checked++;
@@ -2634,7 +2640,6 @@ static bool accept_ahead(accept_pass &out, Xapian::Enquire &enq,
 				out.page.push_back(it);
 			accepted++;
 		}
-		dec.page_docids = false;
 		if (!all && accepted < need)
 			continue;
 		if (all && it == out.mset.end()) {
@@ -2778,7 +2783,8 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 	for (size_t i : order) {
 		if (!want[i])
 			continue;
-		res.rows[i].data = hit_data(dec.get(), docs[i]);
+		res.rows[i].data =
+		    hit_data(dec.get(), res.rows[i].hit.docid, docs[i]);
 		res.rows[i].have_data = true;
 	}
 	if (o.matching_terms)

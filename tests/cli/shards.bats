@@ -107,3 +107,26 @@ shards() { grep '^auto shard-' "$1/XAPIANDB" | sed 's/^auto //' | sort | tr '\n'
 	[ "$(c beta)" = 0 ]
 	[ "$(c 'alpha date:2024')" = 1 ]
 }
+
+@test "phrases and NEAR on shards show each hit's own article (records kept by the phrase check)" {
+	# Ranks that differ from the order of the docids, and shards whose
+	# own docids coincide: the text check kept each record under the
+	# docid within its shard, and a hit was shown with another shard's
+	# article of the same docid (n5 twice, n4 missing).
+	mkdir -p "$TMP/p"
+	for i in 0 1 2 3 4 5 6 7; do
+		body="Officials discussed the budget."
+		for k in $(seq 0 $((i % 3))); do body="$body Defense spending rose."; done
+		for k in $(seq 1 "$i"); do body="$body filler words here"; done
+		printf '{"id":"n%s","title":"Story %s","body":"%s","date":"%s-03-0%s"}\n' \
+			"$i" "$i" "$body" $((2020 + i % 2)) $((i + 1))
+	done >"$TMP/p/a.jsonl"
+	"$B/lede-index" -q -i "$TMP/ps" --shard-by year "$TMP/p"
+	"$B/lede-index" -q -i "$TMP/pu" "$TMP/p"
+	for q in '"defense spending"' 'defense NEAR/2 spending' \
+		'"defense spending" OR budget' '"officials discussed"'; do
+		one=$("$B/lede-search" -i "$TMP/pu" --ids --limit 50 "$q")
+		[ "$(printf '%s\n' "$one" | sort -u | wc -l)" -eq 8 ]
+		[ "$("$B/lede-search" -i "$TMP/ps" --ids --limit 50 "$q")" = "$one" ]
+	done
+}
