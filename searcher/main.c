@@ -78,7 +78,8 @@ static void usage(FILE *f)
 "                        the number of matches alone)\n"
 "      --offset N        skip the first N hits\n"
 "      --any             match any word instead of all\n"
-"      --sort ORDER      relevance (default), date (newest first), -date\n"
+"      --sort ORDER      relevance (default), date or newest (newest\n"
+"                        first), -date or oldest\n"
 "      --since WHEN      from this date: 2025-02-13, 2025-02, 2025, or\n"
 "                        7d, 2w, 3m, 1y ago\n"
 "      --until WHEN      up to the end of this date/period\n"
@@ -90,7 +91,7 @@ static void usage(FILE *f)
 "                        (over 0, at most 3652500)\n"
 "      --snippets N      snippet fragments per hit (default 2, 0 = none,\n"
 "                        at most %d)\n"
-"      --snippet-length CHARS  about this long each (default 160, at\n"
+"      --snippet-length CHARS  about this long each (default and 0: 160, at\n"
 "                        most %d)\n"
 "      --json            one JSON object per line: hits, then a summary\n"
 "      --trec QID        TREC run lines: QID Q0 ID RANK SCORE TAG (QID\n"
@@ -675,8 +676,8 @@ int main(int argc, char **argv)
 			         strcmp(optarg, "oldest") == 0)
 				c.so.sort = LEDE_SORT_OLDEST;
 			else
-				die("--sort: expected relevance, date or -date, "
-				    "got '%s'", optarg);
+				die("--sort: expected relevance, date (or newest) "
+				    "or -date (or oldest), got '%s'", optarg);
 			break;
 		case OPT_SINCE: since = optarg; break;
 		case OPT_UNTIL: until = optarg; break;

@@ -421,3 +421,20 @@ JSONL
 		[ "$(ids $m 'ferry -"police said"')" = "n1 n4 n5 " ]
 	done
 }
+
+@test "--sort: newest and oldest name date and -date; undated articles last newest first, first oldest first" {
+	local d="$SDIR/sortidx"
+	printf '%s\n' '{"id":"d1","title":"A","body":"walrus one","date":"2020-01-01"}' \
+		'{"id":"u1","title":"B","body":"walrus two"}' \
+		'{"id":"d2","title":"C","body":"walrus three","date":"2021-01-01"}' >"$SDIR/sort.jsonl"
+	"$B/lede-index" -q -i "$d" "$SDIR/sort.jsonl"
+	for s in date newest; do
+		[ "$("$B/lede-search" -i "$d" --ids --sort "$s" walrus | tr '\n' ' ')" = "d2 d1 u1 " ]
+	done
+	for s in -date oldest; do
+		[ "$("$B/lede-search" -i "$d" --ids --sort "$s" walrus | tr '\n' ' ')" = "u1 d1 d2 " ]
+	done
+	run "$B/lede-search" -i "$d" --sort foo walrus
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"expected relevance, date (or newest) or -date (or oldest)"* ]]
+}
