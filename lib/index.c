@@ -1943,9 +1943,11 @@ static lede_status impact_refresh(lede_index *idx)
 			return LEDE_OK;
 		st = index_set_avglen(idx, (double)total / docs, 1);
 		for (size_t i = 1; st == LEDE_OK && i <= idx->nshards; i++)
-			if (idx->shards[i - 1].w)
+			if (idx->shards[i - 1].w) {
+				shard_touch(idx, idx->shards[i - 1].w);
 				st = remeasure(idx, idx->shards[i - 1].w, 1,
 				               UINT32_MAX);
+			}
 		idx->impact.w = NULL;
 		return st;
 	}
@@ -2131,6 +2133,7 @@ lede_status index_put(lede_index *idx, const lede_article *a,
 			out->moved_same = same_but_path(idx, ow, a);
 		}
 	}
+	shard_touch(idx, w);
 	if (SCHEMA_IMPACTS(idx->settings.schema)) {
 		st = set_impacts(idx, w);
 		if (st != LEDE_OK)

@@ -644,9 +644,13 @@ const char *shard_mode_name(int mode);
 /* Opens a writer on every shard the stub lists after the meta line. */
 lede_status shard_load(lede_index *idx);
 /* The writer an article with this date goes to (idx->w when unsharded);
- * creates the period's shard when new. */
+ * creates the period's shard when new. Looking does not mark the shard
+ * written: an article found unchanged leaves it as it is. */
 lede_status shard_target(lede_index *idx, int64_t date,
                          struct xc_writer **out);
+/* Marks the shard of writer w (if it is one) written: committed with the
+ * batch, and compacted once its period has ended. */
+void shard_touch(lede_index *idx, const struct xc_writer *w);
 /* The shard writer other than skip holding the unique term, in *out
  * (NULL if none): ids are unique across shards, so there is at most one. */
 lede_status shard_holder(lede_index *idx, struct xc_writer *skip,

@@ -185,7 +185,6 @@ lede_status shard_target(lede_index *idx, int64_t date, struct xc_writer **out)
 	period_of(period, idx->shard_by, date);
 	for (size_t i = 0; i < idx->nshards; i++)
 		if (strcmp(idx->shards[i].period, period) == 0) {
-			idx->shards[i].dirty = 1;
 			*out = idx->shards[i].w;
 			return LEDE_OK;
 		}
@@ -232,6 +231,13 @@ lede_status shard_holder(lede_index *idx, struct xc_writer *skip,
 		}
 	}
 	return LEDE_OK;
+}
+
+void shard_touch(lede_index *idx, const struct xc_writer *w)
+{
+	for (size_t i = 0; i < idx->nshards; i++)
+		if (idx->shards[i].w == w)
+			idx->shards[i].dirty = 1;
 }
 
 lede_status shard_drop_elsewhere(lede_index *idx, struct xc_writer *keep,

@@ -45,6 +45,20 @@ shards() { grep '^auto shard-' "$1/XAPIANDB" | sed 's/^auto //' | sort | tr '\n'
 	[ "$before" != "$(shards "$TMP/s")" ]
 }
 
+@test "one file spanning several periods: a change rewrites only its own period's shard" {
+	# the unchanged articles of a changed file are looked up in their
+	# shards, which once marked every one of them written (and so
+	# compacted again)
+	cat "$A"/*.jsonl >"$TMP/all.jsonl"
+	"$B/lede-index" -i "$TMP/s" -q --shard-by year "$TMP/all.jsonl"
+	[ "$(shards "$TMP/s")" = "shard-2019.2 shard-2020.2 shard-2021.2 shard-2022.2 " ]
+	sed -i 's/met in 2020 about ferry fares 2/met in 2020 about glaciers/' "$TMP/all.jsonl"
+	run "$B/lede-index" -i "$TMP/s" "$TMP/all.jsonl"
+	[[ "$output" == *"added 0, updated 1, removed 0, unchanged 11,"* ]]
+	[ "$(shards "$TMP/s")" = "shard-2019.2 shard-2020.3 shard-2021.2 shard-2022.2 " ]
+	[ "$("$B/lede-search" -i "$TMP/s" --ids glaciers)" = a2020-2 ]
+}
+
 @test "an article whose date moves changes shard without a duplicate" {
 	"$B/lede-index" -i "$TMP/s" -q --shard-by year "$A"
 	printf '{"id":"a2019-1","title":"Council report 1","body":"The harbour council met in 2019 about ferry fares 1 and port fees.","date":"2022-03-01"}\n' >"$A/y2019-1.jsonl"
