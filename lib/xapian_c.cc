@@ -1785,7 +1785,13 @@ extern "C" lede_status xc_reader_expand(xc_reader *r, const uint32_t *docids,
 		unprefixed_decider dec;
 		for (size_t i = 0; i < n; i++)
 			rs.add_document(docids[i]);
-		Xapian::ESet es = enq.get_eset(nterms, rs, &dec);
+		/* Exact term frequencies: over several shards Xapian
+		 * otherwise scales those of the shards holding the feedback
+		 * documents up to the whole collection, and the terms, their
+		 * weights and so the expanded ranking differ from one
+		 * database's. */
+		Xapian::ESet es = enq.get_eset(
+		    nterms, rs, Xapian::Enquire::USE_EXACT_TERMFREQ, &dec);
 		for (Xapian::ESetIterator i = es.begin(); i != es.end(); ++i) {
 			const std::string &t = *i;
 			if (cb(ctx, t.data(), t.size(), i.get_weight()))
@@ -1932,14 +1938,21 @@ extern "C" void xc_free(void *p)
 /* ---- queries ----------------------------------------------------------- */
 
 /* A query is an immutable node shared by the queries built on it. Almost
- * every node is a plain Xapian::Query. The exception is a MOST_FREQUENT
- * prefix: Xapian 1.4.22 leaks the weight object of every term it drops
- * from such an expansion under OR or MAX (measured with LeakSanitizer,
- * about 120 bytes a term a search), and limits each shard on its own. The
- * binding therefore expands it itself at search time, against the whole
- * database (expand_most_frequent), and every node above one is "deferred":
- * rebuilt from its recipe (op, param, factor, subs) for each search. Its q
- * is then a stand-in with Xapian's own wildcard, for describe and checks. */
+ * every node is a plain Xapian::Query. The exception is a prefix, which
+ * the binding expands itself at search time, against the whole database
+ * (expand_prefix), rather than leaving it to Xapian's OP_WILDCARD. Over
+ * several shards, libxapian 1.4 expands a wildcard on each shard apart and
+ * weighs its terms with that shard's frequencies against the size of the
+ * whole collection (a rarer-looking term, a higher idf: `spend*` scored
+ * 14 times as much on a year-sharded index as on one database), and counts
+ * its limit per shard; under OR or MAX with a limit, 1.4.22 also leaks the
+ * weight object of every term it drops (measured with LeakSanitizer, about
+ * 120 bytes a term a search). Expanded here into plain terms, a prefix
+ * weighs and counts as on one database, the frequencies combined over the
+ * shards as for any other term. Every node above a prefix is "deferred":
+ * rebuilt from its recipe (op, param, factor, subs) for each search. Its
+ * q is then a stand-in with Xapian's own wildcard, for describe and
+ * checks. */
 enum qnode_kind { QN_PLAIN, QN_PREFIX, QN_COMBINE, QN_SCALE };
 
 struct xc_qnode {
@@ -1950,6 +1963,7 @@ struct xc_qnode {
 	uint32_t param = 0;  /* window / elite set N; max_expansion */
 	double factor = 1.0; /* scale */
 	std::string prefix;
+	int limit_mode = XC_WILD_ERROR; /* prefix: XC_WILD_* */
 	std::vector<std::shared_ptr<const xc_qnode>> subs;
 };
 
@@ -1970,13 +1984,15 @@ static lede_status give_query(xc_query **out, const Xapian::Query &q)
 	return give_node(out, std::move(n));
 }
 
-/* The MOST_FREQUENT expansion of prefix on db: the max terms with the
- * highest termfreq over all shards (ties: the first in byte order; max 0:
- * all), combined with comb; MatchNothing if no term has the prefix. A
- * bounded min-heap keeps memory at max terms however many match. */
-static Xapian::Query expand_most_frequent(const Xapian::Database &db,
-					  const std::string &prefix,
-					  uint32_t max, Xapian::Query::op comb)
+/* The expansion of prefix on db, over all its shards together (max 0: no
+ * limit), combined with comb; MatchNothing if no term has the prefix.
+ * Past max terms, mode XC_WILD_ERROR throws Xapian::WildcardError,
+ * XC_WILD_FIRST keeps the first max in byte order, XC_WILD_MOST_FREQUENT
+ * the max with the highest termfreq (ties: the first in byte order; a
+ * bounded min-heap keeps memory at max terms however many match). */
+static Xapian::Query expand_prefix(const Xapian::Database &db,
+				   const std::string &prefix, uint32_t max,
+				   int mode, Xapian::Query::op comb)
 {
 	typedef std::pair<Xapian::doccount, std::string> cand;
 	/* better(a, b): a ranks before b. The heap's top is the worst kept. */
@@ -1989,6 +2005,17 @@ static Xapian::Query expand_most_frequent(const Xapian::Database &db,
 
 	for (Xapian::TermIterator t = db.allterms_begin(prefix);
 	     t != db.allterms_end(prefix); ++t) {
+		if (mode != XC_WILD_MOST_FREQUENT) {
+			if (max == 0 || terms.size() < max) {
+				terms.push_back(*t);
+				continue;
+			}
+			if (mode == XC_WILD_FIRST)
+				break;
+			throw Xapian::WildcardError(
+			    "Wildcard " + prefix + "* expands to more than " +
+			    std::to_string(max) + " terms");
+		}
 		cand c(t.get_termfreq(), *t);
 		if (max == 0 || heap.size() < max) {
 			heap.push_back(std::move(c));
@@ -1999,10 +2026,12 @@ static Xapian::Query expand_most_frequent(const Xapian::Database &db,
 			std::push_heap(heap.begin(), heap.end(), better);
 		}
 	}
-	terms.reserve(heap.size());
-	for (cand &c : heap)
-		terms.push_back(std::move(c.second));
-	std::sort(terms.begin(), terms.end());
+	if (mode == XC_WILD_MOST_FREQUENT) {
+		terms.reserve(heap.size());
+		for (cand &c : heap)
+			terms.push_back(std::move(c.second));
+		std::sort(terms.begin(), terms.end());
+	}
 	if (terms.empty())
 		return Xapian::Query();
 	return Xapian::Query(comb, terms.begin(), terms.end());
@@ -2015,7 +2044,7 @@ static Xapian::Query resolve(const xc_qnode &n, const Xapian::Database &db)
 		return n.q;
 	switch (n.kind) {
 	case QN_PREFIX:
-		return expand_most_frequent(db, n.prefix, n.param, n.op);
+		return expand_prefix(db, n.prefix, n.param, n.limit_mode, n.op);
 	case QN_SCALE:
 		return Xapian::Query(n.factor, resolve(*n.subs[0], db));
 	case QN_COMBINE: {
@@ -2238,9 +2267,9 @@ extern "C" lede_status xc_query_value_range(xc_query **out, uint32_t slot,
 }
 
 /* In 1.4 the wildcard pattern is a plain prefix. An empty prefix is refused:
- * it would expand to every term of the index. XC_WILD_MOST_FREQUENT is
- * expanded by the binding at search time, over all shards together (see
- * xc_qnode); the other modes are Xapian's, limited per shard. */
+ * it would expand to every term of the index. The binding expands it at
+ * search time, over all shards together (see xc_qnode), with Xapian's
+ * limit modes; the stand-in OP_WILDCARD is only described. */
 extern "C" lede_status xc_query_prefix(xc_query **out, const char *prefix,
 				       size_t len, uint32_t max_expansion,
 				       int limit_mode, xc_qop combiner,
@@ -2287,13 +2316,12 @@ extern "C" lede_status xc_query_prefix(xc_query **out, const char *prefix,
 		node->q = Xapian::Query(Xapian::Query::OP_WILDCARD,
 					std::string(prefix, len), max_expansion,
 					mode, comb);
-		if (limit_mode == XC_WILD_MOST_FREQUENT) {
-			node->kind = QN_PREFIX;
-			node->deferred = true;
-			node->op = comb;
-			node->param = max_expansion;
-			node->prefix.assign(prefix, len);
-		}
+		node->kind = QN_PREFIX;
+		node->deferred = true;
+		node->op = comb;
+		node->param = max_expansion;
+		node->limit_mode = limit_mode;
+		node->prefix.assign(prefix, len);
 		return give_node(out, std::move(node));
 	} catch (...) {
 		return fail_err(err);

@@ -256,12 +256,14 @@ lede_status xc_query_scale(xc_query **out, double factor, const xc_query *sub,
 lede_status xc_query_value_range(xc_query **out, uint32_t slot,
                                  const void *lo, size_t lo_len,
                                  const void *hi, size_t hi_len, lede_err *err);
-/* Terms starting with prefix, at most max_expansion of them (limit_mode
- * XC_WILD_*); combiner is XC_Q_SYNONYM, XC_Q_OR or XC_Q_MAX. With
- * XC_WILD_ERROR a too-broad expansion fails at search time with QUERY.
- * XC_WILD_FIRST and XC_WILD_ERROR count per shard (Xapian's rule);
- * XC_WILD_MOST_FREQUENT is expanded at search time over all shards
- * together (ties: first in byte order). An empty prefix is INVALID. */
+/* Terms starting with prefix, at most max_expansion of them (0: all;
+ * limit_mode XC_WILD_*: past the limit, XC_WILD_ERROR fails at search time
+ * with QUERY, XC_WILD_FIRST keeps the first in byte order,
+ * XC_WILD_MOST_FREQUENT the most frequent, ties first in byte order);
+ * combiner is XC_Q_SYNONYM, XC_Q_OR or XC_Q_MAX. Expanded at search time
+ * over all shards together, so the terms weigh and count as on one
+ * database (Xapian's own wildcard does neither over shards). An empty
+ * prefix is INVALID. */
 lede_status xc_query_prefix(xc_query **out, const char *prefix, size_t len,
                             uint32_t max_expansion, int limit_mode,
                             xc_qop combiner, lede_err *err);

@@ -28,9 +28,16 @@ shards() { grep '^auto shard-' "$1/XAPIANDB" | sed 's/^auto //' | sort | tr '\n'
 	[[ "$output" == *"added 12,"* ]]
 	[ "$(shards "$TMP/s")" = "shard-2019.2 shard-2020.2 shard-2021.2 shard-2022.2 " ]
 	"$B/lede-index" -i "$TMP/u" -q "$A"
-	for q in harbour 'ferry fares 2' '"port fees"' 'council date:2020'; do
+	for q in harbour 'ferry fares 2' '"port fees"' 'council date:2020' \
+		'harb*' 'fer* port' 'coun* OR 2019'; do
 		diff <("$B/lede-search" -i "$TMP/s" --trec 1 --limit 50 "$q" | awk '{print $3, $5}' | sort) \
 			<("$B/lede-search" -i "$TMP/u" --trec 1 --limit 50 "$q" | awk '{print $3, $5}' | sort)
+	done
+	# prefixes are expanded over all shards together, and feedback
+	# weighs its terms with their frequencies in the whole collection
+	for q in 'ferry 2019' 'council 3' 'harb* 2021'; do
+		diff <("$B/lede-search" -i "$TMP/s" --expand 2 --any --trec 1 --limit 50 "$q" | awk '{print $3, $5}' | sort) \
+			<("$B/lede-search" -i "$TMP/u" --expand 2 --any --trec 1 --limit 50 "$q" | awk '{print $3, $5}' | sort)
 	done
 }
 
