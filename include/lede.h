@@ -469,7 +469,8 @@ typedef struct lede_search_opts {
 	                             default */
 	int64_t now;              /* "now" for relative dates; 0 = the clock */
 	int exact_count;          /* 1: count every match (slower) */
-	int explain;              /* 1: per hit, each query term's weight */
+	int explain;              /* 1: per hit, the parts of its score
+	                             (lede_hit.explain) */
 	/* Version 2. */
 	int keep_stopwords;       /* 1: stopwords of bag-of-words queries are
 	                             searched too (default: dropped unless the
@@ -504,10 +505,17 @@ typedef struct lede_fragment {
 	int cut_after;            /* and after it */
 } lede_fragment;
 
-/* One query term's contribution to a hit's score (explain). */
+/* One part of a hit's score (explain). A hit's parts, in query order,
+ * add up to its score; parts it does not match are left out. term names
+ * the part: a query word as typed and normalized (`defense`; a word in
+ * a field `by:doe`), the title's share of a word that is also in the
+ * title (`title:defense`, its title weight applied), a prefix as one part
+ * (`spend*`), a word pseudo-relevance feedback added (`feedback:` and its
+ * stem), and with recency the score it took off (`(recency)`, a negative
+ * weight). A word twice in the query is two parts. */
 typedef struct lede_term_weight {
-	const char *term;         /* the query word as indexed */
-	double weight;            /* its BM25 contribution (0: not in hit) */
+	const char *term;         /* the part's name, as above */
+	double weight;            /* its BM25 contribution to the score */
 } lede_term_weight;
 
 /* One hit. Borrowed from its results; valid until lede_results_free. */

@@ -1952,8 +1952,10 @@ extern "C" void xc_free(void *p)
  * shards as for any other term. Every node above a prefix is "deferred":
  * rebuilt from its recipe (op, param, factor, subs) for each search. Its
  * q is then a stand-in with Xapian's own wildcard, for describe and
- * checks. */
-enum qnode_kind { QN_PLAIN, QN_PREFIX, QN_COMBINE, QN_SCALE };
+ * checks. Every node keeps its recipe, deferred or not, for xc_explain,
+ * which walks it; a label node (xc_query_label) is its sub under a name,
+ * for explain only. */
+enum qnode_kind { QN_PLAIN, QN_PREFIX, QN_COMBINE, QN_SCALE, QN_LABEL };
 
 struct xc_qnode {
 	Xapian::Query q;
@@ -1962,7 +1964,7 @@ struct xc_qnode {
 	Xapian::Query::op op = Xapian::Query::OP_OR; /* combine op, combiner */
 	uint32_t param = 0;  /* window / elite set N; max_expansion */
 	double factor = 1.0; /* scale */
-	std::string prefix;
+	std::string prefix;	      /* prefix; label: the label */
 	int limit_mode = XC_WILD_ERROR; /* prefix: XC_WILD_* */
 	std::vector<std::shared_ptr<const xc_qnode>> subs;
 };
@@ -2047,6 +2049,8 @@ static Xapian::Query resolve(const xc_qnode &n, const Xapian::Database &db)
 		return expand_prefix(db, n.prefix, n.param, n.limit_mode, n.op);
 	case QN_SCALE:
 		return Xapian::Query(n.factor, resolve(*n.subs[0], db));
+	case QN_LABEL:
+		return resolve(*n.subs[0], db);
 	case QN_COMBINE: {
 		std::vector<Xapian::Query> v;
 		v.reserve(n.subs.size());
@@ -2193,13 +2197,11 @@ extern "C" lede_status xc_query_combine(xc_query **out, xc_qop op,
 				node->deferred = true;
 		}
 		node->q = Xapian::Query(xop, v.begin(), v.end(), param);
-		if (node->deferred) {
-			node->kind = QN_COMBINE;
-			node->op = xop;
-			node->param = param;
-			for (size_t i = 0; i < n; i++)
-				node->subs.push_back(subs[i]->n);
-		}
+		node->kind = QN_COMBINE;
+		node->op = xop;
+		node->param = param;
+		for (size_t i = 0; i < n; i++)
+			node->subs.push_back(subs[i]->n);
 		return give_node(out, std::move(node));
 	} catch (...) {
 		return fail_err(err);
@@ -2221,12 +2223,31 @@ extern "C" lede_status xc_query_scale(xc_query **out, double factor,
 			    factor);
 		auto node = std::make_shared<xc_qnode>();
 		node->q = Xapian::Query(factor, sub->n->q);
-		if (sub->n->deferred) {
-			node->kind = QN_SCALE;
-			node->deferred = true;
-			node->factor = factor;
-			node->subs.push_back(sub->n);
-		}
+		node->kind = QN_SCALE;
+		node->deferred = sub->n->deferred;
+		node->factor = factor;
+		node->subs.push_back(sub->n);
+		return give_node(out, std::move(node));
+	} catch (...) {
+		return fail_err(err);
+	}
+}
+
+extern "C" lede_status xc_query_label(xc_query **out, const xc_query *sub,
+				      const char *label, size_t len,
+				      lede_err *err)
+{
+	try {
+		*out = nullptr;
+		if (!sub || !label || len == 0)
+			return err_set(err, LEDE_ERR_INVALID,
+				       "a label needs a subquery and a name");
+		auto node = std::make_shared<xc_qnode>();
+		node->q = sub->n->q;
+		node->kind = QN_LABEL;
+		node->deferred = sub->n->deferred;
+		node->prefix.assign(label, len);
+		node->subs.push_back(sub->n);
 		return give_node(out, std::move(node));
 	} catch (...) {
 		return fail_err(err);
@@ -2687,6 +2708,18 @@ static bool accept_ahead(accept_pass &out, Xapian::Enquire &enq,
 	return false;
 }
 
+/* The weighting scheme of a search with o. */
+static void apply_weighting(Xapian::Enquire &enq, const xc_search_opts &o)
+{
+	/* Docid order only decides among equal weights, so sorting by docid
+	 * means making every weight equal. */
+	if (o.bool_weight || o.sort == XC_SORT_DOCID)
+		enq.set_weighting_scheme(Xapian::BoolWeight());
+	else
+		enq.set_weighting_scheme(
+		    Xapian::BM25Weight(o.k1, o.k2, o.k3, o.b, o.min_normlen));
+}
+
 /* One attempt: a fresh Enquire (cheap, and never shared between calls),
  * the match, then every hit's data, values, matching terms and collapse
  * count. Throws; the caller retries DatabaseModifiedError. */
@@ -2696,13 +2729,7 @@ static void run_search(xc_results &res, const Xapian::Database &db,
 	Xapian::Enquire enq(db);
 
 	enq.set_query(q);
-	/* Docid order only decides among equal weights, so sorting by docid
-	 * means making every weight equal. */
-	if (o.bool_weight || o.sort == XC_SORT_DOCID)
-		enq.set_weighting_scheme(Xapian::BoolWeight());
-	else
-		enq.set_weighting_scheme(
-		    Xapian::BM25Weight(o.k1, o.k2, o.k3, o.b, o.min_normlen));
+	apply_weighting(enq, o);
 	apply_sort(enq, o);
 	if (o.collapse_slot != XC_NO_SLOT)
 		enq.set_collapse_key(o.collapse_slot,
@@ -2934,6 +2961,156 @@ extern "C" lede_status xc_search(xc_results **out, xc_reader *r,
 
 /* The result accessors only read what xc_search copied out; their try
  * blocks are the binding's rule, not an expected path. */
+/* ---- explain ----------------------------------------------------------- */
+
+/* A document's score is the sum of the weights of the query's leaves that
+ * match it, each scaled by the factors above it; a leaf counts when its
+ * whole path matches: every leaf of an AND that matched, an OR's branch
+ * (or an AND_MAYBE's right side) only when that branch matches, never
+ * the right side of AND_NOT or FILTER. Xapian 1.4 reports only the total,
+ * so each part is weighed by a search of its own: the part, scaled as in
+ * the query, FILTERed by the document's unique term and the branches its
+ * path needs. The collection statistics are the database's in every
+ * search, so the parts' weights add up to the score. */
+struct explain_line {
+	std::string label;
+	double weight;
+};
+
+struct explainer {
+	const Xapian::Database &db;
+	const xc_search_opts &o;
+	Xapian::Query doc; /* the document's unique term */
+	std::vector<Xapian::Query> conds; /* branches the path needs */
+	std::vector<explain_line> lines;
+
+	explainer(const Xapian::Database &db_, const xc_search_opts &o_,
+		  const std::string &uid)
+	    : db(db_), o(o_), doc(uid)
+	{
+	}
+
+	/* part's weight in the document, times factor; 0 when it or a
+	 * branch of conds does not match */
+	double weigh(const Xapian::Query &part, double factor)
+	{
+		std::vector<Xapian::Query> need(conds);
+		need.push_back(doc);
+		Xapian::Query filter(Xapian::Query::OP_AND, need.begin(),
+				     need.end());
+		Xapian::Enquire enq(db);
+		enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
+					    Xapian::Query(factor, part),
+					    filter));
+		apply_weighting(enq, o);
+		Xapian::MSet m = enq.get_mset(0, 1);
+		return m.empty() ? 0.0 : m.begin().get_weight();
+	}
+
+	void part(const std::string &label, const xc_qnode &n, double factor)
+	{
+		lines.push_back({ label, weigh(resolve(n, db), factor) });
+	}
+
+	/* n's subquery i, which counts only when it matches */
+	void branch(const xc_qnode &n, size_t i, double factor)
+	{
+		conds.push_back(resolve(*n.subs[i], db));
+		walk(*n.subs[i], factor);
+		conds.pop_back();
+	}
+
+	void walk(const xc_qnode &n, double factor)
+	{
+		if (factor == 0.0)
+			return;
+		switch (n.kind) {
+		case QN_LABEL:
+			part(n.prefix, n, factor);
+			return;
+		case QN_PREFIX:
+			part(n.prefix + "*", n, factor);
+			return;
+		case QN_SCALE:
+			walk(*n.subs[0], factor * n.factor);
+			return;
+		case QN_PLAIN:
+			if (n.q.get_type() == Xapian::Query::LEAF_TERM)
+				part(*n.q.get_terms_begin(), n, factor);
+			else if (n.q.get_type() !=
+				     Xapian::Query::LEAF_MATCH_NOTHING)
+				part(n.q.get_description(), n, factor);
+			return;
+		case QN_COMBINE:
+			break;
+		}
+		switch (n.op) {
+		case Xapian::Query::OP_AND:
+		case Xapian::Query::OP_PHRASE:
+		case Xapian::Query::OP_NEAR:
+			for (const auto &sub : n.subs)
+				walk(*sub, factor);
+			return;
+		case Xapian::Query::OP_OR:
+			for (size_t i = 0; i < n.subs.size(); i++)
+				branch(n, i, factor);
+			return;
+		case Xapian::Query::OP_AND_MAYBE:
+			walk(*n.subs[0], factor);
+			for (size_t i = 1; i < n.subs.size(); i++)
+				branch(n, i, factor);
+			return;
+		case Xapian::Query::OP_AND_NOT:
+		case Xapian::Query::OP_FILTER:
+			if (!n.subs.empty())
+				walk(*n.subs[0], factor);
+			return;
+		default:
+			/* SYNONYM, MAX, ELITE_SET: weighed as a whole */
+			part(n.q.get_description(), n, factor);
+			return;
+		}
+	}
+};
+
+extern "C" lede_status xc_explain(xc_reader *r, const xc_query *q,
+				  const xc_search_opts *opts, const char *uid,
+				  size_t uid_len, xc_explain_cb cb, void *ctx)
+{
+	static const xc_search_opts defaults = XC_SEARCH_OPTS_INIT;
+
+	try {
+		if (!r)
+			return LEDE_ERR_INVALID;
+		if (!q || !uid || uid_len == 0 || !cb)
+			return set_err(r->err, sizeof r->err, LEDE_ERR_INVALID,
+				       "", "explain needs a query, a document "
+				       "and a callback");
+		const xc_search_opts &o = opts ? *opts : defaults;
+		double scale = o.weight_scale > 0 ? o.weight_scale : 1.0;
+		std::vector<explain_line> lines;
+		for (unsigned attempt = 0;; attempt++) {
+			try {
+				explainer e(r->db, o, std::string(uid, uid_len));
+				e.walk(*q->n, 1.0);
+				lines = std::move(e.lines);
+				break;
+			} catch (const Xapian::DatabaseModifiedError &) {
+				if (attempt >= o.stale_retries)
+					throw;
+				r->db.reopen();
+			}
+		}
+		for (const explain_line &l : lines)
+			if (cb(ctx, l.label.data(), l.label.size(),
+			       l.weight * scale))
+				break;
+		return LEDE_OK;
+	} catch (...) {
+		return fail_reader(r);
+	}
+}
+
 extern "C" size_t xc_results_count(const xc_results *m)
 {
 	try {

@@ -252,6 +252,10 @@ lede_status xc_query_combine(xc_query **out, xc_qop op,
                              uint32_t param, lede_err *err);
 lede_status xc_query_scale(xc_query **out, double factor, const xc_query *sub,
                            lede_err *err);
+/* sub under a name for xc_explain, which weighs it as one part; it
+ * matches and weighs as sub. An empty label is INVALID. */
+lede_status xc_query_label(xc_query **out, const xc_query *sub,
+                           const char *label, size_t len, lede_err *err);
 /* Value range on slot; lo NULL -> <= hi; hi NULL -> >= lo. */
 lede_status xc_query_value_range(xc_query **out, uint32_t slot,
                                  const void *lo, size_t lo_len,
@@ -382,6 +386,25 @@ uint32_t xc_results_termfreq(const xc_results *m, const char *term, size_t len);
 double xc_results_termweight(const xc_results *m, const char *term,
                              size_t len);
 void xc_results_free(xc_results *m);
+
+/* The parts of q's score for the document holding the unique term uid,
+ * weighed as xc_search with opts weighs (NULL: XC_SEARCH_OPTS_INIT; its
+ * weight_scale applied): cb(ctx, label, len, weight) once per part, in
+ * query order; its nonzero return stops the calls. A part is a labelled
+ * subquery (xc_query_label), else a term, or a prefix as "pre*". Parts
+ * that score are weighed apart: those under AND, PHRASE and NEAR, an OR's
+ * branches, an AND_MAYBE's sides, the left side of AND_NOT and FILTER, as
+ * scaled above them (nothing scaled by 0), each counted only when the
+ * branches above it match the document, as the match counts them; so for
+ * a document q matches the weights add up to its score. A part that does
+ * not count gets 0. Each part is a search of its own (a page of hits with
+ * twenty parts runs 200): meant for explaining, not ranking. A reader
+ * overtaken by a writer is reopened and the parts weighed again. */
+typedef int (*xc_explain_cb)(void *ctx, const char *label, size_t len,
+                             double weight);
+lede_status xc_explain(xc_reader *r, const xc_query *q,
+                       const xc_search_opts *opts, const char *uid,
+                       size_t uid_len, xc_explain_cb cb, void *ctx);
 
 /* ---- stemming, values -------------------------------------------------- */
 /* Unknown language: INVALID with the list in err. */

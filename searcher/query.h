@@ -173,6 +173,10 @@ void qnode_free(qnode *n); /* NULL-safe */
  * with "" and \ escapes. Returns out->status. */
 lede_status query_describe(buf *out, const qnode *n);
 
+/* The name of field f as a query writes it ("title" for title:, ...; ""
+ * for body and title words); static. */
+const char *query_field_name(qfield f);
+
 /* 1 if n only restricts (section:, lang:, host:, date:, or AND/OR of
  * them): such parts are filters, never scored. */
 int qnode_is_filter(const qnode *n);

@@ -42,6 +42,10 @@
  *    words (what RELEVANCE.md measured: a plain word query is exactly
  *    "query OR added") but never one the query's filters or exclusions
  *    leave out.
+ *  - --explain weighs the parts of a score apart (xc_explain): each word
+ *    term, each title boost and each prefix is labelled with its name in
+ *    the query (`defense`, `title:defense`, `spend*`), which it matches and
+ *    weighs as without.
  * Recursion follows the tree, whose depth the parser bounds
  * (QUERY_MAX_TREE_DEPTH).
  */
@@ -101,6 +105,35 @@ static lede_status term_q(xc_query **out, const char *pfx, const char *s,
 	return st;
 }
 
+/* q under the explain label `[field:]word[*]` (xc_query_label), the part
+ * of the query it names in --explain; consumes q (NULL: an earlier step
+ * failed, its status is returned). */
+static lede_status labelled(xc_query **out, lede_status st, xc_query *q,
+			    qfield f, const char *s, size_t n, int star,
+			    lede_err *err)
+{
+	buf b = BUF_INIT;
+
+	*out = NULL;
+	if (st == LEDE_OK) {
+		if (f != QF_TEXT) {
+			buf_append_str(&b, query_field_name(f));
+			buf_append_byte(&b, ':');
+		}
+		buf_append(&b, s, n);
+		if (star)
+			buf_append_byte(&b, '*');
+		st = b.status;
+		if (st != LEDE_OK)
+			err_set(err, st, "out of memory");
+	}
+	if (st == LEDE_OK)
+		st = xc_query_label(out, q, b.data, b.len, err);
+	buf_free(&b);
+	xc_query_free(q);
+	return st;
+}
+
 /* OR(a, SCALE(w, b)); consumes a and b. */
 static lede_status boosted(xc_query **out, xc_query *a, xc_query *b, double w,
 			   lede_err *err)
@@ -129,27 +162,34 @@ const char *query_word_key(const qnode *n, size_t *len)
 	return n->term;
 }
 
+/* A word's term in its field, labelled with the word (`title:word` for
+ * the title boost of a body and title word, which is the S term). */
+static lede_status word_term(xc_query **out, const qnode *n, qfield f,
+			     const bctx *c)
+{
+	xc_query *t = NULL;
+	size_t klen;
+	const char *key = query_word_key(n, &klen);
+	lede_status st = term_q(&t, query_word_prefix(f), key, klen, c->err);
+
+	return labelled(out, st, t, f, n->term, n->term_len, 0, c->err);
+}
+
 static lede_status build_word(xc_query **out, const qnode *n, const bctx *c)
 {
 	xc_query *a = NULL, *b = NULL;
-	size_t klen;
-	const char *key = query_word_key(n, &klen);
 	lede_status st;
 
-	switch (n->field) {
-	case QF_TEXT:
-		st = term_q(&a, "", key, klen, c->err);
-		if (st == LEDE_OK)
-			st = term_q(&b, PFX_TITLE, key, klen, c->err);
-		if (st != LEDE_OK) {
-			xc_query_free(a);
-			return st;
-		}
-		return boosted(out, a, b, c->title_weight, c->err);
-	default:
-		return term_q(out, query_word_prefix(n->field), key, klen,
-			      c->err);
+	if (n->field != QF_TEXT)
+		return word_term(out, n, n->field, c);
+	st = word_term(&a, n, QF_TEXT, c);
+	if (st == LEDE_OK)
+		st = word_term(&b, n, QF_TITLE, c);
+	if (st != LEDE_OK) {
+		xc_query_free(a);
+		return st;
 	}
+	return boosted(out, a, b, c->title_weight, c->err);
 }
 
 /* 1 if w is a stopword of body or title text in an index that holds
@@ -186,15 +226,12 @@ static lede_status build_positional(xc_query **out, const qnode *n,
 		nstop += positionless(n->kids[i], c);
 	for (size_t i = 0; i < n->nkids && st == LEDE_OK; i++) {
 		const qnode *w = n->kids[i];
-		size_t klen;
-		const char *key = query_word_key(w, &klen);
 		if (positionless(w, c) && nstop < n->nkids)
 			continue;
 		if (m == 0)
 			first = w->pos;
 		last = w->pos;
-		st = term_q(&v[m++], query_word_prefix(w->field), key, klen,
-			    c->err);
+		st = word_term(&v[m++], w, w->field, c);
 	}
 	if (st == LEDE_OK && m == 1) {
 		*out = v[0];
@@ -292,7 +329,7 @@ static lede_status build_prefix(xc_query **out, const qnode *n, const bctx *c)
 {
 	const char *pfx = query_word_prefix(n->field);
 	qlist l = {0};
-	xc_query *x = NULL;
+	xc_query *x = NULL, *all = NULL;
 	lede_status st;
 	int both = n->stem != NULL &&
 		   !starts_with(n->stem, n->stem_len, n->term, n->term_len);
@@ -316,14 +353,17 @@ static lede_status build_prefix(xc_query **out, const qnode *n, const bctx *c)
 			st = qlist_push(&l, x, c->err);
 	}
 	if (st == LEDE_OK && l.n == 1) {
-		*out = l.v[0];
+		all = l.v[0];
 		l.n = 0;
 	} else if (st == LEDE_OK) {
-		st = xc_query_combine(
-		    out, XC_Q_OR, (const xc_query *const *)l.v, l.n, 0, c->err);
+		st = xc_query_combine(&all, XC_Q_OR,
+				      (const xc_query *const *)l.v, l.n, 0,
+				      c->err);
 	}
 	qlist_free(&l);
-	return st;
+	/* the expansions weigh as one word: one part in --explain */
+	return labelled(out, st, all, n->field, n->term, n->term_len, 1,
+			c->err);
 }
 
 /* A closed date range is matched by the boolean year, month and day terms

@@ -1736,6 +1736,11 @@ static void put_time(buf *b, int64_t t)
 		   (unsigned)(secs % 60));
 }
 
+const char *query_field_name(qfield f)
+{
+	return f <= QF_DATE ? field_names[f] : "";
+}
+
 static void put_field(buf *b, qfield f)
 {
 	if (f != QF_TEXT && f <= QF_DATE) {

@@ -13,6 +13,10 @@
  *    within COLLAPSE_MAX_BITS of a better-ranked one fold into it, and the
  *    group is shown as its EARLIEST copy with a count of the others. Done
  *    at search time, groups never go stale as articles come and go.
+ * Explain lists the parts of each hit's score, weighed by the binding on
+ * the query as it ran (xc_explain, over the labels query_build gives its
+ * parts), so they add up to the score whatever the query's shape; what
+ * recency took off is one more part.
  * Remote shards (xapian-tcpsrv) serve no spelling table, so "did you mean"
  * draws only on local databases; when a suggestion was looked for and some
  * shards are remote, the results carry a notice saying so rather than
@@ -62,8 +66,13 @@
 #define SUGGEST_BELOW 3
 /* Longest spelling edit distance tried for a suggestion. */
 #define SUGGEST_MAX_EDITS 2
-/* Most query words looked up for explain and spelling. */
+/* Most query words whose idf weighs the snippets' fragments. */
 #define SEARCH_MAX_WORDS 64
+/* --explain's names for the parts of a score that are not the query's
+ * own: a word feedback added (its stem), and what recency took off (in
+ * parentheses, which no query word holds). */
+#define EXPLAIN_FEEDBACK "feedback:"
+#define EXPLAIN_RECENCY "(recency)"
 
 typedef struct hit_store {
 	record rec;
@@ -313,56 +322,96 @@ static int cand_cmp(const void *a, const void *b)
 	return x->mi < y->mi ? -1 : x->mi > y->mi;
 }
 
-/* Weight of one query word in the document with Q term qt, with the
- * collection statistics: the word's own query FILTERed to the document. */
-static double word_weight(lede_index *idx, const word_info *w,
-                          const char *qt, size_t qlen,
-                          const xc_search_opts *so)
-{
-	qnode n;
-	xc_query *wq = NULL, *dq = NULL, *fq = NULL;
-	const xc_query *pair[2];
-	xc_results *m = NULL;
-	xc_search_opts o = *so;
-	xc_hit h;
-	lede_err err;
-	double wt = 0.0;
+/* The parts of a hit's score (lede_hit.explain), as xc_explain reports
+ * them: labels NUL-ended back to back, weights beside. */
+typedef struct explain_acc {
+	buf labels;
+	double *w;
+	size_t n, cap;
+	lede_status st;
+} explain_acc;
 
-	memset(&n, 0, sizeof n);
-	n.kind = QN_WORD;
-	n.field = w->field;
-	n.term = w->term;
-	n.term_len = w->term_len;
-	n.stem = w->stem;
-	n.stem_len = w->stem_len;
-	if (query_build(&wq, &n, NULL, &err) != LEDE_OK ||
-	    xc_query_term(&dq, qt, qlen, 1, 0, &err) != LEDE_OK)
+static int explain_part(void *ctx, const char *label, size_t len,
+                        double weight)
+{
+	explain_acc *a = ctx;
+
+	if (weight == 0)
+		return 0; /* a part the hit does not match */
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 8;
+		double *w = realloc(a->w, cap * sizeof *w);
+		if (w == NULL) {
+			a->st = LEDE_ERR_NOMEM;
+			return 1;
+		}
+		a->w = w;
+		a->cap = cap;
+	}
+	buf_append(&a->labels, label, len);
+	buf_append_byte(&a->labels, '\0');
+	a->w[a->n++] = weight;
+	return 0;
+}
+
+/* Fills s->explain with the parts of the score of the candidate c: the
+ * query's weighed parts in the matched article, then what recency took
+ * off, so that they add up to c->score. The article is the one whose
+ * score c carries (with --collapse, the group's best-ranked copy). */
+static lede_status explain_hit(hit_store *s, lede_index *idx,
+                               const xc_results *m, const cand *c,
+                               const xc_query *q, const xc_search_opts *so)
+{
+	explain_acc a = {BUF_INIT, NULL, 0, 0, LEDE_OK};
+	const char *qt;
+	size_t qlen, off = 0;
+	xc_hit h;
+	lede_status st;
+
+	st = xc_results_value(&qt, &qlen, m, c->mi, SLOT_QTERM);
+	if (st == LEDE_OK)
+		st = xc_results_hit(&h, m, c->mi);
+	if (st != LEDE_OK) {
+		st = index_fail(idx, st, "cannot read a hit's id");
 		goto out;
-	pair[0] = wq;
-	pair[1] = dq;
-	if (xc_query_combine(&fq, XC_Q_FILTER, pair, 2, 0, &err) != LEDE_OK)
+	}
+	st = xc_explain(idx->r, q, so, qt, qlen, explain_part, &a);
+	if (st != LEDE_OK) {
+		st = index_fail(idx, st, "%s: %s", idx->path,
+		                xc_reader_errmsg(idx->r));
 		goto out;
-	o.first = 0;
-	o.max_items = 1;
-	o.sort = XC_SORT_RELEVANCE;
-	o.collapse_slot = XC_NO_SLOT;
-	o.no_values = 1;
-	o.pick = xc_pick_none;
-	o.pick_ctx = NULL;
-	if (xc_search(&m, idx->r, fq, &o) == LEDE_OK &&
-	    xc_results_count(m) == 1 && xc_results_hit(&h, m, 0) == LEDE_OK)
-		wt = h.weight;
+	}
+	if (c->score != h.weight)
+		explain_part(&a, EXPLAIN_RECENCY, strlen(EXPLAIN_RECENCY),
+		             c->score - h.weight);
+	if (a.st == LEDE_OK)
+		a.st = a.labels.status;
+	if (a.st == LEDE_OK && a.n > 0) {
+		s->explain = calloc(a.n, sizeof *s->explain);
+		if (s->explain == NULL)
+			a.st = LEDE_ERR_NOMEM;
+	}
+	if (a.st != LEDE_OK) {
+		st = index_fail(idx, a.st, "out of memory");
+		goto out;
+	}
+	s->explain_mem = buf_detach(&a.labels);
+	for (size_t k = 0; k < a.n; k++) {
+		s->explain[k].term = s->explain_mem + off;
+		s->explain[k].weight = a.w[k];
+		off += strlen(s->explain[k].term) + 1;
+	}
+	s->nexplain = a.n;
 out:
-	xc_results_free(m);
-	xc_query_free(wq);
-	xc_query_free(dq);
-	xc_query_free(fq);
-	return wt;
+	buf_free(&a.labels);
+	free(a.w);
+	return st;
 }
 
 static lede_status fill_hit(lede_results *res, size_t i, search_ctx *sc,
                             const xc_results *m, const cand *c,
-                            const qnode *root, const lede_search_opts *o,
+                            const qnode *root, const xc_query *q,
+                            const lede_search_opts *o,
                             const xc_search_opts *so, unsigned rank,
                             snippet_cache *scache)
 {
@@ -421,36 +470,10 @@ static lede_status fill_hit(lede_results *res, size_t i, search_ctx *sc,
 		s->ltitle.nhighlights = s->title.nhl;
 		h->title = &s->ltitle;
 	}
-	if (o->explain && sc->nwords > 0) {
-		const char *qt;
-		size_t qlen, memlen = 0;
-		char *p;
-
-		st = xc_results_value(&qt, &qlen, m, c->show, SLOT_QTERM);
+	if (o->explain) {
+		st = explain_hit(s, idx, m, c, q, so);
 		if (st != LEDE_OK)
-			return index_fail(idx, st, "cannot read a hit's id");
-		for (size_t k = 0; k < sc->nwords; k++)
-			memlen += sc->words[k].term_len + 8;
-		s->explain = calloc(sc->nwords, sizeof *s->explain);
-		s->explain_mem = malloc(memlen);
-		if (s->explain == NULL || s->explain_mem == NULL)
-			return index_fail(idx, LEDE_ERR_NOMEM, "out of memory");
-		p = s->explain_mem;
-		for (size_t k = 0; k < sc->nwords; k++) {
-			const word_info *w = &sc->words[k];
-			const char *fname = w->field == QF_TITLE    ? "title:"
-			                    : w->field == QF_BYLINE ? "by:"
-			                    : w->field == QF_SOURCE ? "source:"
-			                                            : "";
-			size_t fl = strlen(fname);
-			memcpy(p, fname, fl);
-			memcpy(p + fl, w->term, w->term_len);
-			p[fl + w->term_len] = '\0';
-			s->explain[k].term = p;
-			s->explain[k].weight = word_weight(idx, w, qt, qlen, so);
-			p += fl + w->term_len + 1;
-		}
-		s->nexplain = sc->nwords;
+			return st;
 		h->explain = s->explain;
 		h->nexplain = s->nexplain;
 	}
@@ -659,11 +682,22 @@ static int expansion_term(void *ctx, const char *term, size_t len,
                           double weight)
 {
 	expansion *e = ctx;
+	xc_query *t = NULL;
+	buf label = BUF_INIT;
 
 	/* Stopwords are indexed too; they are never worth adding. */
 	if (analyzer_is_stopword(e->idx->an, term, len) || weight <= 0)
 		return 0;
-	e->st = xc_query_term(&e->terms[e->n], term, len, 1, 0, &e->err);
+	buf_append_str(&label, EXPLAIN_FEEDBACK);
+	buf_append(&label, term, len);
+	e->st = xc_query_term(&t, term, len, 1, 0, &e->err);
+	if (e->st == LEDE_OK && label.status != LEDE_OK)
+		e->st = err_set(&e->err, label.status, "out of memory");
+	if (e->st == LEDE_OK)
+		e->st = xc_query_label(&e->terms[e->n], t, label.data,
+		                       label.len, &e->err);
+	xc_query_free(t);
+	buf_free(&label);
 	if (e->st != LEDE_OK)
 		return 1;
 	e->w[e->n++] = weight;
@@ -1141,8 +1175,9 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 		}
 		for (size_t i = 0; i < n; i++) {
 			res->n = i + 1;
-			st = fill_hit(res, i, &sc, m, &cands[first + i], root, o,
-			              &so, (unsigned)(o->offset + i + 1), scache);
+			st = fill_hit(res, i, &sc, m, &cands[first + i], root, q,
+			              o, &so, (unsigned)(o->offset + i + 1),
+			              scache);
 			if (st != LEDE_OK)
 				goto out;
 		}

@@ -308,6 +308,47 @@ assert len(s) == 2 and s == sorted(s, reverse=True) and s[-1] > 0, s
 	[[ "$output" == *"spending="* ]]
 }
 
+@test "--explain: the parts listed add up to the score, prefixes, title and feedback words included" {
+	command -v python3 >/dev/null || skip "python3 needed to parse JSON"
+	"$B/lede-index" -i "$BATS_TEST_TMPDIR/pos" --quiet --positions "$SDIR/news.jsonl"
+	# explain.py EXPECTED...: every hit's parts sum to its score, and
+	# each EXPECTED label is a part of the first hit
+	cat >"$BATS_TEST_TMPDIR/explain.py" <<'PY'
+import json, sys
+hits = [h for h in map(json.loads, sys.stdin) if h["type"] == "hit"]
+assert hits
+for h in hits:
+    total = sum(e["weight"] for e in h["explain"])
+    # each weight is printed to 6 decimals
+    assert abs(total - h["score"]) <= 1e-6 * (1 + len(h["explain"])), \
+        (h["id"], h["score"], h["explain"])
+    assert all(e["weight"] != 0 for e in h["explain"]), h["explain"]
+labels = [e["term"] for e in hits[0]["explain"]]
+for want in sys.argv[1:]:
+    assert any(l == want or (want.endswith(":") and l.startswith(want))
+               for l in labels), (want, labels)
+PY
+	for idx in "$IDX" "$BATS_TEST_TMPDIR/pos"; do
+		x() { # x OPTIONS... -- EXPECTED...: one query's check
+			local o=()
+			while [ "$1" != -- ]; do o+=("$1"); shift; done
+			shift
+			"$B/lede-search" -i "$idx" --json --explain "${o[@]}" |
+				python3 "$BATS_TEST_TMPDIR/explain.py" "$@"
+		}
+		# a phrase in the title: its words weigh without title boost
+		x '"defense spending"' -- defense spending
+		x 'nato "defense spending"' -- nato title:nato defense spending
+		x 'defense NEAR/3 spending' -- defense spending
+		x 'spend*' -- 'spend*'
+		x 'defen* nato' -- 'defen*' nato title:nato
+		x 'title:nato spending' -- title:nato spending title:spending
+		x --any 'nato OR "interest rates"' -- interest rates
+		x --expand 2 --any defense -- defense feedback:
+		x --recency 30 defense -- defense '(recency)'
+	done
+}
+
 @test "LEDE_INDEX is used when -i is absent" {
 	run env LEDE_INDEX="$IDX" "$B/lede-search" --count nato
 	[ "$output" = 1 ]

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include <ftw.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1195,6 +1196,96 @@ static void test_prefix_limits(void **state)
 	xc_reader_free(r);
 }
 
+/* What xc_explain reports, in order. */
+typedef struct explained {
+	char labels[8][32];
+	double w[8];
+	size_t n;
+} explained;
+
+static int on_part(void *ctx, const char *label, size_t len, double weight)
+{
+	explained *e = ctx;
+
+	assert_true(e->n < 8 && len < sizeof e->labels[0]);
+	memcpy(e->labels[e->n], label, len);
+	e->labels[e->n][len] = '\0';
+	e->w[e->n++] = weight;
+	return 0;
+}
+
+/* The parts add up to the score: an OR's branch counts only when it
+ * matches as a whole (p1 holds quick, not red), a scaled part is weighed
+ * scaled, a prefix and a label are one part each, AND_NOT's right side is
+ * no part. */
+static void test_explain(void **state)
+{
+	fixture *f = *state;
+	xc_reader *r;
+	xc_query *and_kids[2], *or_kids[3], *brown, *q, *or_q, *not_kids[2];
+	xc_results *m = NULL;
+	xc_hit h;
+	explained e;
+	lede_err err;
+
+	make_news(f->db);
+	r = open_reader(f->db);
+	and_kids[0] = qterm("quick");
+	and_kids[1] = qterm("red");
+	or_kids[0] = qcombine(XC_Q_AND, and_kids, 2, 0);
+	brown = qterm("brown");
+	assert_int_equal(xc_query_label(&q, brown, "Brown", 5, &err), LEDE_OK);
+	assert_int_equal(xc_query_scale(&or_kids[1], 0.5, q, &err), LEDE_OK);
+	xc_query_free(q);
+	assert_int_equal(xc_query_prefix(&or_kids[2], "ju", 2, 10,
+					 XC_WILD_ERROR, XC_Q_SYNONYM, &err),
+			 LEDE_OK);
+	or_q = qcombine(XC_Q_OR, or_kids, 3, 0);
+	not_kids[0] = or_q;
+	not_kids[1] = qterm("dog");
+	q = qcombine(XC_Q_AND_NOT, not_kids, 2, 0);
+
+	assert_int_equal(xc_search(&m, r, q, NULL), LEDE_OK);
+	assert_int_equal(xc_results_count(m), 2); /* p1, p2 */
+	for (size_t i = 0; i < 2; i++) {
+		const char *data;
+		size_t len;
+		char uid[8];
+
+		assert_int_equal(xc_results_hit(&h, m, i), LEDE_OK);
+		assert_int_equal(xc_results_data(&data, &len, m, i), LEDE_OK);
+		snprintf(uid, sizeof uid, "Q%.*s", (int)len, data);
+		memset(&e, 0, sizeof e);
+		assert_int_equal(
+		    xc_explain(r, q, NULL, uid, strlen(uid), on_part, &e),
+		    LEDE_OK);
+		assert_int_equal(e.n, 4);
+		assert_string_equal(e.labels[0], "quick");
+		assert_string_equal(e.labels[1], "red");
+		assert_string_equal(e.labels[2], "Brown");
+		assert_string_equal(e.labels[3], "ju*");
+		assert_true(e.w[0] == 0.0 && e.w[1] == 0.0 && e.w[2] > 0.0);
+		assert_true(strcmp(uid, "Qp1") == 0 ? e.w[3] > 0.0
+						   : e.w[3] == 0.0);
+		assert_true(fabs(e.w[0] + e.w[1] + e.w[2] + e.w[3] -
+				 h.weight) < 1e-12);
+	}
+	assert_int_equal(xc_explain(r, q, NULL, "", 0, on_part, &e),
+			 LEDE_ERR_INVALID);
+	assert_int_equal(xc_query_label(&or_q, brown, "", 0, &err),
+			 LEDE_ERR_INVALID);
+	xc_results_free(m);
+	for (size_t i = 0; i < 2; i++)
+		xc_query_free(and_kids[i]);
+	for (size_t i = 0; i < 3; i++)
+		xc_query_free(or_kids[i]);
+	xc_query_free(not_kids[0]);
+	xc_query_free(not_kids[1]);
+	xc_query_free(brown);
+	xc_query_free(q);
+	xc_reader_free(r);
+}
+
 static void test_value_ranges_and_misc_queries(void **state)
 {
 	fixture *f = *state;
@@ -1678,6 +1769,7 @@ int main(void)
 	    cmocka_unit_test(test_phrase_over_synonym_unsupported),
 	    cmocka_unit_test_setup_teardown(test_prefix_limits, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_explain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_value_ranges_and_misc_queries,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_search_options, setup,
