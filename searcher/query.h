@@ -213,6 +213,10 @@ typedef struct query_build_opts {
 					  a root AND) still apply. A query
 					  without a scored part only ranks
 					  by them (AND_MAYBE). */
+	int labels;                    /* 1: name the parts of the query
+					  for --explain (xc_query_label);
+					  they match and weigh the same
+					  either way */
 } query_build_opts;
 
 /* Builds the Xapian query for root. *out is the caller's (xc_query_free).

@@ -62,6 +62,7 @@ typedef struct bctx {
 	int text_positions;	  /* query_build_opts.text_positions */
 	int neg;		  /* under an odd number of NOTs */
 	const xc_query *feedback; /* query_build_opts.feedback */
+	int labels;		  /* query_build_opts.labels */
 	lede_err *err;
 } bctx;
 
@@ -106,15 +107,23 @@ static lede_status term_q(xc_query **out, const char *pfx, const char *s,
 }
 
 /* q under the explain label `[field:]word[*]` (xc_query_label), the part
- * of the query it names in --explain; consumes q (NULL: an earlier step
- * failed, its status is returned). */
+ * of the query it names in --explain, when c->labels (else q as it is);
+ * consumes q (NULL: an earlier step failed, its status is returned). */
 static lede_status labelled(xc_query **out, lede_status st, xc_query *q,
 			    qfield f, const char *s, size_t n, int star,
-			    lede_err *err)
+			    const bctx *c)
 {
+	lede_err *err = c->err;
 	buf b = BUF_INIT;
 
 	*out = NULL;
+	if (!c->labels) {
+		if (st == LEDE_OK)
+			*out = q;
+		else
+			xc_query_free(q);
+		return st;
+	}
 	if (st == LEDE_OK) {
 		if (f != QF_TEXT) {
 			buf_append_str(&b, query_field_name(f));
@@ -172,7 +181,7 @@ static lede_status word_term(xc_query **out, const qnode *n, qfield f,
 	const char *key = query_word_key(n, &klen);
 	lede_status st = term_q(&t, query_word_prefix(f), key, klen, c->err);
 
-	return labelled(out, st, t, f, n->term, n->term_len, 0, c->err);
+	return labelled(out, st, t, f, n->term, n->term_len, 0, c);
 }
 
 static lede_status build_word(xc_query **out, const qnode *n, const bctx *c)
@@ -362,8 +371,7 @@ static lede_status build_prefix(xc_query **out, const qnode *n, const bctx *c)
 	}
 	qlist_free(&l);
 	/* the expansions weigh as one word: one part in --explain */
-	return labelled(out, st, all, n->field, n->term, n->term_len, 1,
-			c->err);
+	return labelled(out, st, all, n->field, n->term, n->term_len, 1, c);
 }
 
 /* A closed date range is matched by the boolean year, month and day terms
@@ -731,6 +739,7 @@ lede_status query_build(xc_query **out, const qnode *root,
 	c.text_positions = o && o->text_positions;
 	c.neg = 0;
 	c.feedback = o ? o->feedback : NULL;
+	c.labels = o && o->labels;
 	c.err = err;
 	st = build(&q, root, &c, 0);
 	if (st == LEDE_OK && qnode_is_filter(root)) {

@@ -1042,6 +1042,7 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 	bo.stopwords_positionless =
 	    SCHEMA_STOPWORDS_POSITIONLESS(idx->settings.schema);
 	bo.text_positions = !idx->settings.positions;
+	bo.labels = o->explain != 0;
 	st = query_build(&q, root, &bo, &err);
 	if (st == LEDE_OK && bo.text_positions)
 		st = qcheck_new(&qc, root, idx->an, &err);
