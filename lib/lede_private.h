@@ -346,11 +346,23 @@ const char *const *analyzer_stopword_list(size_t *out_n);
 #define TERM_LENGTH "XL"      /* format 4: wdf = the article's length */
 
 #define SLOT_DATE 0     /* sortable_serialise(Unix seconds) */
-#define SLOT_SIMHASH 1  /* 8-byte big-endian 64-bit simhash of the body */
+#define SLOT_SIMHASH 1  /* 8-byte big-endian 64-bit simhash of the body:
+                           of its words before slot 6 came (too alike for
+                           unrelated stories; no longer read), now slot
+                           6's first word, for the lede-search of before */
 #define SLOT_HASH 2     /* 8-byte content hash of the article (skip unchanged) */
 #define SLOT_FILE 3     /* 8-byte hash of the source file path, 0 = none */
 #define SLOT_QTERM 4    /* the article's Q term (to delete vanished ones) */
 #define SLOT_PAIRS 5    /* format 5 without positions: the pair filter */
+#define SLOT_SHINGLE_SIMHASH 6 /* the fingerprint --collapse compares:
+                                  SIMHASH_WORDS big-endian 64-bit simhashes
+                                  of the body's 3-word shingles (lib/index.c);
+                                  none when the body has no word */
+/* 64-bit words of the fingerprint: the bits a few edits move in one
+ * word vary too much, for a short article, to tell copies from other
+ * stories; over two independent words the count doubles and its spread
+ * grows by only 1.4 (see COLLAPSE_MAX_BITS in searcher/search.c). */
+#define SIMHASH_WORDS 2
 
 /* The pair filter of an article of an index without positions: a Bloom
  * filter of the pairs of body and title words (their keys: stems, or the

@@ -25,6 +25,40 @@ teardown_file() {
 
 search() { run "$B/lede-search" -i "$IDX" --color never "$@"; }
 
+# stories N COPIES: N made-up stories, as JSON Lines, each of 8 sentences
+# of one pattern ("The X of the Y said that the Z was in the W and it is
+# to be V.") with made-up words, so that they share every word but the
+# made-up ones. With COPIES 2 each story comes twice: s<k>a, and s<k>b a
+# day earlier with a word added at the start (a copy re-sent).
+stories() {
+	awk -v n="$1" -v copies="$2" '
+	function w(  i, s) {
+		s = ""
+		for (i = 0; i < 3; i++) {
+			x = (x * 16807) % 2147483647
+			s = s substr("bcdfghklmnprstvz", x % 16 + 1, 1)
+			x = (x * 16807) % 2147483647
+			s = s substr("aeiou", x % 5 + 1, 1)
+		}
+		return s
+	}
+	BEGIN {
+		x = 3
+		f = "{\"id\":\"s%d%s\",\"title\":\"Story %d\"," \
+		    "\"body\":\"%s%s\",\"date\":\"2020-01-0%d\"}\n"
+		for (k = 0; k < n; k++) {
+			b = ""
+			for (i = 0; i < 8; i++)
+				b = b (i ? " " : "") "The " w() " of the " w() \
+				    " said that the " w() " was in the " w() \
+				    " and it is to be " w() "."
+			printf f, k, "a", k, "", b, 2
+			if (copies == 2)
+				printf f, k, "b", k, "Today ", b, 1
+		}
+	}'
+}
+
 @test "hits exit 0, no hits exit 1, errors exit 2" {
 	search defense
 	[ "$status" -eq 0 ]
@@ -294,6 +328,24 @@ assert len(s) == 2 and s == sorted(s, reverse=True) and s[-1] > 0, s
 	[ "$output" = n6 ]
 	search --collapse ferry
 	[[ "$output" == *"(+2 similar)"* ]]
+}
+
+@test "--collapse keeps apart stories that share only their common words" {
+	# Two 144-word stories of one sentence pattern: the simhash of their
+	# words, "the", "of" and "said" above all, put them within 10 bits
+	# and --collapse showed one (total 1)
+	d=$BATS_TEST_TMPDIR/two
+	mkdir -p "$d"
+	stories 2 1 >"$d/a.jsonl"
+	"$B/lede-index" -q -i "$d/idx" "$d/a.jsonl"
+	run "$B/lede-search" -i "$d/idx" --ids --collapse said
+	[ "$status" -eq 0 ]
+	[ "$(echo $output)" = "s0a s1a" ]
+	# nor do 150 of them (the word simhash folded them all into one)
+	stories 150 1 >"$d/b.jsonl"
+	"$B/lede-index" -q -i "$d/idx2" "$d/b.jsonl"
+	run "$B/lede-search" -i "$d/idx2" --count --collapse said
+	[ "$output" = 150 ]
 }
 
 @test "did you mean: a misspelt word gets a suggestion" {
