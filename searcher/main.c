@@ -98,6 +98,7 @@ static void usage(FILE *f)
 "                        and TAG: one word each, no spaces)\n"
 "      --run-tag TAG     the TREC run tag (default lede)\n"
 "      --count           print only the number of matching articles\n"
+"                        (of groups with --collapse)\n"
 "      --ids             print only article ids, one per line\n"
 "      --exact-count     count every match (slower on big indexes)\n"
 "      --expand N        pseudo-relevance feedback: OR the best words of\n"

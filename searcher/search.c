@@ -27,6 +27,7 @@
  * binding; every field of a hit is copied out during the search, so the
  * results live on after the index handle changes or closes.
  */
+#include <assert.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -66,6 +67,23 @@
  * pairs over 80% more; the word simhash before, at 10 of 64 bits, folded
  * 523,236 pairs below 50%. */
 #define COLLAPSE_MAX_BITS 24
+/* Collapse looks for a copy's group in the lists of the groups that
+ * agree with it on some block of bits, but for one bit at most: two
+ * fingerprints within COLLAPSE_MAX_BITS have such a block among
+ * COLLAPSE_BLOCKS (if each block had two bits off, they would differ in
+ * 2 * COLLAPSE_BLOCKS > COLLAPSE_MAX_BITS). A copy is then compared with
+ * about a sixth of the groups rather than all of them. */
+#define COLLAPSE_BLOCKS (COLLAPSE_MAX_BITS / 2 + 1)
+#define COLLAPSE_BLOCK_BITS \
+	((SIM_BITS + COLLAPSE_BLOCKS - 1) / COLLAPSE_BLOCKS)
+/* Collapse groups the best RERANK_DEPTH matches, doubled until they hold
+ * the page's groups (a page past the groups of the first 200 matches
+ * still fills), and at most this many (200 doubled 7 times); an exact
+ * count (--count, --exact-count) groups that many at once. Groups past
+ * them are not reached, and the count of groups is an estimate when more
+ * match. Grouping them all takes 0.2 s for the 15,465 Reuters articles
+ * saying "said", 0.8 s for 25,600 articles none of which fold. */
+#define COLLAPSE_MAX_CANDIDATES (RERANK_DEPTH << 7)
 /* Most hits in one page: a bigger page is an export, use offset. */
 #define SEARCH_MAX_LIMIT 10000
 /* Times a search overtaken by a writer is rerun at the newest commit.
@@ -111,12 +129,12 @@ struct lede_results {
 /* A candidate from the match, before paging. */
 typedef struct cand {
 	size_t mi;        /* index in the xc_results */
+	size_t pos;       /* place in the ranking (a group's: its best copy's) */
 	double score;
 	int64_t date;
 	uint64_t sim[SIMHASH_WORDS]; /* SLOT_SHINGLE_SIMHASH */
 	int has_sim;      /* 0: none (an empty body, an article indexed before
 	                     the slot): never folds */
-	int group;        /* index of the representative, or -1 if it is one */
 	unsigned dups;
 	size_t show;      /* mi of the copy to show (earliest of the group) */
 } cand;
@@ -318,15 +336,26 @@ static lede_status add_filter(lede_index *idx, xc_query **q, const char *pfx,
 
 /* ---- hits -------------------------------------------------------------- */
 
-/* The number of bits two fingerprints differ in. */
-static int sim_distance(const uint64_t a[SIMHASH_WORDS],
-                        const uint64_t b[SIMHASH_WORDS])
+/* Bits set in v (SWAR: the compiler's popcount is a library call unless
+ * built for a CPU that has the instruction). */
+static int popcount64(uint64_t v)
+{
+	v -= v >> 1 & 0x5555555555555555ull;
+	v = (v & 0x3333333333333333ull) + (v >> 2 & 0x3333333333333333ull);
+	v = (v + (v >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (int)(v * 0x0101010101010101ull >> 56);
+}
+
+/* 1 if two fingerprints differ in COLLAPSE_MAX_BITS bits or fewer; most
+ * pairs are told apart by their first word. */
+static int sim_close(const uint64_t a[SIMHASH_WORDS],
+                     const uint64_t b[SIMHASH_WORDS])
 {
 	int n = 0;
 
-	for (int w = 0; w < SIMHASH_WORDS; w++)
-		n += __builtin_popcountll(a[w] ^ b[w]);
-	return n;
+	for (int w = 0; w < SIMHASH_WORDS && n <= COLLAPSE_MAX_BITS; w++)
+		n += popcount64(a[w] ^ b[w]);
+	return n <= COLLAPSE_MAX_BITS;
 }
 
 static int cand_cmp(const void *a, const void *b)
@@ -635,21 +664,23 @@ static char *suggest(search_ctx *sc, const qnode *root, const char *q,
 /* The number of matches to report, from Xapian's bounds lo <= est <= hi:
  * exact when they agree (the matcher saw every match), and never fewer
  * than the hits up to the end of this page (shown: 0 for an empty page,
- * whose offset is past the matches and proves none). With collapse, the
- * copies folded among the ncand candidates into nshow groups come off;
- * when every match was a candidate the count of groups is exact. */
+ * whose offset is past the matches and proves none). Collapsed (window:
+ * the candidates asked for, 0 when not collapsed), the number of groups:
+ * the nshow the ncand candidates make when they are every match, else the
+ * matches times the share of candidates that started a group. */
 static uint64_t reported_total(uint32_t lo, uint32_t est, uint32_t hi,
-                               size_t ncand, size_t nshow, int collapse,
+                               size_t ncand, size_t nshow, uint32_t window,
                                uint64_t shown)
 {
 	uint64_t total = lo == hi ? lo : est;
 
-	if (collapse) {
-		uint64_t folded = ncand - nshow;
-		if (lo == hi && ncand >= lo)
+	if (window > 0) {
+		if (ncand < window || (lo == hi && ncand >= lo))
 			total = nshow;
-		else
-			total = total > folded ? total - folded : 0;
+		else if (ncand > 0)
+			total = (uint64_t)((double)total * nshow / ncand + 0.5);
+		if (total < nshow)
+			total = nshow;
 	}
 	return total < shown ? shown : total;
 }
@@ -832,6 +863,132 @@ out:
 	return st;
 }
 
+/* The candidates a collapsed page is grouped from when it needs want of
+ * them: RERANK_DEPTH doubled until it holds want, at most
+ * COLLAPSE_MAX_CANDIDATES. */
+static uint32_t collapse_window(uint64_t want)
+{
+	uint32_t w = RERANK_DEPTH;
+
+	while (w < want && w < COLLAPSE_MAX_CANDIDATES)
+		w *= 2;
+	return w;
+}
+
+/* Lists of the groups by the value of each block of their fingerprint
+ * (see COLLAPSE_BLOCKS): head[b][v] is 1 + the last group listed with v
+ * in block b, next[b * cap + g] 1 + the one listed before g; sim[g] is
+ * g's fingerprint (apart from the candidates, to be read fast). */
+typedef struct collapse_lists {
+	uint32_t (*head)[1u << COLLAPSE_BLOCK_BITS];
+	uint32_t *next;
+	uint64_t (*sim)[SIMHASH_WORDS];
+	size_t cap;
+} collapse_lists;
+
+static uint32_t block_of(const uint64_t sim[SIMHASH_WORDS], int b,
+                         unsigned *width)
+{
+	unsigned lo = SIM_BITS * b / COLLAPSE_BLOCKS;
+	unsigned hi = SIM_BITS * (b + 1) / COLLAPSE_BLOCKS;
+	uint32_t v = 0;
+
+	for (unsigned i = lo; i < hi; i++)
+		v = v << 1 | (uint32_t)(sim[i / 64] >> (i % 64) & 1);
+	*width = hi - lo;
+	return v;
+}
+
+/* The first group (lowest index) whose fingerprint is within
+ * COLLAPSE_MAX_BITS of sim, or SIZE_MAX: only those listed under a block
+ * of sim, or under one a bit off it, can be. */
+static size_t collapse_find(const collapse_lists *l,
+                            const uint64_t sim[SIMHASH_WORDS])
+{
+	size_t best = SIZE_MAX;
+
+	for (int b = 0; b < COLLAPSE_BLOCKS; b++) {
+		const uint32_t *next = l->next + b * l->cap;
+		unsigned width;
+		uint32_t v = block_of(sim, b, &width);
+
+		for (int f = -1; f < (int)width; f++) {
+			uint32_t u = f < 0 ? v : v ^ 1u << f;
+
+			for (uint32_t g = l->head[b][u]; g != 0; g = next[g - 1])
+				if (g - 1 < best &&
+				    sim_close(l->sim[g - 1], sim))
+					best = g - 1;
+		}
+	}
+	return best;
+}
+
+/*
+ * Folds the ncand candidates, taken in rank order, into groups, which end
+ * in cands[0 .. *nshow) in their order: a candidate joins the first group
+ * whose first copy's fingerprint is within COLLAPSE_MAX_BITS of its own,
+ * else starts one (pos: its place). The groups and their order are thus
+ * the same for any number of candidates that holds them, and a page can
+ * be cut from any window that holds it. A copy counts among its group's
+ * duplicates, and may be the copy shown (the earliest), when it ranks
+ * within collapse_window(pos + 1), the first window that holds the group
+ * at all: so a group shows the same copy and count whatever the page.
+ * Copies ranked lower are folded without being counted. Returns LEDE_OK
+ * or LEDE_ERR_NOMEM.
+ */
+static lede_status collapse(cand *cands, size_t ncand, size_t *nshow)
+{
+	collapse_lists l;
+	size_t k = 0;
+	lede_status st = LEDE_ERR_NOMEM;
+
+	*nshow = ncand;
+	assert(ncand <= COLLAPSE_MAX_CANDIDATES);
+	l.cap = ncand ? ncand : 1;
+	l.head = calloc(COLLAPSE_BLOCKS, sizeof *l.head);
+	l.next = malloc(COLLAPSE_BLOCKS * l.cap * sizeof *l.next);
+	l.sim = malloc(l.cap * sizeof *l.sim);
+	if (l.head == NULL || l.next == NULL || l.sim == NULL)
+		goto out;
+	for (size_t i = 0; i < ncand; i++) {
+		cand c = cands[i];
+		size_t g = c.has_sim ? collapse_find(&l, c.sim) : SIZE_MAX;
+
+		if (g != SIZE_MAX) {
+			cand *r = &cands[g];
+
+			if (i >= collapse_window(r->pos + 1))
+				continue; /* folded, not counted */
+			r->dups++;
+			if (c.date != LEDE_NO_DATE &&
+			    (r->date == LEDE_NO_DATE || c.date < r->date)) {
+				r->date = c.date;
+				r->show = c.mi;
+			}
+			continue;
+		}
+		c.pos = i;
+		cands[k] = c;
+		memcpy(l.sim[k], c.sim, sizeof c.sim);
+		for (int b = 0; c.has_sim && b < COLLAPSE_BLOCKS; b++) {
+			unsigned width;
+			uint32_t v = block_of(c.sim, b, &width);
+
+			l.next[b * l.cap + k] = l.head[b][v];
+			l.head[b][v] = (uint32_t)k + 1;
+		}
+		k++;
+	}
+	*nshow = k;
+	st = LEDE_OK;
+out:
+	free(l.head);
+	free(l.next);
+	free(l.sim);
+	return st;
+}
+
 /* What lede_search's pick callback works with and leaves behind. */
 typedef struct pick_ctx {
 	const lede_search_opts *o;
@@ -874,7 +1031,6 @@ static lede_status pick_hits(const xc_results *m, unsigned char *want,
 		cands[i].mi = i;
 		cands[i].show = i;
 		cands[i].score = h.weight;
-		cands[i].group = -1;
 		cands[i].date = LEDE_NO_DATE;
 		if (!rerank)
 			continue;
@@ -901,32 +1057,8 @@ static lede_status pick_hits(const xc_results *m, unsigned char *want,
 		qsort(cands, ncand, sizeof *cands, cand_cmp);
 	}
 	nshow = ncand;
-	if (o->collapse) {
-		size_t k = 0;
-		for (size_t i = 0; i < ncand; i++) {
-			size_t g = k;
-			if (cands[i].has_sim)
-				for (g = 0; g < k; g++)
-					if (cands[g].has_sim &&
-					    sim_distance(cands[g].sim,
-					                 cands[i].sim) <=
-					        COLLAPSE_MAX_BITS)
-						break;
-			if (g < k) {
-				/* fold i into representative g */
-				cands[g].dups++;
-				if (cands[i].date != LEDE_NO_DATE &&
-				    (cands[g].date == LEDE_NO_DATE ||
-				     cands[i].date < cands[g].date)) {
-					cands[g].date = cands[i].date;
-					cands[g].show = cands[i].mi;
-				}
-				continue;
-			}
-			cands[k++] = cands[i];
-		}
-		nshow = k;
-	}
+	if (o->collapse && collapse(cands, ncand, &nshow) != LEDE_OK)
+		return pk->st = LEDE_ERR_NOMEM;
 
 	pk->ncand = ncand;
 	pk->nshow = nshow;
@@ -1107,6 +1239,11 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 	if (rerank) {
 		uint64_t want = (uint64_t)o->offset + o->limit;
 		so.max_items = want > RERANK_DEPTH ? (uint32_t)want : RERANK_DEPTH;
+		/* fewer groups than candidates: more are fetched below when
+		 * too few; an exact count groups them all */
+		if (o->collapse)
+			so.max_items = o->exact_count ? COLLAPSE_MAX_CANDIDATES
+			                              : collapse_window(want);
 	}
 	(void)xc_reader_doccount(&sc.doccount, idx->r);
 	/* One match past the page: the matcher then counts exactly whenever
@@ -1144,8 +1281,22 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 	                 (o->collapse ? 1u << SLOT_SHINGLE_SIMHASH : 0) |
 	                 (o->explain ? 1u << SLOT_QTERM : 0);
 	so.no_values = so.values_mask == 0;
-	err_clear(&err);
-	st = xc_search(&m, idx->r, q, &so);
+	for (;;) {
+		err_clear(&err);
+		st = xc_search(&m, idx->r, q, &so);
+		/* Collapsed, the candidates held too few groups for the page
+		 * and there may be more: twice as many (the groups found stay
+		 * the same, see collapse()). */
+		if (st != LEDE_OK || !o->collapse || pk.ncand < so.max_items ||
+		    pk.nshow >= (uint64_t)o->offset + o->limit ||
+		    so.max_items >= COLLAPSE_MAX_CANDIDATES)
+			break;
+		xc_results_free(m);
+		m = NULL;
+		so.max_items *= 2;
+		if (!o->exact_count)
+			so.check_at_least = so.max_items + 1;
+	}
 	if (st != LEDE_OK && err.status != LEDE_OK) {
 		/* the text check of a match failed: its message */
 		index_fail_err(idx, &err);
@@ -1177,7 +1328,7 @@ LEDE_API lede_status lede_search(lede_results **out, lede_index *idx,
 		size_t ncand = pk.ncand, nshow = pk.nshow;
 
 		res->total = reported_total(lo, est, hi, ncand, nshow,
-		                            o->collapse,
+		                            o->collapse ? so.max_items : 0,
 		                            n ? (uint64_t)o->offset + n : 0);
 		res->hits = calloc(n ? n : 1, sizeof *res->hits);
 		res->store = calloc(n ? n : 1, sizeof *res->store);

@@ -348,6 +348,61 @@ assert len(s) == 2 and s == sorted(s, reverse=True) and s[-1] > 0, s
 	[ "$output" = 150 ]
 }
 
+@test "--collapse pages through each group once, past 200 matches; its total counts groups" {
+	# 150 stories twice: 300 matches, 150 groups, each shown as its
+	# earlier copy s<k>b. Pages from offset 100 on were empty (the groups
+	# of the first 200 matches only), the total 200 (300 less the
+	# copies folded among those 200)
+	d=$BATS_TEST_TMPDIR/pairs
+	mkdir -p "$d"
+	stories 150 2 >"$d/a.jsonl"
+	"$B/lede-index" -q -i "$d/idx" "$d/a.jsonl"
+	s() { run "$B/lede-search" -i "$d/idx" --collapse "$@" said; }
+	s --count
+	[ "$output" = 150 ]
+	s --json -n 1
+	[[ "$output" == *'"total":150,"returned":1'* ]]
+	s --ids -n 1000
+	[ "${#lines[@]}" -eq 150 ]
+	all=$output
+	[ "$(printf '%s\n' "$all" | grep -c 'b$')" -eq 150 ]
+	[ "$(printf '%s\n' "$all" | sort -u | wc -l)" -eq 150 ]
+	paged=
+	for o in 0 20 40 60 80 100 120 140; do
+		s --ids -n 20 --offset $o
+		[ "$status" -eq 0 ]
+		paged=$paged$output$'\n'
+	done
+	[ "$paged" = "$all"$'\n' ]
+	s --json -n 20 --offset 150
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'"total":150,"returned":0'* ]]
+}
+
+@test "--collapse shows a group the same whatever the page size" {
+	# s0's copy ranks last (its title lacks "zebra", its body is a word
+	# longer): with -n 1000 it joined the group and was shown (earlier)
+	# with 1 duplicate, with -n 1 the group was s0 with none
+	d=$BATS_TEST_TMPDIR/far
+	mkdir -p "$d"
+	stories 250 2 >"$d/all.jsonl"
+	# the a copies, "zebra" in s0a's title, then s0b
+	{ awk 'NR % 2' "$d/all.jsonl"; sed -n 2p "$d/all.jsonl"; } |
+		sed '1s/"Story 0"/"Story 0 zebra"/' >"$d/a.jsonl"
+	"$B/lede-index" -q -i "$d/idx" "$d/a.jsonl"
+	run "$B/lede-search" -i "$d/idx" --count --any said zebra
+	[ "$output" = 251 ]
+	first() {
+		run "$B/lede-search" -i "$d/idx" --json --collapse "$@" --any \
+			said zebra
+		printf '%s\n' "$output" | head -n 1 | sed \
+			's/.*"id":"\([^"]*\)".*"duplicates":\([0-9]*\).*/\1 \2/'
+	}
+	[ "$(first -n 1)" = "s0a 0" ]
+	[ "$(first -n 1000)" = "s0a 0" ]
+	[ "$(first -n 1 --exact-count)" = "s0a 0" ]
+}
+
 @test "did you mean: a misspelt word gets a suggestion" {
 	search 'defense spnding'
 	[[ "$output" == *"Did you mean: defense spending"* ]]
