@@ -1774,15 +1774,14 @@ static lede_status build_doc(lede_index *idx, const lede_article *a,
 	xc_doc_set_value(idx->doc, SLOT_QTERM, qterm, qlen);
 
 	/* A body without words has no fingerprint (0s would fold every such
-	 * article together). Slot 1, which held the word simhash of before,
-	 * is no longer written: 8 bytes an article that no lede-search of
-	 * this version reads, with 1.97x of the 2.0x size target in use (a
-	 * lede-search of before, which reads only slot 1, folds nothing on
-	 * the articles written now). */
+	 * article together). Slot 1 gets its first word, for the lede-search
+	 * of before, which reads only that slot: without it, that searcher
+	 * takes every article for simhash 0 and folds them all into one. */
 	if (b.sim_words > 0) {
 		sim_value(&b, sim);
 		xc_doc_set_value(idx->doc, SLOT_SHINGLE_SIMHASH, sim,
 		                 sizeof sim);
+		xc_doc_set_value(idx->doc, SLOT_SIMHASH, sim, 8);
 	}
 	put_u64(v8, h);
 	xc_doc_set_value(idx->doc, SLOT_HASH, v8, 8);

@@ -346,9 +346,10 @@ const char *const *analyzer_stopword_list(size_t *out_n);
 #define TERM_LENGTH "XL"      /* format 4: wdf = the article's length */
 
 #define SLOT_DATE 0     /* sortable_serialise(Unix seconds) */
-#define SLOT_SIMHASH 1  /* before slot 6: an 8-byte big-endian 64-bit
-                           simhash of the body's words (too alike for
-                           unrelated stories); no longer written or read */
+#define SLOT_SIMHASH 1  /* 8-byte big-endian 64-bit simhash of the body:
+                           of its words before slot 6 came (too alike for
+                           unrelated stories; no longer read), now slot
+                           6's first word, for the lede-search of before */
 #define SLOT_HASH 2     /* 8-byte content hash of the article (skip unchanged) */
 #define SLOT_FILE 3     /* 8-byte hash of the source file path, 0 = none */
 #define SLOT_QTERM 4    /* the article's Q term (to delete vanished ones) */
