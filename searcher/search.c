@@ -720,6 +720,7 @@ typedef struct expansion {
 	xc_query **terms;
 	double *w;
 	size_t n, max;
+	int labels; /* query_build_opts.labels: name each term for explain */
 	lede_status st;
 	lede_err err;
 } expansion;
@@ -734,14 +735,19 @@ static int expansion_term(void *ctx, const char *term, size_t len,
 	/* Stopwords are indexed too; they are never worth adding. */
 	if (analyzer_is_stopword(e->idx->an, term, len) || weight <= 0)
 		return 0;
-	buf_append_str(&label, EXPLAIN_FEEDBACK);
-	buf_append(&label, term, len);
 	e->st = xc_query_term(&t, term, len, 1, 0, &e->err);
-	if (e->st == LEDE_OK && label.status != LEDE_OK)
-		e->st = err_set(&e->err, label.status, "out of memory");
-	if (e->st == LEDE_OK)
-		e->st = xc_query_label(&e->terms[e->n], t, label.data,
-		                       label.len, &e->err);
+	if (e->st == LEDE_OK && !e->labels) {
+		e->terms[e->n] = t;
+		t = NULL;
+	} else if (e->st == LEDE_OK) {
+		buf_append_str(&label, EXPLAIN_FEEDBACK);
+		buf_append(&label, term, len);
+		if (label.status != LEDE_OK)
+			e->st = err_set(&e->err, label.status, "out of memory");
+		else
+			e->st = xc_query_label(&e->terms[e->n], t, label.data,
+			                       label.len, &e->err);
+	}
 	xc_query_free(t);
 	buf_free(&label);
 	if (e->st != LEDE_OK)
@@ -779,6 +785,7 @@ static lede_status expand_query(lede_index *idx, xc_query **q,
 	*expanded = 0;
 	memset(&e, 0, sizeof e);
 	e.idx = idx;
+	e.labels = bo->labels;
 	if (want > SEARCH_EXPAND_MAX)
 		want = SEARCH_EXPAND_MAX;
 	so.first = 0;
