@@ -544,6 +544,20 @@ static lede_status open_writer(lede_index *idx, unsigned wait_ms,
 	st = xc_writer_open(&idx->w, dbpath,
 	                    creating ? XC_OPEN_CREATE_OR_OPEN : XC_OPEN_EXISTING,
 	                    wait_ms, &err);
+	if (creating && st != LEDE_OK && st != LEDE_ERR_LOCKED &&
+	    snprintf(probe, sizeof probe, "%s/iamglass", dbpath) <
+	        (int)sizeof probe &&
+	    stat(probe, &sb) != 0 && errno == ENOENT) {
+		/* No stub names the database and it has no iamglass: the
+		 * remains of a first run killed while Xapian created it (its
+		 * table files written, iamglass not yet). No reader has seen
+		 * it and no article was committed to it (the stub comes
+		 * before any); left there, it failed every later run. */
+		remove_tree(dbpath);
+		err_clear(&err);
+		st = xc_writer_open(&idx->w, dbpath, XC_OPEN_CREATE_OR_OPEN,
+		                    wait_ms, &err);
+	}
 	if (st == LEDE_ERR_LOCKED)
 		return index_fail(idx, st, "index is locked by another indexer");
 	if (st == LEDE_ERR_IO && strstr(err.msg, "orrupt"))

@@ -750,3 +750,21 @@ PY
 	[ "$status" -eq 0 ]
 	[ "$output" = 111 ]
 }
+
+@test "crash safety: a first run killed while Xapian created the database (table files, no iamglass) does not block the next" {
+	make_corpus "$A" 50
+	"$B/lede-index" -q -i "$TMP/ref" --jobs 1 "$A"
+	# what a kill -9 between Xapian writing the tables and iamglass
+	# leaves (seen once in the sanitizer run of the 20-kill test)
+	mkdir -p "$IDX/db.1"
+	cp "$TMP"/ref/db.1/*.glass "$IDX/db.1/"
+	run "$B/lede-index" -i "$IDX" --no-progress --jobs 1 "$A"
+	[ "$status" -eq 0 ]
+	[ "$(count parliament)" = 50 ]
+	# a database with its iamglass is never removed: with no stub it is
+	# opened as it is (a deleted XAPIANDB)
+	rm "$IDX/XAPIANDB"
+	run "$B/lede-index" -i "$IDX" --no-progress --jobs 1 "$A"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"unchanged 50"* ]]
+}
