@@ -382,15 +382,9 @@ static int explain_part(void *ctx, const char *label, size_t len,
 
 	if (weight == 0)
 		return 0; /* a part the hit does not match */
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? 2 * a->cap : 8;
-		double *w = realloc(a->w, cap * sizeof *w);
-		if (w == NULL) {
-			a->st = LEDE_ERR_NOMEM;
-			return 1;
-		}
-		a->w = w;
-		a->cap = cap;
+	if (lede_grow(&a->w, &a->cap, a->n, sizeof *a->w, 8) != 0) {
+		a->st = LEDE_ERR_NOMEM;
+		return 1;
 	}
 	buf_append(&a->labels, label, len);
 	buf_append_byte(&a->labels, '\0');
